@@ -1,0 +1,49 @@
+// Names Istio, Flannel and Kubernetes use for the objects the exporter reads. Each comes from the
+// upstream charts and source cited in shared/reference/istio-ambient-facts.md.
+
+export const LABEL_DATAPLANE_MODE = 'istio.io/dataplane-mode';
+export const DATAPLANE_MODE_AMBIENT = 'ambient';
+export const DATAPLANE_MODE_NONE = 'none';
+export const ANNOTATION_REDIRECTION = 'ambient.istio.io/redirection';
+export const REDIRECTION_VALUES = ['enabled', 'pending', 'none'] as const;
+export type Redirection = (typeof REDIRECTION_VALUES)[number];
+
+/** Substring shared by every istio-cni version's sandbox error (1.24: "partial add error: ..."). */
+export const NO_ZTUNNEL_CONNECTION = 'no ztunnel connection';
+export const REASON_FAILED_CREATE_POD_SANDBOX = 'FailedCreatePodSandBox';
+
+/** Pod label selectors, as key=value pairs; a pod matches when every pair matches. */
+export const ZTUNNEL_POD_LABELS = { app: 'ztunnel' };
+export const ISTIOD_POD_LABELS = { app: 'istiod' };
+export const CNI_POD_LABELS = { 'k8s-app': 'istio-cni-node' };
+/** Upstream kube-flannel (namespace kube-flannel) carries app=flannel; Talos (kube-system) only k8s-app=flannel. */
+export const FLANNEL_POD_LABELS = { 'k8s-app': 'flannel' };
+export const FLANNEL_POD_LABELS_UPSTREAM = { app: 'flannel' };
+
+export const ISTIOD_SERVICE_NAME = 'istiod';
+
+export const PORTS = {
+  ztunnelStats: 15020,
+  ztunnelReadiness: 15021,
+  istiodMonitoring: 15014,
+  istiodXds: 15012,
+  cniMonitoring: 15014,
+} as const;
+
+export const ZTUNNEL_METRICS_PATH = '/stats/prometheus';
+export const ISTIOD_METRICS_PATH = '/metrics';
+export const CNI_METRICS_PATH = '/metrics';
+export const ZTUNNEL_READINESS_PATH = '/healthz/ready';
+
+/** ztunnel readiness task names (src/app.rs, src/inpod/workloadmanager.rs). */
+export const ZTUNNEL_TASK_STATE_MANAGER = 'state manager';
+export const ZTUNNEL_TASK_WORKLOAD_PROXY_MANAGER = 'workload proxy manager';
+
+export const FLANNEL_ANNOTATION_PREFIX = 'flannel.alpha.coreos.com';
+export const FLANNEL_BACKEND_TYPE = `${FLANNEL_ANNOTATION_PREFIX}/backend-type`;
+export const FLANNEL_BACKEND_DATA = `${FLANNEL_ANNOTATION_PREFIX}/backend-data`;
+export const FLANNEL_SUBNET_MANAGER = `${FLANNEL_ANNOTATION_PREFIX}/kube-subnet-manager`;
+
+export function matchesLabels(labels: Record<string, string>, want: Record<string, string>): boolean {
+  return Object.entries(want).every(([k, v]) => labels[k] === v);
+}

@@ -1,0 +1,175 @@
+// The data shapes that flow one way through the exporter:
+//   kube/ (ClusterState) + scrape/ (ScrapeResult) + probes/ (ProbeResults)  ->  signals/ (Signals)  ->  metrics.ts
+// Everything here is plain data: no classes, no I/O handles, so signals/ stays pure and testable.
+
+export const COMPONENTS = ['ztunnel', 'istiod', 'istio-cni'] as const;
+export type Component = (typeof COMPONENTS)[number];
+
+// ---------- Kubernetes state (collected by kube/) ----------
+
+export interface PodInfo {
+  namespace: string;
+  name: string;
+  uid: string;
+  /** spec.nodeName; '' while unscheduled */
+  node: string;
+  /** status.phase: Pending, Running, Succeeded, Failed, Unknown */
+  phase: string;
+  /** status.podIP; '' when none yet */
+  ip: string;
+  hostNetwork: boolean;
+  /** the Ready condition is True */
+  ready: boolean;
+  /** every container is running (false while ContainerCreating / waiting) */
+  started: boolean;
+  /** reason of the first waiting container, e.g. ContainerCreating, CrashLoopBackOff; '' when none */
+  waitingReason: string;
+  labels: Record<string, string>;
+  annotations: Record<string, string>;
+  /** metadata.creationTimestamp in ms since epoch */
+  createdAt: number;
+}
+
+export interface NodeInfo {
+  name: string;
+  /** the Ready condition is True */
+  ready: boolean;
+  labels: Record<string, string>;
+  annotations: Record<string, string>;
+  /** first InternalIP address, '' if none */
+  internalIP: string;
+}
+
+export interface NamespaceInfo {
+  name: string;
+  labels: Record<string, string>;
+}
+
+/** A Warning event about a pod, kept only for reasons the detections read (FailedCreatePodSandBox). */
+export interface PodEventInfo {
+  namespace: string;
+  /** involvedObject.name */
+  pod: string;
+  /** involvedObject.uid, '' if absent */
+  podUid: string;
+  reason: string;
+  message: string;
+  /** lastTimestamp / eventTime / creationTimestamp, ms since epoch */
+  lastSeen: number;
+  count: number;
+}
+
+export interface ServicePortInfo {
+  name: string;
+  port: number;
+  /** numeric target port, or the named port string */
+  targetPort: number | string;
+  protocol: string;
+}
+
+export interface ServiceInfo {
+  namespace: string;
+  name: string;
+  /** spec.clusterIP ('' or 'None' when headless) */
+  clusterIP: string;
+  ports: ServicePortInfo[];
+}
+
+export interface EndpointAddress {
+  ip: string;
+  ready: boolean;
+  node: string;
+  pod: string;
+  /** port name -> port number, from the EndpointSlice ports */
+  ports: Record<string, number>;
+}
+
+/** What the kube/ layer hands the rest of the exporter each refresh: a read-only snapshot. */
+export interface ClusterState {
+  nodes: NodeInfo[];
+  namespaces: NamespaceInfo[];
+  ztunnelPods: PodInfo[];
+  istiodPods: PodInfo[];
+  cniPods: PodInfo[];
+  flannelPods: PodInfo[];
+  /** pods of enrolled or expected namespaces, plus every pod not yet started (any namespace) */
+  workloadPods: PodInfo[];
+  /** FailedCreatePodSandBox events (and only those) */
+  sandboxEvents: PodEventInfo[];
+  /** Service `istiod` in the Istio namespace; undefined if absent */
+  istiodService: ServiceInfo | undefined;
+  /** addresses of the EndpointSlices of Service `istiod` */
+  istiodEndpoints: EndpointAddress[];
+  /** resource name (see kube/resources.ts) -> watch established */
+  watchUp: Record<string, boolean>;
+  /** true once every informer has completed its first list */
+  synced: boolean;
+}
+
+// ---------- Scrapes (collected by scrape/) ----------
+
+export interface Target {
+  component: Component;
+  node: string;
+  /** pod name; for static targets, a name derived from the URL */
+  pod: string;
+  url: string;
+  /** from --target rather than discovery */
+  static: boolean;
+}
+
+export type ScrapeErrorReason = 'timeout' | 'connect' | 'http_status' | 'parse' | 'too_large';
+export const SCRAPE_ERROR_REASONS: readonly ScrapeErrorReason[] = ['timeout', 'connect', 'http_status', 'parse', 'too_large'];
+
+/** One sample, with the exposed name (OpenMetrics counters keep their `_total` sample suffix). */
+export interface Sample {
+  name: string;
+  labels: Record<string, string>;
+  value: number;
+}
+
+export interface ScrapeResult {
+  target: Target;
+  up: boolean;
+  durationSeconds: number;
+  /** set when up is false */
+  error?: ScrapeErrorReason;
+  /** true when a TCP connection to the target was made (reachability over the pod network) */
+  connected: boolean;
+  /** only the families the exporter reads (see scrape/families.ts) */
+  samples: Sample[];
+}
+
+// ---------- Probes (collected by probes/) ----------
+
+export interface DialResult {
+  /** host:port that was dialled */
+  address: string;
+  /** 'service' for the Service ClusterIP, 'endpoint' for a pod address */
+  kind: 'service' | 'endpoint';
+  success: boolean;
+  durationSeconds: number;
+}
+
+export interface ReadinessResult {
+  node: string;
+  pod: string;
+  /** a TCP connection was made (the pod answered at all) */
+  reachable: boolean;
+  /** 200 from /healthz/ready; false on 500 or unreachable */
+  ready: boolean;
+  /** task names from `not ready, pending: a, b` */
+  pendingTasks: string[];
+  durationSeconds: number;
+}
+
+export interface ApiHealth {
+  ready: boolean;
+  durationSeconds: number;
+}
+
+export interface ProbeResults {
+  istiodDials: DialResult[];
+  ztunnelReadiness: ReadinessResult[];
+  api: ApiHealth;
+}
