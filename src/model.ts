@@ -134,8 +134,12 @@ export interface ScrapeResult {
   durationSeconds: number;
   /** set when up is false */
   error?: ScrapeErrorReason;
-  /** true when a TCP connection to the target was made (reachability over the pod network) */
-  connected: boolean;
+  /**
+   * The target's address answered at the TCP level: a connection was established, or it was actively
+   * refused (RST). Only a timeout or a network error (EHOSTUNREACH, ENETUNREACH) leaves this false.
+   * This is the exporter's evidence that the pod network to that node works.
+   */
+  reachable: boolean;
   /** only the families the exporter reads (see scrape/families.ts) */
   samples: Sample[];
 }
@@ -154,7 +158,7 @@ export interface DialResult {
 export interface ReadinessResult {
   node: string;
   pod: string;
-  /** a TCP connection was made (the pod answered at all) */
+  /** the pod's address answered at the TCP level (connected, or actively refused); same meaning as ScrapeResult.reachable */
   reachable: boolean;
   /** 200 from /healthz/ready; false on 500 or unreachable */
   ready: boolean;

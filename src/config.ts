@@ -1,0 +1,175 @@
+// One configuration schema for flags, environment variables and the YAML file. Precedence:
+// flag > env > file > default. Any bad value stops start-up with one line naming the key.
+import { readFileSync } from 'node:fs';
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
+import { parseDuration } from './duration.js';
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+const hostPort = z.string().regex(/^(\[[0-9a-fA-F:.]+\]|[^:\s]*):\d{1,5}$/, 'must be host:port');
+const duration = z.union([z.string(), z.number()]).transform((v, ctx) => {
+  const ms = typeof v === 'number' ? v * 1000 : parseDuration(v);
+  if (ms === undefined || !(ms > 0)) {
+    ctx.addIssue({ code: 'custom', message: `"${v}" is not a positive duration like 15s, 500ms or 1m` });
+    return z.NEVER;
+  }
+  return ms;
+});
+const stringList = z.array(z.string().min(1));
+
+export const DEFAULT_ENROLL_EXCLUDE = ['kube-system', 'kube-public', 'kube-node-lease', 'istio-system', 'kube-flannel'];
+
+const schema = z
+  .object({
+    listenAddress: hostPort.default('0.0.0.0:9479'),
+    logLevel: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+    logFormat: z.enum(['json', 'text']).default('json'),
+    refreshInterval: duration.default(15_000),
+    scrapeTimeout: duration.default(5_000),
+    scrapeConcurrency: z.coerce.number().int().min(1).max(1024).default(16),
+    scrapeMaxBytes: z.coerce.number().int().min(1024).default(16 * 1024 * 1024),
+    kube: z.boolean().default(true),
+    kubeconfig: z.string().min(1).optional(),
+    istioNamespace: z.string().min(1).default('istio-system'),
+    nodeName: z.string().min(1).optional(),
+    targets: stringList.default([]),
+    enrollment: z
+      .object({
+        namespaces: stringList.default([]),
+        selector: z.string().min(1).optional(),
+        exclude: stringList.default(DEFAULT_ENROLL_EXCLUDE),
+      })
+      .strict()
+      .default({ namespaces: [], exclude: DEFAULT_ENROLL_EXCLUDE }),
+  })
+  .strict();
+
+export type Config = z.output<typeof schema>;
+type RawConfig = Record<string, unknown> & { enrollment?: Record<string, unknown> };
+
+/** Flag name, env var and config path of every setting: the single table the CLI and docs read. */
+export interface Setting {
+  flag: string;
+  env: string;
+  key: string;
+  help: string;
+  kind: 'string' | 'list' | 'boolean';
+}
+
+export const SETTINGS: readonly Setting[] = [
+  { flag: 'listen-address', env: 'AMBIENT_LISTEN_ADDRESS', key: 'listenAddress', kind: 'string', help: 'address to serve /metrics on (default 0.0.0.0:9479)' },
+  { flag: 'log-level', env: 'AMBIENT_LOG_LEVEL', key: 'logLevel', kind: 'string', help: 'debug, info, warn or error (default info)' },
+  { flag: 'log-format', env: 'AMBIENT_LOG_FORMAT', key: 'logFormat', kind: 'string', help: 'json or text (default json)' },
+  { flag: 'refresh-interval', env: 'AMBIENT_REFRESH_INTERVAL', key: 'refreshInterval', kind: 'string', help: 'how often to scrape, probe and derive (default 15s)' },
+  { flag: 'scrape-timeout', env: 'AMBIENT_SCRAPE_TIMEOUT', key: 'scrapeTimeout', kind: 'string', help: 'timeout of one scrape or probe (default 5s)' },
+  { flag: 'scrape-concurrency', env: 'AMBIENT_SCRAPE_CONCURRENCY', key: 'scrapeConcurrency', kind: 'string', help: 'targets scraped at once (default 16)' },
+  { flag: 'scrape-max-bytes', env: 'AMBIENT_SCRAPE_MAX_BYTES', key: 'scrapeMaxBytes', kind: 'string', help: 'largest accepted response body (default 16777216)' },
+  { flag: 'kube', env: 'AMBIENT_KUBE', key: 'kube', kind: 'boolean', help: 'watch the Kubernetes API (--no-kube: static targets only)' },
+  { flag: 'kubeconfig', env: 'AMBIENT_KUBECONFIG', key: 'kubeconfig', kind: 'string', help: 'kubeconfig file (default $KUBECONFIG, then in-cluster)' },
+  { flag: 'istio-namespace', env: 'AMBIENT_ISTIO_NAMESPACE', key: 'istioNamespace', kind: 'string', help: 'namespace of istiod, ztunnel and istio-cni (default istio-system)' },
+  { flag: 'node-name', env: 'AMBIENT_NODE_NAME', key: 'nodeName', kind: 'string', help: 'node this exporter runs on (downward API spec.nodeName)' },
+  { flag: 'target', env: 'AMBIENT_TARGETS', key: 'targets', kind: 'list', help: 'static target COMPONENT:NODE=URL (repeatable)' },
+  { flag: 'enroll-namespace', env: 'AMBIENT_ENROLL_NAMESPACES', key: 'enrollment.namespaces', kind: 'list', help: 'namespace that must be in the mesh (repeatable)' },
+  { flag: 'enroll-selector', env: 'AMBIENT_ENROLL_SELECTOR', key: 'enrollment.selector', kind: 'string', help: 'label selector of namespaces that must be in the mesh' },
+  { flag: 'enroll-exclude', env: 'AMBIENT_ENROLL_EXCLUDE', key: 'enrollment.exclude', kind: 'list', help: 'namespace never expected in the mesh (repeatable)' },
+];
+
+export interface ConfigSources {
+  /** parsed flag values keyed by setting key (as produced by the CLI) */
+  flags?: Record<string, unknown>;
+  env?: Record<string, string | undefined>;
+  /** path of the YAML config file, if any */
+  file?: string;
+}
+
+function setPath(target: RawConfig, key: string, value: unknown): void {
+  const [head, tail] = key.split('.', 2) as [string, string | undefined];
+  if (tail === undefined) {
+    target[head] = value;
+    return;
+  }
+  const inner = (target[head] ??= {}) as Record<string, unknown>;
+  inner[tail] = value;
+}
+
+function readFile(path: string): RawConfig {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    throw new ConfigError(`config: cannot read ${path}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
+  }
+  let doc: unknown;
+  try {
+    doc = parseYaml(text);
+  } catch (err) {
+    throw new ConfigError(`config: ${path} is not valid YAML: ${(err as Error).message.split('\n')[0]}`);
+  }
+  if (doc === null || doc === undefined) return {};
+  if (typeof doc !== 'object' || Array.isArray(doc)) throw new ConfigError(`config: ${path} must hold a mapping of settings`);
+  return doc as RawConfig;
+}
+
+function fromEnv(env: Record<string, string | undefined>): RawConfig {
+  const raw: RawConfig = {};
+  for (const s of SETTINGS) {
+    const v = env[s.env];
+    if (v === undefined || v === '') continue;
+    if (s.kind === 'list') setPath(raw, s.key, v.split(',').map((x) => x.trim()).filter(Boolean));
+    else if (s.kind === 'boolean') {
+      if (!/^(true|false|1|0)$/i.test(v)) throw new ConfigError(`${s.env}: "${v}" must be true or false`);
+      setPath(raw, s.key, /^(true|1)$/i.test(v));
+    } else setPath(raw, s.key, v);
+  }
+  return raw;
+}
+
+function merge(...layers: RawConfig[]): RawConfig {
+  const out: RawConfig = {};
+  for (const layer of layers) {
+    for (const [k, v] of Object.entries(layer)) {
+      if (v === undefined) continue;
+      if (k === 'enrollment' && typeof v === 'object' && v !== null && !Array.isArray(v)) {
+        out.enrollment = { ...(out.enrollment ?? {}), ...Object.fromEntries(Object.entries(v).filter(([, x]) => x !== undefined)) };
+      } else out[k] = v;
+    }
+  }
+  return out;
+}
+
+function settingName(path: PropertyKey[]): string {
+  const key = path.map(String).filter((p) => !/^\d+$/.test(p)).join('.');
+  const s = SETTINGS.find((x) => x.key === key);
+  return s ? `${key} (--${s.flag}, ${s.env})` : key || 'config';
+}
+
+/** Validate every source into one Config, or throw ConfigError with one line naming the key. */
+export function resolveConfig(sources: ConfigSources): Config {
+  const env = sources.env ?? {};
+  const filePath = sources.file ?? env.AMBIENT_CONFIG;
+  const fileLayer = filePath ? readFile(filePath) : {};
+  const flagLayer: RawConfig = {};
+  for (const [k, v] of Object.entries(sources.flags ?? {})) if (v !== undefined) setPath(flagLayer, k, v);
+  const raw = merge(fileLayer, fromEnv(env), flagLayer);
+  if (raw.kubeconfig === undefined && env.KUBECONFIG) raw.kubeconfig = env.KUBECONFIG;
+  const result = schema.safeParse(raw);
+  if (!result.success) {
+    const issue = result.error.issues[0]!;
+    const where = filePath && issue.code === 'unrecognized_keys' ? ` in ${filePath}` : '';
+    const what = issue.code === 'unrecognized_keys' ? `unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.join(', ')}${where}` : issue.message;
+    throw new ConfigError(`config: ${settingName(issue.path)}: ${what}`);
+  }
+  const cfg = result.data;
+  if (!cfg.kube && cfg.targets.length === 0) {
+    throw new ConfigError('config: targets (--target, AMBIENT_TARGETS): --no-kube needs at least one static target');
+  }
+  if (cfg.scrapeTimeout >= cfg.refreshInterval) {
+    throw new ConfigError(`config: scrapeTimeout (--scrape-timeout, AMBIENT_SCRAPE_TIMEOUT): must be shorter than refreshInterval`);
+  }
+  return cfg;
+}
+
+export { loadConfig } from './cli-flags.js';
