@@ -1,0 +1,81 @@
+#!/usr/bin/env node
+// Commands; nothing else. Configuration problems exit 2 with one line on stderr.
+import { Command, CommanderError } from 'commander';
+import { addServeOptions, flagsFromOptions } from './cli-flags.js';
+import { ConfigError, resolveConfig } from './config.js';
+import { createLogger, type Logger } from './logger.js';
+import { startServe, type Exporter } from './serve.js';
+import { VERSION } from './version.js';
+
+function fail(message: string): never {
+  process.stderr.write(`ambient-exporter: ${message}\n`);
+  process.exit(2);
+}
+
+/** Stop cleanly on SIGINT/SIGTERM: close listeners, stop watches, then exit 0. */
+function stopOnSignal(log: Logger, closers: (() => Promise<void>)[]): void {
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, 'shutting down');
+    Promise.allSettled(closers.map((c) => c())).then(() => process.exit(0));
+  };
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+}
+
+async function serve(cmd: Command): Promise<Exporter> {
+  const { flags, file } = flagsFromOptions(cmd);
+  const config = resolveConfig({ flags, file, env: process.env });
+  const log = createLogger({ level: config.logLevel, format: config.logFormat });
+  const exporter = await startServe(config, { logger: log });
+  stopOnSignal(log, [() => exporter.close()]);
+  return exporter;
+}
+
+const program = new Command('ambient-exporter')
+  .description('Prometheus exporter for Istio ambient mesh health')
+  .version(VERSION)
+  .exitOverride()
+  .showHelpAfterError();
+
+addServeOptions(program.command('serve').description('watch the Kubernetes API, scrape and probe Istio ambient components, export /metrics')).action(
+  async (_opts, cmd: Command) => {
+    await serve(cmd);
+  },
+);
+
+program
+  .command('lab')
+  .description('start the simulated ambient cluster on loopback')
+  .option('--nodes <n>', 'number of nodes', '3')
+  .option('--fault <names>', 'comma-separated faults to start with', 'healthy')
+  .option('--control-address <host:port>', 'control endpoint address', '127.0.0.1:0')
+  .option('--api-address <host:port>', 'Kubernetes API address', '127.0.0.1:0')
+  .action(async (opts: Record<string, string>) => {
+    const { runLabCommand } = await import('./lab/index.js');
+    await runLabCommand({ nodes: Number(opts.nodes), fault: opts.fault!, controlAddress: opts.controlAddress!, apiAddress: opts.apiAddress! });
+  });
+
+program
+  .command('demo')
+  .description('start the lab and the exporter against it, ready to browse')
+  .option('--nodes <n>', 'number of nodes', '3')
+  .option('--fault <names>', 'comma-separated faults to start with', 'healthy')
+  .option('--listen-address <host:port>', 'exporter address', '127.0.0.1:9479')
+  .action(async (opts: Record<string, string>) => {
+    const { runDemo } = await import('./demo.js');
+    await runDemo({ nodes: Number(opts.nodes), fault: opts.fault!, listenAddress: opts.listenAddress! });
+  });
+
+program.command('agent').description('per-node mode (DaemonSet): not available in this version').action(() => fail('agent mode is not available in this version'));
+program.command('diagnose').description('one-shot report: not available in this version').action(() => fail('diagnose is not available in this version'));
+
+try {
+  await program.parseAsync(process.argv);
+} catch (err) {
+  if (err instanceof CommanderError) process.exit(err.exitCode === 0 ? 0 : 2);
+  if (err instanceof ConfigError) fail(err.message);
+  throw err;
+}

@@ -1,0 +1,183 @@
+// Cluster mode: watch, then every refresh interval collect (scrape + probe), derive, export.
+// Rounds never overlap; /metrics always serves the last finished round.
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import type { Config } from './config.js';
+import { ConfigError } from './config.js';
+import { PORTS } from './istio.js';
+import { loadKubeConfig } from './kube/client.js';
+import { startClusterWatch, type ClusterWatch } from './kube/cluster-watch.js';
+import { silentLogger, type Logger } from './logger.js';
+import { ExporterMetrics } from './metrics.js';
+import type { ClusterState, ProbeResults, ScrapeResult, Target } from './model.js';
+import { runProbes } from './probes/index.js';
+import { scrapeAll } from './scrape/scraper.js';
+import { discoverTargets, parseStaticTarget } from './scrape/targets.js';
+import { createApp } from './server.js';
+import { deriveSignals, type Signals } from './signals/index.js';
+import { VERSION } from './version.js';
+
+export interface Exporter {
+  url: string;
+  /** run one full round now (after any round in progress) and resolve when /metrics shows it */
+  refreshNow(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** How long the first round waits for the informers' first list before going ahead without it. */
+const FIRST_SYNC_WAIT_MS = 10_000;
+
+export function emptyClusterState(): ClusterState {
+  return {
+    nodes: [],
+    namespaces: [],
+    ztunnelPods: [],
+    istiodPods: [],
+    cniPods: [],
+    flannelPods: [],
+    workloadPods: [],
+    sandboxEvents: [],
+    istiodService: undefined,
+    istiodEndpoints: [],
+    watchUp: {},
+    synced: false,
+  };
+}
+
+function staticTargets(config: Config): Target[] {
+  return config.targets.map((spec) => {
+    try {
+      return parseStaticTarget(spec);
+    } catch (err) {
+      throw new ConfigError(`config: targets (--target, AMBIENT_TARGETS): ${(err as Error).message}`);
+    }
+  });
+}
+
+function splitListenAddress(addr: string): { host: string; port: number } {
+  const i = addr.lastIndexOf(':');
+  return { host: addr.slice(0, i).replace(/^\[|\]$/g, '') || '0.0.0.0', port: Number(addr.slice(i + 1)) };
+}
+
+export async function startServe(config: Config, opts: { logger?: Logger } = {}): Promise<Exporter> {
+  const log = opts.logger ?? silentLogger();
+  const statics = staticTargets(config);
+  const mode = config.kube ? 'cluster' : 'static';
+  const metrics = new ExporterMetrics({ version: VERSION, mode, kube: config.kube });
+
+  let watch: ClusterWatch | undefined;
+  let kubeConfig: ReturnType<typeof loadKubeConfig>['kubeConfig'] | undefined;
+  if (config.kube) {
+    try {
+      const loaded = loadKubeConfig({ kubeconfig: config.kubeconfig });
+      kubeConfig = loaded.kubeConfig;
+      log.info({ kube: loaded.describe() }, 'using Kubernetes API');
+    } catch (err) {
+      throw new ConfigError(`config: kubeconfig (--kubeconfig, AMBIENT_KUBECONFIG): ${(err as Error).message}`);
+    }
+    watch = startClusterWatch(kubeConfig, {
+      istioNamespace: config.istioNamespace,
+      enrollment: config.enrollment,
+      logger: log,
+    });
+  }
+
+  let ready = false;
+  let lastRefresh: Date | undefined;
+  let lastSignals: Signals | undefined;
+  let lastScrapes: ScrapeResult[] = [];
+  let closed = false;
+
+  async function firstSync(): Promise<void> {
+    if (!watch) return;
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<void>((resolve) => (timer = setTimeout(resolve, FIRST_SYNC_WAIT_MS)));
+    await Promise.race([watch.synced(), timeout]);
+    clearTimeout(timer);
+    if (!watch.snapshot().synced) log.warn('Kubernetes API not listed yet; first round goes ahead without it');
+  }
+
+  async function round(): Promise<void> {
+    const started = performance.now();
+    const state = watch ? watch.snapshot() : emptyClusterState();
+    const targets = discoverTargets(state, statics);
+    const [scrapes, probes] = await Promise.all([
+      scrapeAll(targets, { concurrency: config.scrapeConcurrency, timeoutMs: config.scrapeTimeout, maxBytes: config.scrapeMaxBytes }),
+      watch
+        ? runProbes(state, { timeoutMs: config.scrapeTimeout, kubeConfig, istioNamespace: config.istioNamespace, xdsPort: PORTS.istiodXds })
+        : Promise.resolve<ProbeResults>({ istiodDials: [], ztunnelReadiness: [], api: { ready: false, durationSeconds: 0 } }),
+    ]);
+    const signals = deriveSignals({
+      state,
+      scrapes,
+      probes,
+      ownNode: config.nodeName,
+      xdsPort: PORTS.istiodXds,
+      enrollment: config.enrollment,
+    });
+    const durationSeconds = (performance.now() - started) / 1000;
+    metrics.update({ state, scrapes, probes, signals, durationSeconds });
+    lastSignals = signals;
+    lastScrapes = scrapes;
+    lastRefresh = new Date();
+    const failed = scrapes.filter((s) => !s.up);
+    log.debug({ targets: targets.length, failed: failed.length, durationSeconds }, 'round done');
+    for (const f of failed) log.debug({ target: f.target.url, reason: f.error }, 'scrape failed');
+  }
+
+  // One chain of rounds: the timer and refreshNow() both append to it, so rounds never overlap.
+  let chain: Promise<void> = firstSync();
+  const enqueue = (): Promise<void> => {
+    chain = chain
+      .then(round)
+      .catch((err: unknown) => log.error({ err }, 'round failed'))
+      .then(() => {
+        ready = true;
+      });
+    return chain;
+  };
+  let timer: NodeJS.Timeout | undefined;
+  const schedule = (): void => {
+    if (closed) return;
+    timer = setTimeout(() => void enqueue().then(schedule), config.refreshInterval);
+    timer.unref?.();
+  };
+  void enqueue().then(schedule);
+
+  const app = createApp({
+    metrics,
+    isReady: () => ready,
+    status: () => ({
+      version: VERSION,
+      mode,
+      ready,
+      lastRefresh,
+      signals: lastSignals,
+      targets: lastScrapes.map((s) => ({ component: s.target.component, node: s.target.node, pod: s.target.pod, up: s.up, error: s.error })),
+    }),
+  });
+  const { host, port } = splitListenAddress(config.listenAddress);
+  const server: Server = await new Promise((resolve, reject) => {
+    const s = app.listen(port, host, () => resolve(s));
+    s.once('error', (err) => reject(new ConfigError(`config: listenAddress (--listen-address, AMBIENT_LISTEN_ADDRESS): ${err.message}`)));
+  });
+  server.keepAliveTimeout = 65_000; // longer than Prometheus' idle connection reuse
+  const bound = server.address() as AddressInfo;
+  const url = `http://${bound.family === 'IPv6' ? `[${bound.address}]` : bound.address}:${bound.port}`;
+  log.info({ url, mode, refreshIntervalMs: config.refreshInterval }, 'serving');
+
+  return {
+    url,
+    refreshNow: () => enqueue(),
+    async close() {
+      closed = true;
+      clearTimeout(timer);
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeIdleConnections();
+      });
+      await chain;
+      await watch?.stop();
+    },
+  };
+}

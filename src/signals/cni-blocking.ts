@@ -1,0 +1,75 @@
+// Known issue 3: istio-cni refuses to set up new pods while no ztunnel is connected to its node
+// agent, so pods hang in ContainerCreating with a sandbox error naming `no ztunnel connection`.
+import { ANNOTATION_REDIRECTION, NO_ZTUNNEL_CONNECTION } from '../istio.js';
+import type { PodEventInfo, PodInfo } from '../model.js';
+import type { CniSignals, NodeFinding, SignalInput } from './types.js';
+import { sumOf, upScrapes } from './samples.js';
+
+/** The newest sandbox failure of each pod, keyed namespace/name. */
+function latestSandboxFailure(events: PodEventInfo[]): Map<string, PodEventInfo> {
+  const latest = new Map<string, PodEventInfo>();
+  for (const e of events) {
+    const key = `${e.namespace}/${e.pod}`;
+    const seen = latest.get(key);
+    if (!seen || e.lastSeen >= seen.lastSeen) latest.set(key, e);
+  }
+  return latest;
+}
+
+/** A pod not started whose latest sandbox failure is istio-cni's "no ztunnel connection". */
+export function isBlockedByCni(pod: PodInfo, latest: Map<string, PodEventInfo>): boolean {
+  if (pod.started || pod.phase !== 'Pending' || !pod.node) return false;
+  const event = latest.get(`${pod.namespace}/${pod.name}`);
+  if (!event || (event.podUid && event.podUid !== pod.uid)) return false; // an earlier pod of the same name
+  return event.message.includes(NO_ZTUNNEL_CONNECTION);
+}
+
+function countByNodeNamespace(pods: PodInfo[]): { node: string; namespace: string; count: number }[] {
+  const counts = new Map<string, { node: string; namespace: string; count: number }>();
+  for (const p of pods) {
+    const key = `${p.node}\u0000${p.namespace}`;
+    const row = counts.get(key) ?? { node: p.node, namespace: p.namespace, count: 0 };
+    row.count += 1;
+    counts.set(key, row);
+  }
+  return [...counts.values()];
+}
+
+export function deriveCni(input: SignalInput): CniSignals {
+  const { state, scrapes } = input;
+  const cniScrapes = upScrapes(scrapes, 'istio-cni');
+  const ztunnelConnected = cniScrapes.flatMap((s) => {
+    const v = sumOf(s, 'ztunnel_connected');
+    return v === undefined ? [] : [{ node: s.target.node, value: v }];
+  });
+  const installReady = cniScrapes.flatMap((s) => {
+    const v = sumOf(s, 'istio_cni_install_ready');
+    return v === undefined ? [] : [{ node: s.target.node, value: v }];
+  });
+
+  const latest = latestSandboxFailure(state.sandboxEvents);
+  const blocked = state.workloadPods.filter((p) => isBlockedByCni(p, latest));
+  const pending = state.workloadPods.filter(
+    (p) => p.node && p.annotations[ANNOTATION_REDIRECTION] === 'pending' && p.phase !== 'Succeeded' && p.phase !== 'Failed',
+  );
+  const podsBlocked = countByNodeNamespace(blocked);
+
+  const disconnected = new Set(ztunnelConnected.filter((z) => z.value < 1).map((z) => z.node));
+  const blockedNodes = new Set(podsBlocked.map((b) => b.node));
+  const findings: NodeFinding<'cni_pod_creation_blocked'>[] = [...new Set([...disconnected, ...blockedNodes])]
+    .sort()
+    .map((node) => ({
+      node,
+      issue: 'cni_pod_creation_blocked',
+      cause: disconnected.has(node) ? 'ztunnel_not_connected' : 'sandbox_failures',
+    }));
+
+  return {
+    cniPodReady: state.cniPods.filter((p) => p.node).map((p) => ({ node: p.node, ready: p.ready })),
+    ztunnelConnected,
+    installReady,
+    podsBlocked,
+    redirectionPending: countByNodeNamespace(pending),
+    findings,
+  };
+}

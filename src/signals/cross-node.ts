@@ -1,0 +1,77 @@
+// Known issue 2: the overlay (Flannel VXLAN) is down, so pods on other nodes cannot be reached.
+// Evidence per node: the Flannel pod's readiness, the node's Flannel backend annotations, and
+// whether the exporter's own connections to pod-network addresses on that node got any answer.
+import { FLANNEL_BACKEND_DATA, FLANNEL_BACKEND_TYPE } from '../istio.js';
+import type { NodeInfo } from '../model.js';
+import type { CrossNodeSignals, NodeFinding, SignalInput } from './types.js';
+
+const MAC = /^([0-9a-f]{2}:){5}[0-9a-f]{2}$/i;
+
+/** A node's Flannel backend is usable: a type is set, and for VXLAN the lease data is well-formed. */
+export function overlayOf(node: NodeInfo): { backend: string; configured: boolean } {
+  const backend = node.annotations[FLANNEL_BACKEND_TYPE] ?? '';
+  if (!backend) return { backend: 'none', configured: false };
+  if (backend !== 'vxlan') return { backend, configured: true };
+  try {
+    const data = JSON.parse(node.annotations[FLANNEL_BACKEND_DATA] ?? '') as { VNI?: unknown; VtepMAC?: unknown };
+    return { backend, configured: typeof data.VNI === 'number' && typeof data.VtepMAC === 'string' && MAC.test(data.VtepMAC) };
+  } catch {
+    return { backend, configured: false };
+  }
+}
+
+/** Per node: did any pod-network address on it answer this round? Nodes never tried are left out. */
+export function podNetworkReachability(input: SignalInput): Map<string, boolean> {
+  const { state, scrapes, probes } = input;
+  const hostNetworkPods = new Set(
+    [...state.ztunnelPods, ...state.istiodPods, ...state.cniPods].filter((p) => p.hostNetwork).map((p) => p.name),
+  );
+  const out = new Map<string, boolean>();
+  const record = (node: string, reachable: boolean) => out.set(node, (out.get(node) ?? false) || reachable);
+  for (const s of scrapes) {
+    const t = s.target;
+    // Static targets come through port-forwards, istio-cni runs on the host network: neither crosses the overlay.
+    if (t.static || t.component === 'istio-cni' || hostNetworkPods.has(t.pod) || !t.node) continue;
+    record(t.node, s.reachable);
+  }
+  for (const r of probes.ztunnelReadiness) if (r.node && !hostNetworkPods.has(r.pod)) record(r.node, r.reachable);
+  return out;
+}
+
+export function deriveCrossNode(input: SignalInput): CrossNodeSignals {
+  const { state, ownNode } = input;
+  const flannelInUse = state.flannelPods.length > 0 || state.nodes.some((n) => n.annotations[FLANNEL_BACKEND_TYPE]);
+  const reachability = podNetworkReachability(input);
+
+  const flannelPodReady = state.flannelPods.filter((p) => p.node).map((p) => ({ node: p.node, ready: p.ready }));
+  const flannelNotReady = new Set(flannelPodReady.filter((f) => !f.ready).map((f) => f.node));
+  const overlayConfigured = flannelInUse ? state.nodes.map((n) => ({ node: n.name, ...overlayOf(n) })) : [];
+  const overlayMissing = new Set(overlayConfigured.filter((o) => !o.configured).map((o) => o.node));
+  const nodeReady = new Map(state.nodes.map((n) => [n.name, n.ready]));
+
+  // If the exporter's own node has a broken overlay, every other node looks unreachable from here:
+  // report the own node, not the others.
+  const ownNodeBroken = !!ownNode && (flannelNotReady.has(ownNode) || overlayMissing.has(ownNode));
+
+  const findings: NodeFinding<'cross_node_network'>[] = [];
+  const nodes = new Set([...state.nodes.map((n) => n.name), ...reachability.keys()]);
+  for (const node of [...nodes].sort()) {
+    if (flannelNotReady.has(node)) findings.push({ node, issue: 'cross_node_network', cause: 'flannel_not_ready' });
+    else if (overlayMissing.has(node)) findings.push({ node, issue: 'cross_node_network', cause: 'overlay_not_configured' });
+    else if (
+      reachability.get(node) === false &&
+      !ownNodeBroken &&
+      node !== ownNode &&
+      nodeReady.get(node) !== false // a NotReady node is down, not cut off
+    ) {
+      findings.push({ node, issue: 'cross_node_network', cause: 'pod_network_unreachable' });
+    }
+  }
+
+  return {
+    podNetworkReachable: [...reachability].map(([node, reachable]) => ({ node, reachable })),
+    flannelPodReady,
+    overlayConfigured,
+    findings,
+  };
+}

@@ -1,0 +1,45 @@
+// Known issue 4: workloads stay on plain TCP instead of HBONE because their namespace is not
+// enrolled in ambient (label missing), or because running pods predate the label and were never
+// captured (no redirection annotation).
+import { ANNOTATION_REDIRECTION, DATAPLANE_MODE_NONE, LABEL_DATAPLANE_MODE, type Redirection } from '../istio.js';
+import { enrollmentMatcher, isEnrolled } from '../kube/enrollment.js';
+import type { PodInfo } from '../model.js';
+import type { EnrollmentSignals, NamespaceFinding, SignalInput } from './types.js';
+
+/** A pod ambient would capture: running, on the pod network, not opted out. */
+export function isCapturable(pod: PodInfo): boolean {
+  return pod.phase === 'Running' && pod.started && !pod.hostNetwork && pod.labels[LABEL_DATAPLANE_MODE] !== DATAPLANE_MODE_NONE;
+}
+
+export function redirectionOf(pod: PodInfo): Redirection {
+  const v = pod.annotations[ANNOTATION_REDIRECTION];
+  return v === 'enabled' || v === 'pending' ? v : 'none';
+}
+
+export function deriveEnrollment(input: SignalInput): EnrollmentSignals {
+  const { state, enrollment } = input;
+  const expected = enrollmentMatcher(enrollment);
+  const namespaces = state.namespaces
+    .map((ns) => ({ namespace: ns.name, enrolled: isEnrolled(ns), expected: expected(ns) }))
+    .filter((n) => n.enrolled || n.expected);
+  const enrolled = new Set(namespaces.filter((n) => n.enrolled).map((n) => n.namespace));
+
+  const counts = new Map<string, Record<Redirection, number>>();
+  for (const ns of enrolled) counts.set(ns, { enabled: 0, pending: 0, none: 0 });
+  for (const pod of state.workloadPods) {
+    const row = counts.get(pod.namespace);
+    if (row && isCapturable(pod)) row[redirectionOf(pod)] += 1;
+  }
+  const pods = [...counts].flatMap(([namespace, row]) =>
+    (['enabled', 'pending', 'none'] as const).map((redirection) => ({ namespace, redirection, count: row[redirection] })),
+  );
+
+  const findings: NamespaceFinding[] = [];
+  for (const n of namespaces) {
+    if (n.expected && !n.enrolled) findings.push({ namespace: n.namespace, issue: 'namespace_not_enrolled', cause: 'label_missing' });
+    else if (n.enrolled && (counts.get(n.namespace)?.none ?? 0) > 0) {
+      findings.push({ namespace: n.namespace, issue: 'namespace_not_enrolled', cause: 'pods_not_captured' });
+    }
+  }
+  return { namespaces, pods, findings };
+}
