@@ -1,0 +1,137 @@
+// Where the exporter's Kubernetes credentials come from, in kubectl's order of precedence:
+// an explicit kubeconfig, then $KUBECONFIG, then ~/.kube/config, then the in-cluster service account.
+// Unlike KubeConfig.loadFromDefault(), nothing silently falls back to http://localhost:8080.
+
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { KubeConfig } from '@kubernetes/client-node';
+
+export class KubeConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'KubeConfigError';
+  }
+}
+
+export interface LoadKubeConfigOptions {
+  /** --kubeconfig: one file, or several joined by the path delimiter like $KUBECONFIG */
+  kubeconfig?: string | undefined;
+  /** environment to read KUBECONFIG, HOME and KUBERNETES_SERVICE_* from (default process.env) */
+  env?: Record<string, string | undefined>;
+  /** prefix of /var/run/secrets/kubernetes.io/serviceaccount (tests point it at a temp dir) */
+  inClusterRoot?: string;
+}
+
+export interface LoadedKubeConfig {
+  kubeConfig: KubeConfig;
+  /** one line for the start-up log: where the config came from, context and API server */
+  describe(): string;
+}
+
+const SERVICE_ACCOUNT_DIR = '/var/run/secrets/kubernetes.io/serviceaccount';
+
+function exists(file: string): boolean {
+  try {
+    return fs.statSync(file).isFile();
+  } catch {
+    return false;
+  }
+}
+
+function splitList(value: string): string[] {
+  return value.split(path.delimiter).filter((f) => f !== '');
+}
+
+/** Load and merge kubeconfig files, the first one's current-context winning (as kubectl does). */
+function loadFiles(files: string[], origin: string): KubeConfig {
+  const kc = new KubeConfig();
+  files.forEach((file, i) => {
+    const part = i === 0 ? kc : new KubeConfig();
+    try {
+      part.loadFromFile(file);
+    } catch (err) {
+      throw new KubeConfigError(`cannot read kubeconfig ${file} (${origin}): ${(err as Error).message}`);
+    }
+    if (i > 0) kc.mergeConfig(part, true);
+  });
+  return kc;
+}
+
+function checkUsable(kc: KubeConfig, origin: string): void {
+  if (!kc.getCurrentContext()) throw new KubeConfigError(`kubeconfig from ${origin} has no current-context`);
+  if (!kc.getContextObject(kc.getCurrentContext())) throw new KubeConfigError(`kubeconfig from ${origin}: context "${kc.getCurrentContext()}" not found`);
+  const cluster = kc.getCurrentCluster();
+  if (!cluster) throw new KubeConfigError(`kubeconfig from ${origin}: context "${kc.getCurrentContext()}" names no known cluster`);
+  if (!cluster.server) throw new KubeConfigError(`kubeconfig from ${origin}: cluster "${cluster.name}" has no server`);
+  if (cluster.server.startsWith('http:') && !cluster.skipTLSVerify && !cluster.proxyUrl) {
+    // client-node refuses plain HTTP unless TLS verification is explicitly off; say so up front.
+    throw new KubeConfigError(`kubeconfig from ${origin}: server ${cluster.server} is plain HTTP; set insecure-skip-tls-verify: true for it`);
+  }
+}
+
+function loaded(kc: KubeConfig, origin: string): LoadedKubeConfig {
+  checkUsable(kc, origin);
+  return {
+    kubeConfig: kc,
+    describe: () => `${origin}, context ${kc.getCurrentContext()}, server ${kc.getCurrentCluster()?.server ?? '?'}`,
+  };
+}
+
+/**
+ * Load the configuration the exporter talks to the API server with. Throws KubeConfigError saying
+ * what was tried when no source works, or what is wrong with the one that was chosen.
+ */
+export function loadKubeConfig(opts: LoadKubeConfigOptions = {}): LoadedKubeConfig {
+  const env = opts.env ?? process.env;
+
+  if (opts.kubeconfig) {
+    const files = splitList(opts.kubeconfig);
+    for (const f of files) if (!exists(f)) throw new KubeConfigError(`kubeconfig ${f} (--kubeconfig) does not exist`);
+    return loaded(loadFiles(files, `--kubeconfig ${opts.kubeconfig}`), `kubeconfig ${opts.kubeconfig}`);
+  }
+
+  const tried: string[] = ['--kubeconfig not given'];
+  if (env.KUBECONFIG) {
+    // kubectl skips missing entries of $KUBECONFIG; so do we, unless none exists.
+    const files = splitList(env.KUBECONFIG).filter(exists);
+    if (files.length > 0) return loaded(loadFiles(files, 'KUBECONFIG'), `kubeconfig ${files.join(path.delimiter)} (KUBECONFIG)`);
+    tried.push(`KUBECONFIG=${env.KUBECONFIG} names no existing file`);
+  } else {
+    tried.push('KUBECONFIG unset');
+  }
+
+  const home = env.HOME ?? env.USERPROFILE ?? os.homedir();
+  const defaultFile = path.join(home, '.kube', 'config');
+  if (exists(defaultFile)) return loaded(loadFiles([defaultFile], 'default'), `kubeconfig ${defaultFile}`);
+  tried.push(`${defaultFile} missing`);
+
+  const root = opts.inClusterRoot ?? '';
+  const host = env.KUBERNETES_SERVICE_HOST;
+  const tokenFile = `${root}${SERVICE_ACCOUNT_DIR}/token`;
+  if (host && env.KUBERNETES_SERVICE_PORT && exists(tokenFile)) {
+    const kc = new KubeConfig();
+    // loadFromCluster reads KUBERNETES_SERVICE_* from process.env; give it the env we were handed.
+    const saved = { host: process.env.KUBERNETES_SERVICE_HOST, port: process.env.KUBERNETES_SERVICE_PORT };
+    process.env.KUBERNETES_SERVICE_HOST = host;
+    process.env.KUBERNETES_SERVICE_PORT = env.KUBERNETES_SERVICE_PORT;
+    try {
+      kc.loadFromCluster(root);
+    } finally {
+      restoreEnv('KUBERNETES_SERVICE_HOST', saved.host);
+      restoreEnv('KUBERNETES_SERVICE_PORT', saved.port);
+    }
+    return loaded(kc, `in-cluster service account ${root}${SERVICE_ACCOUNT_DIR}`);
+  }
+  tried.push(host ? `in-cluster token ${tokenFile} missing` : 'not in a cluster (KUBERNETES_SERVICE_HOST unset)');
+
+  throw new KubeConfigError(
+    `no Kubernetes configuration found (${tried.join('; ')}): pass --kubeconfig FILE, set KUBECONFIG, ` +
+      'run in a pod with a service account, or use --no-kube with --target',
+  );
+}
+
+function restoreEnv(key: string, value: string | undefined): void {
+  if (value === undefined) delete process.env[key];
+  else process.env[key] = value;
+}

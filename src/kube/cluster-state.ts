@@ -1,0 +1,128 @@
+// From the informers' trimmed stores to the ClusterState the rest of the exporter reads. Pure: the
+// same stores and options always give the same state, in a stable order.
+
+import type { ClusterState, EndpointAddress, NamespaceInfo, NodeInfo, PodEventInfo, PodInfo, ServiceInfo } from '../model.js';
+import {
+  CNI_POD_LABELS,
+  FLANNEL_POD_LABELS,
+  FLANNEL_POD_LABELS_UPSTREAM,
+  ISTIOD_POD_LABELS,
+  ISTIOD_SERVICE_NAME,
+  REASON_FAILED_CREATE_POD_SANDBOX,
+  ZTUNNEL_POD_LABELS,
+  matchesLabels,
+} from '../istio.js';
+import type { EndpointSliceInfo } from './convert.js';
+import { enrollmentMatcher, isEnrolled, type EnrollmentPolicy } from './enrollment.js';
+import { WATCHED_RESOURCES } from './resources.js';
+
+/** What the informers hold, already trimmed; plain arrays so tests can write them by hand. */
+export interface KubeStores {
+  nodes: readonly NodeInfo[];
+  namespaces: readonly NamespaceInfo[];
+  pods: readonly PodInfo[];
+  events: readonly PodEventInfo[];
+  services: readonly ServiceInfo[];
+  endpointSlices: readonly EndpointSliceInfo[];
+  /** resource name -> watch established now */
+  watchUp: Readonly<Record<string, boolean>>;
+  /** resource name -> first list completed */
+  listed: Readonly<Record<string, boolean>>;
+}
+
+export interface ClusterStateOptions {
+  istioNamespace: string;
+  enrollment: EnrollmentPolicy;
+}
+
+export type PodRole = 'ztunnel' | 'istiod' | 'istio-cni' | 'flannel' | 'other';
+
+/** Pods that have run to completion keep their labels but are no longer part of any component. */
+function isTerminal(pod: PodInfo): boolean {
+  return pod.phase === 'Succeeded' || pod.phase === 'Failed';
+}
+
+/**
+ * The component a pod belongs to. Istio components only count in the Istio namespace (a workload
+ * labelled app=ztunnel elsewhere is not ztunnel). Flannel counts in any namespace: upstream runs in
+ * kube-flannel with app=flannel and k8s-app=flannel, Talos in kube-system with k8s-app=flannel only.
+ */
+export function podRole(pod: PodInfo, istioNamespace: string): PodRole {
+  if (pod.namespace === istioNamespace) {
+    if (matchesLabels(pod.labels, ZTUNNEL_POD_LABELS)) return 'ztunnel';
+    if (matchesLabels(pod.labels, ISTIOD_POD_LABELS)) return 'istiod';
+    if (matchesLabels(pod.labels, CNI_POD_LABELS)) return 'istio-cni';
+  }
+  if (matchesLabels(pod.labels, FLANNEL_POD_LABELS) || matchesLabels(pod.labels, FLANNEL_POD_LABELS_UPSTREAM)) return 'flannel';
+  return 'other';
+}
+
+const byName = <T extends { name: string }>(a: T, b: T): number => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+const byNamespaceName = <T extends { namespace: string; name: string }>(a: T, b: T): number =>
+  a.namespace < b.namespace ? -1 : a.namespace > b.namespace ? 1 : byName(a, b);
+
+/**
+ * Addresses of the Service's EndpointSlices, one per IP: during a slice hand-over the same endpoint
+ * may briefly appear in two slices, and it counts as ready if either says so.
+ */
+function serviceEndpoints(slices: readonly EndpointSliceInfo[], namespace: string, service: string): EndpointAddress[] {
+  const byIp = new Map<string, EndpointAddress>();
+  for (const slice of slices) {
+    if (slice.namespace !== namespace || slice.service !== service) continue;
+    for (const addr of slice.addresses) {
+      const seen = byIp.get(addr.ip);
+      if (!seen) byIp.set(addr.ip, addr);
+      else if (addr.ready && !seen.ready) byIp.set(addr.ip, addr);
+    }
+  }
+  return [...byIp.values()].sort((a, b) => (a.ip < b.ip ? -1 : a.ip > b.ip ? 1 : 0));
+}
+
+export function buildClusterState(stores: KubeStores, opts: ClusterStateOptions): ClusterState {
+  const { istioNamespace } = opts;
+  const expected = enrollmentMatcher(opts.enrollment);
+  const meshNamespaces = new Set(stores.namespaces.filter((ns) => isEnrolled(ns) || expected(ns)).map((ns) => ns.name));
+
+  const ztunnelPods: PodInfo[] = [];
+  const istiodPods: PodInfo[] = [];
+  const cniPods: PodInfo[] = [];
+  const flannelPods: PodInfo[] = [];
+  const workloadPods: PodInfo[] = [];
+  const components: Record<Exclude<PodRole, 'other'>, PodInfo[]> = {
+    ztunnel: ztunnelPods,
+    istiod: istiodPods,
+    'istio-cni': cniPods,
+    flannel: flannelPods,
+  };
+
+  for (const pod of [...stores.pods].sort(byNamespaceName)) {
+    const role = podRole(pod, istioNamespace);
+    if (role !== 'other') {
+      if (!isTerminal(pod)) components[role].push(pod);
+      continue;
+    }
+    // Pods not started are kept from every namespace: a pod stuck in ContainerCreating is the first
+    // symptom of a CNI problem, wherever it runs.
+    if (meshNamespaces.has(pod.namespace) || (!pod.started && !isTerminal(pod))) workloadPods.push(pod);
+  }
+
+  const watchUp: Record<string, boolean> = {};
+  for (const r of WATCHED_RESOURCES) watchUp[r.name] = stores.watchUp[r.name] === true;
+
+  return {
+    nodes: [...stores.nodes].sort(byName),
+    namespaces: [...stores.namespaces].sort(byName),
+    ztunnelPods,
+    istiodPods,
+    cniPods,
+    flannelPods,
+    workloadPods,
+    sandboxEvents: stores.events
+      .filter((e) => e.reason === REASON_FAILED_CREATE_POD_SANDBOX)
+      .sort((a, b) => (a.namespace < b.namespace ? -1 : a.namespace > b.namespace ? 1 : a.pod < b.pod ? -1 : a.pod > b.pod ? 1 : a.lastSeen - b.lastSeen)),
+    istiodService: stores.services.find((s) => s.namespace === istioNamespace && s.name === ISTIOD_SERVICE_NAME),
+    istiodEndpoints: serviceEndpoints(stores.endpointSlices, istioNamespace, ISTIOD_SERVICE_NAME),
+    watchUp,
+    synced: WATCHED_RESOURCES.every((r) => stores.listed[r.name] === true),
+  };
+}

@@ -1,0 +1,155 @@
+// The running kube/ layer: one informer per row of WATCHED_RESOURCES, and a ClusterState snapshot
+// rebuilt lazily (only when something changed since the last snapshot).
+
+import type { KubeConfig } from '@kubernetes/client-node';
+import type { ClusterState } from '../model.js';
+import { WATCHED_RESOURCES } from './resources.js';
+import {
+  toEndpointSliceInfo,
+  toNamespaceInfo,
+  toNodeInfo,
+  toPodEventInfo,
+  toPodInfo,
+  toServiceInfo,
+  type RawEndpointSlice,
+  type RawEvent,
+  type RawNamespace,
+  type RawNode,
+  type RawPod,
+  type RawService,
+} from './convert.js';
+import { buildClusterState, type KubeStores } from './cluster-state.js';
+import type { EnrollmentPolicy } from './enrollment.js';
+import { enrollmentMatcher } from './enrollment.js';
+import { ResourceInformer, type InformerTuning, type KubeLogger } from './informer.js';
+
+export type { KubeLogger } from './informer.js';
+
+export interface ClusterWatchOptions extends InformerTuning {
+  istioNamespace: string;
+  enrollment: EnrollmentPolicy;
+  logger?: KubeLogger | undefined;
+}
+
+export interface ClusterWatch {
+  /** the current state; cheap: the same object until something changes */
+  snapshot(): ClusterState;
+  /** resolves once every informer has completed its first list; rejects if stopped before that */
+  synced(): Promise<void>;
+  /** calls cb (at most once per tick) after any change of objects or watch state; returns an unsubscribe */
+  onChange(cb: () => void): () => void;
+  stop(): Promise<void>;
+}
+
+/** Resource name (WATCHED_RESOURCES) -> conversion of its objects. */
+const CONVERTERS = {
+  nodes: (raw: unknown) => toNodeInfo(raw as RawNode),
+  namespaces: (raw: unknown) => toNamespaceInfo(raw as RawNamespace),
+  pods: (raw: unknown) => toPodInfo(raw as RawPod),
+  events: (raw: unknown) => toPodEventInfo(raw as RawEvent),
+  services: (raw: unknown) => toServiceInfo(raw as RawService),
+  endpointslices: (raw: unknown) => toEndpointSliceInfo(raw as RawEndpointSlice),
+};
+type Converters = typeof CONVERTERS;
+type Informers = { [K in keyof Converters]: ResourceInformer<NonNullable<ReturnType<Converters[K]>>> };
+
+function isConverted(name: string): name is keyof Converters {
+  return Object.prototype.hasOwnProperty.call(CONVERTERS, name);
+}
+
+export function startClusterWatch(kubeConfig: KubeConfig, opts: ClusterWatchOptions): ClusterWatch {
+  // Fail fast on a bad enrollment selector rather than on the first snapshot.
+  enrollmentMatcher(opts.enrollment);
+  const missing = WATCHED_RESOURCES.filter((r) => !isConverted(r.name)).map((r) => r.name);
+  if (missing.length > 0) throw new Error(`no converter for watched resource(s) ${missing.join(', ')}`);
+
+  const listeners = new Set<() => void>();
+  let cached: ClusterState | undefined;
+  let notifyScheduled = false;
+  let stopped = false;
+
+  const changed = (): void => {
+    cached = undefined;
+    if (notifyScheduled || stopped || listeners.size === 0) return;
+    notifyScheduled = true;
+    setImmediate(() => {
+      notifyScheduled = false;
+      if (stopped) return;
+      for (const cb of listeners) {
+        try {
+          cb();
+        } catch (err) {
+          opts.logger?.error({ err: String(err) }, 'cluster change listener failed');
+        }
+      }
+    });
+  };
+
+  const tuning: InformerTuning = {
+    backoff: opts.backoff,
+    watchTimeoutSeconds: opts.watchTimeoutSeconds,
+    healthyAfterMs: opts.healthyAfterMs,
+    pageSize: opts.pageSize,
+    listTimeoutMs: opts.listTimeoutMs,
+  };
+  const byName = new Map<string, ResourceInformer<unknown>>();
+  for (const resource of WATCHED_RESOURCES) {
+    const convert = CONVERTERS[resource.name as keyof Converters] as (raw: unknown) => unknown;
+    byName.set(
+      resource.name,
+      new ResourceInformer<unknown>({
+        ...tuning,
+        kubeConfig,
+        resource,
+        istioNamespace: opts.istioNamespace,
+        convert,
+        logger: opts.logger,
+        onChange: changed,
+      }),
+    );
+  }
+  const informers = Object.fromEntries(byName) as unknown as Informers;
+
+  const stores = (): KubeStores => ({
+    nodes: informers.nodes.items(),
+    namespaces: informers.namespaces.items(),
+    pods: informers.pods.items(),
+    events: informers.events.items(),
+    services: informers.services.items(),
+    endpointSlices: informers.endpointslices.items(),
+    watchUp: Object.fromEntries([...byName].map(([name, inf]) => [name, inf.up])),
+    listed: Object.fromEntries([...byName].map(([name, inf]) => [name, inf.listed])),
+  });
+
+  let rejectSynced: (err: Error) => void = () => {};
+  const syncedPromise = new Promise<void>((resolve, reject) => {
+    rejectSynced = reject;
+    Promise.all([...byName.values()].map((inf) => inf.whenListed())).then(() => {
+      opts.logger?.info({ resources: [...byName.keys()] }, 'kubernetes informers synced');
+      resolve();
+    }, reject);
+  });
+  // Nobody has to await synced(); a stop before sync must not become an unhandled rejection.
+  syncedPromise.catch(() => {});
+
+  for (const inf of byName.values()) inf.start();
+
+  return {
+    snapshot() {
+      cached ??= buildClusterState(stores(), { istioNamespace: opts.istioNamespace, enrollment: opts.enrollment });
+      return cached;
+    },
+    synced: () => syncedPromise,
+    onChange(cb) {
+      listeners.add(cb);
+      return () => listeners.delete(cb);
+    },
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      rejectSynced(new Error('cluster watch stopped before the first sync'));
+      await Promise.all([...byName.values()].map((inf) => inf.stop()));
+      cached = undefined;
+    },
+  };
+}

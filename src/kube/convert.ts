@@ -1,0 +1,261 @@
+// Pure conversions from Kubernetes API objects (as decoded from JSON) to the model's trimmed shapes.
+// The informers call these on every event and keep only the result, so the raw object (often
+// 10-20 KiB for a pod) is garbage as soon as the event has been handled.
+//
+// Input types are deliberately loose: they describe only the fields read here, and timestamps may be
+// RFC 3339 strings (raw JSON) or Date objects (objects decoded by client-node's typed clients).
+
+import type {
+  EndpointAddress,
+  NamespaceInfo,
+  NodeInfo,
+  PodEventInfo,
+  PodInfo,
+  ServiceInfo,
+  ServicePortInfo,
+} from '../model.js';
+import { REASON_FAILED_CREATE_POD_SANDBOX } from '../istio.js';
+
+type Time = string | Date | null | undefined;
+
+export interface RawMeta {
+  name?: string;
+  namespace?: string;
+  uid?: string;
+  resourceVersion?: string;
+  creationTimestamp?: Time;
+  labels?: Record<string, string> | null;
+  annotations?: Record<string, string> | null;
+}
+
+interface RawCondition {
+  type?: string;
+  status?: string;
+}
+
+interface RawContainerState {
+  waiting?: { reason?: string } | null;
+  running?: object | null;
+  terminated?: object | null;
+}
+
+interface RawContainerStatus {
+  name?: string;
+  state?: RawContainerState | null;
+}
+
+export interface RawPod {
+  metadata?: RawMeta;
+  spec?: { nodeName?: string; hostNetwork?: boolean; containers?: { name?: string }[] };
+  status?: {
+    phase?: string;
+    podIP?: string;
+    conditions?: RawCondition[] | null;
+    containerStatuses?: RawContainerStatus[] | null;
+    initContainerStatuses?: RawContainerStatus[] | null;
+  };
+}
+
+export interface RawNode {
+  metadata?: RawMeta;
+  status?: { conditions?: RawCondition[] | null; addresses?: { type?: string; address?: string }[] | null };
+}
+
+export interface RawNamespace {
+  metadata?: RawMeta;
+}
+
+export interface RawEvent {
+  metadata?: RawMeta;
+  involvedObject?: { kind?: string; namespace?: string; name?: string; uid?: string };
+  reason?: string;
+  message?: string;
+  count?: number;
+  firstTimestamp?: Time;
+  lastTimestamp?: Time;
+  eventTime?: Time;
+  series?: { count?: number; lastObservedTime?: Time } | null;
+}
+
+export interface RawService {
+  metadata?: RawMeta;
+  spec?: {
+    clusterIP?: string;
+    ports?: { name?: string; port?: number; targetPort?: number | string; protocol?: string }[] | null;
+  };
+}
+
+export interface RawEndpointSlice {
+  metadata?: RawMeta;
+  addressType?: string;
+  endpoints?:
+    | {
+        addresses?: string[];
+        conditions?: { ready?: boolean | null } | null;
+        nodeName?: string;
+        targetRef?: { kind?: string; name?: string } | null;
+      }[]
+    | null;
+  ports?: { name?: string; port?: number | null }[] | null;
+}
+
+/** The addresses of one EndpointSlice, with the Service it belongs to (label kubernetes.io/service-name). */
+export interface EndpointSliceInfo {
+  namespace: string;
+  name: string;
+  service: string;
+  addresses: EndpointAddress[];
+}
+
+export const LABEL_SERVICE_NAME = 'kubernetes.io/service-name';
+/** kubelet's default waiting reason for every container while init containers have not finished. */
+const REASON_POD_INITIALIZING = 'PodInitializing';
+
+/** ms since epoch, or 0 when absent or unparseable. Accepts RFC 3339 with any fraction (MicroTime). */
+export function toMillis(t: Time): number {
+  if (t === null || t === undefined || t === '') return 0;
+  const ms = t instanceof Date ? t.getTime() : Date.parse(t);
+  return Number.isFinite(ms) ? ms : 0;
+}
+
+function conditionTrue(conditions: RawCondition[] | null | undefined, type: string): boolean {
+  return (conditions ?? []).some((c) => c.type === type && c.status === 'True');
+}
+
+/** A fresh copy, so the trimmed record does not keep the raw object's metadata alive. */
+function copyMap(m: Record<string, string> | null | undefined): Record<string, string> {
+  return m ? { ...m } : {};
+}
+
+/**
+ * The most telling waiting reason: init containers first (they run first), and kubelet's placeholder
+ * PodInitializing only when nothing better is reported.
+ */
+function waitingReason(status: RawPod['status']): string {
+  let placeholder = '';
+  for (const cs of [...(status?.initContainerStatuses ?? []), ...(status?.containerStatuses ?? [])]) {
+    const reason = cs.state?.waiting?.reason;
+    if (!reason) continue;
+    if (reason !== REASON_POD_INITIALIZING) return reason;
+    placeholder = reason;
+  }
+  return placeholder;
+}
+
+/** Every regular container (as listed in spec, or in status when spec is absent) is running. */
+function allContainersRunning(pod: RawPod): boolean {
+  const statuses = pod.status?.containerStatuses ?? [];
+  if (statuses.length === 0) return false;
+  const running = new Set(statuses.filter((cs) => cs.state?.running).map((cs) => cs.name));
+  const wanted = (pod.spec?.containers ?? []).map((c) => c.name);
+  if (wanted.length === 0) return statuses.every((cs) => Boolean(cs.state?.running));
+  return wanted.every((name) => running.has(name));
+}
+
+export function toPodInfo(pod: RawPod): PodInfo {
+  const meta = pod.metadata ?? {};
+  return {
+    namespace: meta.namespace ?? '',
+    name: meta.name ?? '',
+    uid: meta.uid ?? '',
+    node: pod.spec?.nodeName ?? '',
+    phase: pod.status?.phase ?? '',
+    ip: pod.status?.podIP ?? '',
+    hostNetwork: pod.spec?.hostNetwork === true,
+    ready: conditionTrue(pod.status?.conditions, 'Ready'),
+    started: allContainersRunning(pod),
+    waitingReason: waitingReason(pod.status),
+    labels: copyMap(meta.labels),
+    annotations: copyMap(meta.annotations),
+    createdAt: toMillis(meta.creationTimestamp),
+  };
+}
+
+export function toNodeInfo(node: RawNode): NodeInfo {
+  const meta = node.metadata ?? {};
+  const internal = (node.status?.addresses ?? []).find((a) => a.type === 'InternalIP' && a.address);
+  return {
+    name: meta.name ?? '',
+    ready: conditionTrue(node.status?.conditions, 'Ready'),
+    labels: copyMap(meta.labels),
+    annotations: copyMap(meta.annotations),
+    internalIP: internal?.address ?? '',
+  };
+}
+
+export function toNamespaceInfo(ns: RawNamespace): NamespaceInfo {
+  return { name: ns.metadata?.name ?? '', labels: copyMap(ns.metadata?.labels) };
+}
+
+/**
+ * A FailedCreatePodSandBox event about a pod, or null for any other event (the watch's field selector
+ * already filters on the reason; this keeps the store right if it is ever widened).
+ * lastSeen is the latest of the legacy and events.k8s.io timestamps: lastTimestamp for core events,
+ * series.lastObservedTime / eventTime for events written through events.k8s.io, creationTimestamp last.
+ */
+export function toPodEventInfo(ev: RawEvent): PodEventInfo | null {
+  if (ev.reason !== REASON_FAILED_CREATE_POD_SANDBOX) return null;
+  const obj = ev.involvedObject ?? {};
+  if (obj.kind !== undefined && obj.kind !== 'Pod') return null;
+  const lastSeen = Math.max(
+    toMillis(ev.lastTimestamp),
+    toMillis(ev.series?.lastObservedTime),
+    toMillis(ev.eventTime),
+    toMillis(ev.firstTimestamp),
+    toMillis(ev.metadata?.creationTimestamp),
+  );
+  return {
+    namespace: obj.namespace || ev.metadata?.namespace || '',
+    pod: obj.name ?? '',
+    podUid: obj.uid ?? '',
+    reason: ev.reason,
+    message: ev.message ?? '',
+    lastSeen,
+    count: ev.count || ev.series?.count || 1,
+  };
+}
+
+export function toServiceInfo(svc: RawService): ServiceInfo {
+  const ports: ServicePortInfo[] = (svc.spec?.ports ?? []).map((p) => ({
+    name: p.name ?? '',
+    port: p.port ?? 0,
+    // The API server defaults targetPort to port; objects built by hand may omit it.
+    targetPort: p.targetPort ?? p.port ?? 0,
+    protocol: p.protocol ?? 'TCP',
+  }));
+  return {
+    namespace: svc.metadata?.namespace ?? '',
+    name: svc.metadata?.name ?? '',
+    clusterIP: svc.spec?.clusterIP ?? '',
+    ports,
+  };
+}
+
+/** Addresses of an EndpointSlice. FQDN slices carry no IPs and yield none; ready nil means ready. */
+export function toEndpointAddresses(slice: RawEndpointSlice): EndpointAddress[] {
+  if (slice.addressType === 'FQDN') return [];
+  const ports: Record<string, number> = {};
+  for (const p of slice.ports ?? []) {
+    // A nil port means "all ports" and names no number the probes could dial.
+    if (typeof p.port === 'number') ports[p.name ?? ''] = p.port;
+  }
+  const out: EndpointAddress[] = [];
+  for (const ep of slice.endpoints ?? []) {
+    const ready = ep.conditions?.ready !== false;
+    const pod = ep.targetRef?.kind === 'Pod' ? (ep.targetRef.name ?? '') : '';
+    for (const ip of ep.addresses ?? []) {
+      out.push({ ip, ready, node: ep.nodeName ?? '', pod, ports: { ...ports } });
+    }
+  }
+  return out;
+}
+
+export function toEndpointSliceInfo(slice: RawEndpointSlice): EndpointSliceInfo {
+  const meta = slice.metadata ?? {};
+  return {
+    namespace: meta.namespace ?? '',
+    name: meta.name ?? '',
+    service: meta.labels?.[LABEL_SERVICE_NAME] ?? '',
+    addresses: toEndpointAddresses(slice),
+  };
+}
