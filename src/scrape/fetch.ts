@@ -1,0 +1,176 @@
+// Scrape one target. Whatever the target does (hang, reset, 500, garbage, an endless body), the
+// caller gets one ScrapeResult and never an exception: a bad pod must not break the round.
+import http from 'node:http';
+import https from 'node:https';
+import type { Socket } from 'node:net';
+import type { Readable } from 'node:stream';
+import axios, { type AxiosResponse } from 'axios';
+import type { ScrapeErrorReason, ScrapeResult, Target } from '../model.js';
+import { keptSamples } from './families.js';
+import { ParseError, parseExposition, type SampleFilter } from './parser.js';
+
+/** Prefer OpenMetrics, then classic text (the order Prometheus itself asks in). */
+export const SCRAPE_ACCEPT =
+  'application/openmetrics-text;version=1.0.0,application/openmetrics-text;version=0.0.1;q=0.75,text/plain;version=0.0.4;q=0.5,*/*;q=0.1';
+
+// One keep-alive pool for every scrape: each round reuses the previous round's connections.
+// Idle sockets are unref'd by Node, so the pool never keeps the process alive.
+const sharedAgents = {
+  http: new http.Agent({ keepAlive: true, scheduling: 'lifo' }),
+  https: new https.Agent({ keepAlive: true, scheduling: 'lifo' }),
+};
+
+/** Close idle pooled connections (at shutdown). */
+export function destroyScrapeAgents(): void {
+  sharedAgents.http.destroy();
+  sharedAgents.https.destroy();
+}
+
+export interface FetchOptions {
+  /** budget for connect + headers + whole body */
+  timeoutMs: number;
+  /** largest body accepted (after decompression); the stream is aborted as soon as it is exceeded */
+  maxBytes: number;
+  /** samples to keep; default: the component's families (scrape/families.ts) */
+  filter?: SampleFilter;
+  /** override the shared keep-alive agents (tests) */
+  agents?: { http?: http.Agent; https?: https.Agent };
+}
+
+class TooLargeError extends Error {
+  override name = 'TooLargeError';
+}
+class TimeoutError extends Error {
+  override name = 'TimeoutError';
+}
+
+/** Pass chunks through, failing as soon as more than `max` bytes have arrived. */
+async function* capBytes(source: Readable, max: number): AsyncGenerator<Buffer> {
+  let total = 0;
+  for await (const chunk of source as AsyncIterable<Buffer>) {
+    total += chunk.length;
+    if (total > max) {
+      source.destroy();
+      throw new TooLargeError(`body exceeds ${max} bytes`);
+    }
+    yield chunk;
+  }
+}
+
+function errorCode(err: unknown): string {
+  const e = err as { code?: unknown; cause?: { code?: unknown } } | null;
+  const code = e?.code ?? e?.cause?.code;
+  return typeof code === 'string' ? code : '';
+}
+
+function classifyRequestError(err: unknown): ScrapeErrorReason {
+  const code = errorCode(err);
+  if (code === 'ETIMEDOUT') return 'timeout';
+  // The peer answered, but not with HTTP: its bytes are what failed to parse.
+  if (code.startsWith('HPE_')) return 'parse';
+  return 'connect';
+}
+
+/** What we learn about the TCP connection of one attempt. */
+interface ConnectionState {
+  /** established, or actively refused */
+  reachable: boolean;
+  /** the attempt went out on a pooled keep-alive socket */
+  reused: boolean;
+}
+
+/** An axios transport that is plain http/https.request, but records whether the socket connected. */
+function trackingTransport(conn: ConnectionState) {
+  return {
+    request(options: http.RequestOptions, callback: (res: http.IncomingMessage) => void): http.ClientRequest {
+      const mod = options.protocol === 'https:' ? https : http;
+      const req = mod.request(options, callback);
+      req.once('socket', (socket: Socket) => {
+        conn.reused = req.reusedSocket;
+        if (req.reusedSocket || !socket.connecting) conn.reachable = true;
+        else socket.once('connect', () => (conn.reachable = true));
+      });
+      return req;
+    },
+  };
+}
+
+export async function scrapeTarget(target: Target, opts: FetchOptions): Promise<ScrapeResult> {
+  const started = performance.now();
+  const conn: ConnectionState = { reachable: false, reused: false };
+  const done = (error?: ScrapeErrorReason, samples: ScrapeResult['samples'] = []): ScrapeResult => ({
+    target,
+    up: error === undefined,
+    durationSeconds: (performance.now() - started) / 1000,
+    ...(error === undefined ? {} : { error }),
+    reachable: conn.reachable,
+    samples,
+  });
+
+  const controller = new AbortController();
+  let timedOut = false;
+  let body: Readable | undefined;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    controller.abort();
+    body?.destroy(new TimeoutError(`scrape exceeded ${opts.timeoutMs}ms`));
+  }, opts.timeoutMs);
+
+  try {
+    let res: AxiosResponse<Readable>;
+    try {
+      res = await request(target.url, opts, conn, controller.signal);
+    } catch (err) {
+      // A pooled keep-alive socket the target closed while idle: that is not the target failing.
+      if (!timedOut && conn.reused && errorCode(err) === 'ECONNRESET') {
+        conn.reachable = false;
+        res = await request(target.url, opts, conn, controller.signal);
+      } else throw err;
+    }
+    body = res.data;
+    if (timedOut) {
+      body.destroy();
+      return done('timeout');
+    }
+    if (res.status < 200 || res.status > 299) {
+      body.destroy();
+      return done('http_status');
+    }
+    const declared = Number(res.headers['content-length']);
+    if (Number.isFinite(declared) && declared > opts.maxBytes) {
+      body.destroy();
+      return done('too_large');
+    }
+    const parsed = await parseExposition(capBytes(body, opts.maxBytes), opts.filter ?? keptSamples(target.component));
+    return done(undefined, parsed.samples);
+  } catch (err) {
+    if (err instanceof TooLargeError) return done('too_large');
+    if (err instanceof ParseError) return done('parse');
+    if (timedOut) return done('timeout');
+    const code = errorCode(err);
+    // An RST is an answer; EHOSTUNREACH, ENETUNREACH or silence leave reachable as the socket saw it.
+    if (code === 'ECONNREFUSED') conn.reachable = true;
+    // Before a response this is refused / reset / unreachable; during the body it is a reset
+    // or premature close: the connection failed, the bytes received so far were fine.
+    return done(body === undefined ? classifyRequestError(err) : 'connect');
+  } finally {
+    clearTimeout(timer);
+    body?.destroy();
+  }
+}
+
+function request(url: string, opts: FetchOptions, conn: ConnectionState, signal: AbortSignal): Promise<AxiosResponse<Readable>> {
+  return axios.request<Readable>({
+    url,
+    method: 'GET',
+    responseType: 'stream',
+    headers: { Accept: SCRAPE_ACCEPT, 'User-Agent': 'ambient-exporter' },
+    httpAgent: opts.agents?.http ?? sharedAgents.http,
+    httpsAgent: opts.agents?.https ?? sharedAgents.https,
+    transport: trackingTransport(conn),
+    signal,
+    proxy: false, // pod IPs are never reached through HTTP(S)_PROXY
+    maxRedirects: 0,
+    validateStatus: () => true,
+  });
+}

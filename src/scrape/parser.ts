@@ -1,0 +1,339 @@
+// One streaming parser for both exposition formats the exporter meets:
+//   - Prometheus text 0.0.4 (istiod, istio-cni: promhttp, counters without `_total`),
+//   - OpenMetrics 1.0 (ztunnel: `# UNIT`, `_total` samples, `# EOF`, even when served as text/plain).
+// The format is read from the body, never from Content-Type. Only samples the caller wants are
+// materialised; every other sample line is checked for a valid name and value but its labels are
+// not tokenised, so a large ztunnel body (tens of thousands of istio_tcp_* series) stays cheap.
+import { StringDecoder } from 'node:string_decoder';
+import type { Sample } from '../model.js';
+
+export type ExpositionFormat = 'prometheus' | 'openmetrics';
+
+/**
+ * Which samples to keep. Matched against the sample name (`istio_xds_connection_terminations_total`,
+ * `pilot_xds`) and against the family named by the preceding `# TYPE` line, so listing a histogram's
+ * family name (`foo`) keeps its `foo_bucket`, `foo_sum` and `foo_count` samples.
+ */
+export type SampleFilter = ReadonlySet<string> | ((name: string) => boolean);
+
+export interface ParseResult {
+  samples: Sample[];
+  /** 'openmetrics' once the body shows `# EOF`, `# UNIT`, an OpenMetrics-only type or an exemplar */
+  format: ExpositionFormat;
+  /** lines read, including comments and blank lines */
+  lines: number;
+}
+
+/** The body is not valid exposition text. `line` is 1-based. */
+export class ParseError extends Error {
+  override name = 'ParseError';
+  constructor(
+    readonly line: number,
+    readonly reason: string,
+  ) {
+    super(`line ${line}: ${reason}`);
+  }
+}
+
+export const keepAllSamples: SampleFilter = () => true;
+
+const METRIC_TYPES = new Set(['counter', 'gauge', 'histogram', 'summary', 'untyped', 'unknown', 'gaugehistogram', 'stateset', 'info']);
+const OPENMETRICS_ONLY_TYPES = new Set(['unknown', 'gaugehistogram', 'stateset', 'info']);
+/** Sample-name suffixes a family's samples may carry (both formats). */
+const FAMILY_SUFFIXES = new Set(['_total', '_created', '_bucket', '_sum', '_count', '_gcount', '_gsum', '_info']);
+
+const SPACE = 0x20;
+const TAB = 0x09;
+const CR = 0x0d;
+const HASH = 0x23;
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+const LBRACE = 0x7b;
+const RBRACE = 0x7d;
+const COMMA = 0x2c;
+const EQUALS = 0x3d;
+
+function isNameStart(c: number): boolean {
+  // [a-zA-Z_:]
+  return (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || c === 0x5f || c === 0x3a;
+}
+function isNameChar(c: number): boolean {
+  return isNameStart(c) || (c >= 0x30 && c <= 0x39);
+}
+function isLabelStart(c: number): boolean {
+  return (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || c === 0x5f;
+}
+function isLabelChar(c: number): boolean {
+  return isLabelStart(c) || (c >= 0x30 && c <= 0x39);
+}
+function isBlank(c: number): boolean {
+  return c === SPACE || c === TAB;
+}
+
+function quote(s: string): string {
+  return JSON.stringify(s.length > 40 ? `${s.slice(0, 40)}…` : s);
+}
+
+/** Go's ParseFloat accepts NaN/Inf spellings case-insensitively; Number() does not know `+Inf`. */
+export function parseSampleValue(token: string): number | undefined {
+  if (token.length === 0) return undefined;
+  const n = Number(token);
+  if (!Number.isNaN(n)) return n;
+  switch (token.toLowerCase()) {
+    case 'nan':
+      return NaN;
+    case 'inf':
+    case '+inf':
+    case 'infinity':
+    case '+infinity':
+      return Infinity;
+    case '-inf':
+    case '-infinity':
+      return -Infinity;
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * Line-at-a-time state machine. Feed it text with `consume` (returns where the unfinished last line
+ * starts) and call `finish` with whatever is left at the end of the body.
+ */
+export class ExpositionParser {
+  readonly samples: Sample[] = [];
+  private lineNo = 0;
+  private eofSeen = false;
+  private openMetrics = false;
+  private family = '';
+  private familyWanted = false;
+  private readonly want: (name: string) => boolean;
+
+  constructor(filter: SampleFilter) {
+    this.want = typeof filter === 'function' ? filter : (name) => filter.has(name);
+  }
+
+  /** Parse every complete line of `text`; returns the index where the incomplete tail begins. */
+  consume(text: string): number {
+    let start = 0;
+    for (;;) {
+      const nl = text.indexOf('\n', start);
+      if (nl === -1) return start;
+      this.line(text, start, nl);
+      start = nl + 1;
+    }
+  }
+
+  /** Parse the final line (which had no trailing newline) and check the body as a whole. */
+  finish(rest: string): ParseResult {
+    if (rest.length > 0) this.line(rest, 0, rest.length);
+    if (this.openMetrics && !this.eofSeen) throw new ParseError(this.lineNo, 'OpenMetrics body without # EOF (truncated?)');
+    return { samples: this.samples, format: this.openMetrics ? 'openmetrics' : 'prometheus', lines: this.lineNo };
+  }
+
+  private fail(reason: string): never {
+    throw new ParseError(this.lineNo, reason);
+  }
+
+  private line(t: string, s: number, e: number): void {
+    this.lineNo++;
+    if (e > s && t.charCodeAt(e - 1) === CR) e--;
+    while (s < e && isBlank(t.charCodeAt(s))) s++;
+    if (this.eofSeen) {
+      if (s === e) return;
+      this.fail('content after # EOF');
+    }
+    if (s === e) return;
+    if (t.charCodeAt(s) === HASH) this.comment(t, s + 1, e);
+    else this.sample(t, s, e);
+  }
+
+  // ---------- comments: # HELP, # TYPE, # UNIT, # EOF; anything else is a plain comment ----------
+
+  private comment(t: string, i: number, e: number): void {
+    while (i < e && isBlank(t.charCodeAt(i))) i++;
+    let k = i;
+    while (k < e && !isBlank(t.charCodeAt(k))) k++;
+    const keyword = t.slice(i, k);
+    if (keyword === 'EOF') {
+      while (k < e && isBlank(t.charCodeAt(k))) k++;
+      if (k !== e) this.fail('unexpected text after # EOF');
+      this.eofSeen = true;
+      this.openMetrics = true;
+      return;
+    }
+    if (keyword !== 'HELP' && keyword !== 'TYPE' && keyword !== 'UNIT') return;
+    if (k === e) this.fail(`# ${keyword} without a metric name`);
+    while (k < e && isBlank(t.charCodeAt(k))) k++;
+    const nameStart = k;
+    if (k === e || !isNameStart(t.charCodeAt(k))) this.fail(`# ${keyword} without a valid metric name`);
+    while (k < e && isNameChar(t.charCodeAt(k))) k++;
+    if (k < e && !isBlank(t.charCodeAt(k))) this.fail(`invalid metric name in # ${keyword}`);
+    const name = t.slice(nameStart, k);
+    if (keyword === 'UNIT') {
+      this.openMetrics = true;
+      return;
+    }
+    if (keyword === 'HELP') return;
+    while (k < e && isBlank(t.charCodeAt(k))) k++;
+    let end = e;
+    while (end > k && isBlank(t.charCodeAt(end - 1))) end--;
+    const type = t.slice(k, end);
+    if (!METRIC_TYPES.has(type)) this.fail(`unknown metric type ${quote(type)}`);
+    if (OPENMETRICS_ONLY_TYPES.has(type)) this.openMetrics = true;
+    this.family = name;
+    this.familyWanted = this.want(name);
+  }
+
+  // ---------- samples ----------
+
+  private keeps(name: string): boolean {
+    if (this.want(name)) return true;
+    const fam = this.family;
+    return this.familyWanted && name.length > fam.length && name.startsWith(fam) && FAMILY_SUFFIXES.has(name.slice(fam.length));
+  }
+
+  private sample(t: string, s: number, e: number): void {
+    if (!isNameStart(t.charCodeAt(s))) this.fail('expected a metric name or comment');
+    let i = s + 1;
+    while (i < e && isNameChar(t.charCodeAt(i))) i++;
+    const name = t.slice(s, i);
+    if (i === e) this.fail(`sample ${quote(name)} has no value`);
+    const c = t.charCodeAt(i);
+    if (c !== LBRACE && !isBlank(c)) this.fail(`invalid character in metric name ${quote(t.slice(s, i + 1))}`);
+    while (i < e && isBlank(t.charCodeAt(i))) i++;
+    const hasLabels = i < e && t.charCodeAt(i) === LBRACE;
+
+    if (!this.keeps(name)) {
+      // Cheap path: the value sits after the last `}` (labels or exemplar labels) or right after the name.
+      if (hasLabels) {
+        const close = t.lastIndexOf('}', e - 1);
+        if (close < i) this.fail('unterminated label set');
+        this.valueTail(t, close + 1, e, false);
+      } else {
+        this.valueTail(t, i, e, true);
+      }
+      return;
+    }
+
+    const labels: Record<string, string> = {};
+    if (hasLabels) i = this.labelSet(t, i + 1, e, labels);
+    const value = this.valueTail(t, i, e, true);
+    this.samples.push({ name, labels, value });
+  }
+
+  /** Parses `{` already consumed ... `}`; returns the index after `}`. */
+  private labelSet(t: string, i: number, e: number, labels: Record<string, string>): number {
+    for (;;) {
+      while (i < e && isBlank(t.charCodeAt(i))) i++;
+      if (i >= e) this.fail('unterminated label set');
+      if (t.charCodeAt(i) === RBRACE) return i + 1;
+      const ns = i;
+      if (!isLabelStart(t.charCodeAt(i))) this.fail('invalid label name');
+      i++;
+      while (i < e && isLabelChar(t.charCodeAt(i))) i++;
+      const lname = t.slice(ns, i);
+      while (i < e && isBlank(t.charCodeAt(i))) i++;
+      if (i >= e || t.charCodeAt(i) !== EQUALS) this.fail(`expected = after label ${quote(lname)}`);
+      i++;
+      while (i < e && isBlank(t.charCodeAt(i))) i++;
+      if (i >= e || t.charCodeAt(i) !== QUOTE) this.fail(`expected " to open the value of label ${quote(lname)}`);
+      i++;
+      // Fast path: no escapes before the closing quote.
+      let j = i;
+      let value: string | undefined;
+      while (j < e) {
+        const c = t.charCodeAt(j);
+        if (c === QUOTE) {
+          value = t.slice(i, j);
+          break;
+        }
+        if (c === BACKSLASH) break;
+        j++;
+      }
+      if (value === undefined) {
+        if (j >= e) this.fail(`unterminated value of label ${quote(lname)}`);
+        ({ value, end: j } = this.escapedValue(t, i, e, lname));
+      }
+      i = j + 1;
+      if (Object.hasOwn(labels, lname)) this.fail(`duplicate label ${quote(lname)}`);
+      if (lname === '__proto__') Object.defineProperty(labels, lname, { value, enumerable: true, writable: true, configurable: true });
+      else labels[lname] = value;
+      while (i < e && isBlank(t.charCodeAt(i))) i++;
+      if (i >= e) this.fail('unterminated label set');
+      const c = t.charCodeAt(i);
+      if (c === COMMA) i++;
+      else if (c !== RBRACE) this.fail(`expected , or } after label ${quote(lname)}`);
+    }
+  }
+
+  /** Label value with escapes \\, \" and \n; returns the value and the index of the closing quote. */
+  private escapedValue(t: string, i: number, e: number, lname: string): { value: string; end: number } {
+    let out = '';
+    let from = i;
+    for (let j = i; j < e; j++) {
+      const c = t.charCodeAt(j);
+      if (c === QUOTE) return { value: out + t.slice(from, j), end: j };
+      if (c !== BACKSLASH) continue;
+      const n = t.charCodeAt(j + 1);
+      const repl = n === BACKSLASH ? '\\' : n === QUOTE ? '"' : n === 0x6e ? '\n' : undefined;
+      if (repl === undefined) this.fail(`invalid escape in value of label ${quote(lname)}`);
+      out += t.slice(from, j) + repl;
+      j++;
+      from = j + 1;
+    }
+    this.fail(`unterminated value of label ${quote(lname)}`);
+  }
+
+  /** `value [timestamp] [# {exemplar labels} value [timestamp]]`; returns the value. */
+  private valueTail(t: string, i: number, e: number, allowExemplar: boolean): number {
+    while (i < e && isBlank(t.charCodeAt(i))) i++;
+    let k = i;
+    while (k < e && !isBlank(t.charCodeAt(k))) k++;
+    const value = parseSampleValue(t.slice(i, k));
+    if (value === undefined) this.fail(i === k ? 'missing sample value' : `invalid sample value ${quote(t.slice(i, k))}`);
+    while (k < e && isBlank(t.charCodeAt(k))) k++;
+    if (k === e) return value;
+    if (t.charCodeAt(k) !== HASH) {
+      const ts = k;
+      while (k < e && !isBlank(t.charCodeAt(k))) k++;
+      if (parseSampleValue(t.slice(ts, k)) === undefined) this.fail(`invalid timestamp ${quote(t.slice(ts, k))}`);
+      while (k < e && isBlank(t.charCodeAt(k))) k++;
+      if (k === e) return value;
+      if (t.charCodeAt(k) !== HASH) this.fail('unexpected text after timestamp');
+    }
+    if (!allowExemplar) this.fail('unexpected text after sample value');
+    this.exemplar(t, k + 1, e);
+    return value;
+  }
+
+  /** OpenMetrics exemplar after `#`: ` {labels} value [timestamp]`. Validated, then dropped. */
+  private exemplar(t: string, i: number, e: number): void {
+    this.openMetrics = true;
+    while (i < e && isBlank(t.charCodeAt(i))) i++;
+    if (i >= e || t.charCodeAt(i) !== LBRACE) this.fail('exemplar must start with {');
+    i = this.labelSet(t, i + 1, e, {});
+    this.valueTail(t, i, e, false);
+  }
+}
+
+/**
+ * Parse an exposition body arriving as chunks (an HTTP response stream). Lines may be split across
+ * chunks anywhere, including inside a multi-byte UTF-8 character. Throws ParseError on invalid text;
+ * errors of the source (reset, abort, size cap) propagate unchanged.
+ */
+export async function parseExposition(chunks: AsyncIterable<Buffer | Uint8Array | string>, filter: SampleFilter): Promise<ParseResult> {
+  const parser = new ExpositionParser(filter);
+  const decoder = new StringDecoder('utf8');
+  let carry = '';
+  for await (const chunk of chunks) {
+    const text = carry + (typeof chunk === 'string' ? chunk : decoder.write(chunk as Buffer));
+    carry = text.slice(parser.consume(text));
+  }
+  return parser.finish(carry + decoder.end());
+}
+
+/** Parse a whole exposition body held in a string. */
+export function parseExpositionText(body: string, filter: SampleFilter): ParseResult {
+  const parser = new ExpositionParser(filter);
+  return parser.finish(body.slice(parser.consume(body)));
+}

@@ -1,0 +1,72 @@
+// Where to scrape: discovered pods (from the watched ClusterState) plus static --target entries.
+// Targets come only from here, never from a request.
+import { COMPONENTS, type ClusterState, type Component, type PodInfo, type Target } from '../model.js';
+import { CNI_METRICS_PATH, ISTIOD_METRICS_PATH, PORTS, ZTUNNEL_METRICS_PATH } from '../istio.js';
+
+/** Port and path of each component's metrics endpoint. */
+export const METRICS_ENDPOINTS: Readonly<Record<Component, { port: number; path: string }>> = {
+  ztunnel: { port: PORTS.ztunnelStats, path: ZTUNNEL_METRICS_PATH },
+  istiod: { port: PORTS.istiodMonitoring, path: ISTIOD_METRICS_PATH },
+  // istio-cni runs with hostNetwork, so its pod IP is the node's IP.
+  'istio-cni': { port: PORTS.cniMonitoring, path: CNI_METRICS_PATH },
+};
+
+/** host part of a URL: IPv6 addresses need brackets. */
+export function urlHost(ip: string): string {
+  return ip.includes(':') ? `[${ip}]` : ip;
+}
+
+/** A pod is scraped once it runs and has an address; earlier there is nothing to reach. */
+function scrapeable(pod: PodInfo): boolean {
+  return pod.phase === 'Running' && pod.ip !== '';
+}
+
+function podTargets(component: Component, pods: readonly PodInfo[]): Target[] {
+  const { port, path } = METRICS_ENDPOINTS[component];
+  return pods
+    .filter(scrapeable)
+    .map((pod) => ({ component, node: pod.node, pod: pod.name, url: `http://${urlHost(pod.ip)}:${port}${path}`, static: false }))
+    .sort((a, b) => a.node.localeCompare(b.node) || a.pod.localeCompare(b.pod));
+}
+
+/**
+ * Discovered targets (ztunnel, then istiod, then istio-cni; each by node and pod) followed by the
+ * static ones. A URL is scraped once: a discovered target wins over a static one with the same URL.
+ */
+export function discoverTargets(state: ClusterState, staticTargets: readonly Target[]): Target[] {
+  const all = [...podTargets('ztunnel', state.ztunnelPods), ...podTargets('istiod', state.istiodPods), ...podTargets('istio-cni', state.cniPods), ...staticTargets];
+  const seen = new Set<string>();
+  return all.filter((t) => !seen.has(t.url) && (seen.add(t.url), true));
+}
+
+export class TargetSpecError extends Error {
+  override name = 'TargetSpecError';
+}
+
+/**
+ * Parse `COMPONENT:NODE=URL`, e.g. `ztunnel:worker-1=http://127.0.0.1:15020/stats/prometheus`
+ * (a port-forwarded ztunnel). The pod name is the URL's host:port.
+ */
+export function parseStaticTarget(spec: string): Target {
+  const bad = (why: string): never => {
+    throw new TargetSpecError(`target "${spec}": ${why} (expected COMPONENT:NODE=URL, e.g. ztunnel:worker-1=http://127.0.0.1:15020/stats/prometheus)`);
+  };
+  const colon = spec.indexOf(':');
+  const eq = spec.indexOf('=');
+  if (colon === -1 || eq === -1 || eq < colon) bad('missing ":" or "="');
+  const component = spec.slice(0, colon).trim();
+  const node = spec.slice(colon + 1, eq).trim();
+  const rawUrl = spec.slice(eq + 1).trim();
+  if (!(COMPONENTS as readonly string[]).includes(component)) bad(`COMPONENT must be one of ${COMPONENTS.join(', ')}, not "${component}"`);
+  if (node === '' || /\s/.test(node)) bad('NODE must be a non-empty name without spaces');
+  let url: URL;
+  try {
+    url = new URL(rawUrl);
+  } catch {
+    return bad(`"${rawUrl}" is not a URL`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') bad(`URL must be http:// or https://, not ${url.protocol}//`);
+  if (url.hostname === '') bad('URL has no host');
+  const port = url.port || (url.protocol === 'https:' ? '443' : '80');
+  return { component: component as Component, node, pod: `${url.hostname}:${port}`, url: url.toString(), static: true };
+}
