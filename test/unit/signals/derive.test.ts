@@ -1,0 +1,300 @@
+// Every detection rule, table-driven: a cluster situation in, root causes per node/namespace out.
+import { expect } from 'chai';
+import { deriveSignals } from '../../../src/signals/index.js';
+import type { Issue } from '../../../src/signals/types.js';
+import { failedScrape, healthyInput, pod, readiness, s, scrape, target, withHealthy } from '../../support/builders.js';
+
+const SANDBOX_MSG =
+  'Failed to create pod sandbox: rpc error: code = Unknown desc = failed to setup network for sandbox "abc": plugin type="istio-cni" name="istio-cni" failed (add): istio-cni cmdAdd failed to contact node Istio CNI agent: unable to push CNI event (status code 500): no ztunnel connection';
+
+/** ztunnels on these nodes are unready with `state manager` pending. */
+function ztunnelsNotSynced(input: ReturnType<typeof healthyInput>, nodes: string[]): void {
+  for (const p of input.state.ztunnelPods) if (nodes.includes(p.node)) p.ready = false;
+  input.probes.ztunnelReadiness = input.probes.ztunnelReadiness.map((r) => (nodes.includes(r.node) ? readiness(r.node, ['state manager']) : r));
+}
+
+/** pod-network addresses on these nodes time out (overlay down), ztunnels there unready. */
+function cutOff(input: ReturnType<typeof healthyInput>, nodes: string[]): void {
+  input.scrapes = input.scrapes.map((x) =>
+    nodes.includes(x.target.node) && x.target.component === 'ztunnel' ? failedScrape(x.target, 'timeout', false) : x,
+  );
+  input.probes.ztunnelReadiness = input.probes.ztunnelReadiness.map((r) =>
+    nodes.includes(r.node) ? readiness(r.node, [], { reachable: false, ready: false }) : r,
+  );
+  for (const p of input.state.ztunnelPods) if (nodes.includes(p.node)) p.ready = false;
+}
+
+function cniDisconnected(input: ReturnType<typeof healthyInput>, n: string): void {
+  input.scrapes = input.scrapes.map((x) =>
+    x.target.component === 'istio-cni' && x.target.node === n ? scrape(x.target, [s('ztunnel_connected', 0), s('istio_cni_install_ready', 1)]) : x,
+  );
+}
+
+function blockedPod(input: ReturnType<typeof healthyInput>, n: string, name = 'reviews-new'): void {
+  input.state.workloadPods.push(
+    pod({ name, namespace: 'bookinfo', node: n, phase: 'Pending', started: false, ready: false, waitingReason: 'ContainerCreating', ip: '' }),
+  );
+  input.state.sandboxEvents.push({ namespace: 'bookinfo', pod: name, podUid: `uid-${name}`, reason: 'FailedCreatePodSandBox', message: SANDBOX_MSG, lastSeen: 1000, count: 3 });
+}
+
+interface Case {
+  name: string;
+  input: () => ReturnType<typeof healthyInput>;
+  nodes: string[]; // "node issue cause"
+  namespaces: string[]; // "namespace cause"
+}
+
+const cases: Case[] = [
+  { name: 'healthy cluster', input: () => healthyInput(), nodes: [], namespaces: [] },
+  {
+    name: 'Service istiod without port 15012: every unsynced ztunnel, one cluster-wide cause',
+    input: () =>
+      withHealthy((i) => {
+        i.state.istiodService!.ports = i.state.istiodService!.ports.filter((p) => p.port !== 15012);
+        ztunnelsNotSynced(i, ['node-a', 'node-b', 'node-c']);
+      }),
+    nodes: ['node-a ztunnel_istiod_connectivity service_port_missing', 'node-b ztunnel_istiod_connectivity service_port_missing', 'node-c ztunnel_istiod_connectivity service_port_missing'],
+    namespaces: [],
+  },
+  {
+    name: 'Service istiod absent',
+    input: () =>
+      withHealthy((i) => {
+        i.state.istiodService = undefined;
+        ztunnelsNotSynced(i, ['node-b']);
+      }),
+    nodes: ['node-b ztunnel_istiod_connectivity service_port_missing'],
+    namespaces: [],
+  },
+  {
+    name: 'no ready endpoints behind istiod',
+    input: () =>
+      withHealthy((i) => {
+        i.state.istiodEndpoints = i.state.istiodEndpoints.map((e) => ({ ...e, ready: false }));
+        ztunnelsNotSynced(i, ['node-a', 'node-c']);
+      }),
+    nodes: ['node-a ztunnel_istiod_connectivity no_ready_endpoints', 'node-c ztunnel_istiod_connectivity no_ready_endpoints'],
+    namespaces: [],
+  },
+  {
+    name: 'xDS port does not answer (dials fail)',
+    input: () =>
+      withHealthy((i) => {
+        i.probes.istiodDials = i.probes.istiodDials.map((d) => ({ ...d, success: false, durationSeconds: 0.5 }));
+        ztunnelsNotSynced(i, ['node-a', 'node-b', 'node-c']);
+      }),
+    nodes: ['node-a ztunnel_istiod_connectivity xds_dial_failed', 'node-b ztunnel_istiod_connectivity xds_dial_failed', 'node-c ztunnel_istiod_connectivity xds_dial_failed'],
+    namespaces: [],
+  },
+  {
+    name: 'one ztunnel not synced while istiod looks fine',
+    input: () => withHealthy((i) => ztunnelsNotSynced(i, ['node-b'])),
+    nodes: ['node-b ztunnel_istiod_connectivity xds_not_synced'],
+    namespaces: [],
+  },
+  {
+    name: 'ztunnel waiting only for the istio-cni node agent is not an istiod problem',
+    input: () =>
+      withHealthy((i) => {
+        i.probes.ztunnelReadiness[1] = readiness('node-b', ['workload proxy manager']);
+        i.state.ztunnelPods[1]!.ready = false;
+      }),
+    nodes: [],
+    namespaces: [],
+  },
+  {
+    name: 'overlay down: nodes away from the exporter are cut off, which explains their unsynced ztunnels',
+    input: () =>
+      withHealthy((i) => {
+        cutOff(i, ['node-b', 'node-c']);
+        ztunnelsNotSynced(i, []);
+      }),
+    nodes: ['node-b cross_node_network pod_network_unreachable', 'node-c cross_node_network pod_network_unreachable'],
+    namespaces: [],
+  },
+  {
+    name: 'connection refused is an answer: the network to the node works',
+    input: () =>
+      withHealthy((i) => {
+        i.scrapes = i.scrapes.map((x) => (x.target.component === 'ztunnel' && x.target.node === 'node-b' ? failedScrape(x.target, 'connect', true) : x));
+        i.probes.ztunnelReadiness[1] = readiness('node-b', [], { reachable: true, ready: false });
+      }),
+    nodes: [],
+    namespaces: [],
+  },
+  {
+    name: 'Flannel pod not ready on one node',
+    input: () =>
+      withHealthy((i) => {
+        i.state.flannelPods[2]!.ready = false;
+        cutOff(i, ['node-c']);
+      }),
+    nodes: ['node-c cross_node_network flannel_not_ready'],
+    namespaces: [],
+  },
+  {
+    name: 'node without a Flannel backend annotation',
+    input: () =>
+      withHealthy((i) => {
+        i.state.nodes[1]!.annotations = {};
+      }),
+    nodes: ['node-b cross_node_network overlay_not_configured'],
+    namespaces: [],
+  },
+  {
+    name: 'malformed VXLAN lease data',
+    input: () =>
+      withHealthy((i) => {
+        i.state.nodes[1]!.annotations['flannel.alpha.coreos.com/backend-data'] = '{"VNI":1}';
+      }),
+    nodes: ['node-b cross_node_network overlay_not_configured'],
+    namespaces: [],
+  },
+  {
+    name: "the exporter's own node is broken: report it, not every node it cannot see",
+    input: () =>
+      withHealthy((i) => {
+        i.state.flannelPods[0]!.ready = false;
+        cutOff(i, ['node-b', 'node-c']);
+      }),
+    nodes: ['node-a cross_node_network flannel_not_ready'],
+    namespaces: [],
+  },
+  {
+    name: 'a NotReady node is down, not cut off by the overlay',
+    input: () =>
+      withHealthy((i) => {
+        i.state.nodes[2]!.ready = false;
+        cutOff(i, ['node-c']);
+      }),
+    nodes: [],
+    namespaces: [],
+  },
+  {
+    name: 'istio-cni has no ztunnel and pods fail with "no ztunnel connection"',
+    input: () =>
+      withHealthy((i) => {
+        cniDisconnected(i, 'node-b');
+        blockedPod(i, 'node-b');
+      }),
+    nodes: ['node-b cni_pod_creation_blocked ztunnel_not_connected'],
+    namespaces: [],
+  },
+  {
+    name: 'sandbox failures alone (istio-cni not scraped)',
+    input: () =>
+      withHealthy((i) => {
+        i.scrapes = i.scrapes.filter((x) => !(x.target.component === 'istio-cni' && x.target.node === 'node-c'));
+        blockedPod(i, 'node-c');
+      }),
+    nodes: ['node-c cni_pod_creation_blocked sandbox_failures'],
+    namespaces: [],
+  },
+  {
+    name: 'a sandbox event of an earlier pod with the same name does not count',
+    input: () =>
+      withHealthy((i) => {
+        blockedPod(i, 'node-c');
+        i.state.sandboxEvents[0]!.podUid = 'uid-of-an-earlier-pod';
+      }),
+    nodes: [],
+    namespaces: [],
+  },
+  {
+    name: 'cut-off node whose istio-cni lost ztunnel: the overlay is the root cause',
+    input: () =>
+      withHealthy((i) => {
+        cutOff(i, ['node-b']);
+        cniDisconnected(i, 'node-b');
+        blockedPod(i, 'node-b');
+      }),
+    nodes: ['node-b cross_node_network pod_network_unreachable'],
+    namespaces: [],
+  },
+  {
+    name: 'istiod unreachable and istio-cni blocking on the same node: istiod is the root cause',
+    input: () =>
+      withHealthy((i) => {
+        i.probes.istiodDials = i.probes.istiodDials.map((d) => ({ ...d, success: false }));
+        ztunnelsNotSynced(i, ['node-b']);
+        cniDisconnected(i, 'node-b');
+      }),
+    nodes: ['node-b ztunnel_istiod_connectivity xds_dial_failed'],
+    namespaces: [],
+  },
+  {
+    name: 'namespace expected by policy but not labelled',
+    input: () =>
+      withHealthy((i) => {
+        i.state.namespaces.push({ name: 'shop', labels: {} });
+        i.enrollment.namespaces.push('shop');
+      }),
+    nodes: [],
+    namespaces: ['shop label_missing'],
+  },
+  {
+    name: 'namespace selected by the policy selector but not labelled',
+    input: () =>
+      withHealthy((i) => {
+        i.state.namespaces.push({ name: 'payments', labels: { team: 'payments', mesh: 'required' } });
+        i.enrollment.selector = 'mesh=required';
+      }),
+    nodes: [],
+    namespaces: ['payments label_missing'],
+  },
+  {
+    name: 'excluded namespaces are never expected',
+    input: () =>
+      withHealthy((i) => {
+        i.enrollment.namespaces.push('istio-system');
+      }),
+    nodes: [],
+    namespaces: [],
+  },
+  {
+    name: 'labelled namespace with running pods that were never captured',
+    input: () =>
+      withHealthy((i) => {
+        i.state.workloadPods.push(pod({ name: 'ratings-old', namespace: 'bookinfo', node: 'node-b' }));
+      }),
+    nodes: [],
+    namespaces: ['bookinfo pods_not_captured'],
+  },
+  {
+    name: 'host-network and opted-out pods are not expected to be captured',
+    input: () =>
+      withHealthy((i) => {
+        i.state.workloadPods.push(pod({ name: 'agent', namespace: 'bookinfo', hostNetwork: true }));
+        i.state.workloadPods.push(pod({ name: 'opted-out', namespace: 'bookinfo', labels: { 'istio.io/dataplane-mode': 'none' } }));
+      }),
+    nodes: [],
+    namespaces: [],
+  },
+  {
+    name: 'without the Kubernetes API (static targets) only what ztunnel says counts',
+    input: () =>
+      withHealthy((i) => {
+        i.state = { ...i.state, synced: false, istiodService: undefined, istiodEndpoints: [], ztunnelPods: [], nodes: [], flannelPods: [] };
+        i.probes.ztunnelReadiness = [readiness('node-b', ['state manager'])];
+      }),
+    nodes: ['node-b ztunnel_istiod_connectivity xds_not_synced'],
+    namespaces: [],
+  },
+];
+
+describe('signals: root cause per node and namespace', () => {
+  for (const c of cases) {
+    it(c.name, () => {
+      const out = deriveSignals(c.input());
+      expect(out.nodeIssues.map((f) => `${f.node} ${f.issue} ${f.cause}`)).to.deep.equal(c.nodes);
+      expect(out.namespaceIssues.map((f) => `${f.namespace} ${f.cause}`)).to.deep.equal(c.namespaces);
+      const expectedCounts: Record<Issue, number> = {
+        ztunnel_istiod_connectivity: c.nodes.filter((n) => n.includes(' ztunnel_istiod_connectivity ')).length,
+        cross_node_network: c.nodes.filter((n) => n.includes(' cross_node_network ')).length,
+        cni_pod_creation_blocked: c.nodes.filter((n) => n.includes(' cni_pod_creation_blocked ')).length,
+        namespace_not_enrolled: c.namespaces.length,
+      };
+      expect(out.issueAffected).to.deep.equal(expectedCounts);
+    });
+  }
+});
