@@ -160,7 +160,7 @@ export function resolveConfig(sources: ConfigSources): Config {
     const issue = result.error.issues[0]!;
     const where = filePath && issue.code === 'unrecognized_keys' ? ` in ${filePath}` : '';
     const what = issue.code === 'unrecognized_keys' ? `unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.join(', ')}${where}` : issue.message;
-    throw new ConfigError(`config: ${settingName(issue.path)}: ${what}`);
+    throw new ConfigError(issue.path.length === 0 ? `config: ${what}` : `config: ${settingName(issue.path)}: ${what}`);
   }
   const cfg = result.data;
   if (!cfg.kube && cfg.targets.length === 0) {

@@ -1,0 +1,75 @@
+// Configuration: one schema across flags, env and file; a bad value names its key in one line.
+import { expect } from 'chai';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ConfigError, loadConfig } from '../../../src/config.js';
+
+function yamlFile(text: string): string {
+  const dir = mkdtempSync(join(tmpdir(), 'ambient-config-'));
+  const path = join(dir, 'config.yaml');
+  writeFileSync(path, text);
+  return path;
+}
+
+function errorOf(fn: () => unknown): string {
+  try {
+    fn();
+  } catch (err) {
+    expect(err).to.be.instanceOf(ConfigError);
+    return (err as Error).message;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('config', () => {
+  it('has the documented defaults', () => {
+    const c = loadConfig({ argv: [], env: {} });
+    expect(c).to.include({ listenAddress: '0.0.0.0:9479', refreshInterval: 15_000, scrapeTimeout: 5_000, kube: true, istioNamespace: 'istio-system', logFormat: 'json' });
+    expect(c.enrollment.exclude).to.include('kube-system');
+  });
+
+  it('takes flags over env over file', () => {
+    const file = yamlFile('listenAddress: 127.0.0.1:1111\nrefreshInterval: 30s\nistioNamespace: from-file\nenrollment:\n  namespaces: [a]\n  selector: mesh=required\n');
+    const c = loadConfig({
+      argv: ['--config', file, '--listen-address', '127.0.0.1:3333'],
+      env: { AMBIENT_LISTEN_ADDRESS: '127.0.0.1:2222', AMBIENT_REFRESH_INTERVAL: '20s' },
+    });
+    expect(c.listenAddress).to.equal('127.0.0.1:3333');
+    expect(c.refreshInterval).to.equal(20_000);
+    expect(c.istioNamespace).to.equal('from-file');
+    expect(c.enrollment).to.deep.include({ namespaces: ['a'], selector: 'mesh=required' });
+  });
+
+  it('collects repeatable flags and comma-separated env lists', () => {
+    const c = loadConfig({
+      argv: ['--target', 'ztunnel:n1=http://127.0.0.1:15020/stats/prometheus', '--target', 'istiod:n1=http://127.0.0.1:15014/metrics', '--no-kube'],
+      env: { AMBIENT_ENROLL_NAMESPACES: 'shop, payments' },
+    });
+    expect(c.targets).to.have.length(2);
+    expect(c.kube).to.equal(false);
+    expect(c.enrollment.namespaces).to.deep.equal(['shop', 'payments']);
+  });
+
+  const bad: [string, () => unknown, RegExp][] = [
+    ['a duration that is not one', () => loadConfig({ argv: ['--refresh-interval', 'soon'] }), /^config: refreshInterval \(--refresh-interval, AMBIENT_REFRESH_INTERVAL\): "soon" is not a positive duration/],
+    ['an unknown log format', () => loadConfig({ argv: ['--log-format', 'xml'] }), /^config: logFormat \(--log-format, AMBIENT_LOG_FORMAT\)/],
+    ['a listen address without port', () => loadConfig({ env: { AMBIENT_LISTEN_ADDRESS: 'localhost' } }), /^config: listenAddress .*host:port/],
+    ['a non-numeric concurrency', () => loadConfig({ argv: ['--scrape-concurrency', 'many'] }), /^config: scrapeConcurrency/],
+    ['an unknown key in the file', () => loadConfig({ argv: ['--config', yamlFile('refreshIntervall: 5s\n')] }), /^config: unknown key refreshIntervall in /],
+    ['an unknown nested key', () => loadConfig({ argv: ['--config', yamlFile('enrollment:\n  namespace: [a]\n')] }), /^config: enrollment: unknown key namespace/],
+    ['a file that is not YAML', () => loadConfig({ argv: ['--config', yamlFile('a: [b\n')] }), /is not valid YAML/],
+    ['a missing file', () => loadConfig({ argv: ['--config', '/nonexistent/ambient.yaml'] }), /^config: cannot read \/nonexistent\/ambient.yaml: ENOENT/],
+    ['--no-kube without targets', () => loadConfig({ argv: ['--no-kube'] }), /^config: targets .*needs at least one static target/],
+    ['a scrape timeout as long as the interval', () => loadConfig({ argv: ['--refresh-interval', '5s', '--scrape-timeout', '5s'] }), /^config: scrapeTimeout/],
+    ['a bad boolean env', () => loadConfig({ env: { AMBIENT_KUBE: 'maybe' } }), /^AMBIENT_KUBE: "maybe" must be true or false/],
+    ['an unknown flag', () => loadConfig({ argv: ['--refresh'] }), /^config: unknown option '--refresh'/],
+  ];
+  for (const [name, fn, pattern] of bad) {
+    it(`rejects ${name} with one line naming the key`, () => {
+      const msg = errorOf(fn);
+      expect(msg).to.match(pattern);
+      expect(msg).not.to.include('\n');
+    });
+  }
+});
