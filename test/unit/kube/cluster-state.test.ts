@@ -1,0 +1,225 @@
+import { expect } from 'chai';
+import { buildClusterState, podRole, type KubeStores } from '../../../src/kube/cluster-state.js';
+import { toEndpointSliceInfo, toPodInfo, toServiceInfo, type EndpointSliceInfo } from '../../../src/kube/convert.js';
+import { isEnrollmentExpected, type EnrollmentPolicy } from '../../../src/kube/enrollment.js';
+import { WATCHED_RESOURCES } from '../../../src/kube/resources.js';
+import type { NamespaceInfo, PodInfo } from '../../../src/model.js';
+import * as fx from './fixtures.js';
+
+const ISTIO_NS = 'istio-system';
+const DEFAULT_EXCLUDE = ['kube-system', 'kube-public', 'kube-node-lease', 'istio-system', 'kube-flannel'];
+const NO_POLICY: EnrollmentPolicy = { namespaces: [], exclude: DEFAULT_EXCLUDE };
+
+function pod(namespace: string, name: string, extra: Partial<PodInfo> = {}): PodInfo {
+  return {
+    namespace,
+    name,
+    uid: `${namespace}/${name}`,
+    node: 'worker-1',
+    phase: 'Running',
+    ip: '10.244.1.10',
+    hostNetwork: false,
+    ready: true,
+    started: true,
+    waitingReason: '',
+    labels: {},
+    annotations: {},
+    createdAt: 0,
+    ...extra,
+  };
+}
+
+const ns = (name: string, labels: Record<string, string> = {}): NamespaceInfo => ({ name, labels });
+const all = (v: boolean): Record<string, boolean> => Object.fromEntries(WATCHED_RESOURCES.map((r) => [r.name, v]));
+
+function stores(over: Partial<KubeStores> = {}): KubeStores {
+  return {
+    nodes: [],
+    namespaces: [],
+    pods: [],
+    events: [],
+    services: [],
+    endpointSlices: [],
+    watchUp: all(true),
+    listed: all(true),
+    ...over,
+  };
+}
+
+const names = (pods: PodInfo[]): string[] => pods.map((p) => `${p.namespace}/${p.name}`);
+
+describe('kube/cluster-state', () => {
+  describe('component classification', () => {
+    const cases: [string, PodInfo, ReturnType<typeof podRole>][] = [
+      ['ztunnel DaemonSet pod', toPodInfo(fx.ztunnelPod), 'ztunnel'],
+      ['istio-cni node pod', toPodInfo(fx.cniPod), 'istio-cni'],
+      ['istiod pod', pod(ISTIO_NS, 'istiod-6c8b9d7f4-abcde', { labels: { app: 'istiod', istio: 'pilot' } }), 'istiod'],
+      ['upstream kube-flannel pod (app=flannel, k8s-app=flannel)', toPodInfo(fx.upstreamFlannelPod), 'flannel'],
+      ['Talos flannel pod (kube-system, k8s-app=flannel only)', toPodInfo(fx.talosFlannelPod), 'flannel'],
+      ['flannel with only app=flannel', pod('custom-net', 'flannel-x', { labels: { app: 'flannel' } }), 'flannel'],
+      ['app=ztunnel outside the Istio namespace is a workload', pod('bookinfo', 'ztunnel-lookalike', { labels: { app: 'ztunnel' } }), 'other'],
+      ['istio-cni label outside the Istio namespace', pod('kube-system', 'istio-cni-node-1', { labels: { 'k8s-app': 'istio-cni-node' } }), 'other'],
+      ['a workload pod', toPodInfo(fx.crashLoopPod), 'other'],
+    ];
+    for (const [name, p, role] of cases) {
+      it(`${name} -> ${role}`, () => expect(podRole(p, ISTIO_NS)).to.equal(role));
+    }
+
+    it('uses the configured Istio namespace', () => {
+      const z = pod('istio', 'ztunnel-1', { labels: { app: 'ztunnel' } });
+      expect(podRole(z, 'istio')).to.equal('ztunnel');
+      expect(podRole(z, ISTIO_NS)).to.equal('other');
+    });
+
+    it('sorts pods into the state lists; finished pods leave the component lists', () => {
+      const s = buildClusterState(
+        stores({
+          pods: [
+            toPodInfo(fx.ztunnelPod),
+            pod(ISTIO_NS, 'ztunnel-evicted', { labels: { app: 'ztunnel' }, phase: 'Failed', started: false, ready: false }),
+            toPodInfo(fx.cniPod),
+            pod(ISTIO_NS, 'istiod-1', { labels: { app: 'istiod' } }),
+            toPodInfo(fx.upstreamFlannelPod),
+            toPodInfo(fx.talosFlannelPod),
+          ],
+        }),
+        { istioNamespace: ISTIO_NS, enrollment: NO_POLICY },
+      );
+      expect(names(s.ztunnelPods)).to.deep.equal(['istio-system/ztunnel-7xk2p']);
+      expect(names(s.cniPods)).to.deep.equal(['istio-system/istio-cni-node-q9r4m']);
+      expect(names(s.istiodPods)).to.deep.equal(['istio-system/istiod-1']);
+      expect(names(s.flannelPods)).to.deep.equal(['kube-flannel/kube-flannel-ds-8hx7w', 'kube-system/kube-flannel-r5t8n']);
+      expect(s.workloadPods, 'the evicted ztunnel is no workload either').to.deep.equal([]);
+    });
+  });
+
+  describe('workload pods and the enrollment policy', () => {
+    const namespaces = [
+      ns('bookinfo', { 'istio.io/dataplane-mode': 'ambient' }),
+      ns('shop', { team: 'shop', mesh: 'required' }),
+      ns('payments', { mesh: 'required' }),
+      ns('legacy'),
+      ns('kube-system', { mesh: 'required' }),
+      ns(ISTIO_NS),
+    ];
+    const pods = [
+      pod('bookinfo', 'productpage-1'),
+      pod('shop', 'web-1'),
+      pod('payments', 'api-1'),
+      pod('legacy', 'app-1'),
+      pod('legacy', 'stuck-1', { phase: 'Pending', started: false, ready: false, waitingReason: 'ContainerCreating', ip: '' }),
+      pod('legacy', 'job-done', { phase: 'Succeeded', started: false, ready: false }),
+      pod('kube-system', 'coredns-1'),
+      pod(ISTIO_NS, 'ztunnel-new', { labels: { app: 'ztunnel' }, started: false, ready: false, waitingReason: 'ContainerCreating' }),
+      pod('kube-flannel', 'kube-flannel-ds-new', { labels: { app: 'flannel', 'k8s-app': 'flannel' }, started: false, ready: false }),
+    ];
+    const cases: [string, EnrollmentPolicy, string[]][] = [
+      ['no policy: labelled namespaces only, plus pods not started', NO_POLICY, ['bookinfo/productpage-1', 'legacy/stuck-1']],
+      [
+        'namespace list',
+        { namespaces: ['shop'], exclude: DEFAULT_EXCLUDE },
+        ['bookinfo/productpage-1', 'legacy/stuck-1', 'shop/web-1'],
+      ],
+      [
+        'selector (kube-system matches but is excluded)',
+        { namespaces: [], selector: 'mesh=required', exclude: DEFAULT_EXCLUDE },
+        ['bookinfo/productpage-1', 'legacy/stuck-1', 'payments/api-1', 'shop/web-1'],
+      ],
+      [
+        'list and selector together, with an extra exclusion',
+        { namespaces: ['legacy'], selector: 'mesh in (required),team', exclude: [...DEFAULT_EXCLUDE, 'legacy'] },
+        ['bookinfo/productpage-1', 'legacy/stuck-1', 'shop/web-1'],
+      ],
+      [
+        'exclusion does not hide a namespace that is labelled anyway',
+        { namespaces: [], exclude: ['bookinfo'] },
+        ['bookinfo/productpage-1', 'legacy/stuck-1'],
+      ],
+    ];
+    for (const [name, enrollment, want] of cases) {
+      it(name, () => {
+        const s = buildClusterState(stores({ namespaces, pods }), { istioNamespace: ISTIO_NS, enrollment });
+        expect(names(s.workloadPods)).to.deep.equal(want);
+      });
+    }
+
+    it('isEnrollmentExpected: listed or selected, never excluded', () => {
+      const policy: EnrollmentPolicy = { namespaces: ['legacy', 'kube-system'], selector: 'mesh=required', exclude: DEFAULT_EXCLUDE };
+      const expected = namespaces.filter((n) => isEnrollmentExpected(n, policy)).map((n) => n.name);
+      expect(expected).to.deep.equal(['shop', 'payments', 'legacy']);
+    });
+
+    it('a CrashLoopBackOff pod anywhere counts as not started', () => {
+      const s = buildClusterState(stores({ pods: [toPodInfo(fx.crashLoopPod)] }), { istioNamespace: ISTIO_NS, enrollment: NO_POLICY });
+      expect(names(s.workloadPods)).to.deep.equal(['bookinfo/ratings-v1-7d8c9b6f5-mm2lp']);
+    });
+  });
+
+  describe('istiod Service and endpoints', () => {
+    it('picks Service istiod in the Istio namespace and its endpoint addresses', () => {
+      const other: EndpointSliceInfo = { namespace: ISTIO_NS, name: 'other-abc', service: 'other', addresses: [{ ip: '10.9.9.9', ready: true, node: '', pod: '', ports: {} }] };
+      const s = buildClusterState(
+        stores({
+          services: [toServiceInfo({ metadata: { name: 'istiod', namespace: 'elsewhere' } }), toServiceInfo(fx.istiodService)],
+          endpointSlices: [toEndpointSliceInfo(fx.istiodEndpointSlice), other],
+        }),
+        { istioNamespace: ISTIO_NS, enrollment: NO_POLICY },
+      );
+      expect(s.istiodService?.clusterIP).to.equal('10.96.14.20');
+      expect(s.istiodEndpoints.map((e) => [e.ip, e.ready])).to.deep.equal([
+        ['10.244.0.7', true],
+        ['10.244.2.8', false],
+        ['10.244.3.9', true],
+      ]);
+    });
+
+    it('lists an address present in two slices once, ready if either says so', () => {
+      const a = { ip: '10.244.0.7', ready: false, node: 'w', pod: 'istiod-1', ports: { 'https-dns': 15012 } };
+      const s = buildClusterState(
+        stores({
+          endpointSlices: [
+            { namespace: ISTIO_NS, name: 'istiod-a', service: 'istiod', addresses: [a] },
+            { namespace: ISTIO_NS, name: 'istiod-b', service: 'istiod', addresses: [{ ...a, ready: true }] },
+          ],
+        }),
+        { istioNamespace: ISTIO_NS, enrollment: NO_POLICY },
+      );
+      expect(s.istiodEndpoints).to.deep.equal([{ ...a, ready: true }]);
+    });
+
+    it('has no Service and no endpoints when absent', () => {
+      const s = buildClusterState(stores(), { istioNamespace: ISTIO_NS, enrollment: NO_POLICY });
+      expect(s.istiodService).to.equal(undefined);
+      expect(s.istiodEndpoints).to.deep.equal([]);
+    });
+  });
+
+  describe('watch state', () => {
+    it('reports every watched resource, missing ones as down', () => {
+      const s = buildClusterState(stores({ watchUp: { pods: true } }), { istioNamespace: ISTIO_NS, enrollment: NO_POLICY });
+      expect(Object.keys(s.watchUp).sort()).to.deep.equal(WATCHED_RESOURCES.map((r) => r.name).sort());
+      expect(s.watchUp.pods).to.equal(true);
+      expect(s.watchUp.nodes).to.equal(false);
+    });
+    it('is synced only when every resource has been listed', () => {
+      expect(buildClusterState(stores(), { istioNamespace: ISTIO_NS, enrollment: NO_POLICY }).synced).to.equal(true);
+      const partial = { ...all(true), events: false };
+      expect(buildClusterState(stores({ listed: partial }), { istioNamespace: ISTIO_NS, enrollment: NO_POLICY }).synced).to.equal(false);
+    });
+  });
+
+  it('keeps only sandbox events, ordered by namespace, pod and time', () => {
+    const e = (namespace: string, p: string, lastSeen: number, reason = 'FailedCreatePodSandBox') => ({ namespace, pod: p, podUid: '', reason, message: '', lastSeen, count: 1 });
+    const s = buildClusterState(stores({ events: [e('b', 'x', 2), e('a', 'y', 1), e('b', 'x', 1), e('a', 'z', 1, 'Other')] }), {
+      istioNamespace: ISTIO_NS,
+      enrollment: NO_POLICY,
+    });
+    expect(s.sandboxEvents.map((x) => `${x.namespace}/${x.pod}@${x.lastSeen}`)).to.deep.equal(['a/y@1', 'b/x@1', 'b/x@2']);
+  });
+
+  it('rejects an invalid enrollment selector', () => {
+    expect(() => buildClusterState(stores(), { istioNamespace: ISTIO_NS, enrollment: { namespaces: [], selector: 'a in (', exclude: [] } })).to.throw(
+      /invalid label selector/,
+    );
+  });
+});

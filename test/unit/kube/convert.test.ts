@@ -1,0 +1,193 @@
+import { expect } from 'chai';
+import {
+  toEndpointAddresses,
+  toEndpointSliceInfo,
+  toMillis,
+  toNamespaceInfo,
+  toNodeInfo,
+  toPodEventInfo,
+  toPodInfo,
+  toServiceInfo,
+} from '../../../src/kube/convert.js';
+import type { PodInfo } from '../../../src/model.js';
+import * as fx from './fixtures.js';
+
+describe('kube/convert', () => {
+  describe('toPodInfo', () => {
+    type Expect = Partial<PodInfo>;
+    const cases: [string, unknown, Expect][] = [
+      [
+        'ztunnel DaemonSet pod, running and ready',
+        fx.ztunnelPod,
+        {
+          namespace: 'istio-system',
+          name: 'ztunnel-7xk2p',
+          uid: '5d1c7f0e-1a2b-4c3d-9e8f-0a1b2c3d4e5f',
+          node: 'worker-1',
+          phase: 'Running',
+          ip: '10.244.1.5',
+          hostNetwork: false,
+          ready: true,
+          started: true,
+          waitingReason: '',
+          createdAt: fx.T0_MS,
+        },
+      ],
+      ['istio-cni pod on the host network', fx.cniPod, { hostNetwork: true, ip: '192.168.1.11', ready: true, started: true }],
+      [
+        'workload stuck in ContainerCreating',
+        fx.containerCreatingPod,
+        { phase: 'Pending', ip: '', node: 'worker-2', ready: false, started: false, waitingReason: 'ContainerCreating' },
+      ],
+      ['CrashLoopBackOff pod', fx.crashLoopPod, { phase: 'Running', ready: false, started: false, waitingReason: 'CrashLoopBackOff' }],
+      ['upstream kube-flannel pod (init containers completed)', fx.upstreamFlannelPod, { namespace: 'kube-flannel', hostNetwork: true, started: true, ready: true }],
+      ['Talos flannel pod in kube-system', fx.talosFlannelPod, { namespace: 'kube-system', node: 'talos-cp-1', started: true }],
+      ['pod with init containers before its sandbox exists', fx.initializingPod, { started: false, waitingReason: 'PodInitializing' }],
+      ['unscheduled pod', fx.unscheduledPod, { node: '', phase: 'Pending', ip: '', ready: false, started: false, waitingReason: '' }],
+      ['empty object', {}, { namespace: '', name: '', node: '', phase: '', ready: false, started: false, labels: {}, annotations: {}, createdAt: 0 }],
+    ];
+    for (const [name, raw, want] of cases) {
+      it(name, () => {
+        expect(toPodInfo(raw as never)).to.deep.include(want);
+      });
+    }
+
+    it('keeps labels and annotations as copies, not references into the raw object', () => {
+      const info = toPodInfo(fx.ztunnelPod);
+      expect(info.labels).to.deep.equal(fx.ztunnelPod.metadata.labels);
+      expect(info.labels).to.not.equal(fx.ztunnelPod.metadata.labels);
+      expect(info.annotations['prometheus.io/port']).to.equal('15020');
+      expect(toPodInfo(fx.crashLoopPod).annotations['ambient.istio.io/redirection']).to.equal('enabled');
+    });
+
+    it('keeps only the model fields', () => {
+      expect(Object.keys(toPodInfo(fx.ztunnelPod)).sort()).to.deep.equal(
+        ['annotations', 'createdAt', 'hostNetwork', 'ip', 'labels', 'name', 'namespace', 'node', 'phase', 'ready', 'started', 'uid', 'waitingReason'].sort(),
+      );
+    });
+
+    it('reports an init container crash rather than the PodInitializing placeholder', () => {
+      const pod = structuredClone(fx.initializingPod);
+      pod.status.initContainerStatuses[0]!.state = { waiting: { reason: 'CrashLoopBackOff' } };
+      expect(toPodInfo(pod).waitingReason).to.equal('CrashLoopBackOff');
+    });
+
+    it('is not started while one of two containers still waits', () => {
+      const pod = structuredClone(fx.ztunnelPod) as any;
+      pod.spec.containers.push({ name: 'sidecar' });
+      expect(toPodInfo(pod).started).to.equal(false);
+      pod.status.containerStatuses.push({ name: 'sidecar', state: { waiting: { reason: 'ContainerCreating' } } });
+      expect(toPodInfo(pod)).to.include({ started: false, waitingReason: 'ContainerCreating' });
+    });
+  });
+
+  describe('toNodeInfo', () => {
+    it('reads readiness, first InternalIP and Flannel annotations', () => {
+      const info = toNodeInfo(fx.node);
+      expect(info).to.include({ name: 'worker-1', ready: true, internalIP: '192.168.1.11' });
+      expect(info.annotations['flannel.alpha.coreos.com/backend-type']).to.equal('vxlan');
+      expect(info.labels['kubernetes.io/hostname']).to.equal('worker-1');
+    });
+    it('treats Ready=Unknown as not ready and a missing InternalIP as empty', () => {
+      expect(toNodeInfo(fx.notReadyNode)).to.deep.equal({ name: 'worker-2', ready: false, labels: {}, annotations: {}, internalIP: '' });
+    });
+  });
+
+  it('toNamespaceInfo keeps name and labels', () => {
+    expect(toNamespaceInfo(fx.bookinfoNamespace)).to.deep.equal({
+      name: 'bookinfo',
+      labels: { 'istio.io/dataplane-mode': 'ambient', 'kubernetes.io/metadata.name': 'bookinfo' },
+    });
+  });
+
+  describe('toPodEventInfo', () => {
+    const cases: [string, unknown, ReturnType<typeof toPodEventInfo>][] = [
+      [
+        'core/v1 event: lastTimestamp and count',
+        fx.sandboxEventLegacy,
+        {
+          namespace: 'bookinfo',
+          pod: 'reviews-v1-5b9c6d7f8-x2kq4',
+          podUid: 'aaaa0000-0000-4000-8000-00000000000a',
+          reason: 'FailedCreatePodSandBox',
+          message: fx.sandboxEventLegacy.message,
+          lastSeen: Date.parse('2026-03-01T10:09:40Z'),
+          count: 14,
+        },
+      ],
+      [
+        'events.k8s.io event: series.lastObservedTime (MicroTime) and series.count',
+        fx.sandboxEventSeries,
+        {
+          namespace: 'shop',
+          pod: 'web-0',
+          podUid: 'cccc',
+          reason: 'FailedCreatePodSandBox',
+          message: fx.sandboxEventSeries.message,
+          lastSeen: Date.parse('2026-03-01T10:08:30.654Z'),
+          count: 3,
+        },
+      ],
+      [
+        'only eventTime',
+        { ...fx.sandboxEventSeries, series: undefined },
+        { ...toPodEventInfo(fx.sandboxEventSeries)!, lastSeen: Date.parse('2026-03-01T10:06:00.123Z'), count: 1 },
+      ],
+      [
+        'only creationTimestamp',
+        { reason: 'FailedCreatePodSandBox', metadata: { namespace: 'a', creationTimestamp: fx.T0 }, involvedObject: { name: 'p' } },
+        { namespace: 'a', pod: 'p', podUid: '', reason: 'FailedCreatePodSandBox', message: '', lastSeen: fx.T0_MS, count: 1 },
+      ],
+      ['another reason', { ...fx.sandboxEventLegacy, reason: 'BackOff' }, null],
+      ['about something other than a pod', { ...fx.sandboxEventLegacy, involvedObject: { kind: 'Node', name: 'worker-2' } }, null],
+    ];
+    for (const [name, raw, want] of cases) {
+      it(name, () => {
+        expect(toPodEventInfo(raw as never)).to.deep.equal(want);
+      });
+    }
+  });
+
+  it('toServiceInfo keeps ports with named and numeric target ports', () => {
+    const svc = toServiceInfo(fx.istiodService);
+    expect(svc).to.deep.include({ namespace: 'istio-system', name: 'istiod', clusterIP: '10.96.14.20' });
+    expect(svc.ports).to.deep.include({ name: 'https-dns', port: 15012, targetPort: 15012, protocol: 'TCP' });
+    expect(svc.ports).to.deep.include({ name: 'https-webhook', port: 443, targetPort: 15017, protocol: 'TCP' });
+    const named = toServiceInfo({ metadata: { name: 's' }, spec: { clusterIP: 'None', ports: [{ port: 80, targetPort: 'http' }, { port: 81 }] } });
+    expect(named.ports).to.deep.equal([
+      { name: '', port: 80, targetPort: 'http', protocol: 'TCP' },
+      { name: '', port: 81, targetPort: 81, protocol: 'TCP' },
+    ]);
+  });
+
+  describe('EndpointSlice', () => {
+    it('one address per endpoint IP; ready nil means ready; node, pod and ports kept', () => {
+      const ports = { 'grpc-xds': 15010, 'https-dns': 15012, 'https-webhook': 15017, 'http-monitoring': 15014 };
+      expect(toEndpointAddresses(fx.istiodEndpointSlice)).to.deep.equal([
+        { ip: '10.244.0.7', ready: true, node: 'worker-0', pod: 'istiod-6c8b9d7f4-abcde', ports },
+        { ip: '10.244.2.8', ready: false, node: 'worker-2', pod: 'istiod-6c8b9d7f4-fghij', ports },
+        { ip: '10.244.3.9', ready: true, node: 'worker-3', pod: '', ports },
+      ]);
+    });
+    it('names the owning Service from kubernetes.io/service-name', () => {
+      expect(toEndpointSliceInfo(fx.istiodEndpointSlice)).to.include({ namespace: 'istio-system', name: 'istiod-8kx2c', service: 'istiod' });
+    });
+    it('FQDN slices, empty slices and port-less entries', () => {
+      expect(toEndpointAddresses({ ...fx.istiodEndpointSlice, addressType: 'FQDN' })).to.deep.equal([]);
+      expect(toEndpointAddresses({ metadata: { name: 'x' }, endpoints: null })).to.deep.equal([]);
+      const slice = { endpoints: [{ addresses: ['10.0.0.1', '10.0.0.2'], conditions: { ready: null } }], ports: [{ port: null }, { name: '', port: 8080 }] };
+      expect(toEndpointAddresses(slice)).to.deep.equal([
+        { ip: '10.0.0.1', ready: true, node: '', pod: '', ports: { '': 8080 } },
+        { ip: '10.0.0.2', ready: true, node: '', pod: '', ports: { '': 8080 } },
+      ]);
+    });
+  });
+
+  it('toMillis parses RFC 3339 with nanosecond-ish fractions, Dates, and gives 0 for junk', () => {
+    expect(toMillis('2026-03-01T10:06:00.123456Z')).to.equal(Date.parse('2026-03-01T10:06:00.123Z'));
+    expect(toMillis(new Date(fx.T0_MS))).to.equal(fx.T0_MS);
+    expect(toMillis('not a time')).to.equal(0);
+    expect(toMillis(null)).to.equal(0);
+    expect(toMillis(undefined)).to.equal(0);
+  });
+});
