@@ -5,6 +5,8 @@ import { Counter, Gauge, Registry, collectDefaultMetrics, type OpenMetricsConten
 import { COMPONENTS, SCRAPE_ERROR_REASONS, type ClusterState, type ProbeResults, type ScrapeResult } from './model.js';
 import { ISSUES, type Signals } from './signals/index.js';
 
+const MISNAMED_DEFAULT_METRICS = ['nodejs_active_handles_total', 'nodejs_active_requests_total', 'nodejs_active_resources_total'];
+
 const b = (v: boolean): number => (v ? 1 : 0);
 
 export interface RoundResult {
@@ -110,8 +112,11 @@ export class ExporterMetrics {
     });
     for (const issue of ISSUES) this.issueAffected.set({ issue }, 0);
     if (opts.defaultMetrics !== false) {
-      collectDefaultMetrics({ register: this.registry });
-      collectDefaultMetrics({ register: this.openMetricsRegistry });
+      for (const register of [this.registry, this.openMetricsRegistry] as Registry[]) {
+        collectDefaultMetrics({ register });
+        // Gauges whose names end in _total break the naming rules promtool checks.
+        for (const name of MISNAMED_DEFAULT_METRICS) register.removeSingleMetric(name);
+      }
     }
   }
 

@@ -19,6 +19,8 @@ import { VERSION } from './version.js';
 
 export interface Exporter {
   url: string;
+  /** resolves when the first round is on /metrics (as /readyz turns 200) */
+  ready(): Promise<void>;
   /** run one full round now (after any round in progress) and resolve when /metrics shows it */
   refreshNow(): Promise<void>;
   close(): Promise<void>;
@@ -142,7 +144,8 @@ export async function startServe(config: Config, opts: { logger?: Logger } = {})
     timer = setTimeout(() => void enqueue().then(schedule), config.refreshInterval);
     timer.unref?.();
   };
-  void enqueue().then(schedule);
+  const firstRound = enqueue();
+  void firstRound.then(schedule);
 
   const app = createApp({
     metrics,
@@ -168,6 +171,7 @@ export async function startServe(config: Config, opts: { logger?: Logger } = {})
 
   return {
     url,
+    ready: () => firstRound,
     refreshNow: () => enqueue(),
     async close() {
       closed = true;

@@ -1,0 +1,136 @@
+// The exporter on static targets alone (--no-kube), against real local servers, some of them hostile:
+// each bad target costs one scrape_up 0 and an error count, never the process or the other targets.
+import { expect } from 'chai';
+import { execFile } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import type { Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { loadConfig } from '../../src/config.js';
+import { startServe, type Exporter } from '../../src/serve.js';
+import { close, getText, listen, seriesValue } from '../support/http.js';
+
+const ZTUNNEL_BODY = `# HELP istio_build Istio component build info.
+# TYPE istio_build gauge
+istio_build{component="ztunnel",tag="1.28.1"} 1
+# HELP istio_xds_connection_terminations The total number of completed connections to xds server (unstable).
+# TYPE istio_xds_connection_terminations counter
+istio_xds_connection_terminations_total{reason="ConnectionError"} 4
+istio_xds_connection_terminations_total{reason="Reconnect"} 2
+# HELP workload_manager_active_proxy_count The total number current workloads with active proxies.
+# TYPE workload_manager_active_proxy_count gauge
+workload_manager_active_proxy_count 6
+# HELP workload_manager_pending_proxy_count The total number current workloads with pending proxies.
+# TYPE workload_manager_pending_proxy_count gauge
+workload_manager_pending_proxy_count 0
+# EOF
+`;
+
+const CNI_BODY = `# HELP ztunnel_connected Whether ztunnel is connected
+# TYPE ztunnel_connected gauge
+ztunnel_connected 0
+# HELP istio_cni_install_ready Whether the CNI plugin installation is ready or not
+# TYPE istio_cni_install_ready gauge
+istio_cni_install_ready 1
+`;
+
+describe('serve --no-kube against static targets, some hostile', function () {
+  this.timeout(30_000);
+  const servers: Server[] = [];
+  let exporter: Exporter;
+  let body: string;
+
+  before(async () => {
+    const good = await listen((_req, res) => {
+      res.setHeader('Content-Type', 'text/plain; charset=utf-8'); // ztunnel 1.25+: OpenMetrics body under text/plain
+      res.end(ZTUNNEL_BODY);
+    });
+    const cni = await listen((_req, res) => res.end(CNI_BODY));
+    const hang = await listen(() => undefined);
+    const reset = await listen((req) => req.socket.destroy());
+    const status500 = await listen((_req, res) => {
+      res.statusCode = 500;
+      res.end('internal error');
+    });
+    const garbage = await listen((_req, res) => res.end('<html>this is not an exposition</html>\n{{{'));
+    const endless = await listen((_req, res) => {
+      const chunk = `# HELP x x\n${'istio_tcp_connections_opened_total{reporter="source"} 1\n'.repeat(1000)}`;
+      const pump = () => {
+        while (res.write(chunk)) if (res.destroyed) return;
+        res.once('drain', pump);
+      };
+      pump();
+    });
+    servers.push(good.server, cni.server, hang.server, reset.server, status500.server, garbage.server, endless.server);
+    const t = (c: string, n: string, url: string) => ['--target', `${c}:${n}=${url}/stats/prometheus`];
+    const config = loadConfig({
+      argv: [
+        '--no-kube',
+        '--listen-address', '127.0.0.1:0',
+        '--refresh-interval', '10s',
+        '--scrape-timeout', '700ms',
+        '--scrape-max-bytes', '1048576',
+        ...t('ztunnel', 'good', good.url),
+        ...t('istio-cni', 'good', cni.url),
+        ...t('ztunnel', 'hang', hang.url),
+        ...t('ztunnel', 'reset', reset.url),
+        ...t('ztunnel', 'status500', status500.url),
+        ...t('ztunnel', 'garbage', garbage.url),
+        ...t('ztunnel', 'endless', endless.url),
+      ],
+    });
+    exporter = await startServe(config);
+    await exporter.ready();
+    body = (await getText(`${exporter.url}/metrics`)).body;
+  });
+
+  after(async () => {
+    await exporter?.close();
+    await Promise.all(servers.map(close));
+  });
+
+  const up = (node: string) => {
+    const line = body.split('\n').find((l) => l.startsWith('ambient_exporter_scrape_up{') && l.includes(`node="${node}"`));
+    return line ? Number(line.split(' ').pop()) : undefined;
+  };
+  const errors = (reason: string) => seriesValue(body, `ambient_exporter_scrape_errors_total{component="ztunnel",reason="${reason}"}`);
+
+  it('scrapes the good targets and derives from them', () => {
+    expect(up('good')).to.equal(1);
+    expect(seriesValue(body, 'ambient_ztunnel_xds_connection_terminations_total{node="good",reason="ConnectionError"}')).to.equal(4);
+    expect(seriesValue(body, 'ambient_ztunnel_workloads{node="good",state="active"}')).to.equal(6);
+    expect(seriesValue(body, 'ambient_cni_ztunnel_connected{node="good"}')).to.equal(0);
+    expect(seriesValue(body, 'ambient_node_issue{node="good",issue="cni_pod_creation_blocked",cause="ztunnel_not_connected"}')).to.equal(1);
+  });
+
+  it('marks each hostile target down with its reason', () => {
+    for (const n of ['hang', 'reset', 'status500', 'garbage', 'endless']) expect(up(n), n).to.equal(0);
+    expect(errors('timeout')).to.equal(1);
+    expect(errors('connect')).to.equal(1);
+    expect(errors('http_status')).to.equal(1);
+    expect(errors('parse')).to.equal(1);
+    expect(errors('too_large')).to.equal(1);
+  });
+
+  it('keeps serving health and the human page', async () => {
+    expect((await getText(`${exporter.url}/healthz`)).status).to.equal(200);
+    expect((await getText(`${exporter.url}/readyz`)).status).to.equal(200);
+    const page = await getText(`${exporter.url}/`);
+    expect(page.body).to.include('cni_pod_creation_blocked');
+  });
+
+  it('serves OpenMetrics when asked', async () => {
+    const om = await getText(`${exporter.url}/metrics`, { Accept: 'application/openmetrics-text; version=1.0.0' });
+    expect(om.type).to.match(/^application\/openmetrics-text/);
+    expect(om.body.trimEnd().endsWith('# EOF')).to.equal(true);
+  });
+
+  it('passes promtool check metrics with no warnings', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ambient-lint-'));
+    writeFileSync(join(dir, 'metrics.txt'), body);
+    const run = promisify(execFile);
+    const { stdout, stderr } = await run('sh', ['-c', `promtool check metrics < ${join(dir, 'metrics.txt')}`]).catch((e: { stdout: string; stderr: string }) => e);
+    expect(`${stdout}${stderr}`.trim()).to.equal('');
+  });
+});
