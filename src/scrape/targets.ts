@@ -59,13 +59,13 @@ export function parseStaticTarget(spec: string): Target {
   const rawUrl = spec.slice(eq + 1).trim();
   if (!(COMPONENTS as readonly string[]).includes(component)) bad(`COMPONENT must be one of ${COMPONENTS.join(', ')}, not "${component}"`);
   if (node === '' || /\s/.test(node)) bad('NODE must be a non-empty name without spaces');
+  if (!/^https?:\/\//i.test(rawUrl)) bad(`URL "${rawUrl}" must start with http:// or https://`);
   let url: URL;
   try {
     url = new URL(rawUrl);
   } catch {
     return bad(`"${rawUrl}" is not a URL`);
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') bad(`URL must be http:// or https://, not ${url.protocol}//`);
   if (url.hostname === '') bad('URL has no host');
   const port = url.port || (url.protocol === 'https:' ? '443' : '80');
   return { component: component as Component, node, pod: `${url.hostname}:${port}`, url: url.toString(), static: true };
