@@ -1,0 +1,55 @@
+// Shapes of the alert bundle's single source of truth. The rule file, the Alertmanager snippet and
+// example, and docs/alerts.md are all rendered from values of these types (see render.ts).
+
+export type Severity = 'critical' | 'warning' | 'info';
+
+export interface AlertSpec {
+  /** CamelCase, prefixed Ambient; also the runbook file name docs/runbooks/<alert>.md */
+  alert: string;
+  severity: Severity;
+  /** Prometheus duration; ordered so causes fire before the symptoms they inhibit (see inhibitions.ts) */
+  for: string;
+  expr: string;
+  /** a fixed sentence ending in a period (no templating) */
+  summary: string;
+  /** templated; names the node, namespace or pod involved */
+  description: string;
+  /** one line for the alerts table in docs/alerts.md */
+  meaning: string;
+}
+
+export interface AlertGroupSpec {
+  name: string;
+  alerts: AlertSpec[];
+}
+
+export interface RecordingRuleSpec {
+  record: string;
+  expr: string;
+  /** what a dashboard or alert reads it for; rendered into docs/alerts.md */
+  help: string;
+}
+
+export interface InhibitionSpec {
+  /** why the source explains the targets; becomes a comment above the rule */
+  why: string;
+  /** alert names that inhibit */
+  sources: string[];
+  /** alert names that are silenced while a source fires */
+  targets: string[];
+  /** extra equality matchers on the target, e.g. { component: 'istiod' } */
+  targetLabels?: Record<string, string>;
+  /** labels that must be equal on source and target ('cluster' is always added) */
+  equal: string[];
+}
+
+/** The Prometheus job of the exporter, fixed by the contract. */
+export const EXPORTER_JOB = 'ambient-exporter';
+export const JOB = `job="${EXPORTER_JOB}"`;
+
+/** Where runbook_url points unless the generator is given another base. */
+export const DEFAULT_RUNBOOK_BASE_URL = 'https://github.com/ambient-exporter/ambient-exporter/blob/main/docs/runbooks';
+
+export function runbookUrl(base: string, alert: string): string {
+  return `${base.replace(/\/+$/, '')}/${alert}.md`;
+}
