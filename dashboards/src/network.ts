@@ -1,0 +1,137 @@
+// "Network": can the exporter reach each node's pods over the pod network, is Flannel ready and the
+// overlay configured there. A collapsed row holds the place of agent mode's node-pair matrix.
+import { BigValueColorMode } from '@grafana/grafana-foundation-sdk/common';
+import type { Dashboard } from '@grafana/grafana-foundation-sdk/dashboard';
+import {
+  NODE_MATCHER,
+  UIDS,
+  clusterVariable,
+  dashboardsDropdown,
+  datasourceVariable,
+  nodeVariable,
+  runbooksLink,
+  sel,
+} from './common.js';
+import { assemble } from './layout.js';
+import { BAD_WHEN_POSITIVE, boolMappings, joinedTable, markdown, stateTimeline, statPanel, timeSeries } from './panels.js';
+import type { Sized } from './panels.js';
+
+const RATE = '[$__rate_interval]';
+
+function nodes(): Sized[] {
+  return [
+    statPanel({
+      title: 'Nodes cut off',
+      description:
+        'Nodes whose root cause is the cross-node pod network (ambient_issue_affected{issue="cross_node_network"}): Flannel ' +
+        'not ready, no valid overlay backend, or pods on the node unreachable over the pod network.',
+      unit: 'suffix: nodes',
+      queries: [{ expr: `sum(${sel('issue:ambient_issue_affected:max', 'issue="cross_node_network"')})` }],
+      steps: BAD_WHEN_POSITIVE,
+      colorMode: BigValueColorMode.Background,
+      w: 6,
+      h: 8,
+    }),
+    joinedTable({
+      title: 'Nodes',
+      description:
+        'Per node: pods reachable from the exporter over the pod network (ambient_node_pod_network_reachable), Flannel pod ' +
+        'Ready (ambient_flannel_pod_ready; absent where no Flannel runs), overlay backend from the node\'s Flannel annotations ' +
+        '(ambient_node_overlay_configured) and the root cause the exporter derives for the node.',
+      unit: 'none',
+      key: 'node',
+      keyTitle: 'Node',
+      columns: [
+        { kind: 'bool', name: 'Pod network', expr: `max by (node) (${sel('ambient_node_pod_network_reachable', NODE_MATCHER)})`, yes: 'reachable', no: 'unreachable' },
+        { kind: 'bool', name: 'Flannel ready', expr: `max by (node) (${sel('ambient_flannel_pod_ready', NODE_MATCHER)})`, yes: 'ready', no: 'not ready' },
+        { kind: 'labels', expr: `max by (node, backend) (${sel('ambient_node_overlay_configured', NODE_MATCHER)} == 1)`, labels: { backend: 'Overlay backend' } },
+        { kind: 'bool', name: 'Overlay configured', expr: `max by (node) (${sel('ambient_node_overlay_configured', NODE_MATCHER)})`, yes: 'yes', no: 'no' },
+        { kind: 'labels', expr: `max by (node, issue, cause) (${sel('ambient_node_issue', NODE_MATCHER)})`, labels: { issue: 'Root cause', cause: 'Cause' }, bad: true },
+      ],
+      w: 18,
+      h: 8,
+    }),
+    stateTimeline({
+      title: 'Pod network reachability',
+      description:
+        'ambient_node_pod_network_reachable over time: 1 when the exporter reached a pod on the node over the pod network ' +
+        'in that round. A node turning red alone is cut off; all nodes but the exporter\'s own turning red is an overlay failure.',
+      unit: 'none',
+      queries: [{ expr: `max by (node) (${sel('ambient_node_pod_network_reachable', NODE_MATCHER)})`, legend: '{{node}}' }],
+      mappings: boolMappings('reachable', 'unreachable'),
+    }),
+    stateTimeline({
+      title: 'Flannel pod ready',
+      description: 'ambient_flannel_pod_ready over time: the Ready condition of the Flannel pod on each node.',
+      unit: 'none',
+      queries: [{ expr: `max by (node) (${sel('ambient_flannel_pod_ready', NODE_MATCHER)})`, legend: '{{node}}' }],
+      mappings: boolMappings('ready', 'not ready'),
+    }),
+  ];
+}
+
+function scrapes(): Sized[] {
+  return [
+    timeSeries({
+      title: 'Component scrapes by node',
+      description:
+        'ambient_exporter_scrape_up per component and node: the exporter reaching ztunnel, istiod and istio-cni pods over ' +
+        'the pod network. Several components failing on one node points at that node\'s network.',
+      unit: 'none',
+      queries: [{ expr: `max by (component, node) (${sel('ambient_exporter_scrape_up', NODE_MATCHER)})`, legend: '{{node}} {{component}}' }],
+      min: 0,
+      max: 1,
+      decimals: 0,
+    }),
+    timeSeries({
+      title: 'Scrape errors by reason',
+      description:
+        'Failed scrapes per second by component and reason (ambient_exporter_scrape_errors_total): connect and timeout ' +
+        'errors are network symptoms; http_status and parse are the component\'s.',
+      unit: 'ops',
+      queries: [
+        { expr: `sum by (component, reason) (rate(${sel('ambient_exporter_scrape_errors_total')}${RATE}))`, legend: '{{component}} {{reason}}' },
+      ],
+      min: 0,
+    }),
+    timeSeries({
+      title: 'Scrape duration',
+      description: 'How long the exporter\'s last scrape of each component pod took (ambient_exporter_scrape_duration_seconds); rising toward the scrape timeout signals a slow path.',
+      unit: 's',
+      queries: [
+        { expr: `max by (component, node) (${sel('ambient_exporter_scrape_duration_seconds', NODE_MATCHER)})`, legend: '{{node}} {{component}}' },
+      ],
+      min: 0,
+      w: 24,
+    }),
+  ];
+}
+
+function nodePairPlaceholder(): Sized[] {
+  return [
+    markdown({
+      title: 'Node-pair reachability',
+      description: 'Placeholder for the agent mode\'s node-to-node probe matrix.',
+      markdown:
+        'The per-node agent (`ambient-exporter agent`, a DaemonSet) probes pods on other nodes and exports ' +
+        '`ambient_node_peer_reachable{source_node, target_node}`. Its matrix belongs in this row once agent mode ships; ' +
+        'until then, use the per-node reachability above.',
+      h: 4,
+    }),
+  ];
+}
+
+export function networkDashboard(runbookBase: string): Dashboard {
+  return assemble({
+    uid: UIDS.network,
+    title: 'Ambient / network',
+    description: 'Cross-node pod network: reachability of each node\'s pods, Flannel readiness, overlay configuration, component scrapes.',
+    variables: [datasourceVariable(), clusterVariable(), nodeVariable('ambient_node_pod_network_reachable')],
+    links: [dashboardsDropdown(), runbooksLink(runbookBase)],
+    sections: [
+      { title: 'Nodes', panels: nodes() },
+      { title: 'Reaching component pods', panels: scrapes() },
+      { title: 'Node-pair reachability (agent mode)', collapsed: true, panels: nodePairPlaceholder() },
+    ],
+  });
+}
