@@ -52,6 +52,20 @@ export interface InformerOptions<T> extends InformerTuning {
   onChange: () => void;
 }
 
+interface WatchEnd {
+  err: unknown;
+  /** ms between the watch response and its end; 0 if it never opened */
+  establishedFor: number;
+  /** message of an ERROR event received on the stream, '' if none */
+  errorEvent: string;
+  /** the server answered 410 Gone (status or ERROR event) */
+  expired: boolean;
+  /** the watch started from a LIST just made */
+  afterList: boolean;
+  /** ended by our own deadline, as planned */
+  rotated: boolean;
+}
+
 interface RawMeta {
   metadata?: { name?: string; namespace?: string; resourceVersion?: string };
 }
@@ -70,6 +84,8 @@ export class ResourceInformer<T> {
   private started = false;
   private upNow = false;
   private listedOnce = false;
+  /** a LIST completed and no watch has been opened from its resourceVersion yet */
+  private freshList = false;
   private resolveListed!: () => void;
   private readonly listedPromise = new Promise<void>((resolve) => (this.resolveListed = resolve));
 
@@ -85,6 +101,7 @@ export class ResourceInformer<T> {
         timeoutMs: opts.listTimeoutMs,
         signal: this.listAbort.signal,
       });
+      this.freshList = true;
       return { items: res.items, metadata: { resourceVersion: res.resourceVersion } };
     };
     const watch = new TrimmingWatch(opts.kubeConfig, this);
@@ -150,13 +167,20 @@ export class ResourceInformer<T> {
     return { metadata, info };
   }
 
-  /** ListWatch only opens a watch after its LIST has been applied (or to resume after one). */
-  watchRequested(): void {
-    if (this.listedOnce) return;
-    this.listedOnce = true;
-    this.opts.logger?.debug({ resource: this.name, items: this.lw.list().length }, 'initial list done');
-    this.resolveListed();
-    this.opts.onChange();
+  /**
+   * ListWatch only opens a watch after its LIST has been applied, or to resume after one. Returns
+   * whether this watch starts from a LIST just made (rather than resuming).
+   */
+  watchRequested(): boolean {
+    const afterList = this.freshList;
+    this.freshList = false;
+    if (!this.listedOnce) {
+      this.listedOnce = true;
+      this.opts.logger?.debug({ resource: this.name, items: this.lw.list().length }, 'initial list done');
+      this.resolveListed();
+      this.opts.onChange();
+    }
+    return afterList;
   }
 
   watchTimeoutSeconds(): number {
@@ -172,24 +196,36 @@ export class ResourceInformer<T> {
   }
 
   /**
-   * Decide how ListWatch sees the end of a stream. A clean end of a long-lived watch is routine
-   * (server timeout): ListWatch resumes at once. Anything else reaches ListWatch as an error, which
-   * it reports to failed() (or, for HTTP 410, answers with a relist).
+   * Decide how ListWatch sees the end of a stream:
+   * - a clean end of a long-lived watch is routine (server timeout): ListWatch resumes at once;
+   * - 410 Gone when resuming is routine too (the version was compacted): ListWatch relists at once;
+   * - anything else, including 410 on a version just listed, reaches ListWatch as an error, which it
+   *   hands to failed() for a retry with back-off. forgetVersion() makes that retry a fresh LIST.
    */
-  watchEnded(err: unknown, how: { establishedFor: number; sawErrorEvent: boolean; rotated: boolean }, done: (err: unknown) => void): void {
+  watchEnded(end: WatchEnd, done: (err: unknown) => void, forgetVersion: () => void): void {
     this.setUp(false);
     if (this.stopped) {
-      done(err);
+      done(end.err);
       return;
     }
-    const healthy = how.establishedFor >= (this.opts.healthyAfterMs ?? 5_000);
+    const healthy = end.establishedFor >= (this.opts.healthyAfterMs ?? 5_000);
     if (healthy) this.backoff.reset();
-    if (how.rotated || (healthy && !err && !how.sawErrorEvent)) {
+    if (end.rotated || (healthy && !end.err && !end.errorEvent)) {
       this.opts.logger?.debug({ resource: this.name }, 'watch closed; resuming');
       done(null);
       return;
     }
-    done(err ?? new Error(how.sawErrorEvent ? 'watch stream reported an error' : 'watch closed right after opening'));
+    if (end.expired) {
+      if (!end.afterList) {
+        this.opts.logger?.debug({ resource: this.name }, 'resource version expired; relisting');
+        done(Object.assign(new Error('resource version expired'), { statusCode: 410 }));
+        return;
+      }
+      forgetVersion();
+      done(new Error('resource version expired right after a list'));
+      return;
+    }
+    done(end.err ?? new Error(end.errorEvent ? `watch stream reported an error: ${end.errorEvent}` : 'watch closed right after opening'));
   }
 
   // ---- internals ----
@@ -252,22 +288,23 @@ class TrimmingWatch<T> extends Watch {
       done(null);
       return new AbortController();
     }
-    inf.watchRequested();
+    const afterList = inf.watchRequested();
 
     const timeoutSeconds = inf.watchTimeoutSeconds();
     const query = { ...queryParams, allowWatchBookmarks: true, timeoutSeconds };
     let controller: AbortController | undefined;
     let ended = false;
     let establishedAt = 0;
-    let sawErrorEvent = false;
+    let errorEvent = '';
+    let expired = false;
     let rotated = false;
     let deadline: NodeJS.Timeout | undefined;
 
     const onEvent = (phase: string, obj: any, watchObj?: any): void => {
       if (phase === 'ERROR') {
-        // The API server closes the stream after an error event (410 Gone: ListWatch forgets its
-        // resourceVersion and relists); close it ourselves in case it does not.
-        sawErrorEvent = true;
+        // The API server closes the stream after an error event; close it ourselves in case it does not.
+        errorEvent = String(obj?.message ?? obj?.reason ?? 'unknown');
+        if (obj?.code === 410) expired = true;
         callback(phase, obj, watchObj);
         controller?.abort();
         return;
@@ -282,8 +319,20 @@ class TrimmingWatch<T> extends Watch {
       if (ended) return;
       ended = true;
       clearTimeout(deadline);
-      const establishedFor = establishedAt ? Date.now() - establishedAt : 0;
-      inf.watchEnded(rotated ? null : err, { establishedFor, sawErrorEvent, rotated }, done);
+      const status = (err as { statusCode?: unknown } | null)?.statusCode;
+      inf.watchEnded(
+        {
+          err: rotated ? null : err,
+          establishedFor: establishedAt ? Date.now() - establishedAt : 0,
+          errorEvent,
+          expired: expired || status === 410,
+          afterList,
+          rotated,
+        },
+        done,
+        // ListWatch forgets its resourceVersion on a 410 ERROR event, so its next start() lists.
+        () => callback('ERROR', { code: 410 }),
+      );
     };
 
     try {

@@ -1,0 +1,235 @@
+// The informers against a small fake API server on loopback: first sync, watch events, pagination,
+// routine stream rotation, 410 relists, and the API going away and coming back.
+
+import { expect } from 'chai';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { loadKubeConfig } from '../../../src/kube/client.js';
+import { startClusterWatch, type ClusterWatch, type ClusterWatchOptions } from '../../../src/kube/cluster-watch.js';
+import { WATCHED_RESOURCES, listPath } from '../../../src/kube/resources.js';
+import type { ClusterState } from '../../../src/model.js';
+import { FakeApiServer } from './fake-api-server.js';
+import * as fx from './fixtures.js';
+import { waitFor } from './wait.js';
+
+const ISTIO_NS = 'istio-system';
+const P = Object.fromEntries(WATCHED_RESOURCES.map((r) => [r.name, listPath(r, ISTIO_NS)])) as Record<string, string>;
+const OPTS: Omit<ClusterWatchOptions, 'logger'> = {
+  istioNamespace: ISTIO_NS,
+  enrollment: { namespaces: [], exclude: ['kube-system', 'istio-system'] },
+  backoff: { initialMs: 20, maxMs: 200 },
+  healthyAfterMs: 50,
+};
+
+const allUp = (s: ClusterState): boolean => Object.values(s.watchUp).every(Boolean);
+const allDown = (s: ClusterState): boolean => Object.values(s.watchUp).every((v) => !v);
+const podNames = (pods: { name: string }[]): string[] => pods.map((p) => p.name);
+
+function seed(api: FakeApiServer): void {
+  api.upsert(P.nodes!, fx.node);
+  api.upsert(P.nodes!, fx.notReadyNode);
+  api.upsert(P.namespaces!, fx.bookinfoNamespace);
+  for (const pod of [fx.ztunnelPod, fx.cniPod, fx.upstreamFlannelPod, fx.talosFlannelPod, fx.containerCreatingPod, fx.crashLoopPod]) api.upsert(P.pods!, pod);
+  api.upsert(P.events!, fx.sandboxEventLegacy);
+  api.upsert(P.events!, { ...fx.sandboxEventLegacy, metadata: { ...fx.sandboxEventLegacy.metadata, name: 'other' }, reason: 'Scheduled' });
+  api.upsert(P.services!, fx.istiodService);
+  api.upsert(P.endpointslices!, fx.istiodEndpointSlice);
+  // Another Service's slice in the same namespace: the watch's label selector must keep it out.
+  api.upsert(P.endpointslices!, { ...fx.istiodEndpointSlice, metadata: { name: 'other-x', namespace: ISTIO_NS, labels: { 'kubernetes.io/service-name': 'other' } } });
+}
+
+describe('kube/cluster-watch against a fake API server', function () {
+  this.timeout(15_000);
+  let api: FakeApiServer;
+  let dir: string;
+  let watch: ClusterWatch | undefined;
+  const logs: { level: string; msg: string | undefined; obj: object }[] = [];
+  const logger = {
+    debug: (obj: object, msg?: string) => logs.push({ level: 'debug', msg, obj }),
+    info: (obj: object, msg?: string) => logs.push({ level: 'info', msg, obj }),
+    warn: (obj: object, msg?: string) => logs.push({ level: 'warn', msg, obj }),
+    error: (obj: object, msg?: string) => logs.push({ level: 'error', msg, obj }),
+  };
+
+  const start = (extra: Partial<ClusterWatchOptions> = {}): ClusterWatch => {
+    const file = path.join(dir, 'kubeconfig');
+    fs.writeFileSync(file, api.kubeconfig());
+    watch = startClusterWatch(loadKubeConfig({ kubeconfig: file }).kubeConfig, { ...OPTS, logger, ...extra });
+    return watch;
+  };
+
+  beforeEach(async () => {
+    logs.length = 0;
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kube-watch-'));
+    api = new FakeApiServer();
+    await api.start();
+    seed(api);
+  });
+
+  afterEach(async () => {
+    await watch?.stop();
+    watch = undefined;
+    await api.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('lists everything once and classifies it', async () => {
+    const w = start();
+    await w.synced();
+    const s = await waitFor('every watch up', () => (allUp(w.snapshot()) ? w.snapshot() : undefined));
+    expect(s.synced).to.equal(true);
+    expect(s.nodes.map((n) => [n.name, n.ready])).to.deep.equal([
+      ['worker-1', true],
+      ['worker-2', false],
+    ]);
+    expect(podNames(s.ztunnelPods)).to.deep.equal(['ztunnel-7xk2p']);
+    expect(podNames(s.cniPods)).to.deep.equal(['istio-cni-node-q9r4m']);
+    expect(podNames(s.flannelPods)).to.deep.equal(['kube-flannel-ds-8hx7w', 'kube-flannel-r5t8n']);
+    expect(podNames(s.workloadPods)).to.deep.equal(['ratings-v1-7d8c9b6f5-mm2lp', 'reviews-v1-5b9c6d7f8-x2kq4']);
+    expect(s.sandboxEvents.map((e) => e.pod)).to.deep.equal(['reviews-v1-5b9c6d7f8-x2kq4']);
+    expect(s.istiodService?.ports.find((p) => p.port === 15012)?.name).to.equal('https-dns');
+    expect(s.istiodEndpoints.map((e) => e.ip)).to.deep.equal(['10.244.0.7', '10.244.2.8', '10.244.3.9']);
+    expect(api.requests.list).to.equal(WATCHED_RESOURCES.length);
+  });
+
+  it('pages through large lists', async () => {
+    for (let i = 0; i < 7; i++) api.upsert(P.pods!, { ...fx.crashLoopPod, metadata: { ...fx.crashLoopPod.metadata, name: `extra-${i}`, uid: `u${i}` } });
+    const w = start({ pageSize: 3 });
+    await w.synced();
+    expect(w.snapshot().workloadPods).to.have.length(9);
+    expect(api.requests.list).to.equal(WATCHED_RESOURCES.length - 1 + 5); // 13 pods in pages of 3
+  });
+
+  it('applies watch events and caches the snapshot between changes', async () => {
+    const w = start();
+    await w.synced();
+    await waitFor('every watch up', () => allUp(w.snapshot()));
+    const before = w.snapshot();
+    expect(w.snapshot()).to.equal(before);
+
+    let notified = 0;
+    w.onChange(() => notified++);
+    const fixed = structuredClone(fx.containerCreatingPod) as any;
+    fixed.status.phase = 'Running';
+    fixed.status.podIP = '10.244.2.31';
+    fixed.status.containerStatuses[0].state = { running: { startedAt: fx.T0 } };
+    api.upsert(P.pods!, fixed);
+    api.remove(P.pods!, fx.crashLoopPod.metadata.name, 'bookinfo');
+    api.upsert(P.namespaces!, { metadata: { name: 'shop', labels: { 'istio.io/dataplane-mode': 'ambient' } } });
+
+    const s = await waitFor('pod update, delete and new namespace', () => {
+      const s = w.snapshot();
+      return s.namespaces.length === 2 && s.workloadPods.length === 1 && s.workloadPods[0]!.started ? s : undefined;
+    });
+    expect(s).to.not.equal(before);
+    expect(s.workloadPods[0]).to.include({ name: 'reviews-v1-5b9c6d7f8-x2kq4', ip: '10.244.2.31', waitingReason: '' });
+    await waitFor('change notification', () => notified > 0);
+    expect(api.requests.list, 'no relist for plain events').to.equal(WATCHED_RESOURCES.length);
+  });
+
+  it('resumes a watch the server ended without listing again', async () => {
+    const w = start({ healthyAfterMs: 0 });
+    await w.synced();
+    await waitFor('every watch up', () => allUp(w.snapshot()));
+    const watches = api.requests.watch;
+    api.closeWatches();
+    api.upsert(P.nodes!, { ...fx.node, metadata: { ...fx.node.metadata, name: 'worker-9' } });
+    await waitFor('new node seen', () => w.snapshot().nodes.length === 3);
+    await waitFor('every watch up again', () => allUp(w.snapshot()) && api.requests.watch >= watches + WATCHED_RESOURCES.length);
+    expect(api.requests.list).to.equal(WATCHED_RESOURCES.length);
+    expect(logs.filter((l) => l.level === 'warn')).to.deep.equal([]);
+  });
+
+  it('relists after 410 Gone and drops what was deleted meanwhile', async () => {
+    const w = start();
+    await w.synced();
+    await waitFor('every watch up', () => allUp(w.snapshot()));
+    await api.down();
+    await waitFor('watches down', () => allDown(w.snapshot()));
+    api.remove(P.pods!, fx.crashLoopPod.metadata.name, 'bookinfo');
+    api.compact();
+    await api.up();
+    const s = await waitFor('relisted state', () => {
+      const s = w.snapshot();
+      return allUp(s) && s.workloadPods.length === 1 ? s : undefined;
+    });
+    expect(podNames(s.workloadPods)).to.deep.equal(['reviews-v1-5b9c6d7f8-x2kq4']);
+    expect(api.requests.list).to.be.at.least(2 * WATCHED_RESOURCES.length);
+  });
+
+  it('relists at once, quietly, when a resumed watch gets 410 Gone', async () => {
+    // healthyAfterMs 0: the server's clean close is routine however young the watch is.
+    const w = start({ healthyAfterMs: 0 });
+    await w.synced();
+    await waitFor('every watch up', () => allUp(w.snapshot()));
+    api.remove(P.pods!, fx.crashLoopPod.metadata.name, 'bookinfo');
+    api.compact();
+    api.closeWatches();
+    // Every resource but pods (whose DELETED event carried the newest version) resumes from a
+    // compacted version, gets 410 and lists again.
+    await waitFor('relisted', () => api.requests.list === 2 * WATCHED_RESOURCES.length - 1 && allUp(w.snapshot()));
+    expect(podNames(w.snapshot().workloadPods)).to.deep.equal(['reviews-v1-5b9c6d7f8-x2kq4']);
+    expect(logs.filter((l) => l.level === 'warn')).to.deep.equal([]);
+    expect(logs.filter((l) => l.msg === 'resource version expired; relisting')).to.have.length(WATCHED_RESOURCES.length - 1);
+  });
+
+  it('backs off instead of relisting in a loop when even a fresh version gets 410', async () => {
+    api.alwaysGone = true;
+    const w = start({ backoff: { initialMs: 50, maxMs: 100 } });
+    await w.synced();
+    const t0 = Date.now();
+    await waitFor('a few relists', () => api.requests.list >= 4 * WATCHED_RESOURCES.length);
+    const perResourcePerSecond = api.requests.list / WATCHED_RESOURCES.length / ((Date.now() - t0) / 1000);
+    expect(perResourcePerSecond).to.be.below(40);
+    expect(allUp(w.snapshot())).to.equal(false);
+    api.alwaysGone = false;
+    await waitFor('every watch up', () => allUp(w.snapshot()));
+  });
+
+  it('reports watches down while the API is away and recovers by itself', async () => {
+    const w = start();
+    await w.synced();
+    await waitFor('every watch up', () => allUp(w.snapshot()));
+    await api.down();
+    const down = await waitFor('every watch down', () => (allDown(w.snapshot()) ? w.snapshot() : undefined));
+    expect(down.synced, 'stays synced: the last known objects are still served').to.equal(true);
+    expect(down.ztunnelPods).to.have.length(1);
+    // Let a few retries fail so back-off grows, then bring the API back with a change made meanwhile.
+    await waitFor('a few failed retries', () => logs.filter((l) => l.msg?.includes('retrying')).length >= 2 * WATCHED_RESOURCES.length);
+    api.upsert(P.pods!, { ...fx.ztunnelPod, metadata: { ...fx.ztunnelPod.metadata, name: 'ztunnel-second', uid: 'z2' } });
+    await api.up();
+    const s = await waitFor('recovered', () => (allUp(w.snapshot()) && w.snapshot().ztunnelPods.length === 2 ? w.snapshot() : undefined));
+    expect(podNames(s.ztunnelPods)).to.deep.equal(['ztunnel-7xk2p', 'ztunnel-second']);
+    expect(logs.filter((l) => l.level === 'warn' && l.msg === 'watch failed; retrying')).to.have.length(WATCHED_RESOURCES.length);
+    expect(logs.filter((l) => l.level === 'info' && l.msg === 'watch re-established')).to.have.length(WATCHED_RESOURCES.length);
+  });
+
+  it('keeps retrying when the API is down at start, and syncs once it is up', async () => {
+    await api.down();
+    const w = start();
+    let synced = false;
+    void w.synced().then(() => (synced = true));
+    await waitFor('a few failed lists', () => logs.filter((l) => l.msg?.includes('retrying')).length >= 2 * WATCHED_RESOURCES.length);
+    expect(synced).to.equal(false);
+    expect(w.snapshot().synced).to.equal(false);
+    await api.up();
+    await w.synced();
+    await waitFor('every watch up', () => allUp(w.snapshot()));
+  });
+
+  it('stop() before the first sync rejects synced() and ends all traffic', async () => {
+    await api.down();
+    const w = start();
+    const synced = w.synced();
+    await w.stop();
+    let error: unknown;
+    await synced.catch((e: unknown) => (error = e));
+    expect(String(error)).to.match(/stopped before the first sync/);
+    await api.up();
+    const before = { ...api.requests };
+    await new Promise((resolve) => setTimeout(resolve, 300)); // longer than the retry cap: nothing may come
+    expect(api.requests).to.deep.equal(before);
+    expect(allDown(w.snapshot())).to.equal(true);
+  });
+});
