@@ -22,12 +22,11 @@ import type { Link, Sized } from './panels.js';
 import { ALERT_GROUPS, KNOWN_ISSUES, runbookUrl } from './runbooks.js';
 import type { KnownIssue } from './runbooks.js';
 
-/** Where to look next for each issue. */
+/** Where to look next for each node issue; namespaces are detailed on this dashboard already. */
 const DRILL_DOWN: Record<string, { title: string; uid: string }> = {
   ztunnel_istiod_connectivity: { title: 'Control plane', uid: UIDS.controlPlane },
   cross_node_network: { title: 'Network', uid: UIDS.network },
   cni_pod_creation_blocked: { title: 'Control plane (istio-cni)', uid: UIDS.controlPlane },
-  namespace_not_enrolled: { title: 'ztunnel workloads', uid: UIDS.ztunnel },
 };
 
 function issueTile(issue: KnownIssue, runbookBase: string): Sized {
