@@ -73,7 +73,7 @@ export async function closedPort(host = '127.0.0.1'): Promise<number> {
  * Serve an endless body, written with backpressure. Resolves `finished` with the bytes written
  * once the client goes away: proof that the client aborted the stream.
  */
-export function endlessBody(res: http.ServerResponse, line = 'filler_metric{a="b"} 1\n'): Promise<number> {
+export function endlessBody(res: http.ServerResponse, line = 'filler_metric{a="b"} 1\n', status = 200): Promise<number> {
   const chunk = Buffer.from(line.repeat(Math.ceil(16384 / line.length)));
   let written = 0;
   return new Promise((resolve) => {
@@ -87,7 +87,7 @@ export function endlessBody(res: http.ServerResponse, line = 'filler_metric{a="b
         }
       }
     };
-    res.writeHead(200, { 'Content-Type': 'text/plain; version=0.0.4' });
+    res.writeHead(status, { 'Content-Type': 'text/plain; version=0.0.4' });
     pump();
   });
 }

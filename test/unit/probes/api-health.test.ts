@@ -1,0 +1,113 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import https from 'node:https';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { KubeConfig } from '@kubernetes/client-node';
+import { expect } from 'chai';
+import { probeApiHealth, readyzUrl } from '../../../src/probes/api-health.js';
+import { closedPort, startHttpServer, type LocalServer } from '../scrape/local-servers.js';
+
+function kubeConfig(server: string, cluster: Record<string, unknown> = {}, user: Record<string, unknown> = { token: 'secret-token' }): KubeConfig {
+  const kc = new KubeConfig();
+  kc.loadFromOptions({
+    clusters: [{ name: 'lab', server, ...cluster }],
+    users: [{ name: 'exporter', ...user }],
+    contexts: [{ name: 'lab', cluster: 'lab', user: 'exporter' }],
+    currentContext: 'lab',
+  });
+  return kc;
+}
+
+describe('probes/api-health', () => {
+  let server: LocalServer | undefined;
+  afterEach(async () => {
+    await server?.close();
+    server = undefined;
+  });
+
+  it('builds <server>/readyz, keeping a path prefix', () => {
+    expect(readyzUrl('https://10.0.0.1:6443').toString()).to.equal('https://10.0.0.1:6443/readyz');
+    expect(readyzUrl('https://rancher.example/k8s/clusters/c-1/').toString()).to.equal('https://rancher.example/k8s/clusters/c-1/readyz');
+  });
+
+  it('200 on /readyz with the kubeconfig bearer token: ready', async () => {
+    let seen: { path?: string; auth?: string } = {};
+    server = await startHttpServer((req, res) => {
+      seen = { path: req.url, auth: req.headers.authorization };
+      res.writeHead(200).end('ok');
+    });
+    const r = await probeApiHealth(kubeConfig(`http://127.0.0.1:${server.port}`, { skipTLSVerify: true }), 1000);
+    expect(r.ready).to.equal(true);
+    expect(r.durationSeconds).to.be.greaterThan(0).and.below(1);
+    expect(seen).to.deep.equal({ path: '/readyz', auth: 'Bearer secret-token' });
+  });
+
+  it('basic auth users are sent as Authorization: Basic', async () => {
+    let auth: string | undefined;
+    server = await startHttpServer((req, res) => {
+      auth = req.headers.authorization;
+      res.end('ok');
+    });
+    await probeApiHealth(kubeConfig(`http://127.0.0.1:${server.port}`, { skipTLSVerify: true }, { username: 'admin', password: 'pw' }), 1000);
+    expect(auth).to.equal(`Basic ${Buffer.from('admin:pw').toString('base64')}`);
+  });
+
+  it('500 from /readyz: not ready', async () => {
+    server = await startHttpServer((_req, res) => res.writeHead(500).end('[-]etcd failed'));
+    expect((await probeApiHealth(kubeConfig(`http://127.0.0.1:${server.port}`, { skipTLSVerify: true }), 1000)).ready).to.equal(false);
+  });
+
+  it('API server down or silent: not ready within the timeout', async () => {
+    const refused = await probeApiHealth(kubeConfig(`http://127.0.0.1:${await closedPort()}`, { skipTLSVerify: true }), 1000);
+    expect(refused.ready).to.equal(false);
+    server = await startHttpServer(() => undefined);
+    const silent = await probeApiHealth(kubeConfig(`http://127.0.0.1:${server.port}`, { skipTLSVerify: true }), 150);
+    expect(silent.ready).to.equal(false);
+    expect(silent.durationSeconds).to.be.at.least(0.14).and.below(1);
+  });
+
+  it('without a kubeconfig: not ready, no time spent', async () => {
+    expect(await probeApiHealth(undefined, 1000)).to.deep.equal({ ready: false, durationSeconds: 0 });
+  });
+
+  describe('over TLS', function () {
+    let dir: string;
+    let cert: Buffer;
+    let tls: https.Server;
+    let port: number;
+    before(function () {
+      try {
+        dir = mkdtempSync(join(tmpdir(), 'api-health-'));
+        execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '1', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem')], { stdio: 'ignore' });
+      } catch {
+        this.skip(); // no openssl on this machine to make a throwaway certificate
+      }
+      cert = readFileSync(join(dir, 'cert.pem'));
+    });
+    beforeEach(async () => {
+      tls = https.createServer({ cert, key: readFileSync(join(dir, 'key.pem')) }, (_req, res) => res.end('ok'));
+      await new Promise<void>((resolve) => tls.listen(0, '127.0.0.1', resolve));
+      port = (tls.address() as AddressInfo).port;
+    });
+    afterEach(async () => {
+      tls.closeAllConnections();
+      await new Promise((resolve) => tls.close(resolve));
+    });
+    after(() => dir && rmSync(dir, { recursive: true, force: true }));
+
+    it('trusts the cluster CA from the kubeconfig', async () => {
+      const kc = kubeConfig(`https://127.0.0.1:${port}`, { caData: cert.toString('base64') });
+      expect((await probeApiHealth(kc, 2000)).ready).to.equal(true);
+    });
+
+    it('rejects a server certificate the kubeconfig does not trust', async () => {
+      expect((await probeApiHealth(kubeConfig(`https://127.0.0.1:${port}`), 2000)).ready).to.equal(false);
+    });
+
+    it('honours insecure-skip-tls-verify', async () => {
+      expect((await probeApiHealth(kubeConfig(`https://127.0.0.1:${port}`, { skipTLSVerify: true }), 2000)).ready).to.equal(true);
+    });
+  });
+});

@@ -1,0 +1,36 @@
+import { expect } from 'chai';
+import { dialTcp } from '../../../src/probes/tcp-dial.js';
+import { closedPort, startTcpServer } from '../scrape/local-servers.js';
+
+describe('probes/tcp-dial', () => {
+  it('succeeds against a listening port and closes the connection', async () => {
+    let closedByClient = false;
+    let onClose: () => void = () => undefined;
+    const closed = new Promise<void>((resolve) => (onClose = resolve));
+    const server = await startTcpServer((socket) =>
+      socket.on('close', () => {
+        closedByClient = true;
+        onClose();
+      }),
+    );
+    try {
+      const r = await dialTcp('127.0.0.1', server.port, 1000);
+      expect(r.success).to.equal(true);
+      expect(r.durationSeconds).to.be.greaterThan(0).and.below(1);
+      await closed;
+      expect(closedByClient).to.equal(true);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('fails on a refused port', async () => {
+    const r = await dialTcp('127.0.0.1', await closedPort(), 1000);
+    expect(r.success).to.equal(false);
+    expect(r.durationSeconds).to.be.below(1);
+  });
+
+  it('fails, without throwing, on a port out of range', async () => {
+    expect((await dialTcp('127.0.0.1', 70000, 1000)).success).to.equal(false);
+  });
+});
