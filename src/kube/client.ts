@@ -86,9 +86,13 @@ export function loadKubeConfig(opts: LoadKubeConfigOptions = {}): LoadedKubeConf
   const env = opts.env ?? process.env;
 
   if (opts.kubeconfig) {
-    const files = splitList(opts.kubeconfig);
-    for (const f of files) if (!exists(f)) throw new KubeConfigError(`kubeconfig ${f} (--kubeconfig) does not exist`);
-    return loaded(loadFiles(files, `--kubeconfig ${opts.kubeconfig}`), `kubeconfig ${opts.kubeconfig}`);
+    // A list (as $KUBECONFIG may be passed on) skips missing entries like kubectl; a single file must exist.
+    const listed = splitList(opts.kubeconfig);
+    const files = listed.filter(exists);
+    if (files.length === 0) {
+      throw new KubeConfigError(`kubeconfig ${opts.kubeconfig} (--kubeconfig) does not exist`);
+    }
+    return loaded(loadFiles(files, `--kubeconfig ${opts.kubeconfig}`), `kubeconfig ${files.join(path.delimiter)}`);
   }
 
   const tried: string[] = ['--kubeconfig not given'];

@@ -78,6 +78,12 @@ describe('kube/client loadKubeConfig', () => {
     expect(() => loadKubeConfig({ kubeconfig: path.join(dir, 'nope.yaml'), env: { HOME: dir } })).to.throw(KubeConfigError, /nope\.yaml \(--kubeconfig\) does not exist/);
   });
 
+  it('accepts an explicit list (as $KUBECONFIG is passed on) with missing entries', () => {
+    const a = write('a.yaml', kubeconfig('https://127.0.0.2:6443', 'a'));
+    const loaded = loadKubeConfig({ kubeconfig: [path.join(dir, 'gone.yaml'), a].join(path.delimiter), env: {} });
+    expect(loaded.describe()).to.equal(`kubeconfig ${a}, context a, server https://127.0.0.2:6443`);
+  });
+
   it('rejects a file without a usable context', () => {
     const f = write('bad.yaml', kubeconfig('https://127.0.0.1:6443').replace('current-context: lab', 'current-context: other'));
     expect(() => loadKubeConfig({ kubeconfig: f, env: {} })).to.throw(KubeConfigError, /context "other" not found/);
