@@ -64,14 +64,27 @@ function checkUsable(kc: KubeConfig, origin: string): void {
   const cluster = kc.getCurrentCluster();
   if (!cluster) throw new KubeConfigError(`kubeconfig from ${origin}: context "${kc.getCurrentContext()}" names no known cluster`);
   if (!cluster.server) throw new KubeConfigError(`kubeconfig from ${origin}: cluster "${cluster.name}" has no server`);
-  if (cluster.server.startsWith('http:') && !cluster.skipTLSVerify && !cluster.proxyUrl) {
-    // client-node refuses plain HTTP unless TLS verification is explicitly off; say so up front.
-    throw new KubeConfigError(`kubeconfig from ${origin}: server ${cluster.server} is plain HTTP; set insecure-skip-tls-verify: true for it`);
-  }
+
+}
+
+/**
+ * client-node refuses a plain-HTTP server unless insecure-skip-tls-verify is set, although there is
+ * no TLS to verify. kubectl accepts such kubeconfigs (kubectl proxy, local test servers); so do we,
+ * by setting the flag on HTTP clusters only, where it changes nothing else.
+ */
+function allowPlainHttp(kc: KubeConfig): void {
+  if (!kc.getClusters().some((c) => c.server.startsWith('http:') && !c.skipTLSVerify)) return;
+  kc.loadFromOptions({
+    clusters: kc.getClusters().map((c) => (c.server.startsWith('http:') ? { ...c, skipTLSVerify: true } : c)),
+    users: kc.getUsers(),
+    contexts: kc.getContexts(),
+    currentContext: kc.getCurrentContext(),
+  });
 }
 
 function loaded(kc: KubeConfig, origin: string): LoadedKubeConfig {
   checkUsable(kc, origin);
+  allowPlainHttp(kc);
   return {
     kubeConfig: kc,
     describe: () => `${origin}, context ${kc.getCurrentContext()}, server ${kc.getCurrentCluster()?.server ?? '?'}`,

@@ -1,5 +1,7 @@
 import { expect } from 'chai';
 import fs from 'node:fs';
+import http from 'node:http';
+import https from 'node:https';
 import os from 'node:os';
 import path from 'node:path';
 import { KubeConfigError, loadKubeConfig } from '../../../src/kube/client.js';
@@ -89,10 +91,13 @@ describe('kube/client loadKubeConfig', () => {
     expect(() => loadKubeConfig({ kubeconfig: f, env: {} })).to.throw(KubeConfigError, /context "other" not found/);
   });
 
-  it('rejects plain HTTP unless TLS verification is off, as client-node would later', () => {
+  it('accepts a plain-HTTP server as kubectl does (client-node alone would refuse it)', async () => {
     const plain = write('plain.yaml', kubeconfig('http://127.0.0.1:8080'));
-    expect(() => loadKubeConfig({ kubeconfig: plain, env: {} })).to.throw(KubeConfigError, /plain HTTP; set insecure-skip-tls-verify/);
-    const insecure = write('insecure.yaml', kubeconfig('http://127.0.0.1:8080', 'lab', '    insecure-skip-tls-verify: true\n'));
-    expect(loadKubeConfig({ kubeconfig: insecure, env: {} }).kubeConfig.getCurrentCluster()?.skipTLSVerify).to.equal(true);
+    const { kubeConfig } = loadKubeConfig({ kubeconfig: plain, env: {} });
+    expect(kubeConfig.getCurrentCluster()?.server).to.equal('http://127.0.0.1:8080');
+    const opts: import('node:https').RequestOptions = {};
+    await kubeConfig.applyToHTTPSOptions(opts);
+    expect(opts.agent).to.be.an.instanceOf(http.Agent).and.not.an.instanceOf(https.Agent);
+    expect((opts.headers as Record<string, string>).Authorization).to.equal('Bearer abc');
   });
 });

@@ -1,7 +1,7 @@
 // A minimal Kubernetes API server for the informer tests: LIST with limit/continue, WATCH from a
 // resourceVersion with a replay log, 410 once the log is compacted past the requested version, and
 // switches to close watches or take the whole server down and back up on the same port.
-// It serves plain HTTP on loopback; the kubeconfig it writes turns TLS verification off accordingly.
+// It serves plain HTTP on loopback.
 
 import http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
@@ -64,7 +64,7 @@ export class FakeApiServer {
 kind: Config
 clusters:
 - name: fake
-  cluster: { server: "${this.url}", insecure-skip-tls-verify: true }
+  cluster: { server: "${this.url}" }
 contexts:
 - name: fake
   context: { cluster: fake, user: fake }
