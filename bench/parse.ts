@@ -106,3 +106,9 @@ const body = Buffer.from(ztunnelBody(SERIES), 'utf8');
 console.log(`ztunnel body: ${SERIES} istio_tcp_* series, ${(body.length / 1e6).toFixed(1)} MB, ${RUNS} runs, ${CHUNK / 1024} KiB chunks, node ${process.version}`);
 await measure('ztunnel families (what scrapes do)', body, KEPT_SAMPLES.ztunnel);
 await measure('every sample (full label parsing)', body, keepAllSamples);
+
+// A hostile target: 16 MiB (the default byte cap) with no newline must cost time linear in its size.
+const noNewline = Buffer.alloc(16 << 20, 'a');
+const t0 = performance.now();
+await parseExposition(chunks(noNewline), KEPT_SAMPLES.ztunnel).catch(() => undefined);
+console.log(`16 MiB without a newline (rejected)  ${(performance.now() - t0).toFixed(1)} ms`);

@@ -324,12 +324,21 @@ export class ExpositionParser {
 export async function parseExposition(chunks: AsyncIterable<Buffer | Uint8Array | string>, filter: SampleFilter): Promise<ParseResult> {
   const parser = new ExpositionParser(filter);
   const decoder = new StringDecoder('utf8');
-  let carry = '';
+  // Text of the unfinished line, kept in pieces: joining only when a newline arrives keeps a body
+  // without newlines linear in its size instead of re-copying it on every chunk.
+  const pending: string[] = [];
   for await (const chunk of chunks) {
-    const text = carry + (typeof chunk === 'string' ? chunk : decoder.write(chunk as Buffer));
-    carry = text.slice(parser.consume(text));
+    const piece = typeof chunk === 'string' ? chunk : decoder.write(chunk as Buffer);
+    if (!piece.includes('\n')) {
+      if (piece !== '') pending.push(piece);
+      continue;
+    }
+    const text = pending.length > 0 ? pending.join('') + piece : piece;
+    pending.length = 0;
+    const rest = parser.consume(text);
+    if (rest < text.length) pending.push(text.slice(rest));
   }
-  return parser.finish(carry + decoder.end());
+  return parser.finish(pending.join('') + decoder.end());
 }
 
 /** Parse a whole exposition body held in a string. */
