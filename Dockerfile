@@ -1,0 +1,26 @@
+# ambient-exporter container image.
+#   docker build -t ambient-exporter:$(node -p "require('./package.json').version") .
+# Two stages: the build stage compiles TypeScript with the dev dependencies; the runtime stage
+# holds only production dependencies, the compiled dist/ and package.json (read for the version).
+
+FROM node:22-bookworm-slim AS build
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --no-audit --no-fund
+COPY tsconfig.json tsconfig.build.json ./
+COPY src ./src
+RUN npm run build
+
+FROM node:22-bookworm-slim AS runtime
+ENV NODE_ENV=production
+WORKDIR /app
+COPY package.json package-lock.json ./
+# No production dependency has an install script; refusing them keeps the image build hermetic.
+RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund && npm cache clean --force
+COPY --from=build /app/dist ./dist
+# The same numeric user the Kubernetes manifests run as (runAsUser 65532); it owns nothing in
+# the image, so the application files are read-only to it.
+USER 65532:65532
+EXPOSE 9479
+ENTRYPOINT ["node", "dist/cli.js"]
+CMD ["serve"]
