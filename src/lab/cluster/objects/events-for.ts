@@ -1,0 +1,16 @@
+// The events a view of the cluster carries: for each pod created while the lab runs, the
+// scheduler's Scheduled event, plus kubelet's sandbox failures while istio-cni rejects it.
+import type { KubeObject } from '../../kube-api/types.js';
+import type { Topology } from '../topology.js';
+import type { ClusterView } from '../view.js';
+import { sandboxFailureEvent, scheduledEvent } from './event.js';
+
+export function eventsFor(t: Topology, view: ClusterView, now: number): KubeObject[] {
+  const out: KubeObject[] = [];
+  for (const p of view.pods) {
+    if (!p.pod.late) continue;
+    out.push(scheduledEvent(t, p.pod));
+    if (p.sandboxFailingSince !== undefined) out.push(sandboxFailureEvent(t, p.pod, p.sandboxFailingSince, now));
+  }
+  return out;
+}

@@ -1,0 +1,54 @@
+// `ambient-exporter lab`: start the lab, say how to use it, run until SIGINT/SIGTERM, close cleanly.
+import { formatFaults } from './faults/catalog.js';
+import { startLab, type Lab } from './lab.js';
+import type { LabOptions } from './options.js';
+
+export interface RunLabOptions extends LabOptions {
+  /** where to print (default: stdout) */
+  print?: (line: string) => void;
+  /** stops the lab when aborted (besides SIGINT/SIGTERM) */
+  signal?: AbortSignal;
+  /** called once the lab is up */
+  onReady?: (lab: Lab) => void;
+}
+
+export function labBanner(lab: Lab): string[] {
+  const nsFlags = lab.enrollment.namespaces.map((n) => `--enroll-namespace ${n}`).join(' ');
+  return [
+    `ambient lab: ${lab.nodes.length} node(s), istiod on ${lab.istiodNode}, faults: ${formatFaults(lab.faults())}`,
+    `  kubeconfig:  ${lab.kubeconfigPath}`,
+    `  API server:  ${lab.apiUrl}`,
+    `  control:     ${lab.controlUrl}`,
+    '',
+    'Switch faults while it runs (node faults default to ' + lab.faultNode + '):',
+    `  curl -s -X PUT ${lab.controlUrl}/faults -d '{"faults":["cni-blocked"],"node":"${lab.faultNode}"}'`,
+    `  curl -s -X PUT ${lab.controlUrl}/faults -d '{"faults":[]}'            # back to healthy`,
+    `  curl -s -X PUT ${lab.controlUrl}/api-server -d '{"available":false}'  # API server down`,
+    '',
+    'Point the exporter at it:',
+    `  ambient-exporter serve --kubeconfig ${lab.kubeconfigPath} --node-name ${lab.istiodNode} ${nsFlags}`,
+    '',
+    'Ctrl-C stops the lab.',
+  ];
+}
+
+export async function runLabCommand(opts: RunLabOptions = {}): Promise<void> {
+  const print = opts.print ?? ((line: string) => process.stdout.write(`${line}\n`));
+  const lab = await startLab(opts);
+  for (const line of labBanner(lab)) print(line);
+  opts.onReady?.(lab);
+  await new Promise<void>((resolve) => {
+    const stop = () => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      opts.signal?.removeEventListener('abort', stop);
+      resolve();
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+    if (opts.signal?.aborted) stop();
+    else opts.signal?.addEventListener('abort', stop);
+  });
+  print('stopping the lab');
+  await lab.close();
+}
