@@ -25,6 +25,8 @@ export interface Lab {
   istiodNode: string;
   /** node that node faults hit when they name none */
   faultNode: string;
+  /** the block of loopback addresses in use (0: 127.10 nodes, 127.20 pods, 127.30 Services) */
+  addressBlock: number;
   /** the enrollment policy to run the exporter with against this lab */
   enrollment: { namespaces: string[] };
   setFaults(f: readonly FaultSpec[]): Promise<void>;
@@ -36,6 +38,8 @@ export interface Lab {
   apiAvailability(): ApiAvailability;
   /** drops the watch history, so any watch resuming from an earlier resourceVersion gets 410 */
   compactApiHistory(): void;
+  /** ends every open watch stream (clients re-watch from their last resourceVersion) */
+  endWatches(): void;
   /** the API server's current resourceVersion */
   resourceVersion(): number;
   /** what a connection to host:port meets now: 'serve', 'refuse' or 'blackhole' (undefined: not a lab port) */
@@ -84,9 +88,10 @@ class LabInstance {
   }
 
   async start(): Promise<void> {
+    // Component addresses first: if another lab holds them, nothing else has been set up yet.
+    await this.components.update(this.view, this.o.now());
     await this.api.start();
     this.kubeconfig = await writeKubeconfig(this.api.url);
-    await this.components.update(this.view, this.o.now());
     await this.control.start();
     if (this.o.syncIntervalMs > 0) {
       this.timer = setInterval(() => void this.sync().catch(() => {}), this.o.syncIntervalMs);
@@ -160,6 +165,10 @@ class LabInstance {
     this.store.compact();
   }
 
+  endWatches(): void {
+    this.api.endWatches();
+  }
+
   resourceVersion(): number {
     return this.store.currentRv();
   }
@@ -186,16 +195,28 @@ class LabInstance {
   }
 }
 
+function addressInUse(err: unknown): boolean {
+  return err instanceof Error && ((err as NodeJS.ErrnoException).code === 'EADDRINUSE' || err.message.includes('EADDRINUSE'));
+}
+
 export async function startLab(opts: LabOptions = {}): Promise<Lab> {
   const o = resolveLabOptions(opts);
-  const t = buildTopology({ nodes: o.nodes, flannelLayout: o.flannelLayout, ids: new IdSource(o.seed), startedAt: o.now() });
-  const lab = new LabInstance(o, t);
-  try {
-    await lab.start();
-  } catch (err) {
-    await lab.close().catch(() => {});
-    throw err;
+  let lab: LabInstance | undefined;
+  let t: Topology | undefined;
+  for (const block of o.addressBlocks) {
+    t = buildTopology({ nodes: o.nodes, flannelLayout: o.flannelLayout, ids: new IdSource(o.seed), startedAt: o.now(), addressBlock: block });
+    const candidate = new LabInstance(o, t);
+    try {
+      await candidate.start();
+      lab = candidate;
+      break;
+    } catch (err) {
+      await candidate.close().catch(() => {});
+      // Another lab holds this block's addresses: try the next block.
+      if (!addressInUse(err) || block === o.addressBlocks[o.addressBlocks.length - 1]) throw err;
+    }
   }
+  if (!lab || !t) throw new Error('no address block available');
   return {
     kubeconfigPath: lab.kubeconfig.path,
     apiUrl: lab.apiUrl,
@@ -203,6 +224,7 @@ export async function startLab(opts: LabOptions = {}): Promise<Lab> {
     nodes: t.nodes.map((n) => n.name),
     istiodNode: t.istiodNode,
     faultNode: lab.faultNode,
+    addressBlock: t.addresses.block,
     enrollment: { namespaces: [...LAB_ENROLLMENT_POLICY.namespaces] },
     setFaults: (f) => lab.setFaults(f),
     faults: () => lab.faults(),
@@ -210,6 +232,7 @@ export async function startLab(opts: LabOptions = {}): Promise<Lab> {
     setApiAvailability: (a) => lab.setApiAvailability(a),
     apiAvailability: () => lab.apiAvailability(),
     compactApiHistory: () => lab.compactApiHistory(),
+    endWatches: () => lab.endWatches(),
     resourceVersion: () => lab.resourceVersion(),
     portMode: (h, p) => lab.portMode(h, p),
     sync: () => lab.sync(),

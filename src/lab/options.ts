@@ -1,5 +1,5 @@
 // Options of startLab and their defaults.
-import { MAX_NODES } from './cluster/addresses.js';
+import { ADDRESS_BLOCKS, MAX_NODES } from './cluster/addresses.js';
 import type { FlannelLayout } from './cluster/topology.js';
 import { FaultError, parseFaults, type FaultSpec } from './faults/catalog.js';
 
@@ -28,6 +28,12 @@ export interface LabOptions {
   syncIntervalMs?: number;
   /** the lab clock (default Date.now); counters and timestamps follow it */
   now?: () => number;
+  /**
+   * which block of loopback addresses to use (0: nodes 127.10.x.y, pods 127.20.x.y, Services 127.30.x.y;
+   * see cluster/addresses.ts). 'auto' (default) takes the first block whose addresses are free, so
+   * several labs can run on one machine.
+   */
+  addressBlock?: number | 'auto';
 }
 
 export interface ResolvedLabOptions {
@@ -43,6 +49,8 @@ export interface ResolvedLabOptions {
   bookmarkIntervalMs: number;
   syncIntervalMs: number;
   now: () => number;
+  /** blocks to try, in order */
+  addressBlocks: number[];
 }
 
 export interface HostPort {
@@ -94,5 +102,12 @@ export function resolveLabOptions(o: LabOptions = {}): ResolvedLabOptions {
     bookmarkIntervalMs: positiveInt(o.bookmarkIntervalMs, 60_000, 'bookmarkIntervalMs'),
     syncIntervalMs: positiveInt(o.syncIntervalMs, 5_000, 'syncIntervalMs'),
     now: o.now ?? Date.now,
+    addressBlocks: addressBlocks(o.addressBlock),
   };
+}
+
+function addressBlocks(b: number | 'auto' | undefined): number[] {
+  if (b === undefined || b === 'auto') return Array.from({ length: ADDRESS_BLOCKS }, (_, i) => i);
+  if (!Number.isInteger(b) || b < 0 || b >= ADDRESS_BLOCKS) throw new LabOptionError(`addressBlock: expected 0..${ADDRESS_BLOCKS - 1} or "auto", got ${b}`);
+  return [b];
 }

@@ -1,35 +1,56 @@
 // The lab's address plan, all inside 127.0.0.0/8 so every simulated pod can have its own loopback
-// address on Linux:
-//   node i InternalIP   127.10.X.Y   (Y in 1..254)
-//   node i pod CIDR     127.(20 + i/256).(i%256).0/24, the first pod at .2 (.1 is the bridge)
-//   Service ClusterIPs  127.30.0.0/16
+// address on Linux. Plans come in numbered blocks so several labs can run on one machine; block b
+// uses second octets from B = 10 + 40*b (block 0: the 127.10 / 127.20 / 127.30 plan):
+//   node i InternalIP   127.B.X.Y                 (Y in 1..254)
+//   node i pod CIDR     127.(B+10 + i/256).(i%256).0/24, the first pod at .2 (.1 is the bridge)
+//   Service ClusterIPs  127.(B+20).0.0/16
 export const MAX_NODES = 2000;
+export const ADDRESS_BLOCKS = 6;
 /** Last pod host number handed out by order of creation; the few above it are for late pods. */
 const MAX_POD_HOST = 240;
 
-export function nodeIP(index: number): string {
-  return `127.10.${Math.floor(index / 254)}.${(index % 254) + 1}`;
-}
+export class AddressPlan {
+  private readonly base: number;
 
-function podPrefix(nodeIndex: number): string {
-  return `127.${20 + Math.floor(nodeIndex / 256)}.${nodeIndex % 256}`;
-}
+  constructor(readonly block: number) {
+    if (!Number.isInteger(block) || block < 0 || block >= ADDRESS_BLOCKS) {
+      throw new Error(`address block must be 0..${ADDRESS_BLOCKS - 1}, got ${block}`);
+    }
+    this.base = 10 + 40 * block;
+  }
 
-export function podCidr(nodeIndex: number): string {
-  return `${podPrefix(nodeIndex)}.0/24`;
-}
+  nodeIP(index: number): string {
+    return `127.${this.base}.${Math.floor(index / 254)}.${(index % 254) + 1}`;
+  }
 
-/** The n-th pod address on a node (n from 0). */
-export function podIP(nodeIndex: number, n: number): string {
-  if (n < 0 || n >= MAX_POD_HOST - 1) throw new Error(`node ${nodeIndex} has no pod address #${n}`);
-  return `${podPrefix(nodeIndex)}.${n + 2}`;
-}
+  private podPrefix(nodeIndex: number): string {
+    return `127.${this.base + 10 + Math.floor(nodeIndex / 256)}.${nodeIndex % 256}`;
+  }
 
-/** Addresses kept for pods created while the lab runs (late pods), k from 0. */
-export function latePodIP(nodeIndex: number, k: number): string {
-  return `${podPrefix(nodeIndex)}.${MAX_POD_HOST + 1 + (k % 13)}`;
-}
+  podCidr(nodeIndex: number): string {
+    return `${this.podPrefix(nodeIndex)}.0/24`;
+  }
 
-export const CLUSTER_CIDR = '127.20.0.0/14';
-export const SERVICE_CIDR = '127.30.0.0/16';
-export const ISTIOD_CLUSTER_IP = '127.30.0.20';
+  /** The n-th pod address on a node (n from 0). */
+  podIP(nodeIndex: number, n: number): string {
+    if (n < 0 || n >= MAX_POD_HOST - 1) throw new Error(`node ${nodeIndex} has no pod address #${n}`);
+    return `${this.podPrefix(nodeIndex)}.${n + 2}`;
+  }
+
+  /** Addresses kept for pods created while the lab runs (late pods), k from 0. */
+  latePodIP(nodeIndex: number, k: number): string {
+    return `${this.podPrefix(nodeIndex)}.${MAX_POD_HOST + 1 + (k % 13)}`;
+  }
+
+  get clusterCidr(): string {
+    return `127.${this.base + 10}.0.0/12`;
+  }
+
+  get serviceCidr(): string {
+    return `127.${this.base + 20}.0.0/16`;
+  }
+
+  get istiodClusterIP(): string {
+    return `127.${this.base + 20}.0.20`;
+  }
+}

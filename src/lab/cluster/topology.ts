@@ -1,7 +1,7 @@
 // The static shape of the simulated cluster: nodes, the pods that always exist, their addresses and
 // identities. Faults never change the topology; they change how its objects look and behave
 // (see faults/effects.ts and cluster/desired.ts).
-import { ISTIOD_CLUSTER_IP, latePodIP, nodeIP, podCidr, podIP } from './addresses.js';
+import { AddressPlan } from './addresses.js';
 import { APP_NAMESPACES, ROLLOUT_DEPLOYMENTS, replicasFor, type AppDeployment } from './workloads.js';
 import type { IdSource } from '../util/ids.js';
 
@@ -81,6 +81,7 @@ export interface Topology {
   flannel: { layout: FlannelLayout; namespace: string; daemonSet: string };
   startedAt: number;
   ids: IdSource;
+  addresses: AddressPlan;
 }
 
 export interface TopologyOptions {
@@ -88,6 +89,8 @@ export interface TopologyOptions {
   flannelLayout: FlannelLayout;
   ids: IdSource;
   startedAt: number;
+  /** address block (see addresses.ts), default 0 */
+  addressBlock?: number;
 }
 
 const HOUR = 3_600_000;
@@ -269,14 +272,15 @@ function appPodFields(namespace: string, d: AppDeployment): Pick<SimPod, 'role' 
 
 export function buildTopology(o: TopologyOptions): Topology {
   const { ids, startedAt } = o;
+  const plan = new AddressPlan(o.addressBlock ?? 0);
   const nodes: SimNode[] = [];
   for (let i = 0; i < o.nodes; i++) {
     const name = nodeName(i);
     nodes.push({
       name,
       index: i,
-      ip: nodeIP(i),
-      podCidr: podCidr(i),
+      ip: plan.nodeIP(i),
+      podCidr: plan.podCidr(i),
       uid: ids.uid(`node/${name}`),
       createdAt: startedAt - 3 * DAY + i * 1000,
       vtepMac: ids.mac(`vtep/${name}`),
@@ -289,7 +293,7 @@ export function buildTopology(o: TopologyOptions): Topology {
   const allocate = (node: SimNode): string => {
     const n = nextHost.get(node.name) ?? 0;
     nextHost.set(node.name, n + 1);
-    return podIP(node.index, n);
+    return plan.podIP(node.index, n);
   };
 
   const pods: SimPod[] = [];
@@ -338,7 +342,7 @@ export function buildTopology(o: TopologyOptions): Topology {
     pods,
     podsByNode,
     istiodPod: istiod,
-    istiodService: { clusterIP: ISTIOD_CLUSTER_IP, uid: ids.uid('service/istio-system/istiod'), createdAt: startedAt - 2 * DAY },
+    istiodService: { clusterIP: plan.istiodClusterIP, uid: ids.uid('service/istio-system/istiod'), createdAt: startedAt - 2 * DAY },
     istiodSlice: { name: `istiod-${ids.suffix('endpointslice/istiod')}`, uid: ids.uid('endpointslice/istio-system/istiod') },
     flannel:
       o.flannelLayout === 'upstream'
@@ -346,6 +350,7 @@ export function buildTopology(o: TopologyOptions): Topology {
         : { layout: 'talos', namespace: 'kube-system', daemonSet: 'kube-flannel' },
     startedAt,
     ids,
+    addresses: plan,
   };
 }
 
@@ -363,7 +368,7 @@ export function rolloutPods(t: Topology, node: SimNode, createdAt: number, sandb
     const ns = APP_NAMESPACES.find((n) => n.name === namespace);
     const d = ns?.deployments.find((x) => x.name === deployment);
     if (!d) return [];
-    const ip = sandboxReady(namespace) ? latePodIP(node.index, k) : '';
+    const ip = sandboxReady(namespace) ? t.addresses.latePodIP(node.index, k) : '';
     const pod = deploymentPod(t.ids, namespace, deployment, node.name, node, ip, createdAt, appPodFields(namespace, d), '#rollout');
     return [{ ...pod, late: true }];
   });

@@ -119,7 +119,8 @@ export class KubeApiServer {
     if (prev === 'refuse') await this.listen(this.port);
   }
 
-  private endWatches(): void {
+  /** Ends every open watch stream, as the API server does when a watch reaches its request timeout. */
+  endWatches(): void {
     for (const w of [...this.watches]) w.end();
   }
 

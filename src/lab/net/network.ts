@@ -51,10 +51,29 @@ export class Network {
   private async applyNow(modeOf: (e: Endpoint) => PortMode): Promise<void> {
     const next = new Map([...this.ports.values()].map((p) => [p, modeOf(p.endpoint)]));
     // Order matters: free an address before another listener (ours or the blackhole's) takes it.
-    await Promise.all([...next].filter(([p, m]) => p.mode === 'serve' && m !== 'serve').map(([p]) => this.stopServing(p)));
-    await this.blackholes.set([...next].filter(([, m]) => m === 'blackhole').map(([p]) => p.endpoint));
-    await Promise.all([...next].filter(([p, m]) => p.mode !== 'serve' && m === 'serve').map(([p]) => this.serve(p)));
-    for (const [p, m] of next) p.mode = m;
+    // Each port's mode is updated as soon as its step is done, so a failure leaves nothing untracked.
+    await Promise.all(
+      [...next]
+        .filter(([p, m]) => p.mode === 'serve' && m !== 'serve')
+        .map(async ([p]) => {
+          await this.stopServing(p);
+          p.mode = 'refuse';
+        }),
+    );
+    const holes = [...next].filter(([, m]) => m === 'blackhole').map(([p]) => p);
+    await this.blackholes.set(holes.map((p) => p.endpoint));
+    for (const [p, m] of next) {
+      if (m === 'blackhole') p.mode = 'blackhole';
+      else if (p.mode === 'blackhole') p.mode = 'refuse';
+    }
+    await Promise.all(
+      [...next]
+        .filter(([p, m]) => p.mode !== 'serve' && m === 'serve')
+        .map(async ([p]) => {
+          await this.serve(p);
+          p.mode = 'serve';
+        }),
+    );
   }
 
   private serve(p: Port): Promise<void> {
@@ -71,9 +90,13 @@ export class Network {
     });
     p.server = server;
     return new Promise((resolve, reject) => {
-      server.once('error', reject);
+      server.once('error', (err) => {
+        p.server = undefined;
+        reject(err);
+      });
       server.listen({ host: p.endpoint.host, port: p.endpoint.port, exclusive: true }, () => {
-        server.off('error', reject);
+        server.removeAllListeners('error');
+        server.on('error', () => {});
         resolve();
       });
     });
