@@ -34,7 +34,10 @@ export interface ClusterWatchOptions extends InformerTuning {
 export interface ClusterWatch {
   /** the current state; cheap: the same object until something changes */
   snapshot(): ClusterState;
-  /** resolves once every informer has completed its first list; rejects if stopped before that */
+  /**
+   * Resolves once every informer has completed its first list and tried to open its watch (so a
+   * snapshot taken right after shows the watches up); rejects if stopped before that.
+   */
   synced(): Promise<void>;
   /** calls cb (at most once per tick) after any change of objects or watch state; returns an unsubscribe */
   onChange(cb: () => void): () => void;

@@ -11,7 +11,8 @@
 //    closes right after opening) is routed to one place that restarts it with exponential back-off
 //    and jitter, resuming from the last resourceVersion (a 410 then triggers the relist).
 // 3. Truthful state. `up` is true only between the watch response (HTTP 200) and the stream's end;
-//    `listed` turns true once the first LIST has been applied to the cache.
+//    `listed` turns true once the first LIST has been applied to the cache and the watch that follows
+//    it has opened (or failed to).
 
 import { ListWatch, Watch, type KubeConfig, type KubernetesListObject, type KubernetesObject } from '@kubernetes/client-node';
 import { listPath, type WatchedResource } from './resources.js';
@@ -84,6 +85,8 @@ export class ResourceInformer<T> {
   private started = false;
   private upNow = false;
   private listedOnce = false;
+  /** failed since the last established watch (for logging the recovery once) */
+  private failing = false;
   /** a LIST completed and no watch has been opened from its resourceVersion yet */
   private freshList = false;
   private resolveListed!: () => void;
@@ -118,7 +121,7 @@ export class ResourceInformer<T> {
     return this.upNow;
   }
 
-  /** first LIST applied */
+  /** first LIST applied and its watch attempted */
   get listed(): boolean {
     return this.listedOnce;
   }
@@ -174,13 +177,20 @@ export class ResourceInformer<T> {
   watchRequested(): boolean {
     const afterList = this.freshList;
     this.freshList = false;
-    if (!this.listedOnce) {
-      this.listedOnce = true;
-      this.opts.logger?.debug({ resource: this.name, items: this.lw.list().length }, 'initial list done');
-      this.resolveListed();
-      this.opts.onChange();
-    }
     return afterList;
+  }
+
+  /**
+   * The watch that follows a LIST has opened or failed. The first time, the informer counts as
+   * listed: waiting for the watch too means a caller of synced() sees watches up, not a gap of one
+   * round trip in which they are still down.
+   */
+  watchSettled(): void {
+    if (this.listedOnce || this.stopped) return;
+    this.listedOnce = true;
+    this.opts.logger?.debug({ resource: this.name, items: this.lw.list().length, up: this.upNow }, 'initial list done');
+    this.resolveListed();
+    this.opts.onChange();
   }
 
   watchTimeoutSeconds(): number {
@@ -189,7 +199,8 @@ export class ResourceInformer<T> {
   }
 
   watchEstablished(): void {
-    if (this.backoff.attempts > 0) {
+    if (this.failing) {
+      this.failing = false;
       this.opts.logger?.info({ resource: this.name, failures: this.backoff.attempts }, 'watch re-established');
     }
     this.setUp(true);
@@ -225,7 +236,8 @@ export class ResourceInformer<T> {
       done(new Error('resource version expired right after a list'));
       return;
     }
-    done(end.err ?? new Error(end.errorEvent ? `watch stream reported an error: ${end.errorEvent}` : 'watch closed right after opening'));
+    const closed = end.establishedFor ? `watch closed by the server ${end.establishedFor} ms after opening` : 'watch closed before opening';
+    done(end.err ?? new Error(end.errorEvent ? `watch stream reported an error: ${end.errorEvent}` : closed));
   }
 
   // ---- internals ----
@@ -240,6 +252,7 @@ export class ResourceInformer<T> {
   private failed(err: unknown): void {
     this.setUp(false);
     if (this.stopped || this.restartTimer !== undefined) return;
+    this.failing = true;
     const delay = this.backoff.next();
     const detail = { resource: this.name, err: describeError(err), attempt: this.backoff.attempts, retryInMs: delay };
     if (this.backoff.attempts === 1) this.opts.logger?.warn(detail, 'watch failed; retrying');
@@ -340,6 +353,7 @@ class TrimmingWatch<T> extends Watch {
     } catch (err) {
       // e.g. credentials that cannot be loaded: report it as the end of this attempt
       onDone(err);
+      inf.watchSettled();
       return new AbortController();
     }
     if (!ended) {
@@ -356,6 +370,7 @@ class TrimmingWatch<T> extends Watch {
       deadline.unref();
       inf.watchEstablished();
     }
+    inf.watchSettled();
     return controller;
   }
 }

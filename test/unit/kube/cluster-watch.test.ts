@@ -77,8 +77,9 @@ describe('kube/cluster-watch against a fake API server', function () {
   it('lists everything once and classifies it', async () => {
     const w = start();
     await w.synced();
-    const s = await waitFor('every watch up', () => (allUp(w.snapshot()) ? w.snapshot() : undefined));
+    const s = w.snapshot();
     expect(s.synced).to.equal(true);
+    expect(s.watchUp, 'watches are open once synced() resolves').to.deep.equal(Object.fromEntries(WATCHED_RESOURCES.map((r) => [r.name, true])));
     expect(s.nodes.map((n) => [n.name, n.ready])).to.deep.equal([
       ['worker-1', true],
       ['worker-2', false],
