@@ -96,6 +96,8 @@ class Batch {
     const worker = this.worker;
     this.worker = undefined;
     if (worker) {
+      // Keep the process alive until the worker has closed its listeners (it is unref'd otherwise).
+      worker.ref();
       const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
       const flag = new Int32Array(this.flag);
       Atomics.store(flag, 0, 1);
