@@ -1,7 +1,7 @@
 // core/v1 Events kubelet and the scheduler write about a pod.
 import type { KubeObject } from '../../kube-api/types.js';
 import type { SimPod, Topology } from '../topology.js';
-import { rfc3339 } from '../../util/time.js';
+import { rfc3339, rfc3339Micro } from '../../util/time.js';
 import { meta } from './meta.js';
 
 /** The istio-cni 1.25.2+ error text, wrapped by kubelet/containerd (facts file, section 5.1). */
@@ -25,23 +25,37 @@ interface EventFields {
 
 function podEvent(t: Topology, p: SimPod, f: EventFields): KubeObject {
   const name = `${p.name}.${t.ids.hex(`event/${p.uid}/${f.reason}`, 16)}`;
-  const kubelet = f.component === 'kubelet';
-  return {
+  const common = {
     apiVersion: 'v1',
     kind: 'Event',
     metadata: meta({ name, namespace: p.namespace, uid: t.ids.uid(`event/${p.namespace}/${name}`), createdAt: f.first }),
     involvedObject: { apiVersion: 'v1', kind: 'Pod', name: p.name, namespace: p.namespace, uid: p.uid },
     reason: f.reason,
     message: f.message,
-    source: kubelet ? { component: 'kubelet', host: p.node } : {},
-    firstTimestamp: kubelet ? rfc3339(f.first) : null,
-    lastTimestamp: kubelet ? rfc3339(f.last) : null,
-    count: kubelet ? f.count : undefined,
     type: f.type,
-    eventTime: kubelet ? null : new Date(f.first).toISOString().replace(/Z$/, '000Z'),
     reportingComponent: f.component,
-    reportingInstance: kubelet ? p.node : `default-scheduler-${t.istiodNode}`,
-    ...(kubelet ? {} : { action: 'Binding' }),
+  };
+  if (f.component === 'kubelet') {
+    // kubelet still writes core/v1 events: source, first/last timestamps and an aggregated count
+    return {
+      ...common,
+      source: { component: 'kubelet', host: p.node },
+      firstTimestamp: rfc3339(f.first),
+      lastTimestamp: rfc3339(f.last),
+      count: f.count,
+      eventTime: null,
+      reportingInstance: p.node,
+    };
+  }
+  // the scheduler writes through events.k8s.io: no source or count, an eventTime instead
+  return {
+    ...common,
+    source: {},
+    firstTimestamp: null,
+    lastTimestamp: null,
+    eventTime: rfc3339Micro(f.first),
+    action: 'Binding',
+    reportingInstance: `default-scheduler-${t.istiodNode}`,
   };
 }
 
@@ -63,9 +77,9 @@ export function sandboxFailureEvent(t: Topology, p: SimPod, since: number, now: 
   });
 }
 
-/** Normal Scheduled, written by the scheduler through events.k8s.io (so no counts, an eventTime). */
+/** Normal Scheduled, written by the scheduler. */
 export function scheduledEvent(t: Topology, p: SimPod): KubeObject {
-  const ev = podEvent(t, p, {
+  return podEvent(t, p, {
     type: 'Normal',
     reason: 'Scheduled',
     message: `Successfully assigned ${p.namespace}/${p.name} to ${p.node}`,
@@ -74,6 +88,4 @@ export function scheduledEvent(t: Topology, p: SimPod): KubeObject {
     last: p.createdAt,
     count: 1,
   });
-  delete ev.count;
-  return ev;
 }
