@@ -117,8 +117,8 @@ function firingAlerts(runbookBase: string): Sized {
     columns: [
       {
         kind: 'labels',
-        expr: `max by (alertname, severity, node, namespace, pod) (${sel('ALERTS', 'alertname=~"Ambient.*"', 'alertstate="firing"')})`,
-        labels: { severity: 'Severity', node: 'Node', namespace: 'Namespace', pod: 'Pod' },
+        expr: `max by (alertname, severity, cause, node, namespace, pod) (${sel('ALERTS', 'alertname=~"Ambient.*"', 'alertstate="firing"')})`,
+        labels: { severity: 'Severity', cause: 'Cause', node: 'Node', namespace: 'Namespace', pod: 'Pod' },
       },
     ],
     w: 10,
