@@ -55,7 +55,8 @@ program
   .option('--api-address <host:port>', 'Kubernetes API address', '127.0.0.1:0')
   .action(async (opts: Record<string, string>) => {
     const { runLabCommand } = await import('./lab/index.js');
-    await runLabCommand({ nodes: Number(opts.nodes), fault: opts.fault!, controlAddress: opts.controlAddress!, apiAddress: opts.apiAddress! });
+    await runLabCommand({ nodes: Number(opts.nodes), faults: opts.fault!, controlAddress: opts.controlAddress!, apiAddress: opts.apiAddress! });
+    process.exit(0);
   });
 
 program
@@ -67,6 +68,7 @@ program
   .action(async (opts: Record<string, string>) => {
     const { runDemo } = await import('./demo.js');
     await runDemo({ nodes: Number(opts.nodes), fault: opts.fault!, listenAddress: opts.listenAddress! });
+    process.exit(0);
   });
 
 program.command('agent').description('per-node mode (DaemonSet): not available in this version').action(() => fail('agent mode is not available in this version'));

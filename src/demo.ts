@@ -1,0 +1,57 @@
+// `npm run demo`: the lab and the exporter against it in one process, ready to browse.
+import { resolveConfig } from './config.js';
+import { runLabCommand, type Lab } from './lab/index.js';
+import { createLogger } from './logger.js';
+import { startServe, type Exporter } from './serve.js';
+
+export interface DemoOptions {
+  nodes: number;
+  fault: string;
+  listenAddress: string;
+}
+
+export async function runDemo(opts: DemoOptions): Promise<void> {
+  let exporter: Exporter | undefined;
+  const lines: string[] = [];
+  // runLabCommand owns the lifetime: it returns after SIGINT/SIGTERM, once the lab is closed.
+  await runLabCommand({
+    nodes: opts.nodes,
+    faults: opts.fault,
+    print: (line) => lines.push(line),
+    onReady: (lab: Lab) => {
+      const config = resolveConfig({
+        flags: {
+          kubeconfig: lab.kubeconfigPath,
+          listenAddress: opts.listenAddress,
+          refreshInterval: '5s',
+          scrapeTimeout: '1s',
+          nodeName: lab.istiodNode,
+          logFormat: 'text',
+          'enrollment.namespaces': lab.enrollment.namespaces,
+        },
+        env: {},
+      });
+      const log = createLogger({ level: 'warn', format: 'text' });
+      startServe(config, { logger: log })
+        .then(async (e) => {
+          exporter = e;
+          await e.ready();
+          const out = (l: string) => process.stdout.write(`${l}\n`);
+          const banner = lines.filter((l) => !l.startsWith('Point the exporter') && !l.includes('ambient-exporter serve'));
+          const switchAt = banner.findIndex((l) => l.startsWith('Switch faults'));
+          for (const l of banner.slice(0, switchAt)) out(l);
+          out(`Exporter:     ${e.url}/  (status page)`);
+          out(`              ${e.url}/metrics`);
+          out(`At a glance:  curl -s ${e.url}/metrics | grep -E '^ambient_(issue_affected|node_issue|namespace_issue)'`);
+          out('');
+          for (const l of banner.slice(switchAt)) out(l);
+          out('Values refresh every 5 s.');
+        })
+        .catch((err: unknown) => {
+          process.stderr.write(`ambient-exporter: ${(err as Error).message}\n`);
+          process.kill(process.pid, 'SIGTERM');
+        });
+    },
+  });
+  await exporter?.close();
+}
