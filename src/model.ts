@@ -106,6 +106,24 @@ export interface ClusterState {
   synced: boolean;
 }
 
+/** The state before (or without) the Kubernetes API: nothing known, nothing synced. */
+export function emptyClusterState(): ClusterState {
+  return {
+    nodes: [],
+    namespaces: [],
+    ztunnelPods: [],
+    istiodPods: [],
+    cniPods: [],
+    flannelPods: [],
+    workloadPods: [],
+    sandboxEvents: [],
+    istiodService: undefined,
+    istiodEndpoints: [],
+    watchUp: {},
+    synced: false,
+  };
+}
+
 // ---------- Scrapes (collected by scrape/) ----------
 
 export interface Target {

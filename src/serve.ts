@@ -9,7 +9,7 @@ import { loadKubeConfig } from './kube/client.js';
 import { startClusterWatch, type ClusterWatch } from './kube/cluster-watch.js';
 import { silentLogger, type Logger } from './logger.js';
 import { ExporterMetrics } from './metrics.js';
-import type { ClusterState, ProbeResults, ScrapeResult, Target } from './model.js';
+import { emptyClusterState, type ProbeResults, type ScrapeResult, type Target } from './model.js';
 import { runProbes } from './probes/index.js';
 import { scrapeAll } from './scrape/scraper.js';
 import { discoverTargets, parseStaticTarget } from './scrape/targets.js';
@@ -28,23 +28,6 @@ export interface Exporter {
 
 /** How long the first round waits for the informers' first list before going ahead without it. */
 const FIRST_SYNC_WAIT_MS = 10_000;
-
-export function emptyClusterState(): ClusterState {
-  return {
-    nodes: [],
-    namespaces: [],
-    ztunnelPods: [],
-    istiodPods: [],
-    cniPods: [],
-    flannelPods: [],
-    workloadPods: [],
-    sandboxEvents: [],
-    istiodService: undefined,
-    istiodEndpoints: [],
-    watchUp: {},
-    synced: false,
-  };
-}
 
 function staticTargets(config: Config): Target[] {
   return config.targets.map((spec) => {

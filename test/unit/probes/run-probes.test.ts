@@ -1,28 +1,15 @@
 import { expect } from 'chai';
-import type { ClusterState, PodInfo, ServiceInfo } from '../../../src/model.js';
+import { emptyClusterState, type ClusterState, type PodInfo, type ServiceInfo } from '../../../src/model.js';
+import { pod as buildPod } from '../../support/builders.js';
 import { istiodDialTargets, runProbes } from '../../../src/probes/index.js';
 import { closedPort, startHttpServer, startTcpServer, type LocalServer } from '../scrape/local-servers.js';
 
 function pod(name: string, node: string, ip: string, extra: Partial<PodInfo> = {}): PodInfo {
-  return { namespace: 'istio-system', name, uid: name, node, phase: 'Running', ip, hostNetwork: false, ready: true, started: true, waitingReason: '', labels: {}, annotations: {}, createdAt: 0, ...extra };
+  return buildPod({ namespace: 'istio-system', name, uid: name, node, ip, ...extra });
 }
 
 function state(parts: Partial<ClusterState>): ClusterState {
-  return {
-    nodes: [],
-    namespaces: [],
-    ztunnelPods: [],
-    istiodPods: [],
-    cniPods: [],
-    flannelPods: [],
-    workloadPods: [],
-    sandboxEvents: [],
-    istiodService: undefined,
-    istiodEndpoints: [],
-    watchUp: {},
-    synced: true,
-    ...parts,
-  };
+  return { ...emptyClusterState(), synced: true, ...parts };
 }
 
 /** Service istiod as the chart declares it (port 15012 is named https-dns). */

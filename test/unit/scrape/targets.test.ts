@@ -1,42 +1,14 @@
 import { expect } from 'chai';
-import type { ClusterState, PodInfo, Target } from '../../../src/model.js';
+import { emptyClusterState, type ClusterState, type PodInfo, type Target } from '../../../src/model.js';
+import { pod as buildPod } from '../../support/builders.js';
 import { TargetSpecError, discoverTargets, parseStaticTarget } from '../../../src/scrape/targets.js';
 
 function pod(name: string, node: string, ip: string, extra: Partial<PodInfo> = {}): PodInfo {
-  return {
-    namespace: 'istio-system',
-    name,
-    uid: `uid-${name}`,
-    node,
-    phase: 'Running',
-    ip,
-    hostNetwork: false,
-    ready: true,
-    started: true,
-    waitingReason: '',
-    labels: {},
-    annotations: {},
-    createdAt: 0,
-    ...extra,
-  };
+  return buildPod({ namespace: 'istio-system', name, uid: name, node, ip, ...extra });
 }
 
 function state(parts: Partial<ClusterState>): ClusterState {
-  return {
-    nodes: [],
-    namespaces: [],
-    ztunnelPods: [],
-    istiodPods: [],
-    cniPods: [],
-    flannelPods: [],
-    workloadPods: [],
-    sandboxEvents: [],
-    istiodService: undefined,
-    istiodEndpoints: [],
-    watchUp: {},
-    synced: true,
-    ...parts,
-  };
+  return { ...emptyClusterState(), synced: true, ...parts };
 }
 
 describe('scrape/targets', () => {
