@@ -1,0 +1,78 @@
+// What users scrape: the derived series written as literal exposition text (kube-state-metrics
+// style), and series of vanished nodes disappearing on the next round.
+import { expect } from 'chai';
+import { ExporterMetrics } from '../../../src/metrics.js';
+import { deriveSignals } from '../../../src/signals/index.js';
+import type { SignalInput } from '../../../src/signals/types.js';
+import { healthyInput, readiness, withHealthy } from '../../support/builders.js';
+
+async function exposition(inputs: SignalInput[], prefix: RegExp): Promise<string[]> {
+  const m = new ExporterMetrics({ version: '1.2.3', mode: 'cluster', kube: true, defaultMetrics: false });
+  for (const input of inputs) {
+    m.update({ state: input.state, scrapes: input.scrapes, probes: input.probes, signals: deriveSignals(input), durationSeconds: 0.5 });
+  }
+  const text = await m.registry.metrics();
+  return text.split('\n').filter((l) => prefix.test(l));
+}
+
+describe('metrics: exposition of derived signals', () => {
+  it('writes the at-a-glance series for a cluster with istiod unreachable from one node', async () => {
+    const input = withHealthy((i) => {
+      i.state.ztunnelPods[1]!.ready = false;
+      i.probes.ztunnelReadiness[1] = readiness('node-b', ['state manager']);
+    });
+    expect(await exposition([input], /^ambient_(issue_affected|node_issue|namespace_issue|ztunnel_readiness_pending|ztunnel_pod_ready)\{/)).to.deep.equal([
+      'ambient_ztunnel_pod_ready{node="node-a",pod="ztunnel-node-a"} 1',
+      'ambient_ztunnel_pod_ready{node="node-b",pod="ztunnel-node-b"} 0',
+      'ambient_ztunnel_pod_ready{node="node-c",pod="ztunnel-node-c"} 1',
+      'ambient_ztunnel_readiness_pending{node="node-b",pod="ztunnel-node-b",task="state manager"} 1',
+      'ambient_issue_affected{issue="ztunnel_istiod_connectivity"} 1',
+      'ambient_issue_affected{issue="cross_node_network"} 0',
+      'ambient_issue_affected{issue="cni_pod_creation_blocked"} 0',
+      'ambient_issue_affected{issue="namespace_not_enrolled"} 0',
+      'ambient_node_issue{node="node-b",issue="ztunnel_istiod_connectivity",cause="xds_not_synced"} 1',
+    ]);
+  });
+
+  it('mirrors ztunnel xDS terminations as a counter and reports istiod and the Service', async () => {
+    const lines = await exposition([healthyInput()], /^(# TYPE ambient_ztunnel_xds|ambient_ztunnel_xds|ambient_istiod_(service_port_present|ready_endpoints|xds_clients|info))/);
+    expect(lines).to.deep.equal([
+      'ambient_istiod_service_port_present{port="15012"} 1',
+      'ambient_istiod_service_port_present{port="15014"} 1',
+      'ambient_istiod_service_port_present{port="15010"} 1',
+      'ambient_istiod_ready_endpoints 1',
+      'ambient_istiod_xds_clients{pod="istiod-1"} 3',
+      'ambient_istiod_info{pod="istiod-1",version="1.28.1"} 1',
+      '# TYPE ambient_ztunnel_xds_connection_terminations_total counter',
+      'ambient_ztunnel_xds_connection_terminations_total{node="node-a",reason="Reconnect"} 3',
+      'ambient_ztunnel_xds_connection_terminations_total{node="node-b",reason="Reconnect"} 3',
+      'ambient_ztunnel_xds_connection_terminations_total{node="node-c",reason="Reconnect"} 3',
+    ]);
+  });
+
+  it('drops the series of a node that left the cluster at the next round', async () => {
+    const gone = withHealthy((i) => {
+      i.state.nodes = i.state.nodes.filter((n) => n.name !== 'node-c');
+      for (const k of ['ztunnelPods', 'cniPods', 'flannelPods', 'workloadPods'] as const) i.state[k] = i.state[k].filter((p) => p.node !== 'node-c');
+      i.scrapes = i.scrapes.filter((s) => s.target.node !== 'node-c');
+      i.probes.ztunnelReadiness = i.probes.ztunnelReadiness.filter((r) => r.node !== 'node-c');
+    });
+    const lines = await exposition([healthyInput(), gone], /^ambient_/);
+    expect(lines.filter((l) => l.includes('node-c'))).to.deep.equal([]);
+    expect(lines.filter((l) => l.includes('node-b')).length).to.be.greaterThan(5);
+  });
+
+  it('counts failed scrapes across rounds, every component and reason starting at 0', async () => {
+    const failing = withHealthy((i) => {
+      i.scrapes[0] = { ...i.scrapes[0]!, up: false, error: 'timeout', reachable: false, samples: [] };
+    });
+    const lines = await exposition([failing, failing], /^ambient_exporter_scrape_errors_total\{component="ztunnel"/);
+    expect(lines).to.deep.equal([
+      'ambient_exporter_scrape_errors_total{component="ztunnel",reason="timeout"} 2',
+      'ambient_exporter_scrape_errors_total{component="ztunnel",reason="connect"} 0',
+      'ambient_exporter_scrape_errors_total{component="ztunnel",reason="http_status"} 0',
+      'ambient_exporter_scrape_errors_total{component="ztunnel",reason="parse"} 0',
+      'ambient_exporter_scrape_errors_total{component="ztunnel",reason="too_large"} 0',
+    ]);
+  });
+});
