@@ -95,10 +95,12 @@ describe('lab components', function () {
   it('a crash-looping ztunnel restarts with fresh counters and keeps its restart count', async () => {
     const before = await scrape('ztunnel');
     expect(value(before, 'istio_xds_connection_terminations_total', '{reason="Reconnect"}')).to.be.greaterThan(0);
+    const faultAt = clock;
     await lab.setFaults([{ name: 'cni-blocked' }]);
     clock += 5 * MINUTE;
     await lab.sync();
     const crashing = (await core.listPodForAllNamespaces({ labelSelector: 'app=ztunnel', fieldSelector: 'spec.nodeName=lab-node-1' })).items[0];
+    expect(crashing?.status?.conditions?.find((c) => c.type === 'Ready')?.lastTransitionTime?.getTime()).to.equal(faultAt);
     const restarts = crashing?.status?.containerStatuses?.[0]?.restartCount ?? 0;
     expect(restarts).to.be.greaterThan(3);
     const events = (await core.listEventForAllNamespaces({ fieldSelector: 'reason=FailedCreatePodSandBox' })).items;

@@ -6,7 +6,7 @@ import { startLab, type FaultSpec, type Lab } from '../../src/lab/index.js';
 import { dial, httpOutcome, samples, httpGet } from '../../src/lab/testing.js';
 
 /** Short: a blackholed port must be told from a refused one without slowing the suite down. */
-const DIAL_MS = 300;
+const DIAL_MS = 500;
 const APP_NAMESPACES = ['bookinfo', 'shop', 'payments', 'legacy'];
 
 type Facts = Record<string, string>;

@@ -54,7 +54,12 @@ export function clusterView(t: Topology, faults: readonly ActiveFault[], ledger:
     namespaceLabels.set(ns.name, labels);
   }
 
-  const running = (ready: boolean, pod: SimPod): ContainerLook => ({ kind: 'running', ready, restarts: ledger.get(pod.uid) });
+  const running = (ready: boolean, pod: SimPod, notReadySince?: number): ContainerLook => ({
+    kind: 'running',
+    ready,
+    restarts: ledger.get(pod.uid),
+    ...(notReadySince !== undefined ? { notReadySince } : {}),
+  });
   const crashing = (since: number, pod: SimPod): ContainerLook => ({ kind: 'crashloop', since, restartsBefore: ledger.get(pod.uid) });
 
   const pods: ViewPod[] = [];
@@ -64,7 +69,7 @@ export function clusterView(t: Topology, faults: readonly ActiveFault[], ledger:
     const annotations: Record<string, string> = {};
     if (pod.role === 'ztunnel' && h) {
       const since = effects.ztunnelDown.get(pod.node);
-      containers = since !== undefined ? crashing(since, pod) : running(h.ztunnelReady, pod);
+      containers = since !== undefined ? crashing(since, pod) : running(h.ztunnelReady, pod, h.xdsLostSince);
     } else if (pod.role === 'flannel') {
       const since = effects.flannelDown.get(pod.node);
       if (since !== undefined) containers = crashing(since, pod);

@@ -5,8 +5,8 @@ import { crashLoopState, goDuration, rfc3339 } from '../../util/time.js';
 import { meta, type Condition } from './meta.js';
 
 export type ContainerLook =
-  /** all containers running; `restarts` so far */
-  | { kind: 'running'; ready: boolean; restarts: number }
+  /** all containers running; `restarts` so far; not ready since `notReadySince` when known */
+  | { kind: 'running'; ready: boolean; restarts: number; notReadySince?: number }
   /** every container crashing since `since` (CrashLoopBackOff), after `restartsBefore` earlier restarts */
   | { kind: 'crashloop'; since: number; restartsBefore: number }
   /** sandbox not created yet (ContainerCreating) */
@@ -76,6 +76,9 @@ function conditions(p: SimPod, look: ContainerLook): Condition[] {
   const at = rfc3339(p.createdAt + 5_000);
   const scheduled = rfc3339(p.createdAt);
   const ready = look.kind === 'running' && look.ready;
+  // When the pod turned unready, if the fault behind it says (the reconciler keeps it afterwards).
+  const since = look.kind === 'crashloop' ? look.since : look.kind === 'running' ? look.notReadySince : undefined;
+  const readyAt = !ready && since !== undefined ? rfc3339(Math.max(since, p.createdAt + 5_000)) : at;
   const notReady = {
     reason: 'ContainersNotReady',
     message: `containers with unready status: [${p.containers.map((c) => c.name).join(' ')}]`,
@@ -90,8 +93,8 @@ function conditions(p: SimPod, look: ContainerLook): Condition[] {
   return [
     cond('PodReadyToStartContainers', look.kind !== 'creating'),
     cond('Initialized', true, {}, scheduled),
-    cond('Ready', ready, notReady),
-    cond('ContainersReady', ready, notReady),
+    cond('Ready', ready, notReady, readyAt),
+    cond('ContainersReady', ready, notReady, readyAt),
     cond('PodScheduled', true, {}, scheduled),
   ];
 }
