@@ -113,7 +113,7 @@ export function renderAlertsDoc(opts: RenderOptions = {}): string {
     (a) => `| \`${a.alert}\` | ${a.severity} | ${a.for} | ${a.meaning} | [runbook](runbooks/${a.alert}.md) |`,
   );
   const inhibitions = INHIBITIONS.map(
-    (i) => `- ${describeNames(i.sources)} silences ${describeNames(i.targets)}${describeLabels(i)}` +
+    (i) => `- ${describeNames(i.sources)} ${i.sources.length > 1 ? 'silence' : 'silences'} ${describeNames(i.targets)}${describeLabels(i)}` +
       ` ${i.equal.length > 0 ? `on the same ${i.equal.join(', ')}` : 'everywhere in the cluster'}: ${i.why}`,
   );
   const recordings = RECORDING_RULES.map((r) => `| \`${r.record}\` | ${r.help} |`);
@@ -145,6 +145,20 @@ export function renderAlertsDoc(opts: RenderOptions = {}): string {
     '',
     'Every inhibition also requires an equal `cluster` label, so with several clusters behind one Alertmanager a',
     "cause in one cluster never silences another's alerts.",
+    '',
+    'What reaches the receiver for each known fault (checked end to end against the lab by',
+    '`test/e2e/alerts.test.ts`, with real Prometheus and Alertmanager):',
+    '',
+    '| Fault | Delivered | Firing but held back |',
+    '|---|---|---|',
+    '| Service `istiod` without port 15012 | `AmbientIstiodXdsPortMissing` | `AmbientZtunnelIstiodUnreachable`, `AmbientZtunnelNotReady`, `AmbientZtunnelXdsConnectionErrors` of every node |',
+    "| istiod's port 15012 dropped | `AmbientIstiodXdsUnreachable` | the same, of every node |",
+    '| Overlay broken between nodes | `AmbientCrossNodeNetworkFailure` for each cut-off node (grouped by alert name) | their `AmbientZtunnelNotReady`, `AmbientExporterTargetDown` |',
+    '| Flannel down on one node | `AmbientCrossNodeNetworkFailure` (cause `flannel_not_ready`) | its `AmbientZtunnelNotReady`, `AmbientExporterTargetDown` |',
+    '| ztunnel crash-looping on one node, istio-cni blocking pods | `AmbientZtunnelNotReady` | its `AmbientPodCreationBlockedByCNI`, `AmbientExporterTargetDown` |',
+    '| Expected namespace not labelled | `AmbientNamespaceNotEnrolled` | |',
+    '| Labelled namespace with pods that predate the label | `AmbientWorkloadsNotCaptured` | |',
+    '| Exporter down | `AmbientExporterDown` | |',
     '',
     '## Recording rules',
     '',

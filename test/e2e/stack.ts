@@ -289,7 +289,8 @@ export function prometheusConfig(opts: Omit<PrometheusOptions, 'dir'> & { rulesP
         metrics_path: path,
         static_configs: targets.map((t) => ({
           targets: [new URL(t.url).host],
-          labels: { node: t.node, pod: t.pod, namespace: 'istio-system', app: component === 'istio-cni' ? 'istio-cni-node' : component },
+          // istio-cni pods carry k8s-app, not app: the shipped scrape config gives them no app label
+          labels: { node: t.node, pod: t.pod, namespace: 'istio-system', ...(component === 'istio-cni' ? {} : { app: component }) },
         })),
       },
     ];
