@@ -79,7 +79,7 @@ class LabInstance {
     this.components = new ComponentSet(ctx, this.network, o.ztunnelTrafficSeries);
     this.store.subscribe((c) => this.components.observeKubeChange(c));
     reconcile(this.store, desiredObjects(t, this.view, o.now()), o.now());
-    this.api = new KubeApiServer({ ...o.api, store: this.store, bookmarkIntervalMs: o.bookmarkIntervalMs });
+    this.api = new KubeApiServer({ ...o.api, store: this.store, bookmarkIntervalMs: o.bookmarkIntervalMs, now: o.now });
     this.control = new ControlServer(o.control, this);
   }
 

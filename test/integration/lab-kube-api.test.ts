@@ -208,6 +208,34 @@ describe('lab Kubernetes API with client-node', function () {
     expect(informer.list()).to.have.length(3);
   });
 
+  it("answers kubectl's Table requests with kubectl's columns", async () => {
+    const accept = 'application/json;as=Table;v=1;g=meta.k8s.io,application/json;as=Table;v=1beta1;g=meta.k8s.io,application/json';
+    const getTable = async (path: string) => {
+      const r = await fetch(`${lab.apiUrl}${path}`, { headers: { Accept: accept } });
+      expect(r.headers.get('content-type')).to.equal('application/json;as=Table;v=1;g=meta.k8s.io');
+      return (await r.json()) as { kind: string; columnDefinitions: { name: string; priority: number }[]; rows: { cells: unknown[]; object: { metadata: { name: string } } }[] };
+    };
+    await lab.setFaults([{ name: 'cni-blocked' }]);
+    const pods = await getTable('/api/v1/namespaces/istio-system/pods?labelSelector=app%3Dztunnel');
+    expect(pods.kind).to.equal('Table');
+    expect(pods.columnDefinitions.filter((c) => c.priority === 0).map((c) => c.name)).to.deep.equal(['Name', 'Ready', 'Status', 'Restarts', 'Age']);
+    const byNode = Object.fromEntries(pods.rows.map((r) => [r.cells[6], r.cells.slice(1, 4)]));
+    expect(byNode['lab-node-0']).to.deep.equal(['1/1', 'Running', '0']);
+    expect(byNode['lab-node-1']?.slice(0, 2)).to.deep.equal(['0/1', 'CrashLoopBackOff']);
+    expect(byNode['lab-node-1']?.[2]).to.match(/^1 \(\d+s ago\)$/);
+    const stuck = await getTable('/api/v1/pods?fieldSelector=status.phase%3DPending');
+    expect(stuck.rows.map((r) => r.cells[2])).to.deep.equal(['ContainerCreating', 'ContainerCreating']);
+    const nodes = await getTable('/api/v1/nodes/lab-node-1');
+    expect(nodes.rows[0]?.cells.slice(0, 3)).to.deep.equal(['lab-node-1', 'Ready', '<none>']);
+    const svc = await getTable('/api/v1/namespaces/istio-system/services');
+    expect(svc.rows[0]?.cells[4]).to.equal('15010/TCP,15012/TCP,443/TCP,15014/TCP');
+
+    const res = await fetch(`${lab.apiUrl}/api/v1/namespaces?watch=true&timeoutSeconds=1`, { headers: { Accept: accept } });
+    const first = JSON.parse((await res.text()).split('\n')[0]!) as { type: string; object: { kind: string } };
+    expect(first).to.deep.include({ type: 'ADDED' });
+    expect(first.object.kind).to.equal('Table');
+  });
+
   it('serves discovery, health, bookmarks, timeouts and paging like the real API server', async () => {
     const get = async (path: string) => (await fetch(`${lab.apiUrl}${path}`)).json() as Promise<Record<string, unknown>>;
     expect(await get('/api')).to.include({ kind: 'APIVersions' });

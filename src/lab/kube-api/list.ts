@@ -1,7 +1,7 @@
 // List responses, with limit/continue paging.
 import { expired } from './status.js';
-import { groupVersion } from './resources.js';
-import { listItem, matchesQuery, type Query } from './query.js';
+import { matchesQuery, type Query } from './query.js';
+import type { KubeObject } from './types.js';
 import type { ObjectStore } from './store.js';
 import type { StatusBody } from './status.js';
 
@@ -23,12 +23,20 @@ function decodeToken(s: string): ContinueToken | undefined {
   }
 }
 
-export function listResponse(
+export interface ListPage {
+  objects: KubeObject[];
+  resourceVersion: string;
+  continueToken?: string;
+  remainingItemCount?: number;
+}
+
+/** The objects of one list page (all of them without `limit`). */
+export function listPage(
   store: ObjectStore,
   q: Query,
   limit: number | undefined,
   continueToken: string | undefined,
-): { ok: true; body: Record<string, unknown> } | { ok: false; status: StatusBody } {
+): { ok: true; page: ListPage } | { ok: false; status: StatusBody } {
   let items = store.list(q.resource, q.namespace).filter((o) => matchesQuery(q, o));
   let rv = store.currentRv();
   if (continueToken) {
@@ -43,16 +51,12 @@ export function listResponse(
     rv = t.rv;
     items = items.filter((o) => `${o.metadata.namespace ?? ''}/${o.metadata.name}` > t.after);
   }
-  const metadata: Record<string, unknown> = { resourceVersion: String(rv) };
+  const page: ListPage = { objects: items, resourceVersion: String(rv) };
   if (limit !== undefined && limit > 0 && items.length > limit) {
-    const page = items.slice(0, limit);
-    const last = page[page.length - 1];
-    metadata.continue = encodeToken({ rv, after: `${last?.metadata.namespace ?? ''}/${last?.metadata.name ?? ''}` });
-    metadata.remainingItemCount = items.length - limit;
-    items = page;
+    page.objects = items.slice(0, limit);
+    const last = page.objects[page.objects.length - 1];
+    page.continueToken = encodeToken({ rv, after: `${last?.metadata.namespace ?? ''}/${last?.metadata.name ?? ''}` });
+    page.remainingItemCount = items.length - limit;
   }
-  return {
-    ok: true,
-    body: { kind: `${q.resource.kind}List`, apiVersion: groupVersion(q.resource), metadata, items: items.map(listItem) },
-  };
+  return { ok: true, page };
 }

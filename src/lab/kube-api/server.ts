@@ -5,7 +5,10 @@
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { coreVersions, group, groupList, resourceList, versionInfo } from './discovery.js';
-import { listResponse } from './list.js';
+import { listPage } from './list.js';
+import { listItem } from './query.js';
+import { groupVersion } from './resources.js';
+import { table, TABLE_CONTENT_TYPE, wantsTable } from './table.js';
 import type { Query } from './query.js';
 import { findResource, type ApiResource } from './resources.js';
 import { parseFieldSelector, parseLabelSelector, SelectorError } from './selectors.js';
@@ -20,11 +23,13 @@ export interface ApiServerOptions {
   port: number;
   store: ObjectStore;
   bookmarkIntervalMs: number;
+  /** the lab clock, for the ages kubectl shows */
+  now: () => number;
 }
 
-function sendJson(res: ServerResponse, code: number, body: unknown): void {
+function sendJson(res: ServerResponse, code: number, body: unknown, contentType = 'application/json'): void {
   const text = JSON.stringify(body);
-  res.writeHead(code, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text) });
+  res.writeHead(code, { 'Content-Type': contentType, 'Content-Length': Buffer.byteLength(text) });
   res.end(text);
 }
 
@@ -160,7 +165,7 @@ export class KubeApiServer {
     const route = resourceRoute(parts);
     if (!route) return sendStatus(res, pageNotFound());
     try {
-      this.serveResource(route, url.searchParams, res);
+      this.serveResource(route, url.searchParams, wantsTable(req.headers.accept), res);
     } catch (err) {
       if (err instanceof SelectorError) return sendStatus(res, badRequest(err.message));
       throw err;
@@ -172,13 +177,15 @@ export class KubeApiServer {
     sendJson(res, 200, body);
   }
 
-  private serveResource(route: ResourceRoute, params: URLSearchParams, res: ServerResponse): void {
+  private serveResource(route: ResourceRoute, params: URLSearchParams, asTable: boolean, res: ServerResponse): void {
     const { resource, namespace, name } = route;
     const store = this.o.store;
     const isWatch = route.watchPath || ['true', '1'].includes(params.get('watch') ?? '');
     if (name !== undefined && !isWatch) {
       const obj = store.get(resource, namespace, name);
-      return obj ? sendJson(res, 200, obj) : sendStatus(res, notFound(resource.plural, name, resource.group));
+      if (!obj) return sendStatus(res, notFound(resource.plural, name, resource.group));
+      if (asTable) return sendJson(res, 200, table(resource, [obj], obj.metadata.resourceVersion ?? '', this.o.now()), TABLE_CONTENT_TYPE);
+      return sendJson(res, 200, obj);
     }
     const fieldSel = [params.get('fieldSelector'), name !== undefined ? `metadata.name=${name}` : undefined]
       .filter((s): s is string => !!s)
@@ -204,6 +211,7 @@ export class KubeApiServer {
           allowBookmarks: params.get('allowWatchBookmarks') === 'true',
           sendInitialEvents: initial === null ? undefined : initial === 'true',
           bookmarkIntervalMs: this.o.bookmarkIntervalMs,
+          ...(asTable ? { encode: (o) => table(resource, [o], o.metadata.resourceVersion ?? '', this.o.now()) } : {}),
         },
         res,
         () => {
@@ -215,9 +223,14 @@ export class KubeApiServer {
       return;
     }
     const limit = params.get('limit');
-    const out = listResponse(store, query, limit ? Number(limit) : undefined, params.get('continue') ?? undefined);
+    const out = listPage(store, query, limit ? Number(limit) : undefined, params.get('continue') ?? undefined);
     if (!out.ok) return sendStatus(res, out.status);
-    sendJson(res, 200, out.body);
+    const p = out.page;
+    if (asTable) return sendJson(res, 200, table(resource, p.objects, p.resourceVersion, this.o.now(), p.continueToken), TABLE_CONTENT_TYPE);
+    const metadata: Record<string, unknown> = { resourceVersion: p.resourceVersion };
+    if (p.continueToken) metadata.continue = p.continueToken;
+    if (p.remainingItemCount !== undefined) metadata.remainingItemCount = p.remainingItemCount;
+    sendJson(res, 200, { kind: `${resource.kind}List`, apiVersion: groupVersion(resource), metadata, items: p.objects.map(listItem) });
   }
 }
 

@@ -17,6 +17,8 @@ export interface WatchOptions {
   allowBookmarks: boolean;
   sendInitialEvents: boolean | undefined;
   bookmarkIntervalMs: number;
+  /** how an object is written into an event (default: as is; kubectl asks for Table rows) */
+  encode?: (o: KubeObject) => unknown;
 }
 
 export interface WatchHandle {
@@ -44,7 +46,9 @@ export function serveWatch(store: ObjectStore, o: WatchOptions, res: ServerRespo
   let unsubscribe = () => {};
 
   const send = (type: EventType, object: unknown) => {
-    if (!ended) res.write(`${JSON.stringify({ type, object })}\n`);
+    if (ended) return;
+    const encoded = o.encode && type !== 'BOOKMARK' && type !== 'ERROR' ? o.encode(object as KubeObject) : object;
+    res.write(`${JSON.stringify({ type, object: encoded })}\n`);
   };
   const bookmark = (annotations?: Record<string, string>) =>
     send('BOOKMARK', {

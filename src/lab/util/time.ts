@@ -44,7 +44,8 @@ export function crashLoopState(sinceMs: number, nowMs: number, restartsBefore = 
   for (;;) {
     const finished = started + CRASH_RUN_S * 1000;
     const next = finished + backoff * 1000;
-    if (next > nowMs) return { restarts, backoffSeconds: backoff, lastStartedMs: started, lastFinishedMs: finished };
+    // (within the first seconds the last run may still be going: never report an exit in the future)
+    if (next > nowMs) return { restarts, backoffSeconds: backoff, lastStartedMs: started, lastFinishedMs: Math.min(finished, nowMs) };
     restarts++;
     started = next;
     backoff = Math.min(backoff * 2, BACKOFF_MAX_S);
