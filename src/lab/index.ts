@@ -1,5 +1,19 @@
-// The lab: a simulated Istio ambient cluster on loopback (Kubernetes API subset, ztunnel, istiod,
-// istio-cni, Flannel) with switchable faults. See docs in the contract, section 5.
+// The lab: a simulated Istio ambient cluster on loopback, for the exporter's tests, demo and benchmarks.
+//
+//  - A read-only Kubernetes API over plain HTTP (kube-api/): nodes, namespaces, pods, events, services,
+//    discovery.k8s.io/v1 endpointslices; list/get/watch with selectors, a global resourceVersion,
+//    410 Expired for versions older than the kept history, discovery, /readyz /livez /healthz, and
+//    Table responses so `kubectl get` prints like a real cluster. The kubeconfig is written to a
+//    temporary file (removed on close).
+//  - Component servers (components/) at each pod's own 127.x address and real port: ztunnel
+//    :15020/:15021, istiod :15014/:8080/:15010/:15012/:15017 (and the Service ClusterIP on the ports
+//    the Service declares), istio-cni :15014/:8000 on the node address (host network).
+//  - Faults (faults/) switchable at runtime (setFaults, or PUT /faults on the control endpoint). The
+//    objects and the component behaviour are both derived from one view of the faults (cluster/view.ts),
+//    so they always agree. Unreachable pods are blackholed for real (connects hang; net/blackhole.ts).
+//  - Reachability is judged from istiod's node: run the exporter against the lab with
+//    --node-name <lab.istiodNode>.
+//  - Addresses come in blocks (cluster/addresses.ts) so several labs can run on one machine.
 export { startLab, type Lab } from './lab.js';
 export { runLabCommand, labBanner, type RunLabOptions } from './run.js';
 export { resolveLabOptions, LabOptionError, type LabOptions } from './options.js';
