@@ -212,6 +212,9 @@ export async function startLab(opts: LabOptions = {}): Promise<Lab> {
       break;
     } catch (err) {
       await candidate.close().catch(() => {});
+      if ((err as NodeJS.ErrnoException).code === 'EADDRNOTAVAIL') {
+        throw new Error(`the lab binds many addresses in 127.0.0.0/8 and this system refuses ${t.nodes[0]?.ip ?? '127.x'} (Linux routes all of 127/8 to loopback; elsewhere add loopback aliases)`, { cause: err });
+      }
       // Another lab holds this block's addresses: try the next block.
       if (!addressInUse(err) || block === o.addressBlocks[o.addressBlocks.length - 1]) throw err;
     }

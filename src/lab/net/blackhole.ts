@@ -59,6 +59,28 @@ function connect(e: Endpoint): Promise<net.Socket> {
   });
 }
 
+/** Whether this process has seen a full accept queue drop a SYN (checked once, on the first batch). */
+let dropsVerified = false;
+
+/** What one more connect to a filled endpoint meets: it must hang (dropped SYN), not connect or be refused. */
+function probe(e: Endpoint, timeoutMs: number): Promise<'timeout' | 'refused' | net.Socket> {
+  return new Promise((resolve) => {
+    const s = net.connect({ host: e.host, port: e.port });
+    const timer = setTimeout(() => {
+      s.destroy();
+      resolve('timeout');
+    }, timeoutMs);
+    s.once('connect', () => {
+      clearTimeout(timer);
+      resolve(s);
+    });
+    s.once('error', () => {
+      clearTimeout(timer);
+      resolve('refused');
+    });
+  });
+}
+
 /** One worker holding a fixed set of blackholed endpoints. */
 class Batch {
   readonly keys: Set<string>;
@@ -90,6 +112,28 @@ class Batch {
         }
       }),
     );
+    if (!dropsVerified) await this.verifyDrops();
+  }
+
+  /** Linux drops SYNs to a listener whose accept queue is full; check this kernel does (sysctl tcp_abort_on_overflow=0). */
+  private async verifyDrops(): Promise<void> {
+    const e = this.endpoints[0];
+    if (!e) return;
+    for (let extra = 0; extra < 4; extra++) {
+      const outcome = await probe(e, 100);
+      if (outcome === 'timeout') {
+        dropsVerified = true;
+        return;
+      }
+      if (outcome === 'refused') {
+        throw new Error('blackhole: this kernel resets connections to a full accept queue (net.ipv4.tcp_abort_on_overflow=1?); the lab cannot simulate dropped traffic');
+      }
+      // The queue had room after all: keep the connection as one more filler and probe again.
+      outcome.on('error', () => {});
+      outcome.unref();
+      this.fillers.push(outcome);
+    }
+    throw new Error(`blackhole: connections to ${endpointKey(e)} keep succeeding; the lab cannot simulate dropped traffic here`);
   }
 
   async stop(): Promise<void> {
