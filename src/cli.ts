@@ -79,5 +79,7 @@ try {
 } catch (err) {
   if (err instanceof CommanderError) process.exit(err.exitCode === 0 ? 0 : 2);
   if (err instanceof ConfigError) fail(err.message);
+  // the lab's option and fault errors are configuration errors too
+  if (err instanceof Error && (err.name === 'LabOptionError' || err.name === 'FaultError')) fail(err.message);
   throw err;
 }

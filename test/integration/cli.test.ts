@@ -33,9 +33,10 @@ describe('cli', function () {
     [['serve', '--refresh-interval', 'often'], /^ambient-exporter: config: refreshInterval \(--refresh-interval, AMBIENT_REFRESH_INTERVAL\): "often" is not a positive duration/],
     [['serve', '--no-kube', '--target', 'envoy:n1=http://127.0.0.1:1/metrics'], /^ambient-exporter: config: targets \(--target, AMBIENT_TARGETS\): target "envoy:n1=.*COMPONENT must be one of/],
     [['serve', '--kubeconfig', '/nonexistent/kubeconfig'], /^ambient-exporter: config: kubeconfig \(--kubeconfig, AMBIENT_KUBECONFIG\): /],
+    [['lab', '--fault', 'dns-down'], /^ambient-exporter: faults: unknown fault "dns-down"; known faults: healthy, /],
   ];
   for (const [args, pattern] of bad) {
-    it(`exits 2 with one line for: ${args.slice(1).join(' ')}`, async () => {
+    it(`exits 2 with one line for: ${args.join(' ')}`, async () => {
       const { code, stderr } = await run(args).done;
       expect(code).to.equal(2);
       const lines = stderr.trim().split('\n');
