@@ -4,6 +4,8 @@ import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { parseDuration } from './duration.js';
+import { parseSelector } from './kube/selector.js';
+import { parseStaticTarget } from './scrape/targets.js';
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
@@ -35,11 +37,31 @@ const schema = z
     kubeconfig: z.string().min(1).optional(),
     istioNamespace: z.string().min(1).default('istio-system'),
     nodeName: z.string().min(1).optional(),
-    targets: stringList.default([]),
+    targets: stringList.default([]).superRefine((specs, ctx) => {
+      for (const spec of specs) {
+        try {
+          parseStaticTarget(spec);
+        } catch (err) {
+          ctx.addIssue({ code: 'custom', message: (err as Error).message });
+          return;
+        }
+      }
+    }),
     enrollment: z
       .object({
         namespaces: stringList.default([]),
-        selector: z.string().min(1).optional(),
+        selector: z
+          .string()
+          .min(1)
+          .optional()
+          .superRefine((v, ctx) => {
+            if (v === undefined) return;
+            try {
+              parseSelector(v);
+            } catch (err) {
+              ctx.addIssue({ code: 'custom', message: (err as Error).message });
+            }
+          }),
         exclude: stringList.default(DEFAULT_ENROLL_EXCLUDE),
       })
       .strict()
@@ -120,7 +142,7 @@ function fromEnv(env: Record<string, string | undefined>): RawConfig {
     if (v === undefined || v === '') continue;
     if (s.kind === 'list') setPath(raw, s.key, v.split(',').map((x) => x.trim()).filter(Boolean));
     else if (s.kind === 'boolean') {
-      if (!/^(true|false|1|0)$/i.test(v)) throw new ConfigError(`${s.env}: "${v}" must be true or false`);
+      if (!/^(true|false|1|0)$/i.test(v)) throw new ConfigError(`config: ${s.key} (--${s.flag}, ${s.env}): "${v}" must be true or false`);
       setPath(raw, s.key, /^(true|1)$/i.test(v));
     } else setPath(raw, s.key, v);
   }
@@ -154,7 +176,6 @@ export function resolveConfig(sources: ConfigSources): Config {
   const flagLayer: RawConfig = {};
   for (const [k, v] of Object.entries(sources.flags ?? {})) if (v !== undefined) setPath(flagLayer, k, v);
   const raw = merge(fileLayer, fromEnv(env), flagLayer);
-  if (raw.kubeconfig === undefined && env.KUBECONFIG) raw.kubeconfig = env.KUBECONFIG;
   const result = schema.safeParse(raw);
   if (!result.success) {
     const issue = result.error.issues[0]!;

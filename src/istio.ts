@@ -35,6 +35,14 @@ export const ISTIOD_METRICS_PATH = '/metrics';
 export const CNI_METRICS_PATH = '/metrics';
 export const ZTUNNEL_READINESS_PATH = '/healthz/ready';
 
+/** Set on sidecar-injected pods; istio-cni never redirects those into ztunnel. */
+export const ANNOTATION_SIDECAR_STATUS = 'sidecar.istio.io/status';
+
+/** Values of ztunnel's istio_xds_connection_terminations `reason` label (src/xds/client.rs). */
+export const XDS_TERMINATION_REASONS = ['ConnectionError', 'Error', 'Reconnect', 'Complete'] as const;
+/** The reasons that mean the stream failed, as opposed to the routine reconnect. */
+export const XDS_ERROR_REASONS: readonly string[] = ['ConnectionError', 'Error'];
+
 /** ztunnel readiness task names (src/app.rs, src/inpod/workloadmanager.rs). */
 export const ZTUNNEL_TASK_STATE_MANAGER = 'state manager';
 export const ZTUNNEL_TASK_WORKLOAD_PROXY_MANAGER = 'workload proxy manager';

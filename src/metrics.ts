@@ -41,7 +41,8 @@ export class ExporterMetrics {
   readonly buildInfo: Gauge<'version' | 'mode'>;
   readonly scrapeUp = this.gauge('ambient_exporter_scrape_up', 'Whether the last scrape of the target succeeded (1) or not (0).', ['component', 'node', 'pod']);
   readonly scrapeDuration = this.gauge('ambient_exporter_scrape_duration_seconds', 'Duration of the last scrape of the target.', ['component', 'node', 'pod']);
-  readonly scrapeErrors: Counter<'component' | 'reason'>;
+  /** failed scrapes so far, by component and reason (served through mirroredCounter) */
+  private readonly scrapeErrorCounts = new Map<string, { component: string; reason: string; value: number }>();
   readonly watchUp = this.gauge('ambient_exporter_kube_watch_up', 'Whether the watch of the Kubernetes resource is established.', ['resource']);
   readonly refreshDuration = this.gauge('ambient_exporter_refresh_duration_seconds', 'Duration of the last discovery, scrape, probe and derive round.');
   readonly lastRefresh = this.gauge('ambient_exporter_last_refresh_timestamp_seconds', 'Unix time the last round finished.');
@@ -91,25 +92,19 @@ export class ExporterMetrics {
       registers: [this.registry, this.openMetricsRegistry],
     });
     this.buildInfo.set({ version: opts.version, mode: opts.mode }, 1);
-    this.scrapeErrors = new Counter({
-      name: 'ambient_exporter_scrape_errors_total',
-      help: 'Failed scrapes by component and reason.',
-      labelNames: ['component', 'reason'],
-      registers: [this.registry, this.openMetricsRegistry],
-    });
-    for (const component of COMPONENTS) for (const reason of SCRAPE_ERROR_REASONS) this.scrapeErrors.inc({ component, reason }, 0);
-    const rows = () => this.xdsRows;
-    new Counter({
-      name: 'ambient_ztunnel_xds_connection_terminations_total',
-      help: "ztunnel's istio_xds_connection_terminations_total per node and reason.",
-      labelNames: ['node', 'reason'],
-      registers: [this.registry, this.openMetricsRegistry],
-      // A mirror of ztunnel's own counter: its value is whatever ztunnel reported last.
-      collect(this: Counter<'node' | 'reason'>) {
-        this.reset();
-        for (const r of rows()) this.inc({ node: r.node, reason: r.reason }, r.value);
-      },
-    });
+    for (const component of COMPONENTS) {
+      for (const reason of SCRAPE_ERROR_REASONS) this.scrapeErrorCounts.set(`${component}/${reason}`, { component, reason, value: 0 });
+    }
+    this.mirroredCounter('ambient_exporter_scrape_errors_total', 'Failed scrapes by component and reason.', ['component', 'reason'], () =>
+      [...this.scrapeErrorCounts.values()].map(({ component, reason, value }) => ({ labels: { component, reason }, value })),
+    );
+    // ztunnel's own counter: its value is whatever ztunnel reported last.
+    this.mirroredCounter(
+      'ambient_ztunnel_xds_connection_terminations_total',
+      "ztunnel's istio_xds_connection_terminations_total per node and reason.",
+      ['node', 'reason'],
+      () => this.xdsRows.map((r) => ({ labels: { node: r.node, reason: r.reason }, value: r.value })),
+    );
     for (const issue of ISSUES) this.issueAffected.set({ issue }, 0);
     if (opts.defaultMetrics !== false) {
       for (const register of [this.registry, this.openMetricsRegistry] as Registry[]) {
@@ -120,9 +115,33 @@ export class ExporterMetrics {
     }
   }
 
+  /**
+   * A counter whose values live in this object and are read at collection. Each registry gets its
+   * own Counter instance: prom-client renames a counter object it renders as OpenMetrics, so one
+   * object shared by both registries would lose its `_total` in the text format afterwards.
+   */
+  private mirroredCounter<L extends string>(name: string, help: string, labelNames: L[], rows: () => { labels: Record<L, string>; value: number }[]): void {
+    for (const registry of [this.registry, this.openMetricsRegistry] as Registry[]) {
+      new Counter<L>({
+        name,
+        help,
+        labelNames,
+        registers: [registry],
+        collect(this: Counter<L>) {
+          this.reset();
+          for (const r of rows()) this.inc(r.labels as never, r.value);
+        },
+      });
+    }
+  }
+
   /** Count failed scrapes (counters accumulate across rounds). */
   private countErrors(scrapes: ScrapeResult[]): void {
-    for (const s of scrapes) if (!s.up && s.error) this.scrapeErrors.inc({ component: s.target.component, reason: s.error });
+    for (const s of scrapes) {
+      if (s.up || !s.error) continue;
+      const row = this.scrapeErrorCounts.get(`${s.target.component}/${s.error}`);
+      if (row) row.value += 1;
+    }
   }
 
   /** Replace every per-round series with this round's values. Synchronous on purpose. */

@@ -29,14 +29,9 @@ export interface Exporter {
 /** How long the first round waits for the informers' first list before going ahead without it. */
 const FIRST_SYNC_WAIT_MS = 10_000;
 
+/** Static targets (already validated by the config schema). */
 function staticTargets(config: Config): Target[] {
-  return config.targets.map((spec) => {
-    try {
-      return parseStaticTarget(spec);
-    } catch (err) {
-      throw new ConfigError(`config: targets (--target, AMBIENT_TARGETS): ${(err as Error).message}`);
-    }
-  });
+  return config.targets.map(parseStaticTarget);
 }
 
 function splitListenAddress(addr: string): { host: string; port: number } {
@@ -58,7 +53,7 @@ export async function startServe(config: Config, opts: { logger?: Logger } = {})
       kubeConfig = loaded.kubeConfig;
       log.info({ kube: loaded.describe() }, 'using Kubernetes API');
     } catch (err) {
-      throw new ConfigError(`config: kubeconfig (--kubeconfig, AMBIENT_KUBECONFIG): ${(err as Error).message}`);
+      throw new ConfigError(`config: kubeconfig: ${(err as Error).message}`);
     }
     watch = startClusterWatch(kubeConfig, {
       istioNamespace: config.istioNamespace,
@@ -72,17 +67,22 @@ export async function startServe(config: Config, opts: { logger?: Logger } = {})
   let lastSignals: Signals | undefined;
   let lastScrapes: ScrapeResult[] = [];
   let closed = false;
+  let stopWaiting: (() => void) | undefined;
 
   async function firstSync(): Promise<void> {
     if (!watch) return;
     let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<void>((resolve) => (timer = setTimeout(resolve, FIRST_SYNC_WAIT_MS)));
-    await Promise.race([watch.synced(), timeout]);
+    const timeout = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, FIRST_SYNC_WAIT_MS);
+      stopWaiting = resolve;
+    });
+    await Promise.race([watch.synced().catch(() => undefined), timeout]);
     clearTimeout(timer);
-    if (!watch.snapshot().synced) log.warn('Kubernetes API not listed yet; first round goes ahead without it');
+    if (!closed && !watch.snapshot().synced) log.warn('Kubernetes API not listed yet; first round goes ahead without it');
   }
 
   async function round(): Promise<void> {
+    if (closed) return;
     const started = performance.now();
     const state = watch ? watch.snapshot() : emptyClusterState();
     const targets = discoverTargets(state, statics);
@@ -99,6 +99,7 @@ export async function startServe(config: Config, opts: { logger?: Logger } = {})
       ownNode: config.nodeName,
       xdsPort: PORTS.istiodXds,
       enrollment: config.enrollment,
+      previousXdsErrors: lastSignals?.ztunnelIstiod.xdsErrorTotals,
     });
     const durationSeconds = (performance.now() - started) / 1000;
     metrics.update({ state, scrapes, probes, signals, durationSeconds });
@@ -113,12 +114,13 @@ export async function startServe(config: Config, opts: { logger?: Logger } = {})
   // One chain of rounds: the timer and refreshNow() both append to it, so rounds never overlap.
   let chain: Promise<void> = firstSync();
   const enqueue = (): Promise<void> => {
-    chain = chain
-      .then(round)
-      .catch((err: unknown) => log.error({ err }, 'round failed'))
-      .then(() => {
+    // /readyz turns 200 after the first round that succeeded, not after one that failed.
+    chain = chain.then(round).then(
+      () => {
         ready = true;
-      });
+      },
+      (err: unknown) => log.error({ err }, 'round failed'),
+    );
     return chain;
   };
   let timer: NodeJS.Timeout | undefined;
@@ -132,6 +134,7 @@ export async function startServe(config: Config, opts: { logger?: Logger } = {})
 
   const app = createApp({
     metrics,
+    onError: (err) => log.error({ err }, 'request failed'),
     isReady: () => ready,
     status: () => ({
       version: VERSION,
@@ -159,12 +162,13 @@ export async function startServe(config: Config, opts: { logger?: Logger } = {})
     async close() {
       closed = true;
       clearTimeout(timer);
+      stopWaiting?.();
+      await watch?.stop(); // first: a round waiting on the API must not hold shutdown up
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeIdleConnections();
       });
       await chain;
-      await watch?.stop();
     },
   };
 }

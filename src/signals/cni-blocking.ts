@@ -16,9 +16,14 @@ function latestSandboxFailure(events: PodEventInfo[]): Map<string, PodEventInfo>
   return latest;
 }
 
-/** A pod not started whose latest sandbox failure is istio-cni's "no ztunnel connection". */
+/**
+ * A pod not started whose latest sandbox failure is istio-cni's "no ztunnel connection", and that
+ * still waits for its sandbox: once it is past that (ImagePullBackOff, CreateContainerConfigError,
+ * ...), the old event no longer explains why it is not running.
+ */
 export function isBlockedByCni(pod: PodInfo, latest: Map<string, PodEventInfo>): boolean {
   if (pod.started || pod.phase !== 'Pending' || !pod.node) return false;
+  if (pod.waitingReason !== '' && pod.waitingReason !== 'ContainerCreating') return false;
   const event = latest.get(`${pod.namespace}/${pod.name}`);
   if (!event || (event.podUid && event.podUid !== pod.uid)) return false; // an earlier pod of the same name
   return event.message.includes(NO_ZTUNNEL_CONNECTION);

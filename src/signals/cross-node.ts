@@ -49,14 +49,25 @@ export function deriveCrossNode(input: SignalInput): CrossNodeSignals {
   const overlayMissing = new Set(overlayConfigured.filter((o) => !o.configured).map((o) => o.node));
   const nodeReady = new Map(state.nodes.map((n) => [n.name, n.ready]));
 
-  // If the exporter's own node has a broken overlay, every other node looks unreachable from here:
-  // report the own node, not the others.
-  const ownNodeBroken = !!ownNode && (flannelNotReady.has(ownNode) || overlayMissing.has(ownNode));
+  // From a node whose own overlay is broken, every other node looks unreachable. One vantage point
+  // cannot tell that apart from the others being cut off, so the own node is blamed only on evidence:
+  // its Flannel is down or unconfigured, or every other node tried (two at least) is unreachable
+  // while their ztunnels are Ready (kubelet's node-local view: they reach istiod) and the own one is not.
+  const others = [...reachability].filter(([node]) => node !== ownNode && nodeReady.get(node) !== false);
+  const ztunnelReady = new Map(state.ztunnelPods.map((p) => [p.node, p.ready]));
+  const everyOtherUnreachable =
+    !!ownNode &&
+    others.length >= 2 &&
+    others.every(([node, reachable]) => !reachable && ztunnelReady.get(node) === true) &&
+    ztunnelReady.get(ownNode) === false;
+  const ownNodeBroken = !!ownNode && (flannelNotReady.has(ownNode) || overlayMissing.has(ownNode) || everyOtherUnreachable);
 
   const findings: NodeFinding<'cross_node_network'>[] = [];
   const nodes = new Set([...state.nodes.map((n) => n.name), ...reachability.keys()]);
   for (const node of [...nodes].sort()) {
-    if (flannelNotReady.has(node)) findings.push({ node, issue: 'cross_node_network', cause: 'flannel_not_ready' });
+    if (node === ownNode && everyOtherUnreachable && !flannelNotReady.has(node) && !overlayMissing.has(node)) {
+      findings.push({ node, issue: 'cross_node_network', cause: 'pod_network_unreachable' });
+    } else if (flannelNotReady.has(node)) findings.push({ node, issue: 'cross_node_network', cause: 'flannel_not_ready' });
     else if (overlayMissing.has(node)) findings.push({ node, issue: 'cross_node_network', cause: 'overlay_not_configured' });
     else if (
       reachability.get(node) === false &&

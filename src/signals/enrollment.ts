@@ -1,14 +1,20 @@
 // Known issue 4: workloads stay on plain TCP instead of HBONE because their namespace is not
 // enrolled in ambient (label missing), or because running pods predate the label and were never
 // captured (no redirection annotation).
-import { ANNOTATION_REDIRECTION, DATAPLANE_MODE_NONE, LABEL_DATAPLANE_MODE, type Redirection } from '../istio.js';
+import { ANNOTATION_REDIRECTION, ANNOTATION_SIDECAR_STATUS, DATAPLANE_MODE_NONE, LABEL_DATAPLANE_MODE, REDIRECTION_VALUES, type Redirection } from '../istio.js';
 import { enrollmentMatcher, isEnrolled } from '../kube/enrollment.js';
 import type { PodInfo } from '../model.js';
 import type { EnrollmentSignals, NamespaceFinding, SignalInput } from './types.js';
 
-/** A pod ambient would capture: running, on the pod network, not opted out. */
+/** A pod ambient would capture: running, on the pod network, not opted out, not sidecar-injected. */
 export function isCapturable(pod: PodInfo): boolean {
-  return pod.phase === 'Running' && pod.started && !pod.hostNetwork && pod.labels[LABEL_DATAPLANE_MODE] !== DATAPLANE_MODE_NONE;
+  return (
+    pod.phase === 'Running' &&
+    pod.started &&
+    !pod.hostNetwork &&
+    pod.labels[LABEL_DATAPLANE_MODE] !== DATAPLANE_MODE_NONE &&
+    pod.annotations[ANNOTATION_SIDECAR_STATUS] === undefined
+  );
 }
 
 export function redirectionOf(pod: PodInfo): Redirection {
@@ -31,7 +37,7 @@ export function deriveEnrollment(input: SignalInput): EnrollmentSignals {
     if (row && isCapturable(pod)) row[redirectionOf(pod)] += 1;
   }
   const pods = [...counts].flatMap(([namespace, row]) =>
-    (['enabled', 'pending', 'none'] as const).map((redirection) => ({ namespace, redirection, count: row[redirection] })),
+    REDIRECTION_VALUES.map((redirection) => ({ namespace, redirection, count: row[redirection] })),
   );
 
   const findings: NamespaceFinding[] = [];

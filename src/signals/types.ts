@@ -1,4 +1,5 @@
 // What signals/ derives each round: plain rows that metrics.ts turns into gauges one-to-one.
+import type { Redirection } from '../istio.js';
 import type { ClusterState, ProbeResults, ScrapeResult } from '../model.js';
 
 export const ISSUES = [
@@ -12,7 +13,7 @@ export type NodeIssue = Exclude<Issue, 'namespace_not_enrolled'>;
 
 /** Fixed causes per issue: the "why" next to each affected node or namespace. */
 export const CAUSES = {
-  ztunnel_istiod_connectivity: ['service_port_missing', 'no_ready_endpoints', 'xds_dial_failed', 'xds_not_synced'],
+  ztunnel_istiod_connectivity: ['service_port_missing', 'no_ready_endpoints', 'xds_dial_failed', 'xds_not_synced', 'xds_connection_errors'],
   cross_node_network: ['flannel_not_ready', 'overlay_not_configured', 'pod_network_unreachable'],
   cni_pod_creation_blocked: ['ztunnel_not_connected', 'sandbox_failures'],
   namespace_not_enrolled: ['label_missing', 'pods_not_captured'],
@@ -39,7 +40,9 @@ export interface SignalInput {
   ownNode?: string;
   /** istiod's xDS port (15012) */
   xdsPort: number;
-  enrollment: { namespaces: string[]; selector?: string; exclude: string[] };
+  enrollment: { namespaces: string[]; selector?: string | undefined; exclude: string[] };
+  /** per node, ztunnel's ConnectionError + Error terminations in the previous round (see xdsErrorTotals) */
+  previousXdsErrors?: ReadonlyMap<string, number>;
 }
 
 export interface ZtunnelIstiodSignals {
@@ -54,6 +57,8 @@ export interface ZtunnelIstiodSignals {
   istiodPodReady: { pod: string; node: string; ready: boolean }[];
   istiodXdsClients: { pod: string; value: number }[];
   istiodInfo: { pod: string; version: string }[];
+  /** per node, ConnectionError + Error terminations now: the next round's previousXdsErrors */
+  xdsErrorTotals: Map<string, number>;
   findings: NodeFinding<'ztunnel_istiod_connectivity'>[];
 }
 
@@ -75,7 +80,7 @@ export interface CniSignals {
 
 export interface EnrollmentSignals {
   namespaces: { namespace: string; enrolled: boolean; expected: boolean }[];
-  pods: { namespace: string; redirection: 'enabled' | 'pending' | 'none'; count: number }[];
+  pods: { namespace: string; redirection: Redirection; count: number }[];
   findings: NamespaceFinding[];
 }
 

@@ -1,11 +1,18 @@
 // Known issue 1: ztunnel cannot reach istiod on the xDS port. A ztunnel whose first xDS response
-// never came stays unready with the `state manager` task pending; the cluster-wide reason is found
-// on istiod's side: the Service lacks the port, nothing is behind it, or the port does not answer.
-import { ZTUNNEL_TASK_STATE_MANAGER } from '../istio.js';
+// never came stays unready with the `state manager` task pending; one that synced once stays Ready
+// (the task is one-shot) but its xDS stream keeps failing. The cluster-wide reason is found on
+// istiod's side: the Service lacks the port, nothing is behind it, or the port does not answer;
+// such a reason affects every ztunnel, Ready or not.
+import { XDS_ERROR_REASONS, XDS_TERMINATION_REASONS, ZTUNNEL_TASK_STATE_MANAGER } from '../istio.js';
 import type { Cause, NodeFinding, SignalInput, ZtunnelIstiodSignals } from './types.js';
 import { labelOf, sumBy, sumOf, upScrapes } from './samples.js';
 
 type IstiodCause = Cause<'ztunnel_istiod_connectivity'>;
+
+/** ztunnel's own reason label, kept to its known values so a target cannot mint label values. */
+function knownReason(reason: string): string {
+  return (XDS_TERMINATION_REASONS as readonly string[]).includes(reason) ? reason : 'other';
+}
 
 /** Ports of Service istiod reported by ambient_istiod_service_port_present. */
 export const ISTIOD_SERVICE_PORTS = [15012, 15014, 15010];
@@ -38,7 +45,9 @@ export function deriveZtunnelIstiod(input: SignalInput): ZtunnelIstiodSignals {
     const { node, pod } = s.target;
     const perReason = xdsByNode.get(node) ?? new Map<string, number>();
     for (const [reason, v] of sumBy(s, 'istio_xds_connection_terminations_total', 'reason')) {
-      perReason.set(reason, (perReason.get(reason) ?? 0) + v);
+      if (!Number.isFinite(v) || v < 0) continue; // a counter cannot be negative or infinite
+      const key = knownReason(reason);
+      perReason.set(key, (perReason.get(key) ?? 0) + v);
     }
     xdsByNode.set(node, perReason);
     const active = sumOf(s, 'workload_manager_active_proxy_count');
@@ -46,9 +55,10 @@ export function deriveZtunnelIstiod(input: SignalInput): ZtunnelIstiodSignals {
     if (active !== undefined) workloads.push({ node, state: 'active', value: active });
     if (pending !== undefined) workloads.push({ node, state: 'pending', value: pending });
     const version = labelOf(s, 'istio_build', 'tag');
-    if (version) ztunnelInfo.push({ node, pod, version });
+    if (version) ztunnelInfo.push({ node, pod, version: version.slice(0, 64) });
   }
   const xdsTerminations = [...xdsByNode].flatMap(([node, m]) => [...m].map(([reason, value]) => ({ node, reason, value })));
+  const xdsErrorTotals = new Map([...xdsByNode].map(([node, m]) => [node, XDS_ERROR_REASONS.reduce((acc, r) => acc + (m.get(r) ?? 0), 0)]));
 
   const svc = state.istiodService;
   const istiodServicePortPresent = state.synced
@@ -60,16 +70,25 @@ export function deriveZtunnelIstiod(input: SignalInput): ZtunnelIstiodSignals {
   const istiodXdsClients = istiodScrapes.map((s) => ({ pod: s.target.pod, value: sumOf(s, 'pilot_xds') ?? 0 }));
   const istiodInfo = istiodScrapes.flatMap((s) => {
     const version = labelOf(s, 'istio_build', 'tag') ?? labelOf(s, 'pilot_info', 'version');
-    return version ? [{ pod: s.target.pod, version }] : [];
+    return version ? [{ pod: s.target.pod, version: version.slice(0, 64) }] : [];
   });
 
-  // Which nodes' ztunnels are failing to sync, and why.
+  // Which nodes' ztunnels cannot get configuration from istiod, and why.
   const clusterCause = istiodSideCause(input, istiodReadyEndpoints);
   const pendingStateManager = new Set(readinessPending.filter((p) => p.task === ZTUNNEL_TASK_STATE_MANAGER).map((p) => p.node));
-  const unreadyNodes = new Set(state.ztunnelPods.filter((p) => !p.ready && p.node).map((p) => p.node));
+  const ztunnelNodes = new Set(
+    [...state.ztunnelPods.map((p) => p.node), ...probes.ztunnelReadiness.map((r) => r.node), ...xdsByNode.keys()].filter(Boolean),
+  );
+  const failingStream = new Set(
+    [...xdsErrorTotals].filter(([node, now]) => {
+      const before = input.previousXdsErrors?.get(node);
+      return before !== undefined && now > before; // now < before: ztunnel restarted, its counter reset
+    }).map(([node]) => node),
+  );
   const findings: NodeFinding<'ztunnel_istiod_connectivity'>[] = [];
-  for (const node of new Set([...pendingStateManager, ...unreadyNodes])) {
-    const cause: IstiodCause | undefined = clusterCause ?? (pendingStateManager.has(node) ? 'xds_not_synced' : undefined);
+  for (const node of [...ztunnelNodes].sort()) {
+    const cause: IstiodCause | undefined =
+      clusterCause ?? (pendingStateManager.has(node) ? 'xds_not_synced' : failingStream.has(node) ? 'xds_connection_errors' : undefined);
     if (cause) findings.push({ node, issue: 'ztunnel_istiod_connectivity', cause });
   }
 
@@ -85,6 +104,7 @@ export function deriveZtunnelIstiod(input: SignalInput): ZtunnelIstiodSignals {
     istiodPodReady: state.istiodPods.map((p) => ({ pod: p.name, node: p.node, ready: p.ready })),
     istiodXdsClients,
     istiodInfo,
+    xdsErrorTotals,
     findings,
   };
 }

@@ -54,6 +54,19 @@ describe('serve --no-kube against static targets, some hostile', function () {
       res.end('internal error');
     });
     const garbage = await listen((_req, res) => res.end('<html>this is not an exposition</html>\n{{{'));
+    const liar = await listen((_req, res) =>
+      res.end(
+        [
+          '# TYPE istio_xds_connection_terminations counter',
+          'istio_xds_connection_terminations_total{reason="ConnectionError"} +Inf',
+          'istio_xds_connection_terminations_total{reason="Error"} -5',
+          'istio_xds_connection_terminations_total{reason="made-up-1"} 1',
+          'istio_xds_connection_terminations_total{reason="made-up-2"} 2',
+          '# EOF',
+          '',
+        ].join('\n'),
+      ),
+    );
     const endless = await listen((_req, res) => {
       const chunk = `# HELP x x\n${'istio_tcp_connections_opened_total{reporter="source"} 1\n'.repeat(1000)}`;
       const pump = () => {
@@ -62,7 +75,7 @@ describe('serve --no-kube against static targets, some hostile', function () {
       };
       pump();
     });
-    servers.push(good.server, cni.server, hang.server, reset.server, status500.server, garbage.server, endless.server);
+    servers.push(good.server, cni.server, hang.server, reset.server, status500.server, garbage.server, endless.server, liar.server);
     const t = (c: string, n: string, url: string) => ['--target', `${c}:${n}=${url}/stats/prometheus`];
     const config = loadConfig({
       argv: [
@@ -78,6 +91,7 @@ describe('serve --no-kube against static targets, some hostile', function () {
         ...t('ztunnel', 'status500', status500.url),
         ...t('ztunnel', 'garbage', garbage.url),
         ...t('ztunnel', 'endless', endless.url),
+        ...t('ztunnel', 'liar', liar.url),
       ],
     });
     exporter = await startServe(config);
@@ -113,6 +127,12 @@ describe('serve --no-kube against static targets, some hostile', function () {
     expect(errors('too_large')).to.equal(1);
   });
 
+  it('keeps impossible counter values and unknown label values out of its output', () => {
+    expect(up('liar')).to.equal(1);
+    const liarLines = body.split('\n').filter((l) => l.startsWith('ambient_ztunnel_xds_connection_terminations_total{node="liar"'));
+    expect(liarLines).to.deep.equal(['ambient_ztunnel_xds_connection_terminations_total{node="liar",reason="other"} 3']);
+  });
+
   it('keeps serving health and the human page', async () => {
     expect((await getText(`${exporter.url}/healthz`)).status).to.equal(200);
     expect((await getText(`${exporter.url}/readyz`)).status).to.equal(200);
@@ -126,9 +146,13 @@ describe('serve --no-kube against static targets, some hostile', function () {
     expect(om.body.trimEnd().endsWith('# EOF')).to.equal(true);
   });
 
-  it('passes promtool check metrics with no warnings', async () => {
+  it('passes promtool check metrics with no warnings, also after an OpenMetrics scrape', async () => {
+    await getText(`${exporter.url}/metrics`, { Accept: 'application/openmetrics-text; version=1.0.0' });
+    const after = (await getText(`${exporter.url}/metrics`)).body;
+    expect(after).to.include('ambient_exporter_scrape_errors_total{component="ztunnel",reason="timeout"} 1');
+    expect(after).to.include('# TYPE ambient_ztunnel_xds_connection_terminations_total counter');
     const dir = mkdtempSync(join(tmpdir(), 'ambient-lint-'));
-    writeFileSync(join(dir, 'metrics.txt'), body);
+    writeFileSync(join(dir, 'metrics.txt'), after);
     const run = promisify(execFile);
     const { stdout, stderr } = await run('sh', ['-c', `promtool check metrics < ${join(dir, 'metrics.txt')}`]).catch((e: { stdout: string; stderr: string }) => e);
     expect(`${stdout}${stderr}`.trim()).to.equal('');

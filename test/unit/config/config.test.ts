@@ -62,7 +62,9 @@ describe('config', () => {
     ['a missing file', () => loadConfig({ argv: ['--config', '/nonexistent/ambient.yaml'] }), /^config: cannot read \/nonexistent\/ambient.yaml: ENOENT/],
     ['--no-kube without targets', () => loadConfig({ argv: ['--no-kube'] }), /^config: targets .*needs at least one static target/],
     ['a scrape timeout as long as the interval', () => loadConfig({ argv: ['--refresh-interval', '5s', '--scrape-timeout', '5s'] }), /^config: scrapeTimeout/],
-    ['a bad boolean env', () => loadConfig({ env: { AMBIENT_KUBE: 'maybe' } }), /^AMBIENT_KUBE: "maybe" must be true or false/],
+    ['a bad boolean env', () => loadConfig({ env: { AMBIENT_KUBE: 'maybe' } }), /^config: kube \(--kube, AMBIENT_KUBE\): "maybe" must be true or false/],
+    ['an invalid enrollment selector', () => loadConfig({ argv: ['--enroll-selector', 'team in (a,b'] }), /^config: enrollment.selector \(--enroll-selector, AMBIENT_ENROLL_SELECTOR\): invalid label selector/],
+    ['a malformed static target', () => loadConfig({ argv: ['--no-kube', '--target', 'ztunnel=http://x'] }), /^config: targets \(--target, AMBIENT_TARGETS\): target "ztunnel=http:\/\/x"/],
     ['an unknown flag', () => loadConfig({ argv: ['--refresh'] }), /^config: unknown option '--refresh'/],
   ];
   for (const [name, fn, pattern] of bad) {

@@ -63,7 +63,7 @@ const cases: Case[] = [
         i.state.istiodService = undefined;
         ztunnelsNotSynced(i, ['node-b']);
       }),
-    nodes: ['node-b ztunnel_istiod_connectivity service_port_missing'],
+    nodes: ['node-a ztunnel_istiod_connectivity service_port_missing', 'node-b ztunnel_istiod_connectivity service_port_missing', 'node-c ztunnel_istiod_connectivity service_port_missing'],
     namespaces: [],
   },
   {
@@ -71,9 +71,10 @@ const cases: Case[] = [
     input: () =>
       withHealthy((i) => {
         i.state.istiodEndpoints = i.state.istiodEndpoints.map((e) => ({ ...e, ready: false }));
-        ztunnelsNotSynced(i, ['node-a', 'node-c']);
+        ztunnelsNotSynced(i, ['node-c']);
       }),
-    nodes: ['node-a ztunnel_istiod_connectivity no_ready_endpoints', 'node-c ztunnel_istiod_connectivity no_ready_endpoints'],
+    // ztunnels that synced earlier stay Ready (the state manager task is one-shot) but are cut off too
+    nodes: ['node-a ztunnel_istiod_connectivity no_ready_endpoints', 'node-b ztunnel_istiod_connectivity no_ready_endpoints', 'node-c ztunnel_istiod_connectivity no_ready_endpoints'],
     namespaces: [],
   },
   {
@@ -106,8 +107,8 @@ const cases: Case[] = [
     name: 'overlay down: nodes away from the exporter are cut off, which explains their unsynced ztunnels',
     input: () =>
       withHealthy((i) => {
+        ztunnelsNotSynced(i, ['node-b', 'node-c']);
         cutOff(i, ['node-b', 'node-c']);
-        ztunnelsNotSynced(i, []);
       }),
     nodes: ['node-b cross_node_network pod_network_unreachable', 'node-c cross_node_network pod_network_unreachable'],
     namespaces: [],
@@ -118,6 +119,70 @@ const cases: Case[] = [
       withHealthy((i) => {
         i.scrapes = i.scrapes.map((x) => (x.target.component === 'ztunnel' && x.target.node === 'node-b' ? failedScrape(x.target, 'connect', true) : x));
         i.probes.ztunnelReadiness[1] = readiness('node-b', [], { reachable: true, ready: false });
+      }),
+    nodes: [],
+    namespaces: [],
+  },
+  {
+    name: 'overlay down and Service istiod without 15012: cut-off nodes report the overlay, the others the Service',
+    input: () =>
+      withHealthy((i) => {
+        i.state.istiodService!.ports = i.state.istiodService!.ports.filter((p) => p.port !== 15012);
+        cutOff(i, ['node-c']);
+      }),
+    nodes: [
+      'node-a ztunnel_istiod_connectivity service_port_missing',
+      'node-b ztunnel_istiod_connectivity service_port_missing',
+      'node-c cross_node_network pod_network_unreachable',
+    ],
+    namespaces: [],
+  },
+  {
+    name: "the exporter's own node cut off: the others' ztunnels are Ready (they reach istiod), its own is not",
+    input: () =>
+      withHealthy((i) => {
+        cutOff(i, ['node-b', 'node-c']);
+        for (const p of i.state.ztunnelPods) p.ready = p.node !== 'node-a';
+      }),
+    nodes: ['node-a cross_node_network pod_network_unreachable'],
+    namespaces: [],
+  },
+  {
+    name: 'a Ready ztunnel whose xDS stream keeps failing since the last round',
+    input: () =>
+      withHealthy((i) => {
+        i.previousXdsErrors = new Map([['node-a', 0], ['node-b', 2], ['node-c', 5]]);
+        i.scrapes[1] = scrape(target('ztunnel', 'node-b'), [s('istio_xds_connection_terminations_total', 4, { reason: 'ConnectionError' })]);
+        i.scrapes[2] = scrape(target('ztunnel', 'node-c'), [s('istio_xds_connection_terminations_total', 1, { reason: 'Error' })]); // restarted: counter reset
+      }),
+    nodes: ['node-b ztunnel_istiod_connectivity xds_connection_errors'],
+    namespaces: [],
+  },
+  {
+    name: 'routine Reconnect terminations are not a failure',
+    input: () =>
+      withHealthy((i) => {
+        i.previousXdsErrors = new Map([['node-a', 0], ['node-b', 0], ['node-c', 0]]);
+        i.scrapes[1] = scrape(target('ztunnel', 'node-b'), [s('istio_xds_connection_terminations_total', 40, { reason: 'Reconnect' })]);
+      }),
+    nodes: [],
+    namespaces: [],
+  },
+  {
+    name: 'a pod past its sandbox (ImagePullBackOff) is no longer blocked by an old CNI event',
+    input: () =>
+      withHealthy((i) => {
+        blockedPod(i, 'node-c');
+        i.state.workloadPods.at(-1)!.waitingReason = 'ImagePullBackOff';
+      }),
+    nodes: [],
+    namespaces: [],
+  },
+  {
+    name: 'sidecar-injected pods in an ambient namespace are not expected to be captured',
+    input: () =>
+      withHealthy((i) => {
+        i.state.workloadPods.push(pod({ name: 'legacy-sidecar', namespace: 'bookinfo', annotations: { 'sidecar.istio.io/status': '{"containers":["istio-proxy"]}' } }));
       }),
     nodes: [],
     namespaces: [],
@@ -219,7 +284,7 @@ const cases: Case[] = [
         ztunnelsNotSynced(i, ['node-b']);
         cniDisconnected(i, 'node-b');
       }),
-    nodes: ['node-b ztunnel_istiod_connectivity xds_dial_failed'],
+    nodes: ['node-a ztunnel_istiod_connectivity xds_dial_failed', 'node-b ztunnel_istiod_connectivity xds_dial_failed', 'node-c ztunnel_istiod_connectivity xds_dial_failed'],
     namespaces: [],
   },
   {
