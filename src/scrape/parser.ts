@@ -99,9 +99,18 @@ export function parseSampleValue(token: string): number | undefined {
  * Line-at-a-time state machine. Feed it text with `consume` (returns where the unfinished last line
  * starts) and call `finish` with whatever is left at the end of the body.
  */
+/** Longest accepted line (characters). */
+export const MAX_LINE_LENGTH = 1 << 20;
+
 export class ExpositionParser {
   readonly samples: Sample[] = [];
   private lineNo = 0;
+
+  /** lines parsed so far */
+  get lines(): number {
+    return this.lineNo;
+  }
+
   private eofSeen = false;
   private openMetrics = false;
   private family = '';
@@ -327,16 +336,24 @@ export async function parseExposition(chunks: AsyncIterable<Buffer | Uint8Array 
   // Text of the unfinished line, kept in pieces: joining only when a newline arrives keeps a body
   // without newlines linear in its size instead of re-copying it on every chunk.
   const pending: string[] = [];
+  let pendingLength = 0;
   for await (const chunk of chunks) {
     const piece = typeof chunk === 'string' ? chunk : decoder.write(chunk as Buffer);
     if (!piece.includes('\n')) {
       if (piece !== '') pending.push(piece);
+      pendingLength += piece.length;
+      // No real series comes near this; refusing early keeps a newline-less body from being held.
+      if (pendingLength > MAX_LINE_LENGTH) throw new ParseError(parser.lines + 1, `line longer than ${MAX_LINE_LENGTH} characters`);
       continue;
     }
+    pendingLength = 0;
     const text = pending.length > 0 ? pending.join('') + piece : piece;
     pending.length = 0;
     const rest = parser.consume(text);
-    if (rest < text.length) pending.push(text.slice(rest));
+    if (rest < text.length) {
+      pending.push(text.slice(rest));
+      pendingLength = text.length - rest;
+    }
   }
   return parser.finish(pending.join('') + decoder.end());
 }

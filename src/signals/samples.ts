@@ -31,7 +31,3 @@ export function sumBy(result: ScrapeResult, name: string, label: string): Map<st
 export function labelOf(result: ScrapeResult, name: string, label: string): string | undefined {
   return samplesNamed(result, name)[0]?.labels[label];
 }
-
-export function byName<T extends { node: string }>(rows: T[]): T[] {
-  return [...rows].sort((a, b) => (a.node < b.node ? -1 : a.node > b.node ? 1 : 0));
-}

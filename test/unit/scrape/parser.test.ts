@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { expect } from 'chai';
 import type { Sample } from '../../../src/model.js';
 import { KEPT_SAMPLES } from '../../../src/scrape/families.js';
-import { ParseError, keepAllSamples, parseExposition, parseExpositionText, type SampleFilter } from '../../../src/scrape/parser.js';
+import { MAX_LINE_LENGTH, ParseError, keepAllSamples, parseExposition, parseExpositionText, type SampleFilter } from '../../../src/scrape/parser.js';
 
 const fixture = (name: string): string => readFileSync(new URL(`../../fixtures/scrape/${name}`, import.meta.url), 'utf8');
 
@@ -296,5 +296,22 @@ describe('scrape/parser', () => {
       expect(caught).to.be.instanceOf(ParseError);
       expect(pulled).to.equal(0);
     });
+  });
+});
+
+describe('scrape/parser: bounded memory on hostile bodies', () => {
+  it('refuses a line longer than MAX_LINE_LENGTH without holding the rest of the body', async () => {
+    let sent = 0;
+    async function* endless(): AsyncGenerator<Buffer> {
+      const chunk = Buffer.alloc(64 * 1024, 'a');
+      for (;;) {
+        sent += chunk.length;
+        yield chunk;
+      }
+    }
+    const err = await parseExposition(endless(), keepAllSamples).catch((e: unknown) => e);
+    expect(err).to.be.instanceOf(ParseError);
+    expect((err as Error).message).to.match(/line longer than/);
+    expect(sent).to.be.at.most(MAX_LINE_LENGTH + 64 * 1024);
   });
 });
