@@ -86,8 +86,8 @@ const ztunnel: AlertGroupSpec = {
       expr: `max by (cluster, node, cause) (ambient_node_issue{${JOB}, issue="ztunnel_istiod_connectivity"}) > 0`,
       summary: 'A ztunnel cannot get its configuration from istiod.',
       description:
-        'The ztunnel on node {{ $labels.node }} has not received its configuration from istiod over port 15012 (cause: {{ $labels.cause }}). ' +
-        'It stays not Ready, and pods on the node are not served by the mesh.',
+        'The ztunnel on node {{ $labels.node }} has no working configuration stream from istiod over port 15012 (cause: {{ $labels.cause }}). ' +
+        'A ztunnel that never synced stays not Ready and its node serves no mesh traffic; one that synced before runs on stale workloads, policies and certificates.',
       meaning: 'The ztunnel of a node has no working xDS stream to istiod on 15012.',
     },
     {
