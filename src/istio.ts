@@ -51,7 +51,30 @@ export const FLANNEL_ANNOTATION_PREFIX = 'flannel.alpha.coreos.com';
 export const FLANNEL_BACKEND_TYPE = `${FLANNEL_ANNOTATION_PREFIX}/backend-type`;
 export const FLANNEL_BACKEND_DATA = `${FLANNEL_ANNOTATION_PREFIX}/backend-data`;
 export const FLANNEL_SUBNET_MANAGER = `${FLANNEL_ANNOTATION_PREFIX}/kube-subnet-manager`;
+export const FLANNEL_PUBLIC_IP = `${FLANNEL_ANNOTATION_PREFIX}/public-ip`;
 
 export function matchesLabels(labels: Record<string, string>, want: Record<string, string>): boolean {
   return Object.entries(want).every(([k, v]) => labels[k] === v);
 }
+
+// What kube/convert.ts keeps of pod and node metadata; every other key is dropped on arrival (a
+// pod's annotations alone often hold several KiB). A detection that reads a new key adds it here.
+
+/** Pod labels read: the component selectors above, enrollment opt-out, and the usual app labels. */
+export const POD_LABEL_KEYS: readonly string[] = [
+  ...new Set([
+    ...Object.keys(ZTUNNEL_POD_LABELS),
+    ...Object.keys(ISTIOD_POD_LABELS),
+    ...Object.keys(CNI_POD_LABELS),
+    ...Object.keys(FLANNEL_POD_LABELS),
+    ...Object.keys(FLANNEL_POD_LABELS_UPSTREAM),
+    LABEL_DATAPLANE_MODE,
+    'app.kubernetes.io/name',
+    'istio',
+  ]),
+];
+/** Pod annotations read: istio-cni's redirection state, and the sidecar injector's mark. */
+export const POD_ANNOTATION_KEYS: readonly string[] = [ANNOTATION_REDIRECTION, ANNOTATION_SIDECAR_STATUS];
+export const NODE_LABEL_KEYS: readonly string[] = ['kubernetes.io/hostname'];
+/** Node annotations read: what Flannel's kube subnet manager writes. */
+export const NODE_ANNOTATION_KEYS: readonly string[] = [FLANNEL_BACKEND_TYPE, FLANNEL_BACKEND_DATA, FLANNEL_SUBNET_MANAGER, FLANNEL_PUBLIC_IP];

@@ -24,17 +24,23 @@ export interface PodInfo {
   started: boolean;
   /** reason of the first waiting container, e.g. ContainerCreating, CrashLoopBackOff; '' when none */
   waitingReason: string;
+  /** only the keys the exporter reads (POD_LABEL_KEYS in istio.ts) */
   labels: Record<string, string>;
+  /** only the keys the exporter reads (POD_ANNOTATION_KEYS in istio.ts) */
   annotations: Record<string, string>;
   /** metadata.creationTimestamp in ms since epoch */
   createdAt: number;
+  /** metadata.deletionTimestamp is set: the pod is shutting down (e.g. the old pod of a DaemonSet rollout) */
+  terminating: boolean;
 }
 
 export interface NodeInfo {
   name: string;
   /** the Ready condition is True */
   ready: boolean;
+  /** only the keys the exporter reads (NODE_LABEL_KEYS in istio.ts) */
   labels: Record<string, string>;
+  /** only the keys the exporter reads (NODE_ANNOTATION_KEYS in istio.ts: Flannel's) */
   annotations: Record<string, string>;
   /** first InternalIP address, '' if none */
   internalIP: string;
@@ -42,6 +48,7 @@ export interface NodeInfo {
 
 export interface NamespaceInfo {
   name: string;
+  /** every label: the enrollment selector may name any */
   labels: Record<string, string>;
 }
 
@@ -84,7 +91,15 @@ export interface EndpointAddress {
   ports: Record<string, number>;
 }
 
-/** What the kube/ layer hands the rest of the exporter each refresh: a read-only snapshot. */
+/**
+ * What the kube/ layer hands the rest of the exporter each refresh: a read-only snapshot.
+ *
+ * The component lists (ztunnelPods, istiodPods, cniPods, flannelPods) hold neither finished pods
+ * (Succeeded, Failed) nor terminating ones (deletionTimestamp set), and are ordered by node, then
+ * newest first (createdAt descending), then namespace/name. During a DaemonSet rollout with maxSurge
+ * two live pods of one component can share a node for a while: both stay listed (both are scraped
+ * and probed), and a consumer that wants one pod per node takes the first of that node, the newest.
+ */
 export interface ClusterState {
   nodes: NodeInfo[];
   namespaces: NamespaceInfo[];

@@ -43,6 +43,15 @@ function isTerminal(pod: PodInfo): boolean {
 }
 
 /**
+ * A component pod that counts: not finished and not shutting down. A DaemonSet rollout with maxSurge
+ * runs the old pod next to its replacement until the old one is gone; counting the old one would
+ * give the node two pods, one of them flapping as it stops.
+ */
+function isLiveComponent(pod: PodInfo): boolean {
+  return !isTerminal(pod) && !pod.terminating;
+}
+
+/**
  * The component a pod belongs to. Istio components only count in the Istio namespace (a workload
  * labelled app=ztunnel elsewhere is not ztunnel). Flannel counts in any namespace: upstream runs in
  * kube-flannel with app=flannel and k8s-app=flannel, Talos in kube-system with k8s-app=flannel only.
@@ -60,6 +69,9 @@ export function podRole(pod: PodInfo, istioNamespace: string): PodRole {
 const byName = <T extends { name: string }>(a: T, b: T): number => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
 const byNamespaceName = <T extends { namespace: string; name: string }>(a: T, b: T): number =>
   a.namespace < b.namespace ? -1 : a.namespace > b.namespace ? 1 : byName(a, b);
+/** Component order (see ClusterState): by node, newest first, so the first pod of a node is its newest. */
+const byNodeNewestFirst = (a: PodInfo, b: PodInfo): number =>
+  a.node < b.node ? -1 : a.node > b.node ? 1 : b.createdAt - a.createdAt || byNamespaceName(a, b);
 
 /**
  * Addresses of the Service's EndpointSlices, one per IP: during a slice hand-over the same endpoint
@@ -98,13 +110,15 @@ export function buildClusterState(stores: KubeStores, opts: ClusterStateOptions)
   for (const pod of [...stores.pods].sort(byNamespaceName)) {
     const role = podRole(pod, istioNamespace);
     if (role !== 'other') {
-      if (!isTerminal(pod)) components[role].push(pod);
+      if (isLiveComponent(pod)) components[role].push(pod);
       continue;
     }
     // Pods not started are kept from every namespace: a pod stuck in ContainerCreating is the first
     // symptom of a CNI problem, wherever it runs.
     if (meshNamespaces.has(pod.namespace) || (!pod.started && !isTerminal(pod))) workloadPods.push(pod);
   }
+
+  for (const list of Object.values(components)) list.sort(byNodeNewestFirst);
 
   const watchUp: Record<string, boolean> = {};
   for (const r of WATCHED_RESOURCES) watchUp[r.name] = stores.watchUp[r.name] === true;

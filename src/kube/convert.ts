@@ -1,6 +1,8 @@
 // Pure conversions from Kubernetes API objects (as decoded from JSON) to the model's trimmed shapes.
 // The informers call these on every event and keep only the result, so the raw object (often
-// 10-20 KiB for a pod) is garbage as soon as the event has been handled.
+// 10-20 KiB for a pod) is garbage as soon as the event has been handled. Pods and nodes keep only
+// the label and annotation keys the exporter reads (allow-lists in istio.ts); namespaces keep every
+// label, since the enrollment selector may name any.
 //
 // Input types are deliberately loose: they describe only the fields read here, and timestamps may be
 // RFC 3339 strings (raw JSON) or Date objects (objects decoded by client-node's typed clients).
@@ -14,7 +16,13 @@ import type {
   ServiceInfo,
   ServicePortInfo,
 } from '../model.js';
-import { REASON_FAILED_CREATE_POD_SANDBOX } from '../istio.js';
+import {
+  NODE_ANNOTATION_KEYS,
+  NODE_LABEL_KEYS,
+  POD_ANNOTATION_KEYS,
+  POD_LABEL_KEYS,
+  REASON_FAILED_CREATE_POD_SANDBOX,
+} from '../istio.js';
 
 type Time = string | Date | null | undefined;
 
@@ -24,6 +32,7 @@ export interface RawMeta {
   uid?: string;
   resourceVersion?: string;
   creationTimestamp?: Time;
+  deletionTimestamp?: Time;
   labels?: Record<string, string> | null;
   annotations?: Record<string, string> | null;
 }
@@ -127,6 +136,17 @@ function copyMap(m: Record<string, string> | null | undefined): Record<string, s
   return m ? { ...m } : {};
 }
 
+/** A fresh map of only the `keys` present in `m`. */
+function pickKeys(m: Record<string, string> | null | undefined, keys: readonly string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (!m) return out;
+  for (const k of keys) {
+    const v = Object.hasOwn(m, k) ? m[k] : undefined;
+    if (typeof v === 'string') out[k] = v;
+  }
+  return out;
+}
+
 /**
  * The most telling waiting reason: init containers first (they run first), and kubelet's placeholder
  * PodInitializing only when nothing better is reported.
@@ -165,9 +185,11 @@ export function toPodInfo(pod: RawPod): PodInfo {
     ready: conditionTrue(pod.status?.conditions, 'Ready'),
     started: allContainersRunning(pod),
     waitingReason: waitingReason(pod.status),
-    labels: copyMap(meta.labels),
-    annotations: copyMap(meta.annotations),
+    labels: pickKeys(meta.labels, POD_LABEL_KEYS),
+    annotations: pickKeys(meta.annotations, POD_ANNOTATION_KEYS),
     createdAt: toMillis(meta.creationTimestamp),
+    // Any value counts: the API server sets it once and never clears it.
+    terminating: meta.deletionTimestamp !== undefined && meta.deletionTimestamp !== null && meta.deletionTimestamp !== '',
   };
 }
 
@@ -177,8 +199,8 @@ export function toNodeInfo(node: RawNode): NodeInfo {
   return {
     name: meta.name ?? '',
     ready: conditionTrue(node.status?.conditions, 'Ready'),
-    labels: copyMap(meta.labels),
-    annotations: copyMap(meta.annotations),
+    labels: pickKeys(meta.labels, NODE_LABEL_KEYS),
+    annotations: pickKeys(meta.annotations, NODE_ANNOTATION_KEYS),
     internalIP: internal?.address ?? '',
   };
 }

@@ -16,6 +16,7 @@ export function pod(p: Partial<PodInfo> & { name: string }): PodInfo {
     labels: {},
     annotations: {},
     createdAt: 0,
+    terminating: false,
     ...p,
   };
 }

@@ -25,6 +25,7 @@ function pod(namespace: string, name: string, extra: Partial<PodInfo> = {}): Pod
     labels: {},
     annotations: {},
     createdAt: 0,
+    terminating: false,
     ...extra,
   };
 }
@@ -88,8 +89,42 @@ describe('kube/cluster-state', () => {
       expect(names(s.ztunnelPods)).to.deep.equal(['istio-system/ztunnel-7xk2p']);
       expect(names(s.cniPods)).to.deep.equal(['istio-system/istio-cni-node-q9r4m']);
       expect(names(s.istiodPods)).to.deep.equal(['istio-system/istiod-1']);
-      expect(names(s.flannelPods)).to.deep.equal(['kube-flannel/kube-flannel-ds-8hx7w', 'kube-system/kube-flannel-r5t8n']);
+      // By node: talos-cp-1 before worker-1.
+      expect(names(s.flannelPods)).to.deep.equal(['kube-system/kube-flannel-r5t8n', 'kube-flannel/kube-flannel-ds-8hx7w']);
       expect(s.workloadPods, 'the evicted ztunnel is no workload either').to.deep.equal([]);
+    });
+  });
+
+  describe('DaemonSet rollouts: terminating and surge pods', () => {
+    const T = 1_772_000_000_000;
+    const build = (pods: PodInfo[]) => buildClusterState(stores({ pods }), { istioNamespace: ISTIO_NS, enrollment: NO_POLICY });
+
+    it('leaves terminating pods out of every component list, and out of the workloads', () => {
+      const s = build([
+        pod(ISTIO_NS, 'ztunnel-old', { node: 'worker-1', labels: { app: 'ztunnel' }, createdAt: T, terminating: true, ready: false }),
+        pod(ISTIO_NS, 'ztunnel-new', { node: 'worker-1', labels: { app: 'ztunnel' }, createdAt: T + 60_000 }),
+        pod(ISTIO_NS, 'istiod-old', { labels: { app: 'istiod' }, terminating: true }),
+        pod(ISTIO_NS, 'istio-cni-node-old', { labels: { 'k8s-app': 'istio-cni-node' }, terminating: true }),
+        pod('kube-flannel', 'kube-flannel-ds-old', { labels: { app: 'flannel', 'k8s-app': 'flannel' }, terminating: true, started: false }),
+      ]);
+      expect(names(s.ztunnelPods)).to.deep.equal(['istio-system/ztunnel-new']);
+      expect(s.istiodPods).to.deep.equal([]);
+      expect(s.cniPods).to.deep.equal([]);
+      expect(s.flannelPods).to.deep.equal([]);
+      expect(s.workloadPods).to.deep.equal([]);
+    });
+
+    it('keeps two live pods of one component on a node, newest first; nodes in order', () => {
+      const z = (name: string, node: string, createdAt: number) => pod(ISTIO_NS, name, { node, labels: { app: 'ztunnel' }, createdAt });
+      const s = build([z('ztunnel-a', 'worker-2', T), z('ztunnel-z', 'worker-1', T), z('ztunnel-b', 'worker-1', T + 1000), z('ztunnel-c', 'worker-1', T + 1000)]);
+      expect(names(s.ztunnelPods)).to.deep.equal(['istio-system/ztunnel-b', 'istio-system/ztunnel-c', 'istio-system/ztunnel-z', 'istio-system/ztunnel-a']);
+      // What a consumer that keeps one pod per node sees: the first of each node.
+      const firstPerNode = new Map<string, string>();
+      for (const p of s.ztunnelPods) if (!firstPerNode.has(p.node)) firstPerNode.set(p.node, p.name);
+      expect([...firstPerNode]).to.deep.equal([
+        ['worker-1', 'ztunnel-b'],
+        ['worker-2', 'ztunnel-a'],
+      ]);
     });
   });
 

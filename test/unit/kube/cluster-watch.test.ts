@@ -86,7 +86,7 @@ describe('kube/cluster-watch against a fake API server', function () {
     ]);
     expect(podNames(s.ztunnelPods)).to.deep.equal(['ztunnel-7xk2p']);
     expect(podNames(s.cniPods)).to.deep.equal(['istio-cni-node-q9r4m']);
-    expect(podNames(s.flannelPods)).to.deep.equal(['kube-flannel-ds-8hx7w', 'kube-flannel-r5t8n']);
+    expect(podNames(s.flannelPods)).to.deep.equal(['kube-flannel-r5t8n', 'kube-flannel-ds-8hx7w'], 'by node: talos-cp-1, worker-1');
     expect(podNames(s.workloadPods)).to.deep.equal(['ratings-v1-7d8c9b6f5-mm2lp', 'reviews-v1-5b9c6d7f8-x2kq4']);
     expect(s.sandboxEvents.map((e) => e.pod)).to.deep.equal(['reviews-v1-5b9c6d7f8-x2kq4']);
     expect(s.istiodService?.ports.find((p) => p.port === 15012)?.name).to.equal('https-dns');
@@ -127,6 +127,21 @@ describe('kube/cluster-watch against a fake API server', function () {
     expect(s.workloadPods[0]).to.include({ name: 'reviews-v1-5b9c6d7f8-x2kq4', ip: '10.244.2.31', waitingReason: '' });
     await waitFor('change notification', () => notified > 0);
     expect(api.requests.list, 'no relist for plain events').to.equal(WATCHED_RESOURCES.length);
+  });
+
+  it('follows a DaemonSet surge: the new ztunnel listed first, the old one gone once it terminates', async () => {
+    const w = start();
+    await w.synced();
+    const surge = structuredClone(fx.ztunnelPod) as any;
+    surge.metadata = { ...surge.metadata, name: 'ztunnel-9qw3e', uid: 'ztunnel-new', creationTimestamp: '2026-03-01T11:00:00Z' };
+    surge.status.podIP = '10.244.1.6';
+    api.upsert(P.pods!, surge);
+    const both = await waitFor('surge pod listed', () => (w.snapshot().ztunnelPods.length === 2 ? w.snapshot() : undefined));
+    expect(podNames(both.ztunnelPods), 'both scraped; the newest first on its node').to.deep.equal(['ztunnel-9qw3e', 'ztunnel-7xk2p']);
+
+    api.upsert(P.pods!, { ...fx.ztunnelPod, metadata: { ...fx.ztunnelPod.metadata, deletionTimestamp: '2026-03-01T11:00:05Z', deletionGracePeriodSeconds: 30 } });
+    const after = await waitFor('old pod terminating', () => (w.snapshot().ztunnelPods.length === 1 ? w.snapshot() : undefined));
+    expect(podNames(after.ztunnelPods)).to.deep.equal(['ztunnel-9qw3e']);
   });
 
   it('resumes a watch the server ended without listing again', async () => {

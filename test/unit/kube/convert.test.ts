@@ -9,6 +9,21 @@ import {
   toPodInfo,
   toServiceInfo,
 } from '../../../src/kube/convert.js';
+import {
+  ANNOTATION_REDIRECTION,
+  ANNOTATION_SIDECAR_STATUS,
+  CNI_POD_LABELS,
+  FLANNEL_BACKEND_DATA,
+  FLANNEL_BACKEND_TYPE,
+  FLANNEL_POD_LABELS,
+  FLANNEL_POD_LABELS_UPSTREAM,
+  ISTIOD_POD_LABELS,
+  LABEL_DATAPLANE_MODE,
+  NODE_ANNOTATION_KEYS,
+  POD_ANNOTATION_KEYS,
+  POD_LABEL_KEYS,
+  ZTUNNEL_POD_LABELS,
+} from '../../../src/istio.js';
 import type { PodInfo } from '../../../src/model.js';
 import * as fx from './fixtures.js';
 
@@ -31,6 +46,7 @@ describe('kube/convert', () => {
           started: true,
           waitingReason: '',
           createdAt: fx.T0_MS,
+          terminating: false,
         },
       ],
       ['istio-cni pod on the host network', fx.cniPod, { hostNetwork: true, ip: '192.168.1.11', ready: true, started: true }],
@@ -44,7 +60,7 @@ describe('kube/convert', () => {
       ['Talos flannel pod in kube-system', fx.talosFlannelPod, { namespace: 'kube-system', node: 'talos-cp-1', started: true }],
       ['pod with init containers before its sandbox exists', fx.initializingPod, { started: false, waitingReason: 'PodInitializing' }],
       ['unscheduled pod', fx.unscheduledPod, { node: '', phase: 'Pending', ip: '', ready: false, started: false, waitingReason: '' }],
-      ['empty object', {}, { namespace: '', name: '', node: '', phase: '', ready: false, started: false, labels: {}, annotations: {}, createdAt: 0 }],
+      ['empty object', {}, { namespace: '', name: '', node: '', phase: '', ready: false, started: false, labels: {}, annotations: {}, createdAt: 0, terminating: false }],
     ];
     for (const [name, raw, want] of cases) {
       it(name, () => {
@@ -52,17 +68,45 @@ describe('kube/convert', () => {
       });
     }
 
-    it('keeps labels and annotations as copies, not references into the raw object', () => {
+    it('keeps only the labels and annotations the exporter reads, as copies', () => {
       const info = toPodInfo(fx.ztunnelPod);
-      expect(info.labels).to.deep.equal(fx.ztunnelPod.metadata.labels);
-      expect(info.labels).to.not.equal(fx.ztunnelPod.metadata.labels);
-      expect(info.annotations['prometheus.io/port']).to.equal('15020');
-      expect(toPodInfo(fx.crashLoopPod).annotations['ambient.istio.io/redirection']).to.equal('enabled');
+      expect(info.labels).to.deep.equal({ app: 'ztunnel', 'app.kubernetes.io/name': 'ztunnel', 'istio.io/dataplane-mode': 'none' });
+      expect(info.annotations, 'prometheus.io/* and sidecar.istio.io/inject are not read').to.deep.equal({});
+      expect(toPodInfo(fx.crashLoopPod).annotations).to.deep.equal({ 'ambient.istio.io/redirection': 'enabled' });
+      expect(toPodInfo(fx.talosFlannelPod).labels).to.deep.equal({ 'k8s-app': 'flannel' });
+      const raw = structuredClone(fx.ztunnelPod) as any;
+      const kept = toPodInfo(raw);
+      raw.metadata.labels.app = 'changed';
+      expect(kept.labels.app, 'not a reference into the raw object').to.equal('ztunnel');
+    });
+
+    it('drops a pod\'s bulky annotations and keeps sidecar status, redirection and the istio label', () => {
+      const raw = structuredClone(fx.crashLoopPod) as any;
+      raw.metadata.labels = { ...raw.metadata.labels, istio: 'pilot', 'pod-template-hash': 'abc' };
+      raw.metadata.annotations = {
+        ...raw.metadata.annotations,
+        'sidecar.istio.io/status': '{"initContainers":["istio-init"]}',
+        'kubectl.kubernetes.io/last-applied-configuration': 'x'.repeat(16 * 1024),
+        'k8s.v1.cni.cncf.io/network-status': '[]',
+      };
+      const info = toPodInfo(raw);
+      expect(info.labels).to.deep.equal({ app: 'ratings', istio: 'pilot' });
+      expect(info.annotations).to.deep.equal({ 'ambient.istio.io/redirection': 'enabled', 'sidecar.istio.io/status': '{"initContainers":["istio-init"]}' });
+    });
+
+    it('marks a pod with a deletionTimestamp as terminating', () => {
+      const raw = structuredClone(fx.ztunnelPod) as any;
+      expect(toPodInfo(raw).terminating).to.equal(false);
+      raw.metadata.deletionTimestamp = '2026-03-01T10:05:00Z';
+      raw.metadata.deletionGracePeriodSeconds = 30;
+      expect(toPodInfo(raw).terminating).to.equal(true);
+      raw.metadata.deletionTimestamp = new Date(fx.T0_MS); // as client-node's typed objects carry it
+      expect(toPodInfo(raw).terminating).to.equal(true);
     });
 
     it('keeps only the model fields', () => {
       expect(Object.keys(toPodInfo(fx.ztunnelPod)).sort()).to.deep.equal(
-        ['annotations', 'createdAt', 'hostNetwork', 'ip', 'labels', 'name', 'namespace', 'node', 'phase', 'ready', 'started', 'uid', 'waitingReason'].sort(),
+        ['annotations', 'createdAt', 'hostNetwork', 'ip', 'labels', 'name', 'namespace', 'node', 'phase', 'ready', 'started', 'terminating', 'uid', 'waitingReason'].sort(),
       );
     });
 
@@ -88,12 +132,28 @@ describe('kube/convert', () => {
       expect(info.annotations['flannel.alpha.coreos.com/backend-type']).to.equal('vxlan');
       expect(info.labels['kubernetes.io/hostname']).to.equal('worker-1');
     });
+    it('keeps the Flannel annotations and the hostname label only', () => {
+      const raw = structuredClone(fx.node) as any;
+      raw.metadata.annotations['node.alpha.kubernetes.io/ttl'] = '0';
+      raw.metadata.annotations['volumes.kubernetes.io/controller-managed-attach-detach'] = 'true';
+      raw.metadata.annotations['csi.volume.kubernetes.io/nodeid'] = '{"ebs.csi.aws.com":"i-0abc"}';
+      const info = toNodeInfo(raw);
+      expect(info.labels).to.deep.equal({ 'kubernetes.io/hostname': 'worker-1' });
+      expect(info.annotations).to.deep.equal(fx.node.metadata.annotations);
+    });
     it('treats Ready=Unknown as not ready and a missing InternalIP as empty', () => {
       expect(toNodeInfo(fx.notReadyNode)).to.deep.equal({ name: 'worker-2', ready: false, labels: {}, annotations: {}, internalIP: '' });
     });
   });
 
-  it('toNamespaceInfo keeps name and labels', () => {
+  it('keeps every key a reader looks up (component selectors, enrollment, CNI blocking, cross-node)', () => {
+    const selectors = [ZTUNNEL_POD_LABELS, ISTIOD_POD_LABELS, CNI_POD_LABELS, FLANNEL_POD_LABELS, FLANNEL_POD_LABELS_UPSTREAM].flatMap((l) => Object.keys(l));
+    expect(POD_LABEL_KEYS).to.include.members([...selectors, LABEL_DATAPLANE_MODE]);
+    expect(POD_ANNOTATION_KEYS).to.include.members([ANNOTATION_REDIRECTION, ANNOTATION_SIDECAR_STATUS]);
+    expect(NODE_ANNOTATION_KEYS).to.include.members([FLANNEL_BACKEND_TYPE, FLANNEL_BACKEND_DATA]);
+  });
+
+  it('toNamespaceInfo keeps name and every label (the enrollment selector may use any)', () => {
     expect(toNamespaceInfo(fx.bookinfoNamespace)).to.deep.equal({
       name: 'bookinfo',
       labels: { 'istio.io/dataplane-mode': 'ambient', 'kubernetes.io/metadata.name': 'bookinfo' },
