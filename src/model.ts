@@ -168,8 +168,10 @@ export interface ScrapeResult {
   /** set when up is false */
   error?: ScrapeErrorReason;
   /**
-   * The target's address answered at the TCP level: a connection was established, or it was actively
-   * refused (RST). Only a timeout or a network error (EHOSTUNREACH, ENETUNREACH) leaves this false.
+   * The target's address answered in this attempt: a new TCP connection was established or actively
+   * refused (RST), or a response arrived. A pooled keep-alive socket proves nothing by itself (it may
+   * predate a network failure), so a request on one that gets no answer leaves this false, as do a
+   * timeout and network errors (EHOSTUNREACH, ENETUNREACH).
    * This is the exporter's evidence that the pod network to that node works.
    */
   reachable: boolean;

@@ -6,6 +6,7 @@ import type { Socket } from 'node:net';
 import type { Readable } from 'node:stream';
 import axios, { type AxiosResponse } from 'axios';
 import type { ScrapeErrorReason, ScrapeResult, Target } from '../model.js';
+import { armConnectTimeout, connectBudget, ConnectTimeoutError } from './connect-timeout.js';
 import { keptSamples } from './families.js';
 import { ParseError, parseExposition, type SampleFilter } from './parser.js';
 
@@ -13,28 +14,39 @@ import { ParseError, parseExposition, type SampleFilter } from './parser.js';
 export const SCRAPE_ACCEPT =
   'application/openmetrics-text;version=1.0.0,application/openmetrics-text;version=0.0.1;q=0.75,text/plain;version=0.0.4;q=0.5,*/*;q=0.1';
 
-// One keep-alive pool for every scrape: each round reuses the previous round's connections.
-// Idle sockets are unref'd by Node, so the pool never keeps the process alive.
-const sharedAgents = {
-  http: new http.Agent({ keepAlive: true, scheduling: 'lifo' }),
-  https: new https.Agent({ keepAlive: true, scheduling: 'lifo' }),
-};
+/**
+ * The keep-alive connection pools of one owner (an exporter instance): each round reuses the previous
+ * round's connections. Idle sockets are unref'd by Node, so a pool never keeps the process alive.
+ */
+export interface ScrapeAgents {
+  http: http.Agent;
+  https: https.Agent;
+}
 
-/** Close idle pooled connections (at shutdown). */
-export function destroyScrapeAgents(): void {
-  sharedAgents.http.destroy();
-  sharedAgents.https.destroy();
+export function createScrapeAgents(): ScrapeAgents {
+  return {
+    http: new http.Agent({ keepAlive: true, scheduling: 'lifo' }),
+    https: new https.Agent({ keepAlive: true, scheduling: 'lifo' }),
+  };
+}
+
+/** Close every pooled connection (at the owner's shutdown). */
+export function destroyScrapeAgents(agents: ScrapeAgents): void {
+  agents.http.destroy();
+  agents.https.destroy();
 }
 
 export interface FetchOptions {
   /** budget for connect + headers + whole body */
   timeoutMs: number;
+  /** budget for the TCP connect alone (default 1000, capped at timeoutMs); a pooled connection skips it */
+  connectTimeoutMs?: number;
   /** largest body accepted (after decompression); the stream is aborted as soon as it is exceeded */
   maxBytes: number;
   /** samples to keep; default: the component's families (scrape/families.ts) */
   filter?: SampleFilter;
-  /** override the shared keep-alive agents (tests) */
-  agents?: { http?: http.Agent; https?: https.Agent };
+  /** keep-alive pools to use; without them the scrape gets pools of its own, closed when it ends */
+  agents?: Partial<ScrapeAgents>;
 }
 
 class TooLargeError extends Error {
@@ -71,24 +83,40 @@ function classifyRequestError(err: unknown): ScrapeErrorReason {
   return 'connect';
 }
 
-/** What we learn about the TCP connection of one attempt. */
+/** What we learn about the connection of one attempt. */
 interface ConnectionState {
-  /** established, or actively refused */
+  /**
+   * The address answered in this attempt: a new connection was established or refused, or bytes of a
+   * response arrived. A pooled socket alone does not count: it may predate a network failure.
+   */
   reachable: boolean;
   /** the attempt went out on a pooled keep-alive socket */
   reused: boolean;
+  /** a new connection did not complete within the connect budget */
+  connectTimedOut: boolean;
 }
 
-/** An axios transport that is plain http/https.request, but records whether the socket connected. */
-function trackingTransport(conn: ConnectionState) {
+/**
+ * An axios transport that is plain http/https.request, but records whether a new socket connected
+ * and fails a connect that takes longer than `connectMs`.
+ */
+function trackingTransport(conn: ConnectionState, connectMs: number) {
   return {
     request(options: http.RequestOptions, callback: (res: http.IncomingMessage) => void): http.ClientRequest {
       const mod = options.protocol === 'https:' ? https : http;
       const req = mod.request(options, callback);
       req.once('socket', (socket: Socket) => {
         conn.reused = req.reusedSocket;
-        if (req.reusedSocket || !socket.connecting) conn.reachable = true;
-        else socket.once('connect', () => (conn.reachable = true));
+        if (req.reusedSocket) return; // evidence only once the response arrives
+        if (!socket.connecting) {
+          if (socket.remoteAddress !== undefined) conn.reachable = true;
+          return;
+        }
+        socket.once('connect', () => (conn.reachable = true));
+        armConnectTimeout(socket, connectMs, () => {
+          conn.connectTimedOut = true;
+          req.destroy(new ConnectTimeoutError(connectMs));
+        });
       });
       return req;
     },
@@ -96,8 +124,19 @@ function trackingTransport(conn: ConnectionState) {
 }
 
 export async function scrapeTarget(target: Target, opts: FetchOptions): Promise<ScrapeResult> {
+  const given = opts.agents;
+  const owned = given?.http && given.https ? undefined : createScrapeAgents();
+  try {
+    return await scrapeWith(target, opts, { http: given?.http ?? owned!.http, https: given?.https ?? owned!.https });
+  } finally {
+    if (owned) destroyScrapeAgents(owned);
+  }
+}
+
+async function scrapeWith(target: Target, opts: FetchOptions, agents: ScrapeAgents): Promise<ScrapeResult> {
   const started = performance.now();
-  const conn: ConnectionState = { reachable: false, reused: false };
+  const conn: ConnectionState = { reachable: false, reused: false, connectTimedOut: false };
+  const connectMs = connectBudget(opts.connectTimeoutMs, opts.timeoutMs);
   const done = (error?: ScrapeErrorReason, samples: ScrapeResult['samples'] = []): ScrapeResult => ({
     target,
     up: error === undefined,
@@ -115,18 +154,20 @@ export async function scrapeTarget(target: Target, opts: FetchOptions): Promise<
     controller.abort();
     body?.destroy(new TimeoutError(`scrape exceeded ${opts.timeoutMs}ms`));
   }, opts.timeoutMs);
+  const attempt = (): Promise<AxiosResponse<Readable>> => request(target.url, agents, conn, connectMs, controller.signal);
 
   try {
     let res: AxiosResponse<Readable>;
     try {
-      res = await request(target.url, opts, conn, controller.signal);
+      res = await attempt();
     } catch (err) {
       // A pooled keep-alive socket the target closed while idle: that is not the target failing.
       if (!timedOut && conn.reused && errorCode(err) === 'ECONNRESET') {
         conn.reachable = false;
-        res = await request(target.url, opts, conn, controller.signal);
+        res = await attempt();
       } else throw err;
     }
+    conn.reachable = true; // a status line arrived
     body = res.data;
     if (timedOut) {
       body.destroy();
@@ -146,10 +187,11 @@ export async function scrapeTarget(target: Target, opts: FetchOptions): Promise<
   } catch (err) {
     if (err instanceof TooLargeError) return done('too_large');
     if (err instanceof ParseError) return done('parse');
-    if (timedOut) return done('timeout');
+    if (timedOut || conn.connectTimedOut) return done('timeout');
     const code = errorCode(err);
-    // An RST is an answer; EHOSTUNREACH, ENETUNREACH or silence leave reachable as the socket saw it.
-    if (code === 'ECONNREFUSED') conn.reachable = true;
+    // An RST on connect is an answer, and so are bytes that are not HTTP (HPE_*); EHOSTUNREACH,
+    // ENETUNREACH or silence leave reachable as the socket saw it.
+    if (code === 'ECONNREFUSED' || code.startsWith('HPE_')) conn.reachable = true;
     // Before a response this is refused / reset / unreachable; during the body it is a reset
     // or premature close: the connection failed, the bytes received so far were fine.
     return done(body === undefined ? classifyRequestError(err) : 'connect');
@@ -159,15 +201,15 @@ export async function scrapeTarget(target: Target, opts: FetchOptions): Promise<
   }
 }
 
-function request(url: string, opts: FetchOptions, conn: ConnectionState, signal: AbortSignal): Promise<AxiosResponse<Readable>> {
+function request(url: string, agents: ScrapeAgents, conn: ConnectionState, connectMs: number, signal: AbortSignal): Promise<AxiosResponse<Readable>> {
   return axios.request<Readable>({
     url,
     method: 'GET',
     responseType: 'stream',
     headers: { Accept: SCRAPE_ACCEPT, 'User-Agent': 'ambient-exporter' },
-    httpAgent: opts.agents?.http ?? sharedAgents.http,
-    httpsAgent: opts.agents?.https ?? sharedAgents.https,
-    transport: trackingTransport(conn),
+    httpAgent: agents.http,
+    httpsAgent: agents.https,
+    transport: trackingTransport(conn, connectMs),
     signal,
     proxy: false, // pod IPs are never reached through HTTP(S)_PROXY
     maxRedirects: 0,

@@ -1,6 +1,6 @@
 // One scrape round over every target, with bounded concurrency. Never throws.
 import type { ScrapeResult, Target } from '../model.js';
-import { scrapeTarget, type FetchOptions } from './fetch.js';
+import { createScrapeAgents, destroyScrapeAgents, scrapeTarget, type FetchOptions, type ScrapeAgents } from './fetch.js';
 import { mapWithConcurrency } from './pool.js';
 
 export interface ScrapeAllOptions {
@@ -8,21 +8,36 @@ export interface ScrapeAllOptions {
   concurrency: number;
   /** per-target budget for connect + headers + body */
   timeoutMs: number;
+  /** per-target budget for the TCP connect alone (default 1000, capped at timeoutMs) */
+  connectTimeoutMs?: number;
   /** per-target body cap in bytes */
   maxBytes: number;
-  /** override the shared keep-alive agents (tests) */
-  agents?: FetchOptions['agents'];
+  /**
+   * The caller's keep-alive pools (createScrapeAgents), reused round after round and destroyed by the
+   * caller. Without them the round uses pools of its own and closes them when it ends.
+   */
+  agents?: ScrapeAgents;
 }
 
 /** Scrape every target; results come back in the order of `targets`. */
 export async function scrapeAll(targets: readonly Target[], opts: ScrapeAllOptions): Promise<ScrapeResult[]> {
-  const fetchOpts: FetchOptions = { timeoutMs: opts.timeoutMs, maxBytes: opts.maxBytes, ...(opts.agents ? { agents: opts.agents } : {}) };
-  return mapWithConcurrency(targets, opts.concurrency, async (target) => {
-    try {
-      return await scrapeTarget(target, fetchOpts);
-    } catch {
-      // scrapeTarget classifies every failure itself; this only guards the round against a bug.
-      return { target, up: false, durationSeconds: 0, error: 'connect', reachable: false, samples: [] };
-    }
-  });
+  const agents = opts.agents ?? createScrapeAgents();
+  const fetchOpts: FetchOptions = {
+    timeoutMs: opts.timeoutMs,
+    maxBytes: opts.maxBytes,
+    agents,
+    ...(opts.connectTimeoutMs === undefined ? {} : { connectTimeoutMs: opts.connectTimeoutMs }),
+  };
+  try {
+    return await mapWithConcurrency(targets, opts.concurrency, async (target) => {
+      try {
+        return await scrapeTarget(target, fetchOpts);
+      } catch {
+        // scrapeTarget classifies every failure itself; this only guards the round against a bug.
+        return { target, up: false, durationSeconds: 0, error: 'connect', reachable: false, samples: [] };
+      }
+    });
+  } finally {
+    if (!opts.agents) destroyScrapeAgents(agents);
+  }
 }

@@ -4,7 +4,7 @@ import { gzipSync } from 'node:zlib';
 import { expect } from 'chai';
 import type { Target } from '../../../src/model.js';
 import { SCRAPE_ACCEPT, scrapeTarget, type FetchOptions } from '../../../src/scrape/fetch.js';
-import { closedPort, endlessBody, startHttpServer, startTcpServer, type LocalServer } from './local-servers.js';
+import { blackholedEndpoint, closedPort, endlessBody, startHttpServer, startTcpServer, type LocalServer } from './local-servers.js';
 
 const ztunnelBody = readFileSync(new URL('../../fixtures/scrape/ztunnel-1.28.openmetrics.txt', import.meta.url), 'utf8');
 const istiodBody = readFileSync(new URL('../../fixtures/scrape/istiod-1.28.prometheus.txt', import.meta.url), 'utf8');
@@ -85,6 +85,54 @@ describe('scrape/fetch', () => {
     const second = await scrapeTarget(target(s.url(), 'istiod'), opts);
     expect(second).to.include({ up: true, reachable: true });
     expect(s.connections()).to.equal(2);
+  });
+
+  it('does not count a reused keep-alive connection as reachable when nothing answers on it', async () => {
+    // Answers the first request on a connection, then goes silent on it: what a pod behind a network
+    // that broke after the connection was pooled looks like from here.
+    const perSocket = new WeakMap<object, number>();
+    const s = await serve((req, res) => {
+      const n = (perSocket.get(req.socket) ?? 0) + 1;
+      perSocket.set(req.socket, n);
+      if (n === 1) res.end(istiodBody);
+    });
+    expect(await scrapeTarget(target(s.url(), 'istiod'), opts)).to.include({ up: true, reachable: true });
+    const second = await scrapeTarget(target(s.url(), 'istiod'), { ...opts, timeoutMs: 200 });
+    expect(s.connections(), 'the second scrape went out on the pooled connection').to.equal(1);
+    expect(second).to.include({ up: false, error: 'timeout', reachable: false });
+  });
+
+  it('counts a reused keep-alive connection as reachable once a response arrives on it', async () => {
+    let n = 0;
+    const s = await serve((_req, res) => (++n === 1 ? res.end(istiodBody) : res.writeHead(503).end()));
+    await scrapeTarget(target(s.url(), 'istiod'), opts);
+    const second = await scrapeTarget(target(s.url(), 'istiod'), opts);
+    expect(s.connections()).to.equal(1);
+    expect(second).to.include({ up: false, error: 'http_status', reachable: true });
+  });
+
+  describe('connect timeout', () => {
+    it('gives up on a connect that hangs after connectTimeoutMs, not the whole budget: timeout, unreachable', async function () {
+      const hole = await blackholedEndpoint();
+      if (!hole) this.skip();
+      try {
+        const r = await scrapeTarget(target(hole!.url), { ...opts, timeoutMs: 5000, connectTimeoutMs: 150 });
+        expect(r).to.include({ up: false, error: 'timeout', reachable: false });
+        expect(r.durationSeconds).to.be.at.least(0.14).and.below(1);
+        const capped = await scrapeTarget(target(hole!.url), { ...opts, timeoutMs: 150, connectTimeoutMs: 5000 });
+        expect(capped, 'never longer than the whole budget').to.include({ up: false, error: 'timeout', reachable: false });
+        expect(capped.durationSeconds).to.be.at.least(0.14).and.below(1);
+      } finally {
+        await hole!.close();
+      }
+    });
+
+    it('does not cut a connected target that is slow to answer', async () => {
+      const s = await serve((_req, res) => setTimeout(() => res.end(istiodBody), 300));
+      const r = await scrapeTarget(target(s.url(), 'istiod'), { ...opts, timeoutMs: 2000, connectTimeoutMs: 50 });
+      expect(r).to.include({ up: true, reachable: true });
+      expect(r.durationSeconds).to.be.at.least(0.29);
+    });
   });
 
   const failures: { name: string; reason: string; reachable: boolean; handler?: http.RequestListener; url?: () => Promise<string> }[] = [

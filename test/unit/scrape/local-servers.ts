@@ -2,6 +2,7 @@
 // port 0 and tracks its sockets, so a test can count connections and close everything it opened.
 import http from 'node:http';
 import net from 'node:net';
+import { BlackholePool } from '../../../src/lab/net/blackhole.js';
 
 export interface LocalServer {
   host: string;
@@ -90,4 +91,21 @@ export function endlessBody(res: http.ServerResponse, line = 'filler_metric{a="b
     res.writeHead(status, { 'Content-Type': 'text/plain; version=0.0.4' });
     pump();
   });
+}
+
+/**
+ * A loopback endpoint whose connects hang (SYNs dropped), as a blackholed pod IP's do; the lab's
+ * mechanism (a listener that never accepts, its queue full). Undefined where this kernel cannot
+ * drop them (net.ipv4.tcp_abort_on_overflow=1).
+ */
+export async function blackholedEndpoint(host = '127.0.0.1'): Promise<{ host: string; port: number; url: string; close(): Promise<void> } | undefined> {
+  const port = await closedPort(host);
+  const pool = new BlackholePool();
+  try {
+    await pool.set([{ host, port }]);
+  } catch {
+    await pool.close();
+    return undefined;
+  }
+  return { host, port, url: `http://${host}:${port}/metrics`, close: () => pool.close() };
 }

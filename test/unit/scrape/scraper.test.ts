@@ -1,9 +1,9 @@
-import http from 'node:http';
 import { expect } from 'chai';
 import type { Target } from '../../../src/model.js';
+import { createScrapeAgents, destroyScrapeAgents, type ScrapeAgents } from '../../../src/scrape/fetch.js';
 import { mapWithConcurrency } from '../../../src/scrape/pool.js';
 import { scrapeAll } from '../../../src/scrape/scraper.js';
-import { closedPort, startHttpServer, type LocalServer } from './local-servers.js';
+import { blackholedEndpoint, closedPort, startHttpServer, type LocalServer } from './local-servers.js';
 
 describe('scrape/pool', () => {
   it('keeps at most `limit` calls in flight and returns results in input order', async () => {
@@ -36,21 +36,23 @@ describe('scrape/pool', () => {
 
 describe('scrape/scraper', () => {
   let servers: LocalServer[] = [];
-  let agent: http.Agent;
+  let agents: ScrapeAgents | undefined;
   afterEach(async () => {
-    agent?.destroy();
+    if (agents) destroyScrapeAgents(agents);
+    agents = undefined;
     await Promise.all(servers.map((s) => s.close()));
     servers = [];
   });
+  const metricsBody = '# TYPE ztunnel_connected gauge\nztunnel_connected 1\n';
+  const t = (pod: string, url: string): Target => ({ component: 'istio-cni', node: pod, pod, url, static: false });
 
   it('scrapes every target, good and bad, in input order, without throwing', async () => {
-    agent = new http.Agent({ keepAlive: true });
-    const good = await startHttpServer((_q, r) => r.end('# TYPE ztunnel_connected gauge\nztunnel_connected 1\n'));
+    agents = createScrapeAgents();
+    const good = await startHttpServer((_q, r) => r.end(metricsBody));
     const broken = await startHttpServer((_q, r) => r.writeHead(503).end());
     servers.push(good, broken);
-    const t = (pod: string, url: string): Target => ({ component: 'istio-cni', node: pod, pod, url, static: false });
     const targets = [t('a', good.url()), t('b', broken.url()), t('c', `http://127.0.0.1:${await closedPort()}/metrics`), t('d', good.url())];
-    const results = await scrapeAll(targets, { concurrency: 2, timeoutMs: 2000, maxBytes: 1 << 20, agents: { http: agent } });
+    const results = await scrapeAll(targets, { concurrency: 2, timeoutMs: 2000, maxBytes: 1 << 20, agents });
     expect(results.map((r) => [r.target.pod, r.up, r.error ?? null])).to.deep.equal([
       ['a', true, null],
       ['b', false, 'http_status'],
@@ -58,6 +60,43 @@ describe('scrape/scraper', () => {
       ['d', true, null],
     ]);
     expect(results[0]!.samples).to.deep.equal([{ name: 'ztunnel_connected', labels: {}, value: 1 }]);
+  });
+
+  it("reuses the owner's connections round after round", async () => {
+    agents = createScrapeAgents();
+    const good = await startHttpServer((_q, r) => r.end(metricsBody));
+    servers.push(good);
+    for (let round = 0; round < 3; round++) {
+      const [r] = await scrapeAll([t('a', good.url())], { concurrency: 1, timeoutMs: 2000, maxBytes: 1 << 20, agents });
+      expect(r!.up).to.equal(true);
+    }
+    expect(good.connections()).to.equal(1);
+  });
+
+  it('without agents of its own, a round closes the connections it opened', async () => {
+    let closed!: () => void;
+    const hungUp = new Promise<void>((resolve) => (closed = resolve));
+    const good = await startHttpServer((q, r) => {
+      q.socket.once('close', closed);
+      r.end(metricsBody);
+    });
+    servers.push(good);
+    const [r] = await scrapeAll([t('a', good.url())], { concurrency: 1, timeoutMs: 2000, maxBytes: 1 << 20 });
+    expect(r!.up).to.equal(true);
+    await hungUp; // the server saw the client close its keep-alive connection
+  });
+
+  it('gives up on a connect that does not complete within connectTimeoutMs, well before timeoutMs', async function () {
+    // A listener whose accept queue is full drops further SYNs, as a blackholed pod IP does.
+    const hole = await blackholedEndpoint();
+    if (!hole) this.skip();
+    try {
+      const [r] = await scrapeAll([t('a', hole!.url)], { concurrency: 1, timeoutMs: 5000, connectTimeoutMs: 200, maxBytes: 1 << 20 });
+      expect(r).to.include({ up: false, error: 'timeout', reachable: false });
+      expect(r!.durationSeconds).to.be.at.least(0.19).and.below(1);
+    } finally {
+      await hole!.close();
+    }
   });
 
   it('returns [] for no targets', async () => {
