@@ -3,6 +3,7 @@
 import type { KubeConfig } from '@kubernetes/client-node';
 import type { ClusterState, DialResult, PodInfo, ProbeResults, ReadinessResult } from '../model.js';
 import { PORTS } from '../istio.js';
+import { connectBudget } from '../scrape/connect-timeout.js';
 import { mapWithConcurrency } from '../scrape/pool.js';
 import { probeApiHealth } from './api-health.js';
 import { dialTcp } from './tcp-dial.js';
@@ -11,6 +12,11 @@ import { probeZtunnelReadiness } from './ztunnel-readiness.js';
 export interface ProbeOptions {
   /** budget of each single probe */
   timeoutMs: number;
+  /**
+   * budget for each TCP connect (default 1000, capped at timeoutMs): a blackholed address costs this
+   * rather than timeoutMs. It is the whole budget of an xDS dial, which is nothing but a connect.
+   */
+  connectTimeoutMs?: number;
   /** absent with --no-kube: the API probe then reports not ready */
   kubeConfig?: KubeConfig;
   istioNamespace: string;
@@ -65,17 +71,21 @@ export function readinessTargets(pods: readonly PodInfo[]): PodInfo[] {
 
 export async function runProbes(state: ClusterState, opts: ProbeOptions): Promise<ProbeResults> {
   const limit = opts.concurrency ?? 16;
+  const connectMs = connectBudget(opts.connectTimeoutMs, opts.timeoutMs);
   const dials = istiodDialTargets(state, opts.istioNamespace, opts.xdsPort);
   const [istiodDials, ztunnelReadiness, api] = await Promise.all([
     mapWithConcurrency(dials, limit, async (t): Promise<DialResult> => {
-      const { success, durationSeconds } = await dialTcp(t.host, t.port, opts.timeoutMs);
+      const { success, durationSeconds } = await dialTcp(t.host, t.port, connectMs);
       return { address: t.address, kind: t.kind, success, durationSeconds };
     }),
     mapWithConcurrency(
       readinessTargets(state.ztunnelPods),
       limit,
       (pod): Promise<ReadinessResult> =>
-        probeZtunnelReadiness({ node: pod.node, pod: pod.name, ip: pod.ip }, { timeoutMs: opts.timeoutMs, ...(opts.readinessPort ? { port: opts.readinessPort } : {}) }),
+        probeZtunnelReadiness(
+          { node: pod.node, pod: pod.name, ip: pod.ip },
+          { timeoutMs: opts.timeoutMs, connectTimeoutMs: connectMs, ...(opts.readinessPort ? { port: opts.readinessPort } : {}) },
+        ),
     ),
     probeApiHealth(opts.kubeConfig, opts.timeoutMs),
   ]);
@@ -83,5 +93,5 @@ export async function runProbes(state: ClusterState, opts: ProbeOptions): Promis
 }
 
 export { dialTcp } from './tcp-dial.js';
-export { probeZtunnelReadiness, parsePendingTasks } from './ztunnel-readiness.js';
+export { probeZtunnelReadiness, parsePendingTasks, MAX_PENDING_TASKS, MAX_TASK_NAME_LENGTH } from './ztunnel-readiness.js';
 export { probeApiHealth } from './api-health.js';

@@ -6,7 +6,10 @@ export interface DialOutcome {
   durationSeconds: number;
 }
 
-/** Connect to host:port and close at once. Resolves (never rejects) within about `timeoutMs`. */
+/**
+ * Connect to host:port and close at once. Resolves (never rejects) within about `timeoutMs`, which
+ * is a connect budget: runProbes passes the connect timeout, so a blackholed address costs that.
+ */
 export function dialTcp(host: string, port: number, timeoutMs: number): Promise<DialOutcome> {
   const started = performance.now();
   return new Promise((resolve) => {

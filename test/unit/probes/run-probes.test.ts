@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { emptyClusterState, type ClusterState, type PodInfo, type ServiceInfo } from '../../../src/model.js';
 import { pod as buildPod } from '../../support/builders.js';
 import { istiodDialTargets, runProbes } from '../../../src/probes/index.js';
-import { closedPort, startHttpServer, startTcpServer, type LocalServer } from '../scrape/local-servers.js';
+import { blackholedEndpoint, closedPort, startHttpServer, startTcpServer, type LocalServer } from '../scrape/local-servers.js';
 
 function pod(name: string, node: string, ip: string, extra: Partial<PodInfo> = {}): PodInfo {
   return buildPod({ namespace: 'istio-system', name, uid: name, node, ip, ...extra });
@@ -84,6 +84,25 @@ describe('probes/index', () => {
         { node: 'node-2', pod: 'ztunnel-b', reachable: true, ready: false, pendingTasks: ['state manager'] },
       ]);
       expect(out.api).to.deep.equal({ ready: false, durationSeconds: 0 });
+    });
+
+    it('spends the connect timeout, not the whole probe budget, on blackholed addresses', async function () {
+      const hole = await blackholedEndpoint('127.0.0.1');
+      if (!hole) this.skip();
+      try {
+        const s = state({
+          istiodService: istiodService('127.0.0.1', hole!.port),
+          istiodEndpoints: [{ ip: '127.0.0.1', ready: true, node: 'node-1', pod: 'istiod-a', ports: { 'https-dns': hole!.port } }],
+          ztunnelPods: [pod('ztunnel-a', 'node-1', '127.0.0.1')],
+        });
+        const started = performance.now();
+        const out = await runProbes(s, { timeoutMs: 5000, connectTimeoutMs: 200, istioNamespace: 'istio-system', xdsPort: hole!.port, readinessPort: hole!.port });
+        expect((performance.now() - started) / 1000).to.be.below(1.5);
+        expect(out.istiodDials.map((d) => d.success)).to.deep.equal([false, false]);
+        expect(out.ztunnelReadiness.map(({ reachable, ready }) => ({ reachable, ready }))).to.deep.equal([{ reachable: false, ready: false }]);
+      } finally {
+        await hole!.close();
+      }
     });
   });
 });

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
-import { parsePendingTasks, probeZtunnelReadiness } from '../../../src/probes/ztunnel-readiness.js';
-import { closedPort, endlessBody, startHttpServer, type LocalServer } from '../scrape/local-servers.js';
+import { MAX_PENDING_TASKS, MAX_TASK_NAME_LENGTH, parsePendingTasks, probeZtunnelReadiness } from '../../../src/probes/ztunnel-readiness.js';
+import { blackholedEndpoint, closedPort, endlessBody, startHttpServer, type LocalServer } from '../scrape/local-servers.js';
 
 describe('probes/ztunnel-readiness', () => {
   describe('parsePendingTasks', () => {
@@ -14,6 +14,20 @@ describe('probes/ztunnel-readiness', () => {
       ['', []],
     ];
     for (const [body, tasks] of cases) it(`${JSON.stringify(body)} -> ${JSON.stringify(tasks)}`, () => expect(parsePendingTasks(body)).to.deep.equal(tasks));
+
+    it('caps what a target can put into label values: sorted, unique, at most 8 names of at most 64 characters', () => {
+      expect(MAX_PENDING_TASKS).to.equal(8);
+      expect(MAX_TASK_NAME_LENGTH).to.equal(64);
+      const many = Array.from({ length: 100 }, (_, i) => `task ${String(99 - i).padStart(2, '0')}`);
+      expect(parsePendingTasks(`not ready, pending: ${many.join(', ')}`)).to.deep.equal(Array.from({ length: 8 }, (_, i) => `task 0${i}`));
+      expect(parsePendingTasks('not ready, pending: b, a, b, a')).to.deep.equal(['a', 'b']);
+      const long = parsePendingTasks(`not ready, pending: ${'x'.repeat(10_000)}, state manager`);
+      expect(long).to.deep.equal(['state manager', 'x'.repeat(64)]);
+      // Cut on characters, never inside a surrogate pair.
+      const [emoji] = parsePendingTasks(`not ready, pending: ${'🙂'.repeat(100)}`);
+      expect(Array.from(emoji!)).to.have.length(64);
+      expect(emoji).to.equal('🙂'.repeat(64));
+    });
   });
 
   describe('probeZtunnelReadiness', () => {
@@ -53,12 +67,24 @@ describe('probes/ztunnel-readiness', () => {
       expect(r.durationSeconds).to.be.at.least(0.14).and.below(1);
     });
 
+    it('gives up on a hanging connect after connectTimeoutMs: unreachable, not ready', async function () {
+      const hole = await blackholedEndpoint();
+      if (!hole) this.skip();
+      try {
+        const r = await probeZtunnelReadiness({ ...who, ip: hole!.host }, { timeoutMs: 5000, connectTimeoutMs: 150, port: hole!.port });
+        expect(r).to.deep.include({ reachable: false, ready: false, pendingTasks: [] });
+        expect(r.durationSeconds).to.be.at.least(0.14).and.below(1);
+      } finally {
+        await hole!.close();
+      }
+    });
+
     it('reads at most a few KiB of an endless body', async () => {
       let finished: Promise<number> | undefined;
       server = await startHttpServer((_req, res) => (finished = endlessBody(res, 'not ready, pending: state manager, ', 500)));
       const r = await probeZtunnelReadiness({ ...who, ip: '127.0.0.1' }, { timeoutMs: 2000, port: server.port });
       expect(r).to.deep.include({ reachable: true, ready: false });
-      expect(r.pendingTasks[0]).to.equal('state manager');
+      expect(r.pendingTasks).to.include('state manager').and.have.length.at.most(8);
       expect(await finished!).to.be.below(64 << 20); // the server saw the client hang up
     });
   });
