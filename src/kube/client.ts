@@ -1,6 +1,8 @@
 // Where the exporter's Kubernetes credentials come from, in kubectl's order of precedence:
 // an explicit kubeconfig, then $KUBECONFIG, then ~/.kube/config, then the in-cluster service account.
-// Unlike KubeConfig.loadFromDefault(), nothing silently falls back to http://localhost:8080.
+// Unlike KubeConfig.loadFromDefault(), nothing silently falls back to http://localhost:8080, and a
+// path that was given (flag or KUBECONFIG) and names no file is an error, not a reason to try the
+// next source: that could be another cluster. Every message names where the path came from.
 
 import fs from 'node:fs';
 import os from 'node:os';
@@ -17,6 +19,8 @@ export class KubeConfigError extends Error {
 export interface LoadKubeConfigOptions {
   /** --kubeconfig: one file, or several joined by the path delimiter like $KUBECONFIG */
   kubeconfig?: string | undefined;
+  /** where `kubeconfig` came from, as messages name it (default "--kubeconfig"; e.g. "AMBIENT_KUBECONFIG") */
+  kubeconfigSource?: string;
   /** environment to read KUBECONFIG, HOME and KUBERNETES_SERVICE_* from (default process.env) */
   env?: Record<string, string | undefined>;
   /** prefix of /var/run/secrets/kubernetes.io/serviceaccount (tests point it at a temp dir) */
@@ -44,27 +48,36 @@ function splitList(value: string): string[] {
 }
 
 /** Load and merge kubeconfig files, the first one's current-context winning (as kubectl does). */
-function loadFiles(files: string[], origin: string): KubeConfig {
+function loadFiles(files: string[], source: string): KubeConfig {
   const kc = new KubeConfig();
   files.forEach((file, i) => {
     const part = i === 0 ? kc : new KubeConfig();
     try {
       part.loadFromFile(file);
     } catch (err) {
-      throw new KubeConfigError(`cannot read kubeconfig ${file} (${origin}): ${(err as Error).message}`);
+      throw new KubeConfigError(`cannot read kubeconfig ${file} (${source}): ${(err as Error).message}`);
     }
     if (i > 0) kc.mergeConfig(part, true);
   });
   return kc;
 }
 
-function checkUsable(kc: KubeConfig, origin: string): void {
-  if (!kc.getCurrentContext()) throw new KubeConfigError(`kubeconfig from ${origin} has no current-context`);
-  if (!kc.getContextObject(kc.getCurrentContext())) throw new KubeConfigError(`kubeconfig from ${origin}: context "${kc.getCurrentContext()}" not found`);
-  const cluster = kc.getCurrentCluster();
-  if (!cluster) throw new KubeConfigError(`kubeconfig from ${origin}: context "${kc.getCurrentContext()}" names no known cluster`);
-  if (!cluster.server) throw new KubeConfigError(`kubeconfig from ${origin}: cluster "${cluster.name}" has no server`);
+/**
+ * A path list that was given (flag or KUBECONFIG): entries that do not exist are skipped, as kubectl
+ * does, but one must exist.
+ */
+function loadGiven(value: string, source: string): LoadedKubeConfig {
+  const files = splitList(value).filter(exists);
+  if (files.length === 0) throw new KubeConfigError(`kubeconfig ${value} (${source}) does not exist`);
+  return loaded(loadFiles(files, source), `kubeconfig ${files.join(path.delimiter)} (${source})`);
+}
 
+function checkUsable(kc: KubeConfig, origin: string): void {
+  if (!kc.getCurrentContext()) throw new KubeConfigError(`${origin}: no current-context`);
+  if (!kc.getContextObject(kc.getCurrentContext())) throw new KubeConfigError(`${origin}: context "${kc.getCurrentContext()}" not found`);
+  const cluster = kc.getCurrentCluster();
+  if (!cluster) throw new KubeConfigError(`${origin}: context "${kc.getCurrentContext()}" names no known cluster`);
+  if (!cluster.server) throw new KubeConfigError(`${origin}: cluster "${cluster.name}" has no server`);
 }
 
 /**
@@ -98,29 +111,14 @@ function loaded(kc: KubeConfig, origin: string): LoadedKubeConfig {
 export function loadKubeConfig(opts: LoadKubeConfigOptions = {}): LoadedKubeConfig {
   const env = opts.env ?? process.env;
 
-  if (opts.kubeconfig) {
-    // A list (as $KUBECONFIG may be passed on) skips missing entries like kubectl; a single file must exist.
-    const listed = splitList(opts.kubeconfig);
-    const files = listed.filter(exists);
-    if (files.length === 0) {
-      throw new KubeConfigError(`kubeconfig ${opts.kubeconfig} (--kubeconfig) does not exist`);
-    }
-    return loaded(loadFiles(files, `--kubeconfig ${opts.kubeconfig}`), `kubeconfig ${files.join(path.delimiter)}`);
-  }
-
+  if (opts.kubeconfig) return loadGiven(opts.kubeconfig, opts.kubeconfigSource ?? '--kubeconfig');
   const tried: string[] = ['--kubeconfig not given'];
-  if (env.KUBECONFIG) {
-    // kubectl skips missing entries of $KUBECONFIG; so do we, unless none exists.
-    const files = splitList(env.KUBECONFIG).filter(exists);
-    if (files.length > 0) return loaded(loadFiles(files, 'KUBECONFIG'), `kubeconfig ${files.join(path.delimiter)} (KUBECONFIG)`);
-    tried.push(`KUBECONFIG=${env.KUBECONFIG} names no existing file`);
-  } else {
-    tried.push('KUBECONFIG unset');
-  }
+  if (env.KUBECONFIG) return loadGiven(env.KUBECONFIG, 'KUBECONFIG env');
+  tried.push('KUBECONFIG unset');
 
   const home = env.HOME ?? env.USERPROFILE ?? os.homedir();
   const defaultFile = path.join(home, '.kube', 'config');
-  if (exists(defaultFile)) return loaded(loadFiles([defaultFile], 'default'), `kubeconfig ${defaultFile}`);
+  if (exists(defaultFile)) return loaded(loadFiles([defaultFile], 'default'), `kubeconfig ${defaultFile} (default)`);
   tried.push(`${defaultFile} missing`);
 
   const root = opts.inClusterRoot ?? '';

@@ -42,7 +42,7 @@ describe('kube/client loadKubeConfig', () => {
     const envFile = write('env.yaml', kubeconfig('https://127.0.0.2:6443', 'env'));
     const loaded = loadKubeConfig({ kubeconfig: explicit, env: { KUBECONFIG: envFile, HOME: dir } });
     expect(loaded.kubeConfig.getCurrentCluster()?.server).to.equal('https://127.0.0.1:6443');
-    expect(loaded.describe()).to.equal(`kubeconfig ${explicit}, context explicit, server https://127.0.0.1:6443`);
+    expect(loaded.describe()).to.equal(`kubeconfig ${explicit} (--kubeconfig), context explicit, server https://127.0.0.1:6443`);
   });
 
   it('then $KUBECONFIG, skipping entries that do not exist and merging the rest', () => {
@@ -52,12 +52,39 @@ describe('kube/client loadKubeConfig', () => {
     const loaded = loadKubeConfig({ env: { KUBECONFIG: [missing, a, b].join(path.delimiter), HOME: dir } });
     expect(loaded.kubeConfig.getCurrentContext()).to.equal('a');
     expect(loaded.kubeConfig.getContexts().map((c) => c.name)).to.deep.equal(['a', 'b']);
+    expect(loaded.describe()).to.equal(`kubeconfig ${a}${path.delimiter}${b} (KUBECONFIG env), context a, server https://127.0.0.2:6443`);
+  });
+
+  it('honours KUBECONFIG with no kubeconfig given, reading process.env by default', () => {
+    const envFile = write('env.yaml', kubeconfig('https://127.0.0.2:6443', 'env'));
+    const saved = process.env.KUBECONFIG;
+    process.env.KUBECONFIG = envFile;
+    try {
+      expect(loadKubeConfig({ kubeconfig: undefined }).describe()).to.equal(`kubeconfig ${envFile} (KUBECONFIG env), context env, server https://127.0.0.2:6443`);
+      expect(loadKubeConfig({ kubeconfig: undefined, env: process.env }).kubeConfig.getCurrentContext()).to.equal('env');
+    } finally {
+      if (saved === undefined) delete process.env.KUBECONFIG;
+      else process.env.KUBECONFIG = saved;
+    }
+  });
+
+  it('stops at a KUBECONFIG that names no existing file, rather than trying ~/.kube/config (maybe another cluster)', () => {
+    write('.kube/config', kubeconfig('https://127.0.0.4:6443', 'home'));
+    const missing = path.join(dir, 'missing.yaml');
+    expect(() => loadKubeConfig({ env: { KUBECONFIG: missing, HOME: dir } })).to.throw(KubeConfigError, `kubeconfig ${missing} (KUBECONFIG env) does not exist`);
+  });
+
+  it('names KUBECONFIG in what is wrong with the file it names', () => {
+    const f = write('bad.yaml', kubeconfig('https://127.0.0.1:6443').replace('current-context: lab', 'current-context: other'));
+    expect(() => loadKubeConfig({ env: { KUBECONFIG: f, HOME: dir } })).to.throw(KubeConfigError, `kubeconfig ${f} (KUBECONFIG env): context "other" not found`);
+    const unreadable = write('unreadable.yaml', ': not yaml : [');
+    expect(() => loadKubeConfig({ env: { KUBECONFIG: unreadable, HOME: dir } })).to.throw(KubeConfigError, `cannot read kubeconfig ${unreadable} (KUBECONFIG env)`);
   });
 
   it('then ~/.kube/config', () => {
     write('.kube/config', kubeconfig('https://127.0.0.4:6443', 'home'));
     const loaded = loadKubeConfig({ env: { HOME: dir } });
-    expect(loaded.describe()).to.match(/\.kube\/config, context home/);
+    expect(loaded.describe()).to.match(/\.kube\/config \(default\), context home/);
   });
 
   it('then the in-cluster service account', () => {
@@ -76,19 +103,21 @@ describe('kube/client loadKubeConfig', () => {
     );
   });
 
-  it('names a missing explicit file', () => {
+  it('names a missing explicit file, and where its path came from', () => {
     expect(() => loadKubeConfig({ kubeconfig: path.join(dir, 'nope.yaml'), env: { HOME: dir } })).to.throw(KubeConfigError, /nope\.yaml \(--kubeconfig\) does not exist/);
+    const fromEnv = () => loadKubeConfig({ kubeconfig: path.join(dir, 'nope.yaml'), kubeconfigSource: 'AMBIENT_KUBECONFIG', env: { HOME: dir } });
+    expect(fromEnv).to.throw(KubeConfigError, /nope\.yaml \(AMBIENT_KUBECONFIG\) does not exist/);
   });
 
   it('accepts an explicit list (as $KUBECONFIG is passed on) with missing entries', () => {
     const a = write('a.yaml', kubeconfig('https://127.0.0.2:6443', 'a'));
     const loaded = loadKubeConfig({ kubeconfig: [path.join(dir, 'gone.yaml'), a].join(path.delimiter), env: {} });
-    expect(loaded.describe()).to.equal(`kubeconfig ${a}, context a, server https://127.0.0.2:6443`);
+    expect(loaded.describe()).to.equal(`kubeconfig ${a} (--kubeconfig), context a, server https://127.0.0.2:6443`);
   });
 
   it('rejects a file without a usable context', () => {
     const f = write('bad.yaml', kubeconfig('https://127.0.0.1:6443').replace('current-context: lab', 'current-context: other'));
-    expect(() => loadKubeConfig({ kubeconfig: f, env: {} })).to.throw(KubeConfigError, /context "other" not found/);
+    expect(() => loadKubeConfig({ kubeconfig: f, env: {} })).to.throw(KubeConfigError, `kubeconfig ${f} (--kubeconfig): context "other" not found`);
   });
 
   it('accepts a plain-HTTP server as kubectl does (client-node alone would refuse it)', async () => {
