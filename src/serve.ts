@@ -11,6 +11,7 @@ import { silentLogger, type Logger } from './logger.js';
 import { ExporterMetrics } from './metrics.js';
 import { emptyClusterState, type ProbeResults, type ScrapeResult, type Target } from './model.js';
 import { runProbes } from './probes/index.js';
+import { createScrapeAgents, destroyScrapeAgents } from './scrape/fetch.js';
 import { scrapeAll } from './scrape/scraper.js';
 import { discoverTargets, parseStaticTarget } from './scrape/targets.js';
 import { createApp } from './server.js';
@@ -62,6 +63,7 @@ export async function startServe(config: Config, opts: { logger?: Logger } = {})
     });
   }
 
+  const agents = createScrapeAgents(); // keep-alive pools owned by this exporter
   let ready = false;
   let lastRefresh: Date | undefined;
   let lastSignals: Signals | undefined;
@@ -87,9 +89,22 @@ export async function startServe(config: Config, opts: { logger?: Logger } = {})
     const state = watch ? watch.snapshot() : emptyClusterState();
     const targets = discoverTargets(state, statics);
     const [scrapes, probes] = await Promise.all([
-      scrapeAll(targets, { concurrency: config.scrapeConcurrency, timeoutMs: config.scrapeTimeout, maxBytes: config.scrapeMaxBytes }),
+      scrapeAll(targets, {
+        concurrency: config.scrapeConcurrency,
+        timeoutMs: config.scrapeTimeout,
+        connectTimeoutMs: config.scrapeConnectTimeout,
+        maxBytes: config.scrapeMaxBytes,
+        agents,
+      }),
       watch
-        ? runProbes(state, { timeoutMs: config.scrapeTimeout, kubeConfig, istioNamespace: config.istioNamespace, xdsPort: PORTS.istiodXds })
+        ? runProbes(state, {
+            timeoutMs: config.scrapeTimeout,
+            connectTimeoutMs: config.scrapeConnectTimeout,
+            concurrency: config.scrapeConcurrency,
+            kubeConfig,
+            istioNamespace: config.istioNamespace,
+            xdsPort: PORTS.istiodXds,
+          })
         : Promise.resolve<ProbeResults>({ istiodDials: [], ztunnelReadiness: [], api: { ready: false, durationSeconds: 0 } }),
     ]);
     const signals = deriveSignals({
@@ -169,6 +184,7 @@ export async function startServe(config: Config, opts: { logger?: Logger } = {})
         server.closeIdleConnections();
       });
       await chain;
+      destroyScrapeAgents(agents);
     },
   };
 }
