@@ -1,6 +1,7 @@
 // One full refresh round (discovery from the watched state, scrape of every ztunnel, istiod and
 // istio-cni, probes, derive, export) against a large lab, timed over several rounds; reports the
-// median and the /metrics serve time. Run: npx tsx bench/refresh.ts [nodes] [rounds] [trafficSeries]
+// median and the /metrics serve time. Run: npx tsx bench/refresh.ts [nodes] [rounds] [trafficSeries] [faults]
+// e.g. `npx tsx bench/refresh.ts 200 5 50 cross-node`: every pod IP off istiod's node blackholed.
 import { loadConfig } from '../src/config.js';
 import { startLab } from '../src/lab/index.js';
 import { startServe } from '../src/serve.js';
@@ -8,13 +9,14 @@ import { startServe } from '../src/serve.js';
 const NODES = Number(process.argv[2] ?? 200);
 const ROUNDS = Number(process.argv[3] ?? 7);
 const TRAFFIC = Number(process.argv[4] ?? 50);
+const FAULTS = process.argv[5] ?? 'healthy';
 
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const ms = (x: number): string => `${x.toFixed(0)} ms`;
 
 async function main(): Promise<void> {
   const labStart = performance.now();
-  const lab = await startLab({ nodes: NODES, ztunnelTrafficSeries: TRAFFIC, syncIntervalMs: 0 });
+  const lab = await startLab({ nodes: NODES, ztunnelTrafficSeries: TRAFFIC, syncIntervalMs: 0, faults: FAULTS });
   const labMs = performance.now() - labStart;
   const exporter = await startServe(
     loadConfig({
@@ -42,7 +44,7 @@ async function main(): Promise<void> {
   await lab.close();
 
   const targets = NODES * 2 + 1;
-  console.log(`lab: ${NODES} nodes, ${targets} scrape targets, ${NODES} readiness probes, ${TRAFFIC} traffic label sets per ztunnel`);
+  console.log(`lab: ${NODES} nodes, ${targets} scrape targets, ${NODES} readiness probes, ${TRAFFIC} traffic label sets per ztunnel, faults: ${FAULTS}`);
   console.log(`lab start:                 ${ms(labMs)}`);
   console.log(`first round (incl. sync):  ${ms(firstMs)}`);
   console.log(`refresh round, median:     ${ms(median(rounds))}  (of ${ROUNDS}: ${rounds.map((r) => r.toFixed(0)).join(', ')})`);
