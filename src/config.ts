@@ -37,6 +37,7 @@ const schema = z
     kube: z.boolean().default(true),
     kubeconfig: z.string().min(1).optional(),
     istioNamespace: z.string().min(1).default('istio-system'),
+    istiodService: z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'must be a Service name').default('istiod'),
     nodeName: z.string().min(1).optional(),
     targets: stringList.default([]).superRefine((specs, ctx) => {
       for (const spec of specs) {
@@ -94,6 +95,7 @@ export const SETTINGS: readonly Setting[] = [
   { flag: 'kube', env: 'AMBIENT_KUBE', key: 'kube', kind: 'boolean', help: 'watch the Kubernetes API (--no-kube: static targets only)' },
   { flag: 'kubeconfig', env: 'AMBIENT_KUBECONFIG', key: 'kubeconfig', kind: 'string', help: 'kubeconfig file (default $KUBECONFIG, then in-cluster)' },
   { flag: 'istio-namespace', env: 'AMBIENT_ISTIO_NAMESPACE', key: 'istioNamespace', kind: 'string', help: 'namespace of istiod, ztunnel and istio-cni (default istio-system)' },
+  { flag: 'istiod-service', env: 'AMBIENT_ISTIOD_SERVICE', key: 'istiodService', kind: 'string', help: "istiod's Service in the Istio namespace (default istiod; istiod-REVISION for revisioned installs)" },
   { flag: 'node-name', env: 'AMBIENT_NODE_NAME', key: 'nodeName', kind: 'string', help: 'node this exporter runs on (downward API spec.nodeName)' },
   { flag: 'target', env: 'AMBIENT_TARGETS', key: 'targets', kind: 'list', help: 'static target COMPONENT:NODE=URL (repeatable)' },
   { flag: 'enroll-namespace', env: 'AMBIENT_ENROLL_NAMESPACES', key: 'enrollment.namespaces', kind: 'list', help: 'namespace that must be in the mesh (repeatable)' },

@@ -58,6 +58,7 @@ export async function startServe(config: Config, opts: { logger?: Logger } = {})
     }
     watch = startClusterWatch(kubeConfig, {
       istioNamespace: config.istioNamespace,
+      istiodService: config.istiodService,
       enrollment: config.enrollment,
       logger: log,
     });

@@ -33,6 +33,8 @@ export interface KubeStores {
 export interface ClusterStateOptions {
   istioNamespace: string;
   enrollment: EnrollmentPolicy;
+  /** name of istiod's Service in the Istio namespace (default istiod; istiod-<revision> for revisioned installs) */
+  istiodService?: string | undefined;
 }
 
 export type PodRole = 'ztunnel' | 'istiod' | 'istio-cni' | 'flannel' | 'other';
@@ -92,6 +94,7 @@ function serviceEndpoints(slices: readonly EndpointSliceInfo[], namespace: strin
 
 export function buildClusterState(stores: KubeStores, opts: ClusterStateOptions): ClusterState {
   const { istioNamespace } = opts;
+  const istiodServiceName = opts.istiodService ?? ISTIOD_SERVICE_NAME;
   const expected = enrollmentMatcher(opts.enrollment);
   const meshNamespaces = new Set(stores.namespaces.filter((ns) => isEnrolled(ns) || expected(ns)).map((ns) => ns.name));
 
@@ -134,8 +137,8 @@ export function buildClusterState(stores: KubeStores, opts: ClusterStateOptions)
     sandboxEvents: stores.events
       .filter((e) => e.reason === REASON_FAILED_CREATE_POD_SANDBOX)
       .sort((a, b) => (a.namespace < b.namespace ? -1 : a.namespace > b.namespace ? 1 : a.pod < b.pod ? -1 : a.pod > b.pod ? 1 : a.lastSeen - b.lastSeen)),
-    istiodService: stores.services.find((s) => s.namespace === istioNamespace && s.name === ISTIOD_SERVICE_NAME),
-    istiodEndpoints: serviceEndpoints(stores.endpointSlices, istioNamespace, ISTIOD_SERVICE_NAME),
+    istiodService: stores.services.find((s) => s.namespace === istioNamespace && s.name === istiodServiceName),
+    istiodEndpoints: serviceEndpoints(stores.endpointSlices, istioNamespace, istiodServiceName),
     watchUp,
     synced: WATCHED_RESOURCES.every((r) => stores.listed[r.name] === true),
   };

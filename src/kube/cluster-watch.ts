@@ -28,6 +28,8 @@ export type { KubeLogger } from './informer.js';
 export interface ClusterWatchOptions extends InformerTuning {
   istioNamespace: string;
   enrollment: EnrollmentPolicy;
+  /** name of istiod's Service (default istiod) */
+  istiodService?: string | undefined;
   logger?: KubeLogger | undefined;
 }
 
@@ -139,7 +141,7 @@ export function startClusterWatch(kubeConfig: KubeConfig, opts: ClusterWatchOpti
 
   return {
     snapshot() {
-      cached ??= buildClusterState(stores(), { istioNamespace: opts.istioNamespace, enrollment: opts.enrollment });
+      cached ??= buildClusterState(stores(), { istioNamespace: opts.istioNamespace, enrollment: opts.enrollment, istiodService: opts.istiodService });
       return cached;
     },
     synced: () => syncedPromise,

@@ -36,24 +36,10 @@ export const WATCHED_RESOURCES: readonly WatchedResource[] = [
     fieldSelector: 'reason=FailedCreatePodSandBox',
     verbs: LIST_WATCH,
   },
-  {
-    name: 'services',
-    group: '',
-    version: 'v1',
-    plural: 'services',
-    scope: 'istio-namespace',
-    fieldSelector: 'metadata.name=istiod',
-    verbs: LIST_WATCH,
-  },
-  {
-    name: 'endpointslices',
-    group: 'discovery.k8s.io',
-    version: 'v1',
-    plural: 'endpointslices',
-    scope: 'istio-namespace',
-    labelSelector: 'kubernetes.io/service-name=istiod',
-    verbs: LIST_WATCH,
-  },
+  // Every Service and EndpointSlice of the Istio namespace (a handful), so the istiod Service's name
+  // can be configured (revisioned installs name it istiod-<revision>) without a new watch.
+  { name: 'services', group: '', version: 'v1', plural: 'services', scope: 'istio-namespace', verbs: LIST_WATCH },
+  { name: 'endpointslices', group: 'discovery.k8s.io', version: 'v1', plural: 'endpointslices', scope: 'istio-namespace', verbs: LIST_WATCH },
 ];
 
 /** The list path of a resource, e.g. /api/v1/pods or /apis/discovery.k8s.io/v1/namespaces/istio-system/endpointslices */

@@ -222,6 +222,18 @@ describe('kube/cluster-state', () => {
       expect(s.istiodEndpoints).to.deep.equal([{ ...a, ready: true }]);
     });
 
+    it('picks a revisioned istiod Service by its configured name', () => {
+      const rev = { ...fx.istiodService, metadata: { ...fx.istiodService.metadata, name: 'istiod-1-28' }, spec: { ...fx.istiodService.spec, clusterIP: '10.96.28.1' } };
+      const slice: EndpointSliceInfo = { namespace: ISTIO_NS, name: 'istiod-1-28-x', service: 'istiod-1-28', addresses: [{ ip: '10.244.9.9', ready: true, node: 'w', pod: 'istiod-1-28-a', ports: {} }] };
+      const s = buildClusterState(stores({ services: [toServiceInfo(fx.istiodService), toServiceInfo(rev)], endpointSlices: [toEndpointSliceInfo(fx.istiodEndpointSlice), slice] }), {
+        istioNamespace: ISTIO_NS,
+        enrollment: NO_POLICY,
+        istiodService: 'istiod-1-28',
+      });
+      expect(s.istiodService?.clusterIP).to.equal('10.96.28.1');
+      expect(s.istiodEndpoints.map((e) => e.ip)).to.deep.equal(['10.244.9.9']);
+    });
+
     it('has no Service and no endpoints when absent', () => {
       const s = buildClusterState(stores(), { istioNamespace: ISTIO_NS, enrollment: NO_POLICY });
       expect(s.istiodService).to.equal(undefined);
