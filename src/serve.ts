@@ -115,7 +115,8 @@ export async function startServe(config: Config, opts: { logger?: Logger } = {})
       ownNode: config.nodeName,
       xdsPort: PORTS.istiodXds,
       enrollment: config.enrollment,
-      previousXdsErrors: lastSignals?.ztunnelIstiod.xdsErrorTotals,
+      previousXdsErrors: lastSignals?.ztunnelIstiod.xdsErrors,
+      nowMs: Date.now(),
     });
     const durationSeconds = (performance.now() - started) / 1000;
     metrics.update({ state, scrapes, probes, signals, durationSeconds });

@@ -32,6 +32,12 @@ export interface NamespaceFinding {
   cause: Cause<'namespace_not_enrolled'>;
 }
 
+/** ztunnel's failed-xDS count on a node, and when it last grew (0: not seen growing). */
+export interface XdsErrorHistory {
+  total: number;
+  lastIncreaseMs: number;
+}
+
 export interface SignalInput {
   state: ClusterState;
   scrapes: ScrapeResult[];
@@ -41,8 +47,10 @@ export interface SignalInput {
   /** istiod's xDS port (15012) */
   xdsPort: number;
   enrollment: { namespaces: string[]; selector?: string | undefined; exclude: string[] };
-  /** per node, ztunnel's ConnectionError + Error terminations in the previous round (see xdsErrorTotals) */
-  previousXdsErrors?: ReadonlyMap<string, number>;
+  /** the previous round's xdsErrors (see ZtunnelIstiodSignals.xdsErrors) */
+  previousXdsErrors?: ReadonlyMap<string, XdsErrorHistory>;
+  /** time of this round, ms since epoch */
+  nowMs?: number;
 }
 
 export interface ZtunnelIstiodSignals {
@@ -57,8 +65,8 @@ export interface ZtunnelIstiodSignals {
   istiodPodReady: { pod: string; node: string; ready: boolean }[];
   istiodXdsClients: { pod: string; value: number }[];
   istiodInfo: { pod: string; version: string }[];
-  /** per node, ConnectionError + Error terminations now: the next round's previousXdsErrors */
-  xdsErrorTotals: Map<string, number>;
+  /** per node, ConnectionError + Error terminations now and when they last grew: the next round's previousXdsErrors */
+  xdsErrors: Map<string, XdsErrorHistory>;
   findings: NodeFinding<'ztunnel_istiod_connectivity'>[];
 }
 

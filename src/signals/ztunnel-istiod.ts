@@ -4,7 +4,7 @@
 // istiod's side: the Service lacks the port, nothing is behind it, or the port does not answer;
 // such a reason affects every ztunnel, Ready or not.
 import { XDS_ERROR_REASONS, XDS_TERMINATION_REASONS, ZTUNNEL_TASK_STATE_MANAGER } from '../istio.js';
-import type { Cause, NodeFinding, SignalInput, ZtunnelIstiodSignals } from './types.js';
+import type { Cause, NodeFinding, SignalInput, XdsErrorHistory, ZtunnelIstiodSignals } from './types.js';
 import { labelOf, sumBy, sumOf, upScrapes } from './samples.js';
 
 type IstiodCause = Cause<'ztunnel_istiod_connectivity'>;
@@ -16,6 +16,28 @@ function knownReason(reason: string): string {
 
 /** Ports of Service istiod reported by ambient_istiod_service_port_present. */
 export const ISTIOD_SERVICE_PORTS = [15012, 15014, 15010];
+
+/**
+ * How long a ztunnel counts as failing after its ConnectionError/Error terminations last grew. ztunnel
+ * retries with back-off, so the counter need not grow every round; a window keeps the finding steady.
+ */
+export const XDS_ERROR_WINDOW_MS = 5 * 60_000;
+
+/** Per node: failed-xDS total now, and when it last grew (a drop means ztunnel restarted: not growth). */
+export function xdsErrorHistory(
+  xdsByNode: ReadonlyMap<string, ReadonlyMap<string, number>>,
+  previous: ReadonlyMap<string, XdsErrorHistory> | undefined,
+  nowMs: number,
+): Map<string, XdsErrorHistory> {
+  const out = new Map<string, XdsErrorHistory>();
+  for (const [node, byReason] of xdsByNode) {
+    const total = XDS_ERROR_REASONS.reduce((acc, r) => acc + (byReason.get(r) ?? 0), 0);
+    const before = previous?.get(node);
+    const grew = before !== undefined && total > before.total;
+    out.set(node, { total, lastIncreaseMs: grew ? nowMs : (before?.lastIncreaseMs ?? 0) });
+  }
+  return out;
+}
 
 /** The cluster-wide reason no ztunnel can sync, or undefined when istiod's side looks fine. */
 export function istiodSideCause(input: SignalInput, readyEndpoints: number): IstiodCause | undefined {
@@ -58,7 +80,7 @@ export function deriveZtunnelIstiod(input: SignalInput): ZtunnelIstiodSignals {
     if (version) ztunnelInfo.push({ node, pod, version: version.slice(0, 64) });
   }
   const xdsTerminations = [...xdsByNode].flatMap(([node, m]) => [...m].map(([reason, value]) => ({ node, reason, value })));
-  const xdsErrorTotals = new Map([...xdsByNode].map(([node, m]) => [node, XDS_ERROR_REASONS.reduce((acc, r) => acc + (m.get(r) ?? 0), 0)]));
+  const xdsErrors = xdsErrorHistory(xdsByNode, input.previousXdsErrors, input.nowMs ?? 0);
 
   const svc = state.istiodService;
   const istiodServicePortPresent = state.synced
@@ -80,10 +102,7 @@ export function deriveZtunnelIstiod(input: SignalInput): ZtunnelIstiodSignals {
     [...state.ztunnelPods.map((p) => p.node), ...probes.ztunnelReadiness.map((r) => r.node), ...xdsByNode.keys()].filter(Boolean),
   );
   const failingStream = new Set(
-    [...xdsErrorTotals].filter(([node, now]) => {
-      const before = input.previousXdsErrors?.get(node);
-      return before !== undefined && now > before; // now < before: ztunnel restarted, its counter reset
-    }).map(([node]) => node),
+    [...xdsErrors].filter(([, h]) => h.lastIncreaseMs > 0 && (input.nowMs ?? 0) - h.lastIncreaseMs < XDS_ERROR_WINDOW_MS).map(([node]) => node),
   );
   const findings: NodeFinding<'ztunnel_istiod_connectivity'>[] = [];
   for (const node of [...ztunnelNodes].sort()) {
@@ -104,7 +123,7 @@ export function deriveZtunnelIstiod(input: SignalInput): ZtunnelIstiodSignals {
     istiodPodReady: state.istiodPods.map((p) => ({ pod: p.name, node: p.node, ready: p.ready })),
     istiodXdsClients,
     istiodInfo,
-    xdsErrorTotals,
+    xdsErrors,
     findings,
   };
 }

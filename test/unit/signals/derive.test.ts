@@ -151,7 +151,8 @@ const cases: Case[] = [
     name: 'a Ready ztunnel whose xDS stream keeps failing since the last round',
     input: () =>
       withHealthy((i) => {
-        i.previousXdsErrors = new Map([['node-a', 0], ['node-b', 2], ['node-c', 5]]);
+        i.nowMs = 1_000_000;
+        i.previousXdsErrors = new Map([['node-a', { total: 0, lastIncreaseMs: 0 }], ['node-b', { total: 2, lastIncreaseMs: 0 }], ['node-c', { total: 5, lastIncreaseMs: 0 }]]);
         i.scrapes[1] = scrape(target('ztunnel', 'node-b'), [s('istio_xds_connection_terminations_total', 4, { reason: 'ConnectionError' })]);
         i.scrapes[2] = scrape(target('ztunnel', 'node-c'), [s('istio_xds_connection_terminations_total', 1, { reason: 'Error' })]); // restarted: counter reset
       }),
@@ -159,10 +160,26 @@ const cases: Case[] = [
     namespaces: [],
   },
   {
+    name: 'a ztunnel retrying with back-off stays flagged between growths, and is cleared five minutes after the last',
+    input: () =>
+      withHealthy((i) => {
+        i.nowMs = 10 * 60_000;
+        i.previousXdsErrors = new Map([
+          ['node-a', { total: 4, lastIncreaseMs: i.nowMs - 60_000 }], // grew a minute ago: still failing
+          ['node-b', { total: 4, lastIncreaseMs: i.nowMs - 6 * 60_000 }], // last grew six minutes ago: recovered
+          ['node-c', { total: 0, lastIncreaseMs: 0 }],
+        ]);
+        for (const n of [0, 1]) i.scrapes[n] = scrape(i.scrapes[n]!.target, [s('istio_xds_connection_terminations_total', 4, { reason: 'ConnectionError' })]);
+      }),
+    nodes: ['node-a ztunnel_istiod_connectivity xds_connection_errors'],
+    namespaces: [],
+  },
+  {
     name: 'routine Reconnect terminations are not a failure',
     input: () =>
       withHealthy((i) => {
-        i.previousXdsErrors = new Map([['node-a', 0], ['node-b', 0], ['node-c', 0]]);
+        i.nowMs = 1_000_000;
+        i.previousXdsErrors = new Map(['node-a', 'node-b', 'node-c'].map((n) => [n, { total: 0, lastIncreaseMs: 0 }]));
         i.scrapes[1] = scrape(target('ztunnel', 'node-b'), [s('istio_xds_connection_terminations_total', 40, { reason: 'Reconnect' })]);
       }),
     nodes: [],
