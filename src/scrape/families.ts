@@ -10,6 +10,8 @@ export const ZTUNNEL_SAMPLES = {
   build: 'istio_build',
   /** counter, label reason = ConnectionError | Error | Reconnect | Complete */
   xdsConnectionTerminations: 'istio_xds_connection_terminations_total',
+  /** counter, label url = xDS type URL; grows when istiod sends configuration (the stream works) */
+  xdsMessages: 'istio_xds_message_total',
   /** gauge, workloads in the in-pod state map */
   activeProxies: 'workload_manager_active_proxy_count',
   /** gauge, workloads whose proxy failed to start and is retried */

@@ -32,10 +32,15 @@ export interface NamespaceFinding {
   cause: Cause<'namespace_not_enrolled'>;
 }
 
-/** ztunnel's failed-xDS count on a node, and when it last grew (0: not seen growing). */
+/**
+ * ztunnel's xDS counters on a node and when they last grew (0: not seen growing): `errors` is
+ * ConnectionError + Error terminations, `messages` the configuration messages received.
+ */
 export interface XdsErrorHistory {
-  total: number;
-  lastIncreaseMs: number;
+  errors: number;
+  messages: number;
+  lastErrorGrowthMs: number;
+  lastMessageGrowthMs: number;
 }
 
 export interface SignalInput {

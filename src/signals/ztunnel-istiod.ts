@@ -18,25 +18,38 @@ function knownReason(reason: string): string {
 export const ISTIOD_SERVICE_PORTS = [15012, 15014, 15010];
 
 /**
- * How long a ztunnel counts as failing after its ConnectionError/Error terminations last grew. ztunnel
- * retries with back-off, so the counter need not grow every round; a window keeps the finding steady.
+ * How long a ztunnel counts as failing after its ConnectionError/Error terminations last grew, unless
+ * a configuration message arrives later (istiod answers every new stream with its current state, so
+ * a recovered stream shows at once). ztunnel retries with back-off, so the error count need not grow
+ * every round; the window keeps the finding steady in between.
  */
 export const XDS_ERROR_WINDOW_MS = 5 * 60_000;
 
-/** Per node: failed-xDS total now, and when it last grew (a drop means ztunnel restarted: not growth). */
+/** Per node: the xDS counters now and when they last grew (a drop means ztunnel restarted: not growth). */
 export function xdsErrorHistory(
   xdsByNode: ReadonlyMap<string, ReadonlyMap<string, number>>,
+  messagesByNode: ReadonlyMap<string, number>,
   previous: ReadonlyMap<string, XdsErrorHistory> | undefined,
   nowMs: number,
 ): Map<string, XdsErrorHistory> {
   const out = new Map<string, XdsErrorHistory>();
   for (const [node, byReason] of xdsByNode) {
-    const total = XDS_ERROR_REASONS.reduce((acc, r) => acc + (byReason.get(r) ?? 0), 0);
+    const errors = XDS_ERROR_REASONS.reduce((acc, r) => acc + (byReason.get(r) ?? 0), 0);
+    const messages = messagesByNode.get(node) ?? 0;
     const before = previous?.get(node);
-    const grew = before !== undefined && total > before.total;
-    out.set(node, { total, lastIncreaseMs: grew ? nowMs : (before?.lastIncreaseMs ?? 0) });
+    out.set(node, {
+      errors,
+      messages,
+      lastErrorGrowthMs: before && errors > before.errors ? nowMs : (before?.lastErrorGrowthMs ?? 0),
+      lastMessageGrowthMs: before && messages > before.messages ? nowMs : (before?.lastMessageGrowthMs ?? 0),
+    });
   }
   return out;
+}
+
+/** The stream failed recently and no configuration has arrived since. */
+export function xdsStreamFailing(h: XdsErrorHistory, nowMs: number): boolean {
+  return h.lastErrorGrowthMs > 0 && nowMs - h.lastErrorGrowthMs < XDS_ERROR_WINDOW_MS && h.lastMessageGrowthMs < h.lastErrorGrowthMs;
 }
 
 /** The cluster-wide reason no ztunnel can sync, or undefined when istiod's side looks fine. */
@@ -61,6 +74,7 @@ export function deriveZtunnelIstiod(input: SignalInput): ZtunnelIstiodSignals {
   );
 
   const xdsByNode = new Map<string, Map<string, number>>();
+  const messagesByNode = new Map<string, number>();
   const workloads: ZtunnelIstiodSignals['workloads'] = [];
   const ztunnelInfo: ZtunnelIstiodSignals['ztunnelInfo'] = [];
   for (const s of ztunnelScrapes) {
@@ -72,6 +86,8 @@ export function deriveZtunnelIstiod(input: SignalInput): ZtunnelIstiodSignals {
       perReason.set(key, (perReason.get(key) ?? 0) + v);
     }
     xdsByNode.set(node, perReason);
+    const messages = sumOf(s, 'istio_xds_message_total');
+    if (messages !== undefined && Number.isFinite(messages)) messagesByNode.set(node, (messagesByNode.get(node) ?? 0) + messages);
     const active = sumOf(s, 'workload_manager_active_proxy_count');
     const pending = sumOf(s, 'workload_manager_pending_proxy_count');
     if (active !== undefined) workloads.push({ node, state: 'active', value: active });
@@ -80,7 +96,7 @@ export function deriveZtunnelIstiod(input: SignalInput): ZtunnelIstiodSignals {
     if (version) ztunnelInfo.push({ node, pod, version: version.slice(0, 64) });
   }
   const xdsTerminations = [...xdsByNode].flatMap(([node, m]) => [...m].map(([reason, value]) => ({ node, reason, value })));
-  const xdsErrors = xdsErrorHistory(xdsByNode, input.previousXdsErrors, input.nowMs ?? 0);
+  const xdsErrors = xdsErrorHistory(xdsByNode, messagesByNode, input.previousXdsErrors, input.nowMs ?? 0);
 
   const svc = state.istiodService;
   const istiodServicePortPresent = state.synced
@@ -101,9 +117,7 @@ export function deriveZtunnelIstiod(input: SignalInput): ZtunnelIstiodSignals {
   const ztunnelNodes = new Set(
     [...state.ztunnelPods.map((p) => p.node), ...probes.ztunnelReadiness.map((r) => r.node), ...xdsByNode.keys()].filter(Boolean),
   );
-  const failingStream = new Set(
-    [...xdsErrors].filter(([, h]) => h.lastIncreaseMs > 0 && (input.nowMs ?? 0) - h.lastIncreaseMs < XDS_ERROR_WINDOW_MS).map(([node]) => node),
-  );
+  const failingStream = new Set([...xdsErrors].filter(([, h]) => xdsStreamFailing(h, input.nowMs ?? 0)).map(([node]) => node));
   const findings: NodeFinding<'ztunnel_istiod_connectivity'>[] = [];
   for (const node of [...ztunnelNodes].sort()) {
     const cause: IstiodCause | undefined =

@@ -33,8 +33,9 @@ export function ztunnelMetrics(s: ZtunnelSnapshot): string {
   w.family('istio_xds_connection_terminations', 'counter', 'The total number of completed connections to xds server (unstable)');
   if (connectionErrors > 0) w.counter('istio_xds_connection_terminations', [['reason', 'ConnectionError']], connectionErrors);
   if (reconnects > 0) w.counter('istio_xds_connection_terminations', [['reason', 'Reconnect']], reconnects);
-  const addressMessages = c.connectedSeconds > 0 ? 1 + Math.floor(c.connectedSeconds / 20) : 0;
-  const authzMessages = c.connectedSeconds > 0 ? 1 + Math.floor(c.connectedSeconds / 600) : 0;
+  // istiod answers every new stream with its full state: one message per type at once, more as it pushes.
+  const addressMessages = c.streams + Math.floor(c.connectedSeconds / 20);
+  const authzMessages = c.streams + Math.floor(c.connectedSeconds / 600);
   w.family('istio_xds_message', 'counter', 'Total number of messages received (unstable)');
   if (addressMessages) w.counter('istio_xds_message', [['url', ADDRESS_URL]], addressMessages);
   if (authzMessages) w.counter('istio_xds_message', [['url', AUTHZ_URL]], authzMessages);

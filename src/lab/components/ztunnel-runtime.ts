@@ -13,6 +13,8 @@ export interface ZtunnelCounters {
   disconnectedSeconds: number;
   /** times the stream was lost or could not be set up since the process started */
   outages: number;
+  /** xDS streams established since the process started (istiod answers each with its full state) */
+  streams: number;
   processStartMs: number;
 }
 
@@ -20,6 +22,7 @@ export class ZtunnelRuntime {
   private connected: GrowingCounter;
   private disconnected: GrowingCounter;
   private outages = 0;
+  private streams = 0;
   private running = true;
   private xds = true;
   private processStartMs: number;
@@ -55,11 +58,13 @@ export class ZtunnelRuntime {
       this.connected = new GrowingCounter(0, now);
       this.disconnected = new GrowingCounter(0, now);
       this.outages = 0;
+      this.streams = 0;
       this.xds = false;
       if (!h.xdsConnected) this.outages++;
     } else if (this.xds && !h.xdsConnected) {
       this.outages++;
     }
+    if (h.xdsConnected && (!this.xds || this.streams === 0)) this.streams++;
     this.xds = h.xdsConnected;
     this.connected.setRate(h.xdsConnected ? 1 : 0, now);
     this.disconnected.setRate(h.xdsConnected ? 0 : 1, now);
@@ -70,6 +75,7 @@ export class ZtunnelRuntime {
       connectedSeconds: this.connected.value(now),
       disconnectedSeconds: this.disconnected.value(now),
       outages: this.outages,
+      streams: this.streams,
       processStartMs: this.processStartMs,
     };
   }

@@ -6,6 +6,7 @@ describe('scrape/families', () => {
     expect([...KEPT_SAMPLES.ztunnel].sort()).to.deep.equal([
       'istio_build',
       'istio_xds_connection_terminations_total', // OpenMetrics: _total on the sample
+      'istio_xds_message_total',
       'workload_manager_active_proxy_count',
       'workload_manager_pending_proxy_count',
     ]);

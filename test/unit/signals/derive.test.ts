@@ -1,7 +1,7 @@
 // Every detection rule, table-driven: a cluster situation in, root causes per node/namespace out.
 import { expect } from 'chai';
 import { deriveSignals } from '../../../src/signals/index.js';
-import type { Issue } from '../../../src/signals/types.js';
+import type { Issue, XdsErrorHistory } from '../../../src/signals/types.js';
 import { failedScrape, healthyInput, pod, readiness, s, scrape, target, withHealthy } from '../../support/builders.js';
 
 const SANDBOX_MSG =
@@ -35,6 +35,11 @@ function blockedPod(input: ReturnType<typeof healthyInput>, n: string, name = 'r
     pod({ name, namespace: 'bookinfo', node: n, phase: 'Pending', started: false, ready: false, waitingReason: 'ContainerCreating', ip: '' }),
   );
   input.state.sandboxEvents.push({ namespace: 'bookinfo', pod: name, podUid: `uid-${name}`, reason: 'FailedCreatePodSandBox', message: SANDBOX_MSG, lastSeen: 1000, count: 3 });
+}
+
+/** xDS history of a node: `errors` failed streams, last grown at `errorAt`; `messages` received, never grown. */
+function history(errors: number, errorAt: number, messages = 0): XdsErrorHistory {
+  return { errors, messages, lastErrorGrowthMs: errorAt, lastMessageGrowthMs: 0 };
 }
 
 interface Case {
@@ -152,7 +157,11 @@ const cases: Case[] = [
     input: () =>
       withHealthy((i) => {
         i.nowMs = 1_000_000;
-        i.previousXdsErrors = new Map([['node-a', { total: 0, lastIncreaseMs: 0 }], ['node-b', { total: 2, lastIncreaseMs: 0 }], ['node-c', { total: 5, lastIncreaseMs: 0 }]]);
+        i.previousXdsErrors = new Map([
+          ['node-a', history(0, 0)],
+          ['node-b', history(2, 0)],
+          ['node-c', history(5, 0)],
+        ]);
         i.scrapes[1] = scrape(target('ztunnel', 'node-b'), [s('istio_xds_connection_terminations_total', 4, { reason: 'ConnectionError' })]);
         i.scrapes[2] = scrape(target('ztunnel', 'node-c'), [s('istio_xds_connection_terminations_total', 1, { reason: 'Error' })]); // restarted: counter reset
       }),
@@ -165,9 +174,9 @@ const cases: Case[] = [
       withHealthy((i) => {
         i.nowMs = 10 * 60_000;
         i.previousXdsErrors = new Map([
-          ['node-a', { total: 4, lastIncreaseMs: i.nowMs - 60_000 }], // grew a minute ago: still failing
-          ['node-b', { total: 4, lastIncreaseMs: i.nowMs - 6 * 60_000 }], // last grew six minutes ago: recovered
-          ['node-c', { total: 0, lastIncreaseMs: 0 }],
+          ['node-a', history(4, i.nowMs - 60_000)], // grew a minute ago, no configuration since: still failing
+          ['node-b', history(4, i.nowMs - 6 * 60_000)], // last grew six minutes ago: recovered
+          ['node-c', history(0, 0)],
         ]);
         for (const n of [0, 1]) i.scrapes[n] = scrape(i.scrapes[n]!.target, [s('istio_xds_connection_terminations_total', 4, { reason: 'ConnectionError' })]);
       }),
@@ -175,11 +184,25 @@ const cases: Case[] = [
     namespaces: [],
   },
   {
+    name: 'a stream that failed and then received configuration has recovered',
+    input: () =>
+      withHealthy((i) => {
+        i.nowMs = 10 * 60_000;
+        i.previousXdsErrors = new Map([['node-a', history(4, i.nowMs - 30_000, 7)], ['node-b', history(0, 0)], ['node-c', history(0, 0)]]);
+        i.scrapes[0] = scrape(i.scrapes[0]!.target, [
+          s('istio_xds_connection_terminations_total', 4, { reason: 'ConnectionError' }),
+          s('istio_xds_message_total', 9, { url: 'type.googleapis.com/istio.workload.Address' }),
+        ]);
+      }),
+    nodes: [],
+    namespaces: [],
+  },
+  {
     name: 'routine Reconnect terminations are not a failure',
     input: () =>
       withHealthy((i) => {
         i.nowMs = 1_000_000;
-        i.previousXdsErrors = new Map(['node-a', 'node-b', 'node-c'].map((n) => [n, { total: 0, lastIncreaseMs: 0 }]));
+        i.previousXdsErrors = new Map(['node-a', 'node-b', 'node-c'].map((n) => [n, history(0, 0)]));
         i.scrapes[1] = scrape(target('ztunnel', 'node-b'), [s('istio_xds_connection_terminations_total', 40, { reason: 'Reconnect' })]);
       }),
     nodes: [],
