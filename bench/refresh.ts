@@ -2,7 +2,7 @@
 // istio-cni, probes, derive, export) against a large lab, timed over several rounds; reports the
 // median and the /metrics serve time. Run: npx tsx bench/refresh.ts [nodes] [rounds] [trafficSeries] [faults]
 // e.g. `npx tsx bench/refresh.ts 200 5 50 cross-node`: every pod IP off istiod's node blackholed.
-import { loadConfig } from '../src/config.js';
+import { loadConfig } from '../src/cli-flags.js';
 import { startLab } from '../src/lab/index.js';
 import { startServe } from '../src/serve.js';
 

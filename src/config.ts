@@ -196,5 +196,3 @@ export function resolveConfig(sources: ConfigSources): Config {
   }
   return cfg;
 }
-
-export { loadConfig } from './cli-flags.js';

@@ -17,7 +17,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse, stringify } from 'yaml';
-import { loadConfig } from '../../src/config.js';
+import { loadConfig } from '../../src/cli-flags.js';
 import { startLab, type Lab, type LabOptions, type ScrapeTarget } from '../../src/lab/index.js';
 import { startServe, type Exporter } from '../../src/serve.js';
 

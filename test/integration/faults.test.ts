@@ -2,7 +2,7 @@
 // right root cause on the right nodes or namespaces, healthy shows nothing, and clearing a fault
 // clears it within one refresh once the watch has seen the change.
 import { expect } from 'chai';
-import { loadConfig } from '../../src/config.js';
+import { loadConfig } from '../../src/cli-flags.js';
 import { startLab, type Lab } from '../../src/lab/index.js';
 import { startServe, type Exporter } from '../../src/serve.js';
 import { getText, waitFor } from '../support/http.js';

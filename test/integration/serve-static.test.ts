@@ -7,7 +7,7 @@ import type { Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { loadConfig } from '../../src/config.js';
+import { loadConfig } from '../../src/cli-flags.js';
 import { startServe, type Exporter } from '../../src/serve.js';
 import { close, getText, listen, seriesValue } from '../support/http.js';
 

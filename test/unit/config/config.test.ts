@@ -3,7 +3,8 @@ import { expect } from 'chai';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ConfigError, loadConfig } from '../../../src/config.js';
+import { loadConfig } from '../../../src/cli-flags.js';
+import { ConfigError } from '../../../src/config.js';
 
 function yamlFile(text: string): string {
   const dir = mkdtempSync(join(tmpdir(), 'ambient-config-'));

@@ -5,7 +5,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import { join, posix, relative } from 'node:path';
 import { expect } from 'chai';
-import { loadConfig } from '../../../src/config.js';
+import { loadConfig } from '../../../src/cli-flags.js';
 import { exporterPod } from './exporter-pod.js';
 import { execForm, inBuildContext, parseCopy, parseDockerfile, type Stage } from './dockerfile.js';
 import { PROJECT_ROOT, render } from './paths.js';

@@ -3,7 +3,8 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadConfig, type Config } from '../../../src/config.js';
+import type { Config } from '../../../src/config.js';
+import { loadConfig } from '../../../src/cli-flags.js';
 import type { KubeObject } from './kustomize-lite.js';
 
 export interface Container {
