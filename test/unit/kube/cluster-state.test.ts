@@ -4,6 +4,7 @@ import { toEndpointSliceInfo, toPodInfo, toServiceInfo, type EndpointSliceInfo }
 import { isEnrollmentExpected, type EnrollmentPolicy } from '../../../src/kube/enrollment.js';
 import { WATCHED_RESOURCES } from '../../../src/kube/resources.js';
 import type { NamespaceInfo, PodInfo } from '../../../src/model.js';
+import { pod as buildPod } from '../../support/builders.js';
 import * as fx from './fixtures.js';
 
 const ISTIO_NS = 'istio-system';
@@ -11,23 +12,7 @@ const DEFAULT_EXCLUDE = ['kube-system', 'kube-public', 'kube-node-lease', 'istio
 const NO_POLICY: EnrollmentPolicy = { namespaces: [], exclude: DEFAULT_EXCLUDE };
 
 function pod(namespace: string, name: string, extra: Partial<PodInfo> = {}): PodInfo {
-  return {
-    namespace,
-    name,
-    uid: `${namespace}/${name}`,
-    node: 'worker-1',
-    phase: 'Running',
-    ip: '10.244.1.10',
-    hostNetwork: false,
-    ready: true,
-    started: true,
-    waitingReason: '',
-    labels: {},
-    annotations: {},
-    createdAt: 0,
-    terminating: false,
-    ...extra,
-  };
+  return buildPod({ namespace, name, uid: `${namespace}/${name}`, node: 'worker-1', ip: '10.244.1.10', ...extra });
 }
 
 const ns = (name: string, labels: Record<string, string> = {}): NamespaceInfo => ({ name, labels });
