@@ -69,6 +69,8 @@ describe('integration: hostile scrape targets', () => {
       'istio_build{"component":"ztunnel","tag":"1.28.0"} 1',
       'istio_xds_connection_terminations_total{"reason":"Reconnect"} 3',
       'istio_xds_connection_terminations_total{"reason":"ConnectionError"} 12',
+      'istio_xds_message_total{"url":"type.googleapis.com/istio.workload.Address"} 41',
+      'istio_xds_message_total{"url":"type.googleapis.com/istio.security.Authorization"} 7',
       'workload_manager_active_proxy_count{} 5',
       'workload_manager_pending_proxy_count{} 1',
     ]);

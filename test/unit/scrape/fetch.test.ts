@@ -44,6 +44,8 @@ describe('scrape/fetch', () => {
       'istio_build',
       'istio_xds_connection_terminations_total',
       'istio_xds_connection_terminations_total',
+      'istio_xds_message_total',
+      'istio_xds_message_total',
       'workload_manager_active_proxy_count',
       'workload_manager_pending_proxy_count',
     ]);

@@ -189,13 +189,15 @@ describe('scrape/parser', () => {
   });
 
   describe('component bodies and the kept families', () => {
-    it('ztunnel: OpenMetrics body (as served even under text/plain) keeps build, xDS terminations and workload counts', () => {
+    it('ztunnel: OpenMetrics body (as served even under text/plain) keeps build, xDS terminations and messages, and workload counts', () => {
       const out = parseExpositionText(fixture('ztunnel-1.28.openmetrics.txt'), KEPT_SAMPLES.ztunnel);
       expect(out.format).to.equal('openmetrics');
       expect(out.samples).to.deep.equal([
         { name: 'istio_build', labels: { component: 'ztunnel', tag: '1.28.0' }, value: 1 },
         { name: 'istio_xds_connection_terminations_total', labels: { reason: 'Reconnect' }, value: 3 },
         { name: 'istio_xds_connection_terminations_total', labels: { reason: 'ConnectionError' }, value: 12 },
+        { name: 'istio_xds_message_total', labels: { url: 'type.googleapis.com/istio.workload.Address' }, value: 41 },
+        { name: 'istio_xds_message_total', labels: { url: 'type.googleapis.com/istio.security.Authorization' }, value: 7 },
         { name: 'workload_manager_active_proxy_count', labels: {}, value: 5 },
         { name: 'workload_manager_pending_proxy_count', labels: {}, value: 1 },
       ]);
