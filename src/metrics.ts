@@ -10,6 +10,11 @@ const MISNAMED_DEFAULT_METRICS = ['nodejs_active_handles_total', 'nodejs_active_
 const b = (v: boolean): number => (v ? 1 : 0);
 
 export interface RoundResult {
+  /**
+   * false while the Kubernetes API has never been listed: then only the exporter's own series are
+   * served, not "nothing is wrong" (ambient_issue_affected and the rest stay absent).
+   */
+  stateKnown: boolean;
   state: ClusterState;
   scrapes: ScrapeResult[];
   probes: ProbeResults;
@@ -105,7 +110,6 @@ export class ExporterMetrics {
       ['node', 'reason'],
       () => this.xdsRows.map((r) => ({ labels: { node: r.node, reason: r.reason }, value: r.value })),
     );
-    for (const issue of ISSUES) this.issueAffected.set({ issue }, 0);
     if (opts.defaultMetrics !== false) {
       for (const register of [this.registry, this.openMetricsRegistry] as Registry[]) {
         collectDefaultMetrics({ register });
@@ -163,6 +167,7 @@ export class ExporterMetrics {
       this.apiReady.set(b(probes.api.ready));
       this.apiReadyDuration.set(probes.api.durationSeconds);
     }
+    if (!round.stateKnown) return;
 
     const zi = signals.ztunnelIstiod;
     for (const r of zi.ztunnelPodReady) this.ztunnelPodReady.set({ node: r.node, pod: r.pod }, b(r.ready));

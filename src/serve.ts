@@ -20,7 +20,7 @@ import { VERSION } from './version.js';
 
 export interface Exporter {
   url: string;
-  /** resolves when the first round is on /metrics (as /readyz turns 200) */
+  /** resolves when the first round that saw the cluster is on /metrics (as /readyz turns 200) */
   ready(): Promise<void>;
   /** run one full round now (after any round in progress) and resolve when /metrics shows it */
   refreshNow(): Promise<void>;
@@ -40,7 +40,13 @@ function splitListenAddress(addr: string): { host: string; port: number } {
   return { host: addr.slice(0, i).replace(/^\[|\]$/g, '') || '0.0.0.0', port: Number(addr.slice(i + 1)) };
 }
 
-export async function startServe(config: Config, opts: { logger?: Logger } = {}): Promise<Exporter> {
+export interface ServeOptions {
+  logger?: Logger;
+  /** how long the first round waits for the API's first list (default 10 s) */
+  firstSyncWaitMs?: number;
+}
+
+export async function startServe(config: Config, opts: ServeOptions = {}): Promise<Exporter> {
   const log = opts.logger ?? silentLogger();
   const statics = staticTargets(config);
   const mode = config.kube ? 'cluster' : 'static';
@@ -66,6 +72,8 @@ export async function startServe(config: Config, opts: { logger?: Logger } = {})
 
   const agents = createScrapeAgents(); // keep-alive pools owned by this exporter
   let ready = false;
+  let markReady: () => void = () => undefined;
+  const readyPromise = new Promise<void>((resolve) => (markReady = resolve));
   let lastRefresh: Date | undefined;
   let lastSignals: Signals | undefined;
   let lastScrapes: ScrapeResult[] = [];
@@ -76,7 +84,7 @@ export async function startServe(config: Config, opts: { logger?: Logger } = {})
     if (!watch) return;
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<void>((resolve) => {
-      timer = setTimeout(resolve, FIRST_SYNC_WAIT_MS);
+      timer = setTimeout(resolve, opts.firstSyncWaitMs ?? FIRST_SYNC_WAIT_MS);
       stopWaiting = resolve;
     });
     await Promise.race([watch.synced().catch(() => undefined), timeout]);
@@ -84,8 +92,9 @@ export async function startServe(config: Config, opts: { logger?: Logger } = {})
     if (!closed && !watch.snapshot().synced) log.warn('Kubernetes API not listed yet; first round goes ahead without it');
   }
 
-  async function round(): Promise<void> {
-    if (closed) return;
+  /** One round; resolves true when it could judge the cluster (the API was listed at least once). */
+  async function round(): Promise<boolean> {
+    if (closed) return false;
     const started = performance.now();
     const state = watch ? watch.snapshot() : emptyClusterState();
     const targets = discoverTargets(state, statics);
@@ -119,10 +128,12 @@ export async function startServe(config: Config, opts: { logger?: Logger } = {})
       nowMs: Date.now(),
     });
     const durationSeconds = (performance.now() - started) / 1000;
-    metrics.update({ state, scrapes, probes, signals, durationSeconds });
+    const stateKnown = !watch || state.synced;
+    metrics.update({ stateKnown, state, scrapes, probes, signals, durationSeconds });
     lastSignals = signals;
     lastScrapes = scrapes;
     lastRefresh = new Date();
+    return stateKnown;
     const failed = scrapes.filter((s) => !s.up);
     log.debug({ targets: targets.length, failed: failed.length, durationSeconds }, 'round done');
     for (const f of failed) log.debug({ target: f.target.url, reason: f.error }, 'scrape failed');
@@ -131,10 +142,14 @@ export async function startServe(config: Config, opts: { logger?: Logger } = {})
   // One chain of rounds: the timer and refreshNow() both append to it, so rounds never overlap.
   let chain: Promise<void> = firstSync();
   const enqueue = (): Promise<void> => {
-    // /readyz turns 200 after the first round that succeeded, not after one that failed.
+    // /readyz turns 200 after the first round that succeeded and saw the cluster: an exporter that
+    // cannot list the API must not look ready (and serve "no issue") to its readiness probe.
     chain = chain.then(round).then(
-      () => {
-        ready = true;
+      (judged) => {
+        if (judged && !ready) {
+          ready = true;
+          markReady();
+        }
       },
       (err: unknown) => log.error({ err }, 'round failed'),
     );
@@ -146,8 +161,7 @@ export async function startServe(config: Config, opts: { logger?: Logger } = {})
     timer = setTimeout(() => void enqueue().then(schedule), config.refreshInterval);
     timer.unref?.();
   };
-  const firstRound = enqueue();
-  void firstRound.then(schedule);
+  void enqueue().then(schedule);
 
   const app = createApp({
     metrics,
@@ -174,7 +188,7 @@ export async function startServe(config: Config, opts: { logger?: Logger } = {})
 
   return {
     url,
-    ready: () => firstRound,
+    ready: () => readyPromise,
     refreshNow: () => enqueue(),
     async close() {
       closed = true;

@@ -38,7 +38,7 @@ export function createApp(deps: ServerDeps): Express {
   });
   app.get('/readyz', (_req, res) => {
     const ready = deps.isReady();
-    res.status(ready ? 200 : 503).type('text/plain').send(ready ? 'ready\n' : 'first round not done\n');
+    res.status(ready ? 200 : 503).type('text/plain').send(ready ? 'ready\n' : 'first round not done, or the Kubernetes API not listed yet\n');
   });
   app.get('/', (_req, res) => {
     res.type('html').send(renderIndexPage(deps.status()));

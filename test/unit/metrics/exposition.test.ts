@@ -9,7 +9,7 @@ import { healthyInput, readiness, withHealthy } from '../../support/builders.js'
 async function exposition(inputs: SignalInput[], prefix: RegExp): Promise<string[]> {
   const m = new ExporterMetrics({ version: '1.2.3', mode: 'cluster', kube: true, defaultMetrics: false });
   for (const input of inputs) {
-    m.update({ state: input.state, scrapes: input.scrapes, probes: input.probes, signals: deriveSignals(input), durationSeconds: 0.5 });
+    m.update({ stateKnown: true, state: input.state, scrapes: input.scrapes, probes: input.probes, signals: deriveSignals(input), durationSeconds: 0.5 });
   }
   const text = await m.registry.metrics();
   return text.split('\n').filter((l) => prefix.test(l));
@@ -60,6 +60,17 @@ describe('metrics: exposition of derived signals', () => {
     const lines = await exposition([healthyInput(), gone], /^ambient_/);
     expect(lines.filter((l) => l.includes('node-c'))).to.deep.equal([]);
     expect(lines.filter((l) => l.includes('node-b')).length).to.be.greaterThan(5);
+  });
+
+  it('serves no verdict before the Kubernetes API was ever listed', async () => {
+    const m = new ExporterMetrics({ version: '1.2.3', mode: 'cluster', kube: true, defaultMetrics: false });
+    const input = healthyInput();
+    m.update({ stateKnown: false, state: { ...input.state, synced: false }, scrapes: [], probes: input.probes, signals: deriveSignals(input), durationSeconds: 0.1 });
+    const text = await m.registry.metrics();
+    expect(text).not.to.match(/^ambient_issue_affected\{/m);
+    expect(text).not.to.match(/^ambient_node_issue\{/m);
+    expect(text).to.match(/^ambient_kube_api_ready 1$/m);
+    expect(text).to.match(/^ambient_exporter_build_info\{version="1.2.3",mode="cluster"\} 1$/m);
   });
 
   it('counts failed scrapes across rounds, every component and reason starting at 0', async () => {
