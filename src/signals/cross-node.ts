@@ -65,16 +65,13 @@ export function deriveCrossNode(input: SignalInput): CrossNodeSignals {
   const findings: NodeFinding<'cross_node_network'>[] = [];
   const nodes = new Set([...state.nodes.map((n) => n.name), ...reachability.keys()]);
   for (const node of [...nodes].sort()) {
+    // A NotReady node is down (its pods, Flannel's included, are marked NotReady): not an overlay fault.
+    if (nodeReady.get(node) === false) continue;
     if (node === ownNode && everyOtherUnreachable && !flannelNotReady.has(node) && !overlayMissing.has(node)) {
       findings.push({ node, issue: 'cross_node_network', cause: 'pod_network_unreachable' });
     } else if (flannelNotReady.has(node)) findings.push({ node, issue: 'cross_node_network', cause: 'flannel_not_ready' });
     else if (overlayMissing.has(node)) findings.push({ node, issue: 'cross_node_network', cause: 'overlay_not_configured' });
-    else if (
-      reachability.get(node) === false &&
-      !ownNodeBroken &&
-      node !== ownNode &&
-      nodeReady.get(node) !== false // a NotReady node is down, not cut off
-    ) {
+    else if (reachability.get(node) === false && !ownNodeBroken && node !== ownNode) {
       findings.push({ node, issue: 'cross_node_network', cause: 'pod_network_unreachable' });
     }
   }

@@ -3,19 +3,29 @@
 import { deriveCni } from './cni-blocking.js';
 import { deriveCrossNode } from './cross-node.js';
 import { deriveEnrollment } from './enrollment.js';
-import { ISSUES, type Issue, type NodeFinding, type NodeIssue, type SignalInput, type Signals } from './types.js';
-import { deriveZtunnelIstiod } from './ztunnel-istiod.js';
+import { ISSUES, type Issue, type NodeFinding, type SignalInput, type Signals } from './types.js';
+import { CLUSTER_WIDE_CAUSES, deriveZtunnelIstiod } from './ztunnel-istiod.js';
 
 /**
  * Root-cause order, following the troubleshooting order network → control plane → data plane:
  * a node cut off from the pod network cannot reach istiod either, and istio-cni blocks pods
- * because ztunnel is not connected, so the earlier issue explains the later ones.
+ * because ztunnel is not connected, so the earlier issue explains the later ones. A cluster-wide
+ * istiod cause (reported for every node with a ztunnel) does not explain a node's own istio-cni
+ * problem, though: ztunnel connects to istio-cni whatever xDS does, so that one ranks last.
  */
-export const NODE_ISSUE_PRECEDENCE: readonly NodeIssue[] = ['cross_node_network', 'ztunnel_istiod_connectivity', 'cni_pod_creation_blocked'];
+export function rank(f: NodeFinding): number {
+  switch (f.issue) {
+    case 'cross_node_network':
+      return 0;
+    case 'ztunnel_istiod_connectivity':
+      return CLUSTER_WIDE_CAUSES.has(f.cause) ? 3 : 1;
+    case 'cni_pod_creation_blocked':
+      return 2;
+  }
+}
 
 export function rootCauses(findings: NodeFinding[]): NodeFinding[] {
   const best = new Map<string, NodeFinding>();
-  const rank = (f: NodeFinding) => NODE_ISSUE_PRECEDENCE.indexOf(f.issue);
   for (const f of findings) {
     const seen = best.get(f.node);
     if (!seen || rank(f) < rank(seen)) best.set(f.node, f);
@@ -24,8 +34,8 @@ export function rootCauses(findings: NodeFinding[]): NodeFinding[] {
 }
 
 export function deriveSignals(input: SignalInput): Signals {
-  const ztunnelIstiod = deriveZtunnelIstiod(input);
   const crossNode = deriveCrossNode(input);
+  const ztunnelIstiod = deriveZtunnelIstiod(input, new Set(crossNode.findings.map((f) => f.node)));
   const cni = deriveCni(input);
   const enrollment = deriveEnrollment(input);
   const nodeIssues = rootCauses([...crossNode.findings, ...ztunnelIstiod.findings, ...cni.findings]);

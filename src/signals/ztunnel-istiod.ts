@@ -52,19 +52,31 @@ export function xdsStreamFailing(h: XdsErrorHistory, nowMs: number): boolean {
   return h.lastErrorGrowthMs > 0 && nowMs - h.lastErrorGrowthMs < XDS_ERROR_WINDOW_MS && h.lastMessageGrowthMs < h.lastErrorGrowthMs;
 }
 
-/** The cluster-wide reason no ztunnel can sync, or undefined when istiod's side looks fine. */
-export function istiodSideCause(input: SignalInput, readyEndpoints: number): IstiodCause | undefined {
-  const { state, probes, xdsPort } = input;
+/**
+ * The cluster-wide reason no ztunnel can sync, or undefined when istiod's side looks fine.
+ * `cutOffNodes` are nodes with a cross-node network finding: when the exporter's own node is one of
+ * them, or every ready istiod endpoint sits on one, failed dials are the network's doing, not istiod's.
+ */
+export function istiodSideCause(input: SignalInput, readyEndpoints: number, cutOffNodes: ReadonlySet<string> = new Set()): IstiodCause | undefined {
+  const { state, probes, xdsPort, ownNode } = input;
   if (!state.synced) return undefined; // without the API we know nothing of istiod's Service
   const svc = state.istiodService;
   if (!svc || !svc.ports.some((p) => p.port === xdsPort)) return 'service_port_missing';
   if (readyEndpoints === 0) return 'no_ready_endpoints';
   const dials = probes.istiodDials;
-  if (dials.length > 0 && dials.every((d) => !d.success)) return 'xds_dial_failed';
+  if (dials.length > 0 && dials.every((d) => !d.success)) {
+    const endpointNodes = state.istiodEndpoints.filter((e) => e.ready && e.node).map((e) => e.node);
+    const networkExplains =
+      (!!ownNode && cutOffNodes.has(ownNode)) || (endpointNodes.length > 0 && endpointNodes.every((n) => cutOffNodes.has(n)));
+    return networkExplains ? undefined : 'xds_dial_failed';
+  }
   return undefined;
 }
 
-export function deriveZtunnelIstiod(input: SignalInput): ZtunnelIstiodSignals {
+/** Causes that hold for the whole cluster (istiod's side), as opposed to one node's ztunnel. */
+export const CLUSTER_WIDE_CAUSES: ReadonlySet<string> = new Set<IstiodCause>(['service_port_missing', 'no_ready_endpoints', 'xds_dial_failed']);
+
+export function deriveZtunnelIstiod(input: SignalInput, cutOffNodes: ReadonlySet<string> = new Set()): ZtunnelIstiodSignals {
   const { state, scrapes, probes } = input;
   const ztunnelScrapes = upScrapes(scrapes, 'ztunnel');
   const istiodScrapes = upScrapes(scrapes, 'istiod');
@@ -112,7 +124,7 @@ export function deriveZtunnelIstiod(input: SignalInput): ZtunnelIstiodSignals {
   });
 
   // Which nodes' ztunnels cannot get configuration from istiod, and why.
-  const clusterCause = istiodSideCause(input, istiodReadyEndpoints);
+  const clusterCause = istiodSideCause(input, istiodReadyEndpoints, cutOffNodes);
   const pendingStateManager = new Set(readinessPending.filter((p) => p.task === ZTUNNEL_TASK_STATE_MANAGER).map((p) => p.node));
   const ztunnelNodes = new Set(
     [...state.ztunnelPods.map((p) => p.node), ...probes.ztunnelReadiness.map((r) => r.node), ...xdsByNode.keys()].filter(Boolean),

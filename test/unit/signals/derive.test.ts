@@ -266,6 +266,50 @@ const cases: Case[] = [
     namespaces: [],
   },
   {
+    name: "a node-specific xDS failure still explains that node's istio-cni problem",
+    input: () =>
+      withHealthy((i) => {
+        ztunnelsNotSynced(i, ['node-b']);
+        cniDisconnected(i, 'node-b');
+      }),
+    nodes: ['node-b ztunnel_istiod_connectivity xds_not_synced'],
+    namespaces: [],
+  },
+  {
+    name: "Flannel down on istiod's node, exporter elsewhere: the failed dials are the network's, not istiod's",
+    input: () =>
+      withHealthy((i) => {
+        i.ownNode = 'node-b';
+        i.state.flannelPods[0]!.ready = false; // node-a hosts istiod
+        i.probes.istiodDials = i.probes.istiodDials.map((d) => ({ ...d, success: false }));
+        cutOff(i, ['node-a']);
+      }),
+    nodes: ['node-a cross_node_network flannel_not_ready'],
+    namespaces: [],
+  },
+  {
+    name: "the exporter's own node cut off: its failed dials to istiod are no istiod outage",
+    input: () =>
+      withHealthy((i) => {
+        i.ownNode = 'node-c';
+        i.state.flannelPods[2]!.ready = false;
+        i.probes.istiodDials = i.probes.istiodDials.map((d) => ({ ...d, success: false }));
+      }),
+    nodes: ['node-c cross_node_network flannel_not_ready'],
+    namespaces: [],
+  },
+  {
+    name: 'a NotReady node is down: its Flannel pod turning NotReady is no overlay fault',
+    input: () =>
+      withHealthy((i) => {
+        i.state.nodes[2]!.ready = false;
+        i.state.flannelPods[2]!.ready = false;
+        cutOff(i, ['node-c']);
+      }),
+    nodes: [],
+    namespaces: [],
+  },
+  {
     name: 'a NotReady node is down, not cut off by the overlay',
     input: () =>
       withHealthy((i) => {
@@ -317,14 +361,14 @@ const cases: Case[] = [
     namespaces: [],
   },
   {
-    name: 'istiod unreachable and istio-cni blocking on the same node: istiod is the root cause',
+    name: "istiod unreachable cluster-wide does not explain one node's istio-cni losing ztunnel (ztunnel connects to it whatever xDS does)",
     input: () =>
       withHealthy((i) => {
         i.probes.istiodDials = i.probes.istiodDials.map((d) => ({ ...d, success: false }));
         ztunnelsNotSynced(i, ['node-b']);
         cniDisconnected(i, 'node-b');
       }),
-    nodes: ['node-a ztunnel_istiod_connectivity xds_dial_failed', 'node-b ztunnel_istiod_connectivity xds_dial_failed', 'node-c ztunnel_istiod_connectivity xds_dial_failed'],
+    nodes: ['node-a ztunnel_istiod_connectivity xds_dial_failed', 'node-b cni_pod_creation_blocked ztunnel_not_connected', 'node-c ztunnel_istiod_connectivity xds_dial_failed'],
     namespaces: [],
   },
   {
