@@ -61,8 +61,10 @@ export function datasourceVariable(): DatasourceVariableBuilder {
 }
 
 /**
- * Hidden: single-cluster Prometheus has no `cluster` label and "All" (`.*`) matches the empty value;
- * multi-cluster users unhide it.
+ * Hidden, one cluster at a time, no "All" (as kubernetes-mixin does): Grafana selects the first
+ * cluster, so the panels' sums never add clusters together. With one cluster and no `cluster` label
+ * the variable has no value and `cluster=~""` matches the series that lack the label. Multi-cluster
+ * users unhide it to switch.
  */
 export function clusterVariable(): QueryVariableBuilder {
   const query = 'label_values(ambient_exporter_build_info, cluster)';
@@ -72,9 +74,8 @@ export function clusterVariable(): QueryVariableBuilder {
     .query(query)
     .definition(query)
     .hide(VariableHide.HideVariable)
-    .includeAll(true)
-    .allValue('.*')
-    .current({ selected: true, text: 'All', value: '$__all' })
+    .includeAll(false)
+    .multi(false)
     .refresh(VariableRefresh.OnTimeRangeChanged)
     .sort(VariableSort.AlphabeticalAsc);
 }

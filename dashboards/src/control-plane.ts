@@ -24,6 +24,11 @@ const CNI = componentMatchers('cni');
 const RATE = '[$__rate_interval]';
 const DAY = 86400;
 
+/** 0 instead of a blank cell for nodes that run istio-cni: the count series are absent when zero. */
+function orZeroPerCniNode(expr: string): string {
+  return `${expr} or 0 * max by (node) (${sel('ambient_cni_pod_ready', NODE_MATCHER)})`;
+}
+
 /** Median and 99th percentile of a histogram, optionally split by labels. */
 function quantiles(bucketMetric: string, by: string[], matchers: string[]) {
   const group = ['le', ...by].join(', ');
@@ -124,10 +129,14 @@ function xdsServing(): Sized[] {
     timeSeries({
       title: 'xDS pushes by type',
       description:
-        'Pushes istiod sends per second by xDS type (pilot_xds_pushes). wds (workloads and services) and wads ' +
-        '(authorization policies) go to ztunnel; *_senderr types are failed sends.',
+        'Pushes istiod sends per second by xDS type (pilot_xds_pushes), stacked. wds (workloads and services) and wads ' +
+        '(authorization policies) go to ztunnel. Failed sends (the *_senderr types) are drawn apart in red, not stacked ' +
+        'on top of the successful pushes.',
       unit: 'ops',
-      queries: [{ expr: `sum by (type) (rate(${sel('pilot_xds_pushes', ...ISTIOD)}${RATE}))`, legend: '{{type}}' }],
+      queries: [
+        { expr: `sum by (type) (rate(${sel('pilot_xds_pushes', ...ISTIOD, 'type!~".*_senderr"')}${RATE}))`, legend: '{{type}}' },
+        { expr: `sum by (type) (rate(${sel('pilot_xds_pushes', ...ISTIOD, 'type=~".*_senderr"')}${RATE}))`, legend: '{{type}}', apart: true },
+      ],
       stack: true,
     }),
     timeSeries({
@@ -168,12 +177,43 @@ function xdsServing(): Sized[] {
 
 function istioCni(): Sized[] {
   return [
+    statPanel({
+      title: 'Nodes where pod creation is blocked',
+      description: 'Nodes whose root cause is istio-cni blocking pod creation (ambient_issue_affected{issue="cni_pod_creation_blocked"}).',
+      unit: 'suffix: nodes',
+      queries: [{ expr: `sum(${sel('issue:ambient_issue_affected:max', 'issue="cni_pod_creation_blocked"')})` }],
+      steps: BAD_WHEN_POSITIVE,
+      colorMode: BigValueColorMode.Background,
+      w: 6,
+      h: 6,
+    }),
+    joinedTable({
+      title: 'Blocked nodes',
+      description:
+        'Only the nodes where istio-cni blocks pod creation now (ambient_node_issue{issue="cni_pod_creation_blocked"}), ' +
+        'with the cause: ztunnel_not_connected (istio-cni has no ztunnel connection) or sandbox_failures (pods fail with ' +
+        '"no ztunnel connection"). Empty when no node is blocked.',
+      unit: 'none',
+      key: 'node',
+      keyTitle: 'Node',
+      keyLink: { title: 'ztunnel on this node', url: dashboardUrl(UIDS.ztunnel, '&var-node=${__value.raw}') },
+      columns: [
+        {
+          kind: 'labels',
+          expr: `max by (node, cause) (${sel('ambient_node_issue', 'issue="cni_pod_creation_blocked"', NODE_MATCHER)})`,
+          labels: { cause: 'Cause' },
+          bad: true,
+        },
+      ],
+      w: 18,
+      h: 6,
+    }),
     joinedTable({
       title: 'istio-cni per node',
       description:
         'Per node: istio-cni pod Ready (ambient_cni_pod_ready), CNI config and binaries installed (ambient_cni_install_ready), ' +
         'a live ztunnel connection (ambient_cni_ztunnel_connected; without it new ambient pods fail with "no ztunnel ' +
-        'connection"), pods blocked by that error and pods with redirection pending.',
+        'connection"), pods blocked by that error and pods with redirection pending. Nodes without a ztunnel connection first.',
       unit: 'none',
       key: 'node',
       keyTitle: 'Node',
@@ -182,9 +222,10 @@ function istioCni(): Sized[] {
         { kind: 'bool', name: 'istio-cni ready', expr: `max by (node) (${sel('ambient_cni_pod_ready', NODE_MATCHER)})`, yes: 'ready', no: 'not ready' },
         { kind: 'bool', name: 'Installed', expr: `max by (node) (${sel('ambient_cni_install_ready', NODE_MATCHER)})`, yes: 'yes', no: 'no' },
         { kind: 'bool', name: 'ztunnel connected', expr: `max by (node) (${sel('ambient_cni_ztunnel_connected', NODE_MATCHER)})`, yes: 'connected', no: 'no connection' },
-        { kind: 'value', name: 'Pods blocked', expr: `sum by (node) (${sel('node:ambient_pods_blocked_by_cni:sum', NODE_MATCHER)})`, unit: 'none', badFrom: 1 },
-        { kind: 'value', name: 'Redirection pending', expr: `sum by (node) (${sel('ambient_pods_redirection_pending', NODE_MATCHER)})`, unit: 'none', badFrom: 1 },
+        { kind: 'value', name: 'Pods blocked', expr: orZeroPerCniNode(`sum by (node) (${sel('node:ambient_pods_blocked_by_cni:sum', NODE_MATCHER)})`), unit: 'none', badFrom: 1 },
+        { kind: 'value', name: 'Redirection pending', expr: orZeroPerCniNode(`sum by (node) (${sel('ambient_pods_redirection_pending', NODE_MATCHER)})`), unit: 'none', badFrom: 1 },
       ],
+      sortBy: { column: 'ztunnel connected' },
       w: 24,
       h: 7,
     }),
@@ -195,6 +236,7 @@ function istioCni(): Sized[] {
         'pod sandboxes on that node fail with "no ztunnel connection".',
       unit: 'none',
       queries: [{ expr: `sum by (node) (${sel('ztunnel_connected', ...CNI)})`, legend: '{{node}}' }],
+      legend: 'min',
       min: 0,
       decimals: 0,
     }),
@@ -203,6 +245,7 @@ function istioCni(): Sized[] {
       description: 'istio_cni_install_ready per node, scraped from istio-cni: 1 when its CNI config and binaries are in place.',
       unit: 'none',
       queries: [{ expr: `max by (node) (${sel('istio_cni_install_ready', ...CNI)})`, legend: '{{node}}' }],
+      legend: 'min',
       min: 0,
       max: 1,
       decimals: 0,
@@ -214,18 +257,10 @@ function istioCni(): Sized[] {
         'and namespace.',
       unit: 'none',
       queries: [{ expr: `sum by (node, namespace) (${sel('ambient_pods_blocked_by_cni', NODE_MATCHER)})`, legend: '{{node}} {{namespace}}' }],
+      legend: 'max',
       min: 0,
       decimals: 0,
-    }),
-    statPanel({
-      title: 'Nodes where pod creation is blocked',
-      description: 'Nodes whose root cause is istio-cni blocking pod creation (ambient_issue_affected{issue="cni_pod_creation_blocked"}).',
-      unit: 'suffix: nodes',
-      queries: [{ expr: `sum(${sel('issue:ambient_issue_affected:max', 'issue="cni_pod_creation_blocked"')})` }],
-      steps: BAD_WHEN_POSITIVE,
-      colorMode: BigValueColorMode.Background,
-      w: 12,
-      h: 8,
+      w: 24,
     }),
   ];
 }

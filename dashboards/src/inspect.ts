@@ -39,12 +39,15 @@ export function panelQueries(d: Dashboard): PanelQuery[] {
   return out;
 }
 
-/** Values a fresh dashboard load gives the variables: every "All" is `.*`. */
+/**
+ * Values a fresh dashboard load gives the variables on a single-cluster Prometheus: every "All" is
+ * `.*`; `cluster` has no value (no series carries the label) and matches series without it.
+ */
 export const DEFAULT_SUBSTITUTIONS: Record<string, string> = {
   __rate_interval: '1m',
   __interval: '1m',
   __range: '1h',
-  cluster: '.*',
+  cluster: '',
   node: '.*',
   namespace: '.*',
 };

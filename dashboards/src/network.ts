@@ -30,25 +30,46 @@ function nodes(): Sized[] {
       steps: BAD_WHEN_POSITIVE,
       colorMode: BigValueColorMode.Background,
       w: 6,
-      h: 8,
+      h: 6,
+    }),
+    joinedTable({
+      title: 'Nodes cut off: which and why',
+      description:
+        'Only the nodes whose root cause is the cross-node pod network now (ambient_node_issue{issue="cross_node_network"}), ' +
+        'with the cause: flannel_not_ready, overlay_not_configured or pod_network_unreachable. Empty when no node is cut off.',
+      unit: 'none',
+      key: 'node',
+      keyTitle: 'Node',
+      columns: [
+        {
+          kind: 'labels',
+          expr: `max by (node, cause) (${sel('ambient_node_issue', 'issue="cross_node_network"', NODE_MATCHER)})`,
+          labels: { cause: 'Cause' },
+          bad: true,
+        },
+      ],
+      w: 18,
+      h: 6,
     }),
     joinedTable({
       title: 'Nodes',
       description:
         'Per node: pods reachable from the exporter over the pod network (ambient_node_pod_network_reachable), Flannel pod ' +
-        'Ready (ambient_flannel_pod_ready; absent where no Flannel runs), overlay backend from the node\'s Flannel annotations ' +
-        '(ambient_node_overlay_configured) and the root cause the exporter derives for the node.',
+        'Ready (ambient_flannel_pod_ready; absent where no Flannel runs), the overlay backend named by the node\'s Flannel ' +
+        'annotations (none when there is none) and whether it is valid (ambient_node_overlay_configured), and the root cause ' +
+        'the exporter derives for the node. Unreachable nodes first.',
       unit: 'none',
       key: 'node',
       keyTitle: 'Node',
       columns: [
         { kind: 'bool', name: 'Pod network', expr: `max by (node) (${sel('ambient_node_pod_network_reachable', NODE_MATCHER)})`, yes: 'reachable', no: 'unreachable' },
         { kind: 'bool', name: 'Flannel ready', expr: `max by (node) (${sel('ambient_flannel_pod_ready', NODE_MATCHER)})`, yes: 'ready', no: 'not ready' },
-        { kind: 'labels', expr: `max by (node, backend) (${sel('ambient_node_overlay_configured', NODE_MATCHER)} == 1)`, labels: { backend: 'Overlay backend' } },
+        { kind: 'labels', expr: `max by (node, backend) (${sel('ambient_node_overlay_configured', NODE_MATCHER)})`, labels: { backend: 'Overlay backend' } },
         { kind: 'bool', name: 'Overlay configured', expr: `max by (node) (${sel('ambient_node_overlay_configured', NODE_MATCHER)})`, yes: 'yes', no: 'no' },
         { kind: 'labels', expr: `max by (node, issue, cause) (${sel('ambient_node_issue', NODE_MATCHER)})`, labels: { issue: 'Root cause', cause: 'Cause' }, bad: true },
       ],
-      w: 18,
+      sortBy: { column: 'Pod network' },
+      w: 24,
       h: 8,
     }),
     stateTimeline({
@@ -73,14 +94,15 @@ function nodes(): Sized[] {
 function scrapes(): Sized[] {
   return [
     timeSeries({
-      title: 'Component scrapes by node',
+      title: 'Failed component scrapes by node',
       description:
-        'ambient_exporter_scrape_up per component and node: the exporter reaching ztunnel, istiod and istio-cni pods over ' +
-        'the pod network. Several components failing on one node points at that node\'s network.',
+        'Per node, how many of the ztunnel, istio-cni and istiod pods there the exporter failed to scrape in its last round ' +
+        '(1 - ambient_exporter_scrape_up, summed): the exporter reaching them over the pod network. 0 when every scrape ' +
+        'succeeds; several components failing on one node points at that node\'s network. The legend lists the worst nodes first.',
       unit: 'none',
-      queries: [{ expr: `max by (component, node) (${sel('ambient_exporter_scrape_up', NODE_MATCHER)})`, legend: '{{node}} {{component}}' }],
+      queries: [{ expr: `sum by (node) (1 - ${sel('ambient_exporter_scrape_up', NODE_MATCHER)})`, legend: '{{node}}' }],
+      legend: 'max',
       min: 0,
-      max: 1,
       decimals: 0,
     }),
     timeSeries({
@@ -95,12 +117,18 @@ function scrapes(): Sized[] {
       min: 0,
     }),
     timeSeries({
-      title: 'Scrape duration',
-      description: 'How long the exporter\'s last scrape of each component pod took (ambient_exporter_scrape_duration_seconds); rising toward the scrape timeout signals a slow path.',
+      title: 'Slowest component scrapes',
+      description:
+        'The 10 slowest of the exporter\'s last scrapes of component pods at each moment (ambient_exporter_scrape_duration_seconds, ' +
+        'topk 10); rising toward the scrape timeout signals a slow path to that node.',
       unit: 's',
       queries: [
-        { expr: `max by (component, node) (${sel('ambient_exporter_scrape_duration_seconds', NODE_MATCHER)})`, legend: '{{node}} {{component}}' },
+        {
+          expr: `topk(10, max by (component, node) (${sel('ambient_exporter_scrape_duration_seconds', NODE_MATCHER)}))`,
+          legend: '{{node}} {{component}}',
+        },
       ],
+      legend: 'max',
       min: 0,
       w: 24,
     }),

@@ -17,7 +17,7 @@ import {
   sel,
 } from './common.js';
 import { assemble } from './layout.js';
-import { BAD_WHEN_POSITIVE, joinedTable, markdown, statPanel, timeSeries } from './panels.js';
+import { BAD_WHEN_POSITIVE, GOOD_WHEN_ONE, boolMappings, joinedTable, markdown, statPanel, timeSeries } from './panels.js';
 import type { Link, Sized } from './panels.js';
 import { ALERT_GROUPS, KNOWN_ISSUES, runbookUrl } from './runbooks.js';
 import type { KnownIssue } from './runbooks.js';
@@ -29,22 +29,82 @@ const DRILL_DOWN: Record<string, { title: string; uid: string }> = {
   cni_pod_creation_blocked: { title: 'Control plane (istio-cni)', uid: UIDS.controlPlane },
 };
 
+/**
+ * Shown by an issue tile whose verdict series are absent: the exporter is down, not scraped, or has
+ * not listed the Kubernetes API yet. Not green: nothing is known to be fine.
+ */
+const VERDICT_UNKNOWN = { text: 'unknown', color: 'orange' };
+
 function issueTile(issue: KnownIssue, runbookBase: string): Sized {
-  const links: Link[] = [{ title: `Runbook: ${issue.alert}`, url: runbookUrl(runbookBase, issue.alert), external: true }];
+  const links: Link[] = issue.alerts.map((a) => ({ title: `Runbook: ${a}`, url: runbookUrl(runbookBase, a), external: true }));
   const drill = DRILL_DOWN[issue.issue];
   if (drill) links.push({ title: `${drill.title} dashboard`, url: dashboardUrl(drill.uid) });
   return statPanel({
     title: issue.title,
-    description: `${issue.description} Runbook: ${issue.alert}.`,
+    description:
+      `${issue.description} "unknown" means the exporter serves no verdict: it is down, not scraped, or has not listed ` +
+      `the Kubernetes API yet (see "Exporter sees the cluster"). Runbook${issue.alerts.length > 1 ? 's' : ''}: ${issue.alerts.join(', ')}.`,
     unit: `suffix: ${issue.unit}`,
     queries: [{ expr: `sum(${sel('issue:ambient_issue_affected:max', `issue="${issue.issue}"`)})`, legend: issue.issue }],
     steps: BAD_WHEN_POSITIVE,
     mappings: [{ type: MappingType.ValueToText, options: { '0': { text: 'OK', color: 'green', index: 0 } } }],
+    noData: VERDICT_UNKNOWN,
     colorMode: BigValueColorMode.Background,
     textMode: BigValueTextMode.Value,
     links,
-    w: 6,
+    w: 5,
     h: 4,
+  });
+}
+
+/**
+ * 1 only while Prometheus scrapes the exporter, every watch of the Kubernetes API is established and
+ * the API server answers /readyz; 0 otherwise, including when any of those series is missing (exporter
+ * never scraped, static mode without the API), so the tile is never empty.
+ */
+export const EXPORTER_SEES_CLUSTER_EXPR =
+  `(min(${sel('up', 'job="ambient-exporter"')}) * min(${sel('ambient_exporter_kube_watch_up')}) * min(${sel('ambient_kube_api_ready')})) ` +
+  'or vector(0)';
+
+function exporterTile(runbookBase: string): Sized {
+  return statPanel({
+    title: 'Exporter sees the cluster',
+    description:
+      'Whether the verdicts on this dashboard can be trusted: Prometheus scrapes the exporter (up{job="ambient-exporter"}), ' +
+      'every watch of the Kubernetes API is established (ambient_exporter_kube_watch_up) and the API server answers /readyz ' +
+      '(ambient_kube_api_ready). "no" means the issue tiles are unknown or stale: an exporter that cannot see the cluster ' +
+      'reports nothing wrong. Details in the collapsed Exporter row.',
+    unit: 'none',
+    queries: [{ expr: EXPORTER_SEES_CLUSTER_EXPR }],
+    steps: GOOD_WHEN_ONE,
+    mappings: boolMappings('yes', 'no'),
+    colorMode: BigValueColorMode.Background,
+    textMode: BigValueTextMode.Value,
+    links: [
+      { title: 'Runbook: AmbientExporterDown', url: runbookUrl(runbookBase, 'AmbientExporterDown'), external: true },
+      { title: 'Runbook: AmbientExporterKubeWatchDown', url: runbookUrl(runbookBase, 'AmbientExporterKubeWatchDown'), external: true },
+    ],
+    w: 4,
+    h: 4,
+  });
+}
+
+function affectedNodes(): Sized {
+  return joinedTable({
+    title: 'Affected nodes',
+    description:
+      'Only the nodes with a root cause now (ambient_node_issue): the known issue and why. Empty when no node is affected, ' +
+      'or when the exporter serves no verdict (see "Exporter sees the cluster"). Click a node for its ztunnel dashboard.',
+    unit: 'none',
+    key: 'node',
+    keyTitle: 'Node',
+    keyLink: { title: 'ztunnel on this node', url: dashboardUrl(UIDS.ztunnel, '&var-node=${__value.raw}') },
+    columns: [
+      { kind: 'labels', expr: `max by (node, issue, cause) (${sel('ambient_node_issue', NODE_MATCHER)})`, labels: { issue: 'Root cause', cause: 'Cause' }, bad: true },
+    ],
+    sortBy: { column: 'Root cause' },
+    w: 8,
+    h: 9,
   });
 }
 
@@ -54,9 +114,10 @@ function nodeTable(): Sized {
     title: 'Nodes',
     description:
       'One row per node: is ztunnel Ready and which readiness task it still waits for ("state manager" = no configuration from ' +
-      'istiod yet, "workload proxy manager" = no istio-cni connection), xDS connections to istiod ending in errors, whether ' +
-      'istio-cni holds a ztunnel connection, whether Flannel is Ready and pods on the node answer over the pod network, and ' +
-      'the root cause the exporter derives for the node. Click a node for its ztunnel dashboard.',
+      'istiod yet, "workload proxy manager" = no istio-cni connection), xDS connections to istiod that ended in ' +
+      'ConnectionError or Error in the last 5 minutes, whether istio-cni holds a ztunnel connection, whether Flannel is Ready ' +
+      'and pods on the node answer over the pod network, and the root cause the exporter derives for the node. Sorted with ' +
+      'not-ready ztunnels first; "Affected nodes" lists only the nodes with a root cause. Click a node for its ztunnel dashboard.',
     unit: 'none',
     key: 'node',
     keyTitle: 'Node',
@@ -66,16 +127,21 @@ function nodeTable(): Sized {
       { kind: 'labels', expr: `max by (node, task) (${sel('ambient_ztunnel_readiness_pending', n)} > 0)`, labels: { task: 'Pending task' }, bad: true },
       {
         kind: 'value',
-        name: 'xDS errors',
-        expr: `sum by (node) (${sel('node:ambient_ztunnel_xds_connection_errors:rate5m', n)})`,
-        unit: 'cps',
-        badFrom: 0.000001,
+        name: 'xDS errors (5m)',
+        // rate5m * 300 = increase over 5 minutes; 0, not blank, for nodes whose ztunnel has never failed
+        expr:
+          `round(sum by (node) (${sel('node:ambient_ztunnel_xds_connection_errors:rate5m', n)}) * 300) ` +
+          `or 0 * max by (node) (${sel('ambient_ztunnel_pod_ready', n)})`,
+        unit: 'none',
+        badFrom: 1,
       },
       { kind: 'bool', name: 'istio-cni ↔ ztunnel', expr: `max by (node) (${sel('ambient_cni_ztunnel_connected', n)})`, yes: 'connected', no: 'no connection' },
       { kind: 'bool', name: 'Flannel ready', expr: `max by (node) (${sel('ambient_flannel_pod_ready', n)})`, yes: 'ready', no: 'not ready' },
       { kind: 'bool', name: 'Pod network', expr: `max by (node) (${sel('ambient_node_pod_network_reachable', n)})`, yes: 'reachable', no: 'unreachable' },
       { kind: 'labels', expr: `max by (node, issue, cause) (${sel('ambient_node_issue', n)})`, labels: { issue: 'Root cause', cause: 'Cause' }, bad: true },
     ],
+    sortBy: { column: 'ztunnel ready' },
+    w: 16,
     h: 9,
   });
 }
@@ -104,6 +170,21 @@ function namespaceTable(): Sized {
   });
 }
 
+/**
+ * Labels that tell one firing alert from another (the alert rules aggregate by them): what is broken
+ * and where. Columns appear only for labels some firing alert carries.
+ */
+export const ALERT_LABELS: Record<string, string> = {
+  severity: 'Severity',
+  cause: 'Cause',
+  node: 'Node',
+  namespace: 'Namespace',
+  pod: 'Pod',
+  component: 'Component',
+  resource: 'Resource',
+  port: 'Port',
+};
+
 function firingAlerts(runbookBase: string): Sized {
   return joinedTable({
     title: 'Firing alerts',
@@ -117,11 +198,11 @@ function firingAlerts(runbookBase: string): Sized {
     columns: [
       {
         kind: 'labels',
-        expr: `max by (alertname, severity, cause, node, namespace, pod) (${sel('ALERTS', 'alertname=~"Ambient.*"', 'alertstate="firing"')})`,
-        labels: { severity: 'Severity', cause: 'Cause', node: 'Node', namespace: 'Namespace', pod: 'Pod' },
+        expr: `max by (alertname, ${Object.keys(ALERT_LABELS).join(', ')}) (${sel('ALERTS', 'alertname=~"Ambient.*"', 'alertstate="firing"')})`,
+        labels: ALERT_LABELS,
       },
     ],
-    w: 10,
+    w: 16,
     h: 8,
   });
 }
@@ -151,8 +232,8 @@ function runbookList(runbookBase: string): Sized {
     title: 'Runbooks',
     description: 'What each alert means, its impact, how to diagnose it and how to fix it.',
     markdown: lines.join('\n\n'),
-    w: 6,
-    h: 8,
+    w: 24,
+    h: 6,
   });
 }
 
@@ -200,16 +281,8 @@ function exporterHealth(): Sized[] {
       description: 'ambient_kube_api_ready: the API server answered /readyz with 200 on the last check.',
       unit: 'none',
       queries: [{ expr: `min(${sel('ambient_kube_api_ready')})` }],
-      steps: [
-        { value: null, color: 'red' },
-        { value: 1, color: 'green' },
-      ],
-      mappings: [
-        {
-          type: MappingType.ValueToText,
-          options: { '0': { text: 'not ready', index: 0 }, '1': { text: 'ready', index: 1 } },
-        },
-      ],
+      steps: GOOD_WHEN_ONE,
+      mappings: boolMappings('ready', 'not ready'),
       colorMode: BigValueColorMode.Background,
       w: 4,
       h: 8,
@@ -236,10 +309,10 @@ export function overviewDashboard(runbookBase: string): Dashboard {
     variables: [datasourceVariable(), clusterVariable(), nodeVariable(), namespaceVariable()],
     links: [dashboardsDropdown(), runbooksLink(runbookBase)],
     sections: [
-      { panels: KNOWN_ISSUES.map((i) => issueTile(i, runbookBase)) },
-      { title: 'Nodes', panels: [nodeTable()] },
+      { panels: [...KNOWN_ISSUES.map((i) => issueTile(i, runbookBase)), exporterTile(runbookBase)] },
+      { title: 'Nodes', panels: [affectedNodes(), nodeTable()] },
       { title: 'Namespaces', panels: [namespaceTable()] },
-      { title: 'Causes, alerts and runbooks', panels: [rootCauses(), firingAlerts(runbookBase), runbookList(runbookBase), issueHistory()] },
+      { title: 'Causes, alerts and runbooks', panels: [firingAlerts(runbookBase), rootCauses(), runbookList(runbookBase), issueHistory()] },
       { title: 'Exporter', collapsed: true, panels: exporterHealth() },
     ],
   });

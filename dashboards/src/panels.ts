@@ -8,6 +8,7 @@ import {
   FieldColorBuilder,
   FieldColorModeId,
   MappingType,
+  SpecialValueMatch,
   ThresholdsConfigBuilder,
   ThresholdsMode,
 } from '@grafana/grafana-foundation-sdk/dashboard';
@@ -54,6 +55,8 @@ export interface Sized {
 export interface Query {
   expr: string;
   legend?: string;
+  /** time series only: drawn on its own, outside the stack (e.g. failures next to stacked successes), in red */
+  apart?: boolean;
 }
 
 interface Described {
@@ -84,6 +87,12 @@ export function refId(index: number): string {
 
 function rangeTarget(q: Query, index: number): DataqueryBuilder {
   const t = new DataqueryBuilder().expr(q.expr).range().refId(refId(index));
+  return q.legend === undefined ? t : t.legendFormat(q.legend);
+}
+
+/** One evaluation at the dashboard's end time: what the value is now, never an older one. */
+function instantTarget(q: Query, index: number): DataqueryBuilder {
+  const t = new DataqueryBuilder().expr(q.expr).instant().refId(refId(index));
   return q.legend === undefined ? t : t.legendFormat(q.legend);
 }
 
@@ -138,20 +147,48 @@ export function boolMappings(yes: string, no: string, badWhenZero = true): Value
   ];
 }
 
-function legend(): VizLegendOptionsBuilder {
-  return new VizLegendOptionsBuilder()
-    .showLegend(true)
-    .displayMode(LegendDisplayMode.List)
-    .placement(LegendPlacement.Bottom)
-    .calcs([]);
+/**
+ * How a panel with one series per node lists its series. `list` suits a handful of series; with one
+ * per node (200 on a large cluster) a table legend sorted by the worst value puts the node to look at
+ * first: `max` sorts by the highest value (rates, errors, pending work), `min` by the lowest (0/1
+ * "is it working" gauges, where 0 is bad).
+ */
+export type LegendStyle = 'list' | 'max' | 'min';
+
+const REDUCER_TITLES = { max: 'Max', min: 'Min' } as const;
+
+function legend(style: LegendStyle = 'list'): VizLegendOptionsBuilder {
+  const b = new VizLegendOptionsBuilder().showLegend(true).placement(LegendPlacement.Bottom);
+  if (style === 'list') return b.displayMode(LegendDisplayMode.List).calcs([]);
+  return b
+    .displayMode(LegendDisplayMode.Table)
+    .calcs(['lastNotNull', style])
+    .sortBy(REDUCER_TITLES[style])
+    .sortDesc(style === 'max');
 }
 
 function tooltip(): VizTooltipOptionsBuilder {
   return new VizTooltipOptionsBuilder().mode(TooltipDisplayMode.Multi).sort(SortOrder.Descending);
 }
 
-function lastValue(): ReduceDataOptionsBuilder {
-  return new ReduceDataOptionsBuilder().calcs(['lastNotNull']).values(false);
+/** Stat targets are instant, so the one value there is is the current one. */
+function currentValue(): ReduceDataOptionsBuilder {
+  return new ReduceDataOptionsBuilder().calcs(['last']).values(false);
+}
+
+/**
+ * What a stat shows when its query returns nothing. Grafana otherwise paints "No data" in the base
+ * threshold colour, which is green for counts of broken things: an exporter that is down or has not
+ * listed the cluster yet would look all clear.
+ */
+export interface NoData {
+  text: string;
+  color: string;
+}
+export const NO_DATA: NoData = { text: 'No data', color: 'text' };
+
+function noDataMapping(n: NoData): ValueMapping {
+  return { type: MappingType.SpecialValue, options: { match: SpecialValueMatch.NullAndNan, result: { text: n.text, color: n.color, index: 99 } } };
 }
 
 // ---------- time series ----------
@@ -163,6 +200,7 @@ export interface TimeSeriesOptions extends Described {
   max?: number;
   mappings?: ValueMapping[];
   decimals?: number;
+  legend?: LegendStyle;
 }
 
 export function timeSeries(o: TimeSeriesOptions): Sized {
@@ -171,7 +209,7 @@ export function timeSeries(o: TimeSeriesOptions): Sized {
     .description(o.description)
     .datasource(DATASOURCE)
     .unit(o.unit)
-    .legend(legend())
+    .legend(legend(o.legend))
     .tooltip(tooltip())
     .fillOpacity(10)
     .lineWidth(1)
@@ -182,7 +220,15 @@ export function timeSeries(o: TimeSeriesOptions): Sized {
   if (o.max !== undefined) b.max(o.max);
   if (o.decimals !== undefined) b.decimals(o.decimals);
   if (o.mappings) b.mappings(o.mappings);
-  o.queries.forEach((q, i) => b.withTarget(rangeTarget(q, i)));
+  o.queries.forEach((q, i) => {
+    b.withTarget(rangeTarget(q, i));
+    if (q.apart) {
+      b.overrideByQuery(refId(i), [
+        prop('custom.stacking', { mode: StackingMode.None, group: 'A' }),
+        prop('color', { mode: 'fixed', fixedColor: 'red' }),
+      ]);
+    }
+  });
   return { panel: b.build(), w: o.w ?? 12, h: o.h ?? 8 };
 }
 
@@ -221,8 +267,8 @@ export interface StatOptions extends Described {
   mappings?: ValueMapping[];
   colorMode?: BigValueColorMode;
   textMode?: BigValueTextMode;
-  /** shown when the query returns nothing (e.g. `count(x == 0)` with nothing down) */
-  noValue?: string;
+  /** shown when the query returns nothing (default NO_DATA: "No data", never in a threshold colour) */
+  noData?: NoData;
 }
 
 export function statPanel(o: StatOptions): Sized {
@@ -231,15 +277,15 @@ export function statPanel(o: StatOptions): Sized {
     .description(o.description)
     .datasource(DATASOURCE)
     .unit(o.unit)
-    .reduceOptions(lastValue())
+    .reduceOptions(currentValue())
     .graphMode(BigValueGraphMode.None)
     .colorMode(o.colorMode ?? BigValueColorMode.Value)
     .textMode(o.textMode ?? BigValueTextMode.Auto)
     .thresholds(thresholds(o.steps ?? [{ value: null, color: 'text' }]))
     .links(linkBuilders(o.links));
-  if (o.mappings) b.mappings(o.mappings);
-  if (o.noValue !== undefined) b.noValue(o.noValue);
-  o.queries.forEach((q, i) => b.withTarget(rangeTarget(q, i)));
+  const noData = o.noData ?? NO_DATA;
+  b.mappings([...(o.mappings ?? []), noDataMapping(noData)]).noValue(noData.text);
+  o.queries.forEach((q, i) => b.withTarget(instantTarget(q, i)));
   return { panel: b.build(), w: o.w ?? 6, h: o.h ?? 4 };
 }
 
@@ -260,6 +306,11 @@ export interface TableOptions extends Described {
   columns: Column[];
   /** data link on the key column, `${__value.raw}` is the key */
   keyLink?: Link;
+  /**
+   * Initial sort (default: the key, ascending). Sort by a column every row has a value in, e.g. a
+   * 0/1 "ready" column ascending, so the broken rows come first on a large cluster.
+   */
+  sortBy?: { column: string; desc?: boolean };
 }
 
 function prop(id: string, value: unknown): DynamicConfigValue {
@@ -336,7 +387,8 @@ export function joinedTable(o: TableOptions): Sized {
     options: { excludeByName: exclude, indexByName: order, renameByName: rename, includeByName: {} },
   });
   b.transformations(transformations);
-  b.sortBy([new TableSortByFieldStateBuilder().displayName(o.keyTitle).desc(false)]);
+  const sort = o.sortBy ?? { column: o.keyTitle };
+  b.sortBy([new TableSortByFieldStateBuilder().displayName(sort.column).desc(sort.desc ?? false)]);
   return { panel: b.build(), w: o.w ?? 24, h: o.h ?? 8 };
 }
 

@@ -31,8 +31,8 @@ export interface KnownIssue {
   title: string;
   /** what is counted: nodes or namespaces */
   unit: 'nodes' | 'namespaces';
-  /** the root-cause alert whose runbook explains the fix */
-  alert: AlertName;
+  /** the alerts this tile counts for, root cause first: each runbook is linked from the tile */
+  alerts: readonly AlertName[];
   description: string;
 }
 
@@ -41,7 +41,7 @@ export const KNOWN_ISSUES: readonly KnownIssue[] = [
     issue: 'ztunnel_istiod_connectivity',
     title: 'ztunnel → istiod (15012)',
     unit: 'nodes',
-    alert: 'AmbientZtunnelIstiodUnreachable',
+    alerts: ['AmbientZtunnelIstiodUnreachable'],
     description:
       'Nodes whose ztunnel cannot get configuration from istiod on port 15012 (Service port missing, no ready istiod endpoint, ' +
       'xDS dial failing, or ztunnel still pending "state manager"). 0 is healthy.',
@@ -50,7 +50,7 @@ export const KNOWN_ISSUES: readonly KnownIssue[] = [
     issue: 'cross_node_network',
     title: 'Cross-node pod network',
     unit: 'nodes',
-    alert: 'AmbientCrossNodeNetworkFailure',
+    alerts: ['AmbientCrossNodeNetworkFailure'],
     description:
       'Nodes cut off from the pod network: Flannel pod not ready, no valid overlay (VXLAN) backend annotation, or pods on the ' +
       'node unreachable over the pod network. 0 is healthy.',
@@ -59,7 +59,7 @@ export const KNOWN_ISSUES: readonly KnownIssue[] = [
     issue: 'cni_pod_creation_blocked',
     title: 'istio-cni blocking pod creation',
     unit: 'nodes',
-    alert: 'AmbientPodCreationBlockedByCNI',
+    alerts: ['AmbientPodCreationBlockedByCNI'],
     description:
       'Nodes where istio-cni has no ztunnel connection, so new ambient pods fail sandbox creation with "no ztunnel connection". ' +
       '0 is healthy.',
@@ -68,10 +68,12 @@ export const KNOWN_ISSUES: readonly KnownIssue[] = [
     issue: 'namespace_not_enrolled',
     title: 'Namespaces not enrolled',
     unit: 'namespaces',
-    alert: 'AmbientNamespaceNotEnrolled',
+    // both causes of the issue (label_missing, pods_not_captured) page under their own alert
+    alerts: ['AmbientNamespaceNotEnrolled', 'AmbientWorkloadsNotCaptured'],
     description:
-      'Namespaces that policy expects in the mesh but that lack istio.io/dataplane-mode=ambient, or whose running pods carry no ' +
-      'ambient redirection (still plain TCP, not HBONE). 0 is healthy.',
+      'Namespaces that policy expects in the mesh but that lack istio.io/dataplane-mode=ambient (AmbientNamespaceNotEnrolled), ' +
+      'or enrolled namespaces whose running pods carry no ambient redirection, still plain TCP and not HBONE ' +
+      '(AmbientWorkloadsNotCaptured). 0 is healthy.',
   },
 ];
 

@@ -38,13 +38,13 @@ function state(): Sized[] {
     statPanel({
       title: 'ztunnel pods not ready',
       description:
-        'ztunnel pods that are not Ready. A ztunnel that never received configuration from istiod stays not ready with ' +
-        'the "state manager" task pending; one without an istio-cni connection waits on "workload proxy manager".',
+        'ztunnel pods that are not Ready now (1 - ambient_ztunnel_pod_ready, summed: 0 when every ztunnel is Ready). A ztunnel ' +
+        'that never received configuration from istiod stays not ready with the "state manager" task pending; one without ' +
+        'an istio-cni connection waits on "workload proxy manager". "No data" means the exporter serves no ztunnel state.',
       unit: 'none',
-      queries: [{ expr: `count(${sel('ambient_ztunnel_pod_ready', NODE_MATCHER)} == 0)` }],
+      queries: [{ expr: `sum(1 - ${sel('ambient_ztunnel_pod_ready', NODE_MATCHER)})` }],
       steps: BAD_WHEN_POSITIVE,
       colorMode: BigValueColorMode.Background,
-      noValue: '0',
       w: 4,
     }),
     statPanel({
@@ -63,6 +63,7 @@ function state(): Sized[] {
         'whose proxy failed to start. Empty when every ztunnel is ready.',
       unit: 'none',
       queries: [{ expr: `max by (node, task) (${sel('ambient_ztunnel_readiness_pending', NODE_MATCHER)} > 0)`, legend: '{{node}}: {{task}}' }],
+      legend: 'max',
       min: 0,
       decimals: 0,
       w: 12,
@@ -70,7 +71,9 @@ function state(): Sized[] {
     }),
     joinedTable({
       title: 'ztunnel pods',
-      description: 'Each ztunnel pod with its node, version (ambient_ztunnel_info) and Ready condition (ambient_ztunnel_pod_ready).',
+      description:
+        'Each ztunnel pod with its node, version (ambient_ztunnel_info) and Ready condition (ambient_ztunnel_pod_ready), ' +
+        'not-ready pods first.',
       unit: 'none',
       key: 'node',
       keyTitle: 'Node',
@@ -78,6 +81,7 @@ function state(): Sized[] {
         { kind: 'labels', expr: `max by (node, pod, version) (${sel('ambient_ztunnel_info', NODE_MATCHER)})`, labels: { pod: 'Pod', version: 'Version' } },
         { kind: 'bool', name: 'Ready', expr: `max by (node, pod) (${sel('ambient_ztunnel_pod_ready', NODE_MATCHER)})`, yes: 'ready', no: 'not ready' },
       ],
+      sortBy: { column: 'Ready' },
       w: 24,
       h: 6,
     }),
@@ -96,6 +100,7 @@ function traffic(): Sized[] {
         { expr: `sum by (node) (rate(${sel('istio_tcp_connections_opened_total', ...Z)}${RATE}))`, legend: '{{node}} opened' },
         { expr: `-sum by (node) (rate(${sel('istio_tcp_connections_closed_total', ...Z)}${RATE}))`, legend: '{{node}} closed' },
       ],
+      legend: 'max',
     }),
     timeSeries({
       title: 'Bytes',
@@ -105,16 +110,19 @@ function traffic(): Sized[] {
         { expr: `sum by (node) (rate(${sel('istio_tcp_sent_bytes_total', ...Z)}${RATE}))`, legend: '{{node}} sent' },
         { expr: `-sum by (node) (rate(${sel('istio_tcp_received_bytes_total', ...Z)}${RATE}))`, legend: '{{node}} received' },
       ],
+      legend: 'max',
     }),
     timeSeries({
       title: 'Connections by security policy',
       description:
-        'Connections opened per second by connection_security_policy: mutual_tls is HBONE between enrolled workloads; ' +
-        'unknown is plain TCP. A namespace that should be enrolled but shows up as plain TCP is not on HBONE.',
+        'Connections per second arriving at ztunnel-captured destinations, by connection_security_policy: mutual_tls is ' +
+        'HBONE, unknown is plain TCP (e.g. from a pod that is not in the mesh or not captured). Counted on the destination ' +
+        'side only (reporter="destination"): a connection between two captured pods is reported by both ztunnels and would ' +
+        'otherwise count twice. Connections to destinations outside the mesh have no destination report and are not shown.',
       unit: 'cps',
       queries: [
         {
-          expr: `sum by (connection_security_policy) (rate(${sel('istio_tcp_connections_opened_total', ...Z)}${RATE}))`,
+          expr: `sum by (connection_security_policy) (rate(${sel('istio_tcp_connections_opened_total', ...Z, 'reporter="destination"')}${RATE}))`,
           legend: '{{connection_security_policy}}',
         },
       ],
@@ -130,6 +138,7 @@ function traffic(): Sized[] {
         { expr: `sum by (node) (rate(${sel('istio_dns_requests_total', ...Z)}${RATE}))`, legend: '{{node}} requests' },
         { expr: `sum by (node) (rate(${sel('istio_dns_upstream_failures_total', ...Z)}${RATE}))`, legend: '{{node}} upstream failures' },
       ],
+      legend: 'max',
     }),
   ];
 }
@@ -144,6 +153,7 @@ function xds(): Sized[] {
         '(e.g. istiod\'s max connection age); Complete: the stream ended normally.',
       unit: 'ops',
       queries: [{ expr: `sum by (node, reason) (rate(${sel('istio_xds_connection_terminations_total', ...Z)}${RATE}))`, legend: '{{node}} {{reason}}' }],
+      legend: 'max',
     }),
     timeSeries({
       title: 'xDS terminations seen by the exporter',
@@ -157,6 +167,7 @@ function xds(): Sized[] {
           legend: '{{node}} {{reason}}',
         },
       ],
+      legend: 'max',
     }),
     timeSeries({
       title: 'xDS messages by type',
@@ -172,6 +183,7 @@ function xds(): Sized[] {
       description: 'Bytes of xDS configuration ztunnel received per second, per node (istio_xds_message_bytes_total).',
       unit: 'Bps',
       queries: [{ expr: `sum by (node) (rate(${sel('istio_xds_message_bytes_total', ...Z)}${RATE}))`, legend: '{{node}}' }],
+      legend: 'max',
     }),
   ];
 }
@@ -188,6 +200,7 @@ function workloads(): Sized[] {
         { expr: `sum by (node) (${sel('workload_manager_active_proxy_count', ...Z)})`, legend: '{{node}} active' },
         { expr: `sum by (node) (${sel('workload_manager_pending_proxy_count', ...Z)})`, legend: '{{node}} pending' },
       ],
+      legend: 'max',
       min: 0,
       decimals: 0,
     }),
@@ -196,6 +209,7 @@ function workloads(): Sized[] {
       description: 'ambient_ztunnel_workloads by node and state (active, pending): the exporter\'s copy of the workload manager gauges.',
       unit: 'none',
       queries: [{ expr: `sum by (node, state) (${sel('ambient_ztunnel_workloads', NODE_MATCHER)})`, legend: '{{node}} {{state}}' }],
+      legend: 'max',
       min: 0,
       decimals: 0,
     }),
@@ -209,6 +223,7 @@ function workloads(): Sized[] {
         { expr: `sum by (node) (rate(${sel('workload_manager_proxies_started_total', ...Z)}${RATE}))`, legend: '{{node}} started' },
         { expr: `-sum by (node) (rate(${sel('workload_manager_proxies_stopped_total', ...Z)}${RATE}))`, legend: '{{node}} stopped' },
       ],
+      legend: 'max',
       w: 24,
     }),
   ];

@@ -1,9 +1,11 @@
 // The committed dashboards against real Prometheus: the exporter runs against the lab, Prometheus
 // scrapes it and the lab's ztunnel/istiod/istio-cni directly (labelled as the shipped scrape config
 // labels them) with the shipped rules loaded. The lab goes through healthy and every fault; during
-// each scenario every panel query is run over the scenario's time range, as Grafana would.
-// Every query must show data in at least one scenario, and each issue's tile must read 0 when
-// healthy and turn non-zero under its faults.
+// each scenario every panel query is run as Grafana requests it (stat and table targets instant,
+// time series over the scenario's range) and counts only if it shows data now: at the instant, or
+// at the range's last step. Every query must show data in at least one scenario, each issue's tile
+// must read 0 when healthy and turn non-zero under its faults, and once the exporter stops the
+// tiles must read "no data" (not 0) and "Exporter sees the cluster" 0.
 import { expect } from 'chai';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -35,6 +37,7 @@ const ISSUES = ['ztunnel_istiod_connectivity', 'cross_node_network', 'cni_pod_cr
  */
 const NO_LAB_SCENARIO: Record<string, string> = {
   'istio_dns_upstream_failures_total': 'no lab scenario makes upstream DNS fail; real ztunnels report it once a forward fails',
+  'type=~".*_senderr"': "no lab scenario makes istiod's xDS sends fail; real istiods count them as cds_senderr, eds_senderr, ...",
 };
 
 const committed: Dashboard[] = buildDashboards().map(
@@ -45,17 +48,36 @@ const key = (q: PanelQuery) => `${q.dashboard} / ${q.panelTitle} / ${q.refId}`;
 const FIRING_AMBIENT_ALERTS = 'ALERTS{alertstate="firing", alertname=~"Ambient.*"}';
 
 /**
- * Series a range query over [startMs, endMs] returns, as a Grafana panel would get them. Steps are
- * counted back from the end, so the last evaluation is at endMs: what the panel shows right now.
+ * Series a range query over [startMs, endMs] shows at its last step, as a Grafana panel would get
+ * them. Steps are counted back from the end, so the last evaluation is at endMs: what the panel
+ * shows right now (a series that ended earlier in the range does not count).
  */
-async function queryRange(prometheusUrl: string, expr: string, startMs: number, endMs: number): Promise<number> {
+async function queryRangeNow(prometheusUrl: string, expr: string, startMs: number, endMs: number): Promise<number> {
   const end = endMs / 1000;
   const start = end - Math.max(1, Math.ceil(end - startMs / 1000));
   const params = new URLSearchParams({ query: expr, start: String(start), end: String(end), step: '1' });
   const res = await fetch(`${prometheusUrl}/api/v1/query_range?${params}`);
-  const body = (await res.json()) as { status: string; error?: string; data?: { result: unknown[] } };
+  const body = (await res.json()) as { status: string; error?: string; data?: { result: { values: [number, string][] }[] } };
   if (body.status !== 'success' || !body.data) throw new Error(`query_range ${expr}: ${body.error ?? res.status}`);
+  return body.data.result.filter((r) => r.values.at(-1)?.[0] === end).length;
+}
+
+/** Series an instant query returns at `timeMs`: what a stat or table target shows then. */
+async function queryInstant(prometheusUrl: string, expr: string, timeMs: number): Promise<number> {
+  const params = new URLSearchParams({ query: expr, time: String(timeMs / 1000) });
+  const res = await fetch(`${prometheusUrl}/api/v1/query?${params}`);
+  const body = (await res.json()) as { status: string; error?: string; data?: { result: unknown[] } };
+  if (body.status !== 'success' || !body.data) throw new Error(`query ${expr}: ${body.error ?? res.status}`);
   return body.data.result.length;
+}
+
+/** A stat panel's query as committed, variables as on a fresh load. */
+function statQuery(uid: string, title: string): string {
+  const d = committed.find((x) => x.uid === uid);
+  const q = d && panelQueries(d).find((p) => p.panelType === 'stat' && p.panelTitle === title);
+  if (!q) throw new Error(`no stat "${title}" on ${uid}`);
+  expect(q.instant, `${uid} "${title}" is instant`).to.equal(true);
+  return substitute(q.expr, VALUES);
 }
 
 /** The overview's tile for an issue, as committed. */
@@ -71,18 +93,32 @@ async function tileValue(stack: Stack, issue: string): Promise<number | undefine
   return sample?.value;
 }
 
+/** The value a stat shows now (undefined: "No data"). */
+async function statValue(stack: Stack, uid: string, title: string): Promise<number | undefined> {
+  const [sample] = await stack.query(statQuery(uid, title));
+  return sample?.value;
+}
+
+const sees = (stack: Stack) => statValue(stack, 'ambient-mesh-health', 'Exporter sees the cluster');
+const notReady = (stack: Stack) => statValue(stack, 'ambient-ztunnel', 'ztunnel pods not ready');
+
 describe('dashboards end to end: every panel against real Prometheus and the lab', function () {
   this.timeout(300_000);
   let stack: Stack;
   /** query key -> scenarios in which it returned data */
   const shown = new Map<string, Set<string>>(queries.map((q) => [key(q), new Set<string>()]));
 
-  /** Runs every panel query over [since, now] and records which returned series. */
+  /** ztunnel pods not ready, by scenario, as the stat showed it once the scenario's alert fired */
+  const notReadyIn = new Map<string, number | undefined>();
+
+  /** Runs every panel query as Grafana requests it and records which show data now. */
   async function sample(scenario: string, since: number): Promise<void> {
     const now = Date.now();
     await Promise.all(
       queries.map(async (q) => {
-        if ((await queryRange(stack.prometheusUrl, substitute(q.expr, VALUES), since, now)) > 0) shown.get(key(q))?.add(scenario);
+        const expr = substitute(q.expr, VALUES);
+        const series = q.instant ? await queryInstant(stack.prometheusUrl, expr, now) : await queryRangeNow(stack.prometheusUrl, expr, since, now);
+        if (series > 0) shown.get(key(q))?.add(scenario);
       }),
     );
   }
@@ -92,14 +128,19 @@ describe('dashboards end to end: every panel against real Prometheus and the lab
     return values.every((v) => v === 0);
   }
 
-  /** Healthy lab, every tile at 0 and no Ambient alert firing. */
+  /** Healthy lab: every tile at 0, every ztunnel Ready (the stat reads 0, not "No data") and no Ambient alert firing. */
   async function backToHealthy(): Promise<void> {
     await stack.lab.setFaults([]);
     await stack.exporter.refreshNow();
-    await stack.waitFor(async () => (await tilesAtZero()) && (await stack.query(FIRING_AMBIENT_ALERTS)).length === 0, {
-      timeoutMs: 60_000,
-      what: async () => `healthy: tiles ${JSON.stringify(await Promise.all(ISSUES.map((i) => tileValue(stack, i))))}, firing ${JSON.stringify(await stack.prometheusAlerts('firing'))}`,
-    });
+    await stack.waitFor(
+      async () => (await tilesAtZero()) && (await notReady(stack)) === 0 && (await stack.query(FIRING_AMBIENT_ALERTS)).length === 0,
+      {
+        timeoutMs: 60_000,
+        what: async () =>
+          `healthy: tiles ${JSON.stringify(await Promise.all(ISSUES.map((i) => tileValue(stack, i))))}, ztunnels not ready ` +
+          `${await notReady(stack)}, firing ${JSON.stringify(await stack.prometheusAlerts('firing'))}`,
+      },
+    );
   }
 
   before(async () => {
@@ -120,11 +161,14 @@ describe('dashboards end to end: every panel against real Prometheus and the lab
         const up = await stack.query('min by (job) (up)');
         const jobs = new Set(up.filter((s) => s.value === 1).map((s) => s.metric['job']));
         const rates = await stack.query('sum(rate(istio_tcp_connections_opened_total[5s]))');
-        return ['ambient-exporter', 'ztunnel', 'istiod', 'istio-cni'].every((j) => jobs.has(j)) && rates.length > 0 && (await tilesAtZero());
+        return (
+          ['ambient-exporter', 'ztunnel', 'istiod', 'istio-cni'].every((j) => jobs.has(j)) && rates.length > 0 && (await tilesAtZero()) && (await sees(stack)) === 1
+        );
       },
-      { timeoutMs: 30_000, what: () => `all targets up and all tiles at 0; ${stack.logs()}` },
+      { timeoutMs: 30_000, what: async () => `all targets up, all tiles at 0, exporter sees the cluster (${await sees(stack)}); ${stack.logs()}` },
     );
     for (const issue of ISSUES) expect(await tileValue(stack, issue), issue).to.equal(0);
+    expect(await notReady(stack), 'ztunnel pods not ready').to.equal(0);
     await sample('healthy', since);
   });
 
@@ -148,6 +192,7 @@ describe('dashboards end to end: every panel against real Prometheus and the lab
         timeoutMs: 30_000,
         what: `an Ambient alert firing under ${fault}`,
       });
+      notReadyIn.set(fault, await notReady(stack));
       await sample(fault, since);
     });
   }
@@ -157,6 +202,23 @@ describe('dashboards end to end: every panel against real Prometheus and the lab
     await backToHealthy();
     for (const issue of ISSUES) expect(await tileValue(stack, issue), issue).to.equal(0);
     await sample('healthy again', since);
+  });
+
+  it('"ztunnel pods not ready" counts not-ready ztunnels under the faults that stop them, and 0 right after each recovery', () => {
+    // backToHealthy() waited for 0 before every fault: a count that lingered after recovery would have timed out there
+    for (const fault of ['cross-node', 'flannel-down'] as const) expect(notReadyIn.get(fault), fault).to.be.greaterThan(0);
+    for (const fault of ['namespace-unlabeled', 'pods-not-captured'] as const) expect(notReadyIn.get(fault), fault).to.equal(0);
+  });
+
+  it('exporter stopped: the issue tiles read no data (shown as "unknown", never a green 0) and "Exporter sees the cluster" reads 0', async () => {
+    expect(await sees(stack)).to.equal(1);
+    await stack.stopExporter();
+    const tileSeries = async () => (await Promise.all(ISSUES.map(async (i) => (await stack.query(tileQuery(i))).length))).reduce((a, b) => a + b, 0);
+    await stack.waitFor(async () => (await tileSeries()) === 0 && (await sees(stack)) === 0, {
+      timeoutMs: 20_000,
+      what: async () => `tiles without data (series now: ${await tileSeries()}) and "Exporter sees the cluster" 0 (now ${await sees(stack)})`,
+    });
+    expect(await notReady(stack), 'ztunnel pods not ready').to.equal(undefined);
   });
 
   it('every panel shows data in at least one scenario', () => {

@@ -75,12 +75,15 @@ describe('dashboards: identity', () => {
 });
 
 describe('dashboards: variables', () => {
-  it('every dashboard has a prometheus `datasource` variable and a hidden `cluster` variable allowing All', () => {
+  it('every dashboard has a prometheus `datasource` variable and a hidden single-value `cluster` variable without All', () => {
     for (const { dashboard: d } of generated) {
       const ds = variables(d).find((v) => v.name === 'datasource');
       expect(ds, d.uid).to.include({ type: 'datasource', query: 'prometheus' });
       const cluster = variables(d).find((v) => v.name === 'cluster');
-      expect(cluster, d.uid).to.include({ type: 'query', hide: 2, includeAll: true, allValue: '.*' });
+      // All would add clusters together in every sum; Grafana picks the first cluster instead, or none
+      // (`cluster=~""`, matching series without the label) when no series has one.
+      expect(cluster, d.uid).to.include({ type: 'query', hide: 2, includeAll: false, multi: false });
+      expect(cluster, d.uid).to.not.have.any.keys('allValue', 'current');
       expect(cluster?.query).to.equal('label_values(ambient_exporter_build_info, cluster)');
       expect(cluster?.datasource).to.deep.equal({ type: 'prometheus', uid: '${datasource}' });
     }
