@@ -29,6 +29,11 @@ describe('manifests: the exporter workload', () => {
         expect(containerEnv(pod.container)).to.include({ AMBIENT_NODE_NAME: 'node-a' });
       });
 
+      it('never runs two exporters at once, not even during an update (strategy Recreate)', () => {
+        // a rolling update would run old and new side by side, and every summed series would count twice
+        expect((pod.deployment.spec as { strategy?: { type: string; rollingUpdate?: unknown } }).strategy).to.deep.equal({ type: 'Recreate' });
+      });
+
       it('uses the image tagged with the package version', () => {
         expect(pod.container.image).to.equal(`ambient-exporter:${pkg.version}`);
       });
@@ -105,10 +110,22 @@ describe('manifests: the exporter workload', () => {
           expect(egressAllowed(spec, PORTS.cniMonitoring, 'TCP', offPodNetwork)).to.be.true;
         });
 
-        it('keeps the ztunnel and xDS ports to Istio pods, and opens no other port', () => {
+        it('keeps the API server ports in the second egress rule, where docs/deploy.md\'s patch adds another', () => {
+          expect(spec.egress?.[1]?.to).to.equal(undefined);
+          expect(spec.egress?.[1]?.ports).to.deep.equal([
+            { protocol: 'TCP', port: 443 },
+            { protocol: 'TCP', port: 6443 },
+          ]);
+        });
+
+        it('lets the xDS dial probe reach a host-network istiod (a blocked probe would page AmbientIstiodXdsUnreachable)', () => {
+          expect(egressAllowed(spec, PORTS.istiodXds, 'TCP', offPodNetwork)).to.be.true;
+        });
+
+        it('keeps the ztunnel ports to ztunnel pods, and opens no other port', () => {
           const other = { pod: { namespace: 'shop', labels: { app: 'web' } } };
           expect(egressAllowed(spec, PORTS.ztunnelStats, 'TCP', other)).to.be.false;
-          expect(egressAllowed(spec, PORTS.istiodXds, 'TCP', other)).to.be.false;
+          expect(egressAllowed(spec, PORTS.ztunnelReadiness, 'TCP', other)).to.be.false;
           expect(egressPorts(spec)).to.deep.equal(['TCP/15012', 'TCP/15014', 'TCP/15020', 'TCP/15021', 'TCP/443', 'TCP/53', 'TCP/6443', 'UDP/53']);
         });
       });

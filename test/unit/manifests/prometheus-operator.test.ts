@@ -1,7 +1,7 @@
 // The Prometheus Operator overlay: the exporter is scraped as job "ambient-exporter" with its own
-// labels kept, and the PodMonitors turn ztunnel, istiod and istio-cni pods into targets labelled
-// node and pod. The PodMonitors' relabelings run through Prometheus itself (promtool), after the
-// selection steps the operator puts in front of them.
+// labels kept and none of its pod's target labels added, and the PodMonitors turn ztunnel, istiod
+// and istio-cni pods into targets labelled node and pod. The monitors' relabelings run through
+// Prometheus itself (promtool), after the steps the operator puts in front of them.
 import { expect } from 'chai';
 import {
   CNI_METRICS_PATH,
@@ -14,61 +14,9 @@ import {
 } from '../../../src/istio.js';
 import { resolvePodConfig } from './exporter-pod.js';
 import { CNI_POD, EXPORTER_POD, ISTIOD_POD, OTHER_PODS, ZTUNNEL_POD } from './fixture-pods.js';
-import type { KubeObject } from './kustomize-lite.js';
 import { findObject, render } from './paths.js';
-import { promtoolAvailable, relabelTargets, type FixturePod, type ScrapeJob } from './promtool-sd.js';
-
-interface RelabelConfig {
-  sourceLabels?: string[];
-  targetLabel?: string;
-  regex?: string;
-  replacement?: string;
-  action?: string;
-  separator?: string;
-}
-interface PodMonitorSpec {
-  namespaceSelector: { matchNames: string[] };
-  selector: { matchLabels: Record<string, string> };
-  podMetricsEndpoints: { port: string; path: string; relabelings?: RelabelConfig[]; honorLabels?: boolean }[];
-}
-
-const sanitize = (name: string): string => name.replace(/[^a-zA-Z0-9_]/g, '_');
-
-/**
- * The scrape job the operator makes of one PodMonitor endpoint, reduced to what decides the
- * targets and their labels: its default job label, selection by pod labels and port name, its
- * namespace/container/pod target labels, skipping finished pods, then the endpoint's relabelings.
- */
-function podMonitorJob(pm: KubeObject): ScrapeJob {
-  const spec = pm.spec as PodMonitorSpec;
-  const ep = spec.podMetricsEndpoints[0]!;
-  const selection = Object.entries(spec.selector.matchLabels).map(([k, v]) => ({
-    source_labels: [`__meta_kubernetes_pod_label_${sanitize(k)}`, `__meta_kubernetes_pod_labelpresent_${sanitize(k)}`],
-    regex: `(${v});true`,
-    action: 'keep',
-  }));
-  const own = (ep.relabelings ?? []).map((r) => ({
-    ...(r.sourceLabels ? { source_labels: r.sourceLabels } : {}),
-    ...(r.targetLabel ? { target_label: r.targetLabel } : {}),
-    ...(r.regex ? { regex: r.regex } : {}),
-    ...(r.replacement !== undefined ? { replacement: r.replacement } : {}),
-    ...(r.action ? { action: r.action.toLowerCase() } : {}),
-    ...(r.separator ? { separator: r.separator } : {}),
-  }));
-  return {
-    job_name: `podMonitor/${pm.metadata.namespace}/${pm.metadata.name}/0`,
-    metrics_path: ep.path,
-    relabel_configs: [
-      { target_label: 'job', replacement: `${pm.metadata.namespace}/${pm.metadata.name}` },
-      ...selection,
-      { source_labels: ['__meta_kubernetes_pod_container_port_name'], regex: ep.port, action: 'keep' },
-      { source_labels: ['__meta_kubernetes_pod_phase'], regex: '(Failed|Succeeded)', action: 'drop' },
-      { source_labels: ['__meta_kubernetes_namespace'], target_label: 'namespace' },
-      { source_labels: ['__meta_kubernetes_pod_name'], target_label: 'pod' },
-      ...own,
-    ],
-  };
-}
+import { exporterService, podMonitorJob, serviceMonitorJob, type PodMonitorSpec } from './operator-jobs.js';
+import { endpointTargets, promtoolAvailable, relabelTargets, type FixturePod } from './promtool-sd.js';
 
 describe('manifests: Prometheus Operator overlay', () => {
   const objects = render('manifests/overlays/prometheus-operator');
@@ -96,6 +44,24 @@ describe('manifests: Prometheus Operator overlay', () => {
 
     it("keeps the exporter's own node, pod and namespace labels (honorLabels)", () => {
       expect(spec.endpoints.every((e) => e.honorLabels)).to.be.true;
+    });
+
+    it('gives the target job and instance only: none of the exporter pod\'s node, pod, namespace, service, endpoint or container labels', async function () {
+      if (!promtoolAvailable()) {
+        if (process.env.CI) throw new Error('promtool is missing: .ci/run installs the Debian prometheus package');
+        this.skip();
+      }
+      const discovered = endpointTargets(exporterService(objects), EXPORTER_POD);
+      const [[target], [before]] = await Promise.all([
+        relabelTargets(serviceMonitorJob(sm), [], discovered),
+        relabelTargets(serviceMonitorJob(sm, { ownRelabelings: false }), [], discovered),
+      ]);
+      // without the endpoint's relabelings the operator would attach the exporter's own pod labels ...
+      expect(before).to.include({ namespace: 'ambient-exporter', pod: EXPORTER_POD.name, service: 'ambient-exporter', endpoint: 'http-metrics', container: 'ambient-exporter' });
+      // ... which honorLabels would then put on every series lacking them; the shipped monitor drops them
+      const visible = Object.keys(target ?? {}).filter((k) => !k.startsWith('__'));
+      expect(visible.sort()).to.deep.equal(['instance', 'job']);
+      expect(target).to.include({ job: 'ambient-exporter', instance: `${EXPORTER_POD.ip}:9479` });
     });
   });
 

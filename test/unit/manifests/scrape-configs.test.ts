@@ -1,5 +1,6 @@
 // The plain-Prometheus scrape snippet: valid for promtool, and its relabeling, run by Prometheus's
-// own code, turns discovered pods into targets labelled node, pod and namespace.
+// own code, turns discovered Istio pods into targets labelled node, pod and namespace, and the
+// exporter pod into a target with no label of its own pod.
 // Debian's Prometheus build leaves out Kubernetes discovery, so promtool sees each job with its
 // kubernetes_sd_configs swapped for file_sd (every other field is checked as written), and the
 // discovery blocks themselves are checked here against the documented role-pod fields.
@@ -94,10 +95,11 @@ describe('manifests: plain Prometheus scrape configs', function () {
     });
   }
 
-  it('ambient-exporter: the exporter pod only, labelled with its own pod and namespace', () => {
+  it('ambient-exporter: the exporter pod only, with job and instance as its only labels (none of its own pod, namespace or node)', () => {
     const targets = targetsOf.get('ambient-exporter');
     expect(targets).to.have.length(1);
-    expect(targets![0]).to.include({ job: 'ambient-exporter', pod: EXPORTER_POD.name, namespace: 'ambient-exporter', __address__: '10.244.2.9:9479' });
-    expect(targets![0]).not.to.have.property('node');
+    expect(targets![0]).to.include({ job: 'ambient-exporter', instance: '10.244.2.9:9479', __address__: '10.244.2.9:9479' });
+    // honor_labels would attach any other target label to every series lacking it
+    expect(Object.keys(targets![0]!).filter((k) => !k.startsWith('__')).sort()).to.deep.equal(['instance', 'job']);
   });
 });
