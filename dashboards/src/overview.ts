@@ -57,23 +57,28 @@ function issueTile(issue: KnownIssue, runbookBase: string): Sized {
   });
 }
 
+/** A round older than this means the exporter's series are frozen (as AmbientExporterStale has it). */
+const STALE_AFTER_SECONDS = 120;
+
 /**
- * 1 only while Prometheus scrapes the exporter, every watch of the Kubernetes API is established and
- * the API server answers /readyz; 0 otherwise, including when any of those series is missing (exporter
- * never scraped, static mode without the API), so the tile is never empty.
+ * 1 only while Prometheus scrapes the exporter, every watch of the Kubernetes API is established,
+ * the API server answers /readyz and the last refresh round is recent; 0 otherwise, including when
+ * any of those series is missing (exporter never scraped, static mode without the API), so the tile
+ * is never empty.
  */
 export const EXPORTER_SEES_CLUSTER_EXPR =
-  `(min(${sel('up', 'job="ambient-exporter"')}) * min(${sel('ambient_exporter_kube_watch_up')}) * min(${sel('ambient_kube_api_ready')})) ` +
-  'or vector(0)';
+  `(min(${sel('up', 'job="ambient-exporter"')}) * min(${sel('ambient_exporter_kube_watch_up')}) * min(${sel('ambient_kube_api_ready')}) ` +
+  `* (time() - max(${sel('ambient_exporter_last_refresh_timestamp_seconds')}) < bool ${STALE_AFTER_SECONDS})) or vector(0)`;
 
 function exporterTile(runbookBase: string): Sized {
   return statPanel({
     title: 'Exporter sees the cluster',
     description:
       'Whether the verdicts on this dashboard can be trusted: Prometheus scrapes the exporter (up{job="ambient-exporter"}), ' +
-      'every watch of the Kubernetes API is established (ambient_exporter_kube_watch_up) and the API server answers /readyz ' +
-      '(ambient_kube_api_ready). "no" means the issue tiles are unknown or stale: an exporter that cannot see the cluster ' +
-      'reports nothing wrong. Details in the collapsed Exporter row.',
+      'every watch of the Kubernetes API is established (ambient_exporter_kube_watch_up), the API server answers /readyz ' +
+      `(ambient_kube_api_ready) and the exporter finished a refresh round in the last ${STALE_AFTER_SECONDS / 60} minutes ` +
+      '(ambient_exporter_last_refresh_timestamp_seconds). "no" means the issue tiles are unknown or stale: an exporter that ' +
+      'cannot see the cluster reports nothing wrong. Details in the collapsed Exporter row.',
     unit: 'none',
     queries: [{ expr: EXPORTER_SEES_CLUSTER_EXPR }],
     steps: GOOD_WHEN_ONE,
@@ -82,6 +87,7 @@ function exporterTile(runbookBase: string): Sized {
     textMode: BigValueTextMode.Value,
     links: [
       { title: 'Runbook: AmbientExporterDown', url: runbookUrl(runbookBase, 'AmbientExporterDown'), external: true },
+      { title: 'Runbook: AmbientExporterStale', url: runbookUrl(runbookBase, 'AmbientExporterStale'), external: true },
       { title: 'Runbook: AmbientExporterKubeWatchDown', url: runbookUrl(runbookBase, 'AmbientExporterKubeWatchDown'), external: true },
     ],
     w: 4,

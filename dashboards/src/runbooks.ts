@@ -20,7 +20,7 @@ export const ALERT_GROUPS = [
   { title: 'Cross-node network', alerts: ['AmbientCrossNodeNetworkFailure'] },
   { title: 'istio-cni', alerts: ['AmbientIstioCniNotReady', 'AmbientPodCreationBlockedByCNI'] },
   { title: 'Enrollment', alerts: ['AmbientNamespaceNotEnrolled', 'AmbientWorkloadsNotCaptured'] },
-  { title: 'Exporter', alerts: ['AmbientExporterDown', 'AmbientExporterTargetDown', 'AmbientExporterKubeWatchDown'] },
+  { title: 'Exporter', alerts: ['AmbientExporterDown', 'AmbientExporterStale', 'AmbientExporterTargetDown', 'AmbientExporterKubeWatchDown'] },
 ] as const;
 export type AlertName = (typeof ALERT_GROUPS)[number]['alerts'][number];
 export const ALERTS: readonly AlertName[] = ALERT_GROUPS.flatMap((g) => g.alerts);
@@ -41,7 +41,8 @@ export const KNOWN_ISSUES: readonly KnownIssue[] = [
     issue: 'ztunnel_istiod_connectivity',
     title: 'ztunnel → istiod (15012)',
     unit: 'nodes',
-    alerts: ['AmbientZtunnelIstiodUnreachable'],
+    // per-node cause first, then the cluster-wide causes that mark every node (port, endpoints, dial)
+    alerts: ['AmbientZtunnelIstiodUnreachable', 'AmbientIstiodXdsPortMissing', 'AmbientIstiodNoReadyEndpoints', 'AmbientIstiodXdsUnreachable'],
     description:
       'Nodes whose ztunnel cannot get configuration from istiod on port 15012 (Service port missing, no ready istiod endpoint, ' +
       'xDS dial failing, or ztunnel still pending "state manager"). 0 is healthy.',

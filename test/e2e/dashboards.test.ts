@@ -48,6 +48,13 @@ const key = (q: PanelQuery) => `${q.dashboard} / ${q.panelTitle} / ${q.refId}`;
 const FIRING_AMBIENT_ALERTS = 'ALERTS{alertstate="firing", alertname=~"Ambient.*"}';
 
 /**
+ * Ambient alerts firing that became active at or after `sinceMs` (ALERTS_FOR_STATE holds each
+ * alert's activeAt): alerts kept firing (keep_firing_for) from an earlier scenario do not count.
+ */
+const firingSince = (sinceMs: number) =>
+  `${FIRING_AMBIENT_ALERTS} and ignoring (alertstate) (ALERTS_FOR_STATE{alertname=~"Ambient.*"} >= ${Math.floor(sinceMs / 1000)})`;
+
+/**
  * Series a range query over [startMs, endMs] shows at its last step, as a Grafana panel would get
  * them. Steps are counted back from the end, so the last evaluation is at endMs: what the panel
  * shows right now (a series that ended earlier in the range does not count).
@@ -128,12 +135,16 @@ describe('dashboards end to end: every panel against real Prometheus and the lab
     return values.every((v) => v === 0);
   }
 
-  /** Healthy lab: every tile at 0, every ztunnel Ready (the stat reads 0, not "No data") and no Ambient alert firing. */
-  async function backToHealthy(): Promise<void> {
+  /**
+   * Healthy lab: every tile at 0 and every ztunnel Ready (the stat reads 0, not "No data"); with
+   * `alertsCleared`, also no Ambient alert firing (which waits out every keep_firing_for).
+   */
+  async function backToHealthy(alertsCleared: boolean): Promise<void> {
     await stack.lab.setFaults([]);
     await stack.exporter.refreshNow();
     await stack.waitFor(
-      async () => (await tilesAtZero()) && (await notReady(stack)) === 0 && (await stack.query(FIRING_AMBIENT_ALERTS)).length === 0,
+      async () =>
+        (await tilesAtZero()) && (await notReady(stack)) === 0 && (!alertsCleared || (await stack.query(FIRING_AMBIENT_ALERTS)).length === 0),
       {
         timeoutMs: 60_000,
         what: async () =>
@@ -175,7 +186,7 @@ describe('dashboards end to end: every panel against real Prometheus and the lab
   for (const [fault, issue] of Object.entries(FAULT_ISSUE)) {
     it(`${fault}: the ${issue} tile turns non-zero, from 0, and every panel is sampled once an alert fires`, async () => {
       // from healthy, so the tile is proven to turn red by this fault and not by the previous one
-      await backToHealthy();
+      await backToHealthy(false);
       const since = Date.now();
       await stack.lab.setFaults([{ name: fault as FaultName }]);
       await stack.exporter.refreshNow();
@@ -188,9 +199,9 @@ describe('dashboards end to end: every panel against real Prometheus and the lab
       );
       expect(value).to.be.greaterThan(0);
       // by the time an alert fires (shortened `for`), what the operator opens must show the fault
-      await stack.waitFor(async () => (await stack.query(FIRING_AMBIENT_ALERTS)).length > 0, {
+      await stack.waitFor(async () => (await stack.query(firingSince(since))).length > 0, {
         timeoutMs: 30_000,
-        what: `an Ambient alert firing under ${fault}`,
+        what: `an Ambient alert firing that became active under ${fault}`,
       });
       notReadyIn.set(fault, await notReady(stack));
       await sample(fault, since);
@@ -199,7 +210,7 @@ describe('dashboards end to end: every panel against real Prometheus and the lab
 
   it('healthy again: every tile returns to 0 and no Ambient alert fires', async () => {
     const since = Date.now();
-    await backToHealthy();
+    await backToHealthy(true);
     for (const issue of ISSUES) expect(await tileValue(stack, issue), issue).to.equal(0);
     await sample('healthy again', since);
   });

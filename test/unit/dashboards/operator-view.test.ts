@@ -94,12 +94,12 @@ describe('dashboards: a blind exporter never looks all clear', () => {
     }
   });
 
-  it('the overview\'s top row has an "Exporter sees the cluster" tile: scraped, watching, API ready, and 0 (never empty) otherwise', () => {
+  it('the overview\'s top row has an "Exporter sees the cluster" tile: scraped, watching, API ready, refreshing, and 0 (never empty) otherwise', () => {
     const top = (overview.panels ?? []).filter((p) => p.type !== 'row' && (p as Panel).gridPos?.y === 0) as Panel[];
     const tile = top.find((p) => p.title === 'Exporter sees the cluster');
     expect(tile, 'tile in the always-visible top row').to.not.equal(undefined);
     const [t] = targets(tile!);
-    expect(metricNames(t?.expr ?? '')).to.have.members(['up', 'ambient_exporter_kube_watch_up', 'ambient_kube_api_ready']);
+    expect(metricNames(t?.expr ?? '')).to.have.members(['up', 'ambient_exporter_kube_watch_up', 'ambient_kube_api_ready', 'ambient_exporter_last_refresh_timestamp_seconds']);
     expect(t?.expr).to.contain('job="ambient-exporter"');
     expect(t?.expr).to.match(/or vector\(0\)$/);
     const byValue = (mappings(tile!).find((m) => m.type === 'value')?.options ?? {}) as Record<string, { text: string; color: string }>;
