@@ -3,18 +3,28 @@
 // every `equal` list: with one cluster per Alertmanager it is absent on both sides (and so equal);
 // with several, a cause in one cluster never silences another cluster's alerts.
 //
-// The `for` ladder in alerts.ts makes each source fire before its targets.
+// The `for` ladder in alerts.ts makes each source fire before its targets, and graded keep_firing_for
+// keeps each source up longer than what it explained (a cause changing, a rate window draining, a
+// symptom recovering after its cause).
+//
+// A source inhibits whether or not it is itself silenced or inhibited (Alertmanager 0.25), so a
+// cluster-wide source only targets alerts that cannot have another cause: a silenced or stuck istiod
+// alert must not hide a ztunnel that crashes or an istio-cni agent that is down.
 
 import type { InhibitionSpec } from './spec.js';
 
 const CLUSTER_ISTIOD = ['AmbientIstiodXdsPortMissing', 'AmbientIstiodNoReadyEndpoints', 'AmbientIstiodXdsUnreachable'];
-const PER_NODE_ZTUNNEL = ['AmbientZtunnelIstiodUnreachable', 'AmbientZtunnelNotReady', 'AmbientZtunnelXdsConnectionErrors'];
+const ZTUNNEL_XDS = ['AmbientZtunnelIstiodUnreachable', 'AmbientZtunnelXdsConnectionErrors'];
+/** Scrapes that cross the pod network (istio-cni runs on the host network). */
+const POD_NETWORK_COMPONENTS = ['ztunnel', 'istiod'];
 
 export const INHIBITIONS: InhibitionSpec[] = [
   {
-    why: 'istiod unusable cluster-wide (Service without 15012, no ready endpoint, port unreachable): every ztunnel fails because of it, and istio-cni then blocks pods.',
+    why:
+      "istiod unusable cluster-wide (Service without 15012, no ready endpoint, port unreachable): every ztunnel's xDS stream fails because of it. " +
+      'Not AmbientZtunnelNotReady (it fires only for a ztunnel not waiting for istiod) nor pod creation: istio-cni refuses pods only when no ztunnel is connected to it, whatever xDS does.',
     sources: CLUSTER_ISTIOD,
-    targets: [...PER_NODE_ZTUNNEL, 'AmbientPodCreationBlockedByCNI'],
+    targets: ZTUNNEL_XDS,
     equal: [],
   },
   {
@@ -25,15 +35,39 @@ export const INHIBITIONS: InhibitionSpec[] = [
     equal: [],
   },
   {
-    why: 'A node cut off from the pod network: its ztunnel cannot reach istiod, istio-cni then blocks pods, and the exporter cannot scrape its pods.',
+    why: 'A node cut off from the pod network: its ztunnel cannot reach istiod (stream failing, not Ready after a restart).',
     sources: ['AmbientCrossNodeNetworkFailure'],
-    targets: [...PER_NODE_ZTUNNEL, 'AmbientIstioCniNotReady', 'AmbientPodCreationBlockedByCNI', 'AmbientExporterTargetDown'],
+    targets: [...ZTUNNEL_XDS, 'AmbientZtunnelNotReady'],
     equal: ['node'],
   },
   {
-    why: 'A ztunnel without configuration from istiod is not Ready, its xDS stream fails, and istio-cni refuses pods it cannot hand over.',
+    why: "A node cut off from the pod network: the exporter cannot scrape its pod-network pods. istio-cni runs on the host network: its alerts stay.",
+    sources: ['AmbientCrossNodeNetworkFailure'],
+    targets: ['AmbientExporterTargetDown'],
+    targetLabels: { component: POD_NETWORK_COMPONENTS },
+    equal: ['node'],
+  },
+  {
+    why:
+      "The cut-off node holds every ready istiod: the ztunnels of all nodes lose their configuration through it, and the exporter's failed dials to istiod are the network's doing.",
+    sources: ['AmbientCrossNodeNetworkFailure'],
+    sourceLabels: { hosts_istiod: 'true' },
+    targets: [...ZTUNNEL_XDS, 'AmbientZtunnelNotReady', 'AmbientIstiodXdsUnreachable'],
+    equal: [],
+  },
+  {
+    why: 'The cut-off node holds every ready istiod: an exporter running there cannot scrape the pod-network pods of the other nodes either.',
+    sources: ['AmbientCrossNodeNetworkFailure'],
+    sourceLabels: { hosts_istiod: 'true' },
+    targets: ['AmbientExporterTargetDown'],
+    targetLabels: { component: POD_NETWORK_COMPONENTS },
+    equal: [],
+  },
+  {
+    why:
+      'A ztunnel without configuration from istiod: its xDS stream errors are the same fault. (Its not being Ready is not AmbientZtunnelNotReady\'s page: that one leaves out ztunnels waiting for istiod.)',
     sources: ['AmbientZtunnelIstiodUnreachable'],
-    targets: ['AmbientZtunnelNotReady', 'AmbientZtunnelXdsConnectionErrors', 'AmbientPodCreationBlockedByCNI'],
+    targets: ['AmbientZtunnelXdsConnectionErrors'],
     equal: ['node'],
   },
   {
@@ -50,9 +84,9 @@ export const INHIBITIONS: InhibitionSpec[] = [
     equal: ['node'],
   },
   {
-    why: 'istio-cni not ready on a node: pod creation there fails for that reason.',
+    why: 'istio-cni not ready on a node: the node\'s ztunnel loses its connection to the agent (not Ready, `workload proxy manager` pending) and pod creation there fails.',
     sources: ['AmbientIstioCniNotReady'],
-    targets: ['AmbientPodCreationBlockedByCNI'],
+    targets: ['AmbientZtunnelNotReady', 'AmbientPodCreationBlockedByCNI'],
     equal: ['node'],
   },
   {
@@ -63,8 +97,8 @@ export const INHIBITIONS: InhibitionSpec[] = [
     equal: ['node'],
   },
   {
-    why: 'The exporter is down: its own health alerts add nothing. It silences no mesh alert (those cannot fire without it anyway).',
-    sources: ['AmbientExporterDown'],
+    why: 'The exporter is down or frozen: its own health alerts add nothing. It silences no mesh alert (those cannot fire without it, or fire on frozen data).',
+    sources: ['AmbientExporterDown', 'AmbientExporterStale'],
     targets: ['AmbientExporterTargetDown', 'AmbientExporterKubeWatchDown'],
     equal: [],
   },

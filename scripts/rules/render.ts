@@ -3,10 +3,10 @@
 // their options; scripts/generate-rules.ts writes the result.
 
 import { Document, isMap, isSeq, stringify } from 'yaml';
-import { ALERT_GROUPS } from './alerts.js';
+import { ALERT_GROUPS, KEEP_FIRING } from './alerts.js';
 import { INHIBITIONS } from './inhibitions.js';
 import { RECORDING_GROUP_NAME, RECORDING_RULES } from './recording.js';
-import { DEFAULT_RUNBOOK_BASE_URL, EXPORTER_JOB, runbookUrl, type AlertSpec, type InhibitionSpec } from './spec.js';
+import { DEFAULT_RUNBOOK_BASE_URL, EXPORTER_JOB, runbookUrl, type AlertSpec, type InhibitionSpec, type LabelMatch } from './spec.js';
 
 export interface RenderOptions {
   /** base URL under which <AlertName>.md runbooks live; default DEFAULT_RUNBOOK_BASE_URL */
@@ -35,6 +35,7 @@ export function renderRuleFile(opts: RenderOptions = {}): string {
         alert: a.alert,
         expr: a.expr,
         for: a.for,
+        ...(a.keepFiringFor ? { keep_firing_for: a.keepFiringFor } : {}),
         labels: { severity: a.severity },
         annotations: {
           summary: a.summary,
@@ -47,6 +48,7 @@ export function renderRuleFile(opts: RenderOptions = {}): string {
   const header = [
     GENERATED_BY,
     `Prometheus rules for Istio ambient mesh, read from job "${EXPORTER_JOB}" (scrape it with honor_labels: true).`,
+    'Needs Prometheus 2.42 or later (keep_firing_for).',
     `runbook_url base: ${base}`,
     'Change it with: npx tsx scripts/generate-rules.ts --runbook-base-url <URL> --out-dir <DIR> (see docs/alerts.md).',
   ];
@@ -56,8 +58,8 @@ export function renderRuleFile(opts: RenderOptions = {}): string {
 /** The inhibit_rules entries in Alertmanager's format (source_matchers / target_matchers / equal). */
 export function inhibitRules(): Array<{ source_matchers: string[]; target_matchers: string[]; equal: string[] }> {
   return INHIBITIONS.map((i) => ({
-    source_matchers: [nameMatcher(i.sources)],
-    target_matchers: [nameMatcher(i.targets), ...Object.entries(i.targetLabels ?? {}).map(([k, v]) => `${k}="${v}"`)],
+    source_matchers: [nameMatcher(i.sources), ...labelMatchers(i.sourceLabels)],
+    target_matchers: [nameMatcher(i.targets), ...labelMatchers(i.targetLabels)],
     equal: ['cluster', ...i.equal],
   }));
 }
@@ -110,10 +112,12 @@ export function renderAlertmanagerExample(): string {
 export function renderAlertsDoc(opts: RenderOptions = {}): string {
   const base = opts.runbookBaseUrl ?? DEFAULT_RUNBOOK_BASE_URL;
   const rows = allAlerts().map(
-    (a) => `| \`${a.alert}\` | ${a.severity} | ${a.for} | ${a.meaning} | [runbook](runbooks/${a.alert}.md) |`,
+    (a) => `| \`${a.alert}\` | ${a.severity} | ${a.for} | ${a.keepFiringFor ?? ''} | ${a.meaning} | [runbook](runbooks/${a.alert}.md) |`,
   );
   const inhibitions = INHIBITIONS.map(
-    (i) => `- ${describeNames(i.sources)} ${i.sources.length > 1 ? 'silence' : 'silences'} ${describeNames(i.targets)}${describeLabels(i)}` +
+    (i) =>
+      `- ${describeNames(i.sources)}${describeLabels(i.sourceLabels)} ${i.sources.length > 1 ? 'silence' : 'silences'} ` +
+      `${describeNames(i.targets)}${describeLabels(i.targetLabels)}` +
       ` ${i.equal.length > 0 ? `on the same ${i.equal.join(', ')}` : 'everywhere in the cluster'}: ${i.why}`,
   );
   const recordings = RECORDING_RULES.map((r) => `| \`${r.record}\` | ${r.help} |`);
@@ -127,13 +131,28 @@ export function renderAlertsDoc(opts: RenderOptions = {}): string {
     "exporter's `node`, `pod` and `namespace` labels are kept. Each alert carries a `severity` label, a fixed",
     '`summary`, a `description` naming the node, namespace or pod, and a `runbook_url`.',
     '',
-    '| Alert | Severity | For | What it means | Runbook |',
-    '|---|---|---|---|---|',
+    '| Alert | Severity | For | Keeps firing | What it means | Runbook |',
+    '|---|---|---|---|---|---|',
     ...rows,
     '',
     'Severities: `critical` pages someone now, `warning` is a work-queue item, `info` only helps troubleshooting.',
-    'The `for` durations form a ladder (3m, 5m, 10m, 15m): a cause fires before the symptoms it explains, and each',
-    'step is longer than a DaemonSet rolling restart keeps a pod unready.',
+    'The `for` durations form a ladder that follows the troubleshooting order network → control plane → data plane',
+    '(3m cross-node network, 4m cluster-wide istiod, 5m per-node causes, 10m ztunnel not Ready, 15m downstream effects):',
+    'a cause fires before the symptoms it explains, and each step is longer than a DaemonSet rolling restart keeps a pod',
+    'unready.',
+    '',
+    '"Keeps firing" is `keep_firing_for` (Prometheus 2.42 or later): a critical mesh alert stays firing that long',
+    'after its condition clears. While it does, it keeps silencing what it explained, so a cause that changes (Service',
+    'port restored, then the port dropped) or clears (rates over 5 minutes still draining) sends no page for the',
+    'symptoms in between; and an exporter lost mid-incident leaves the open pages firing until `AmbientExporterDown`',
+    `(5m) has paged, instead of resolving them. It is graded down the causal chain (${KEEP_FIRING.network} network,`,
+    `${KEEP_FIRING.cause} istiod and istio-cni agent, ${KEEP_FIRING.ztunnel} ztunnel, ${KEEP_FIRING.podCreation} pod creation): every cause keeps firing at least 2 minutes`,
+    'longer than the symptoms it silences, which recover after it. The cost: a fixed fault resolves its page that',
+    'much later (dashboards show the recovery at once).',
+    '',
+    'Per-node alerts carry no `cause` label: their `cause` (from `ambient_node_issue`) is read into the description when',
+    'the alert is evaluated, so a cause that changes neither restarts `for` nor pages again. While an alert only keeps',
+    'firing, its description keeps the cause it last showed.',
     '',
     '## One fault, one page: inhibitions',
     '',
@@ -146,19 +165,33 @@ export function renderAlertsDoc(opts: RenderOptions = {}): string {
     'Every inhibition also requires an equal `cluster` label, so with several clusters behind one Alertmanager a',
     "cause in one cluster never silences another's alerts.",
     '',
-    'What reaches the receiver for each known fault (checked end to end against the lab by',
-    '`test/e2e/alerts.test.ts`, with real Prometheus and Alertmanager):',
+    '**A silenced alert still inhibits** (Alertmanager 0.25): silencing a cause, for example a cluster-wide istiod',
+    'alert you believe is false, keeps every alert it explains silent too. Fix what makes it fire (for a revisioned',
+    'istiod, the exporter\'s `--istiod-service`) rather than silencing it. This is also why the cluster-wide istiod',
+    'alerts silence only the ztunnel alerts about xDS, never `AmbientZtunnelNotReady` (which fires only for a ztunnel',
+    'not waiting for istiod) or the istio-cni alerts.',
     '',
-    '| Fault | Delivered | Firing but held back |',
-    '|---|---|---|',
-    '| Service `istiod` without port 15012 | `AmbientIstiodXdsPortMissing` | `AmbientZtunnelIstiodUnreachable`, `AmbientZtunnelNotReady`, `AmbientZtunnelXdsConnectionErrors` of every node |',
-    "| istiod's port 15012 dropped | `AmbientIstiodXdsUnreachable` | the same, of every node |",
-    '| Overlay broken between nodes | `AmbientCrossNodeNetworkFailure` for each cut-off node (grouped by alert name) | their `AmbientZtunnelNotReady`, `AmbientExporterTargetDown` |',
-    '| Flannel down on one node | `AmbientCrossNodeNetworkFailure` (cause `flannel_not_ready`) | its `AmbientZtunnelNotReady`, `AmbientExporterTargetDown` |',
-    '| ztunnel crash-looping on one node, istio-cni blocking pods | `AmbientZtunnelNotReady` | its `AmbientPodCreationBlockedByCNI`, `AmbientExporterTargetDown` |',
-    '| Expected namespace not labelled | `AmbientNamespaceNotEnrolled` | |',
-    '| Labelled namespace with pods that predate the label | `AmbientWorkloadsNotCaptured` | |',
-    '| Exporter down | `AmbientExporterDown` | |',
+    'What reaches the receiver for each fault. Rows marked *lab* are checked end to end against the lab by',
+    '`test/e2e/alerts.test.ts` (real Prometheus and Alertmanager, the shipped rules with time compressed); the',
+    'others by the promtool tests in `rules/tests/` and the Alertmanager test `test/unit/rules/inhibitions.test.ts`:',
+    '',
+    '| Fault | Delivered | Firing but held back | Checked |',
+    '|---|---|---|---|',
+    '| Service `istiod` without port 15012 | `AmbientIstiodXdsPortMissing` | `AmbientZtunnelIstiodUnreachable`, `AmbientZtunnelXdsConnectionErrors` of every node (`AmbientZtunnelNotReady` does not fire: the ztunnels wait for istiod) | lab |',
+    "| istiod's port 15012 dropped | `AmbientIstiodXdsUnreachable` | the same, of every node | lab |",
+    '| The port restored, then 15012 dropped | `AmbientIstiodXdsUnreachable`; no new per-node page | the same per-node alerts, held back throughout (same alerts: the cause is not a label) | lab |',
+    '| Service `istiod` deleted | `AmbientIstiodXdsPortMissing` only (not `AmbientIstiodNoReadyEndpoints`) | the per-node ztunnel alerts | promtool |',
+    '| Overlay broken between nodes | `AmbientCrossNodeNetworkFailure` for each cut-off node (grouped by alert name) | their `AmbientZtunnelNotReady`, `AmbientExporterTargetDown` | lab |',
+    '| Flannel down on one node | `AmbientCrossNodeNetworkFailure` | its `AmbientZtunnelNotReady`, `AmbientExporterTargetDown` | lab |',
+    "| Flannel down on istiod's node | `AmbientCrossNodeNetworkFailure` with `hosts_istiod=\"true\"` | `AmbientZtunnelNotReady` and `AmbientExporterTargetDown` of every other node (an exporter elsewhere would show their `AmbientZtunnelIstiodUnreachable`, held back the same way) | lab |",
+    '| ztunnel crash-looping on one node, istio-cni blocking pods | `AmbientZtunnelNotReady` | its `AmbientPodCreationBlockedByCNI`, `AmbientExporterTargetDown` | lab |',
+    '| istio-cni agent not Ready on one node | `AmbientIstioCniNotReady` | its `AmbientZtunnelNotReady`, `AmbientPodCreationBlockedByCNI`, `AmbientExporterTargetDown` of istio-cni | Alertmanager |',
+    '| Expected namespace not labelled | `AmbientNamespaceNotEnrolled` | | lab |',
+    '| Labelled namespace with running pods istio-cni did not enroll | `AmbientWorkloadsNotCaptured` | | lab |',
+    '| Any of the above clearing | nothing new: only resolved notifications, the critical ones after keep_firing_for | | lab |',
+    '| Exporter down during an incident | `AmbientExporterDown`; the open pages keep firing and resolve only after it has paged | | lab |',
+    '| One of two clusters loses its exporter | `AmbientExporterDown` for that cluster only | | promtool |',
+    '| Exporter serving frozen metrics | `AmbientExporterStale` | `AmbientExporterTargetDown`, `AmbientExporterKubeWatchDown` | promtool |',
     '',
     '## Recording rules',
     '',
@@ -211,16 +244,25 @@ export function renderAll(opts: RenderOptions = {}): Record<string, string> {
 }
 
 function nameMatcher(names: string[]): string {
-  return names.length === 1 ? `alertname="${names[0]}"` : `alertname=~"${names.join('|')}"`;
+  return labelMatcher('alertname', names.length === 1 ? (names[0] as string) : names);
+}
+
+/** An Alertmanager matcher: equality for one value, an anchored regex alternative for several. */
+function labelMatcher(name: string, match: LabelMatch): string {
+  return Array.isArray(match) ? `${name}=~"${match.join('|')}"` : `${name}="${match}"`;
+}
+
+function labelMatchers(labels: Record<string, LabelMatch> | undefined): string[] {
+  return Object.entries(labels ?? {}).map(([k, v]) => labelMatcher(k, v));
 }
 
 function describeNames(names: string[]): string {
   return names.map((n) => `\`${n}\``).join(', ');
 }
 
-function describeLabels(i: InhibitionSpec): string {
-  const entries = Object.entries(i.targetLabels ?? {});
-  return entries.length === 0 ? '' : ` (${entries.map(([k, v]) => `${k}="${v}"`).join(', ')})`;
+function describeLabels(labels: Record<string, LabelMatch> | undefined): string {
+  const matchers = labelMatchers(labels);
+  return matchers.length === 0 ? '' : ` (${matchers.join(', ')})`;
 }
 
 function commentInhibitions(doc: Document): void {

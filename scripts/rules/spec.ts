@@ -9,6 +9,12 @@ export interface AlertSpec {
   severity: Severity;
   /** Prometheus duration; ordered so causes fire before the symptoms they inhibit (see inhibitions.ts) */
   for: string;
+  /**
+   * Prometheus duration the alert keeps firing after its condition clears (Prometheus 2.42+). Set on
+   * every critical mesh alert: a cause that changes or clears keeps silencing what it explained until
+   * that settles, and losing the exporter does not resolve a page before AmbientExporterDown fires.
+   */
+  keepFiringFor?: string;
   expr: string;
   /** a fixed sentence ending in a period (no templating) */
   summary: string;
@@ -30,15 +36,20 @@ export interface RecordingRuleSpec {
   help: string;
 }
 
+/** One label value (equality) or several (a regex alternative). */
+export type LabelMatch = string | string[];
+
 export interface InhibitionSpec {
   /** why the source explains the targets; becomes a comment above the rule */
   why: string;
   /** alert names that inhibit */
   sources: string[];
+  /** extra matchers on the source: a string is an equality, a list a regex alternative */
+  sourceLabels?: Record<string, LabelMatch>;
   /** alert names that are silenced while a source fires */
   targets: string[];
-  /** extra equality matchers on the target, e.g. { component: 'istiod' } */
-  targetLabels?: Record<string, string>;
+  /** extra matchers on the target, e.g. { component: 'istiod' } or { component: ['ztunnel', 'istiod'] } */
+  targetLabels?: Record<string, LabelMatch>;
   /** labels that must be equal on source and target ('cluster' is always added) */
   equal: string[];
 }

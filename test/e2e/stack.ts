@@ -123,22 +123,35 @@ export interface TestRulesOptions {
   firstForSeconds?: number;
   /** what range windows in expressions become (default "7s" for every "[Nm]": longer than the lab's 5 s xDS retry, so a rate of failing retries never drops to 0) */
   rangeWindow?: string;
+  /** the shortest shortened keep_firing_for: the range window plus this (default 0); see testRules */
+  keepFiringMarginSeconds?: number;
 }
 
 /**
  * The shipped rules with time compressed for a test: the distinct `for` values become first,
  * first+step, first+2*step, ... in the shipped order (so every cause still fires before the symptoms it inhibits), and range
- * windows such as [5m] shrink so rates react in seconds. Expressions, labels and annotations are
- * otherwise untouched.
+ * windows such as [5m] shrink so rates react in seconds. The distinct keep_firing_for values become
+ * window+margin, window+margin+step, ... in the shipped order: as shipped (6m for pod creation, which
+ * silences nothing, then 8m to 12m, 2m apart, against 5m windows and a longest hand-over `for` of
+ * 4m), each source outlasts a rate draining after recovery, the `for` of a cause that takes over and
+ * the keep_firing_for of what it silences.
+ * Expressions, labels and annotations are otherwise untouched.
  */
-export function testRules(shippedYaml: string, opts: TestRulesOptions = {}): { yaml: string; forByAlert: Map<string, number> } {
+export function testRules(
+  shippedYaml: string,
+  opts: TestRulesOptions = {},
+): { yaml: string; forByAlert: Map<string, number>; keepFiringByAlert: Map<string, number> } {
   const step = opts.forStepSeconds ?? 2;
   const first = opts.firstForSeconds ?? 1;
   const window = opts.rangeWindow ?? '7s';
+  const firstKeep = durationSeconds(window) + (opts.keepFiringMarginSeconds ?? 0);
   const doc = parse(shippedYaml) as { groups: Array<{ rules: Array<Record<string, unknown>> }> };
   const rules = doc.groups.flatMap((g) => g.rules);
-  const distinct = [...new Set(rules.flatMap((r) => (typeof r.for === 'string' ? [durationSeconds(r.for)] : [])))].sort((a, b) => a - b);
+  const distinctOf = (key: string) => [...new Set(rules.flatMap((r) => (typeof r[key] === 'string' ? [durationSeconds(r[key])] : [])))].sort((a, b) => a - b);
+  const distinct = distinctOf('for');
+  const distinctKeep = distinctOf('keep_firing_for');
   const forByAlert = new Map<string, number>();
+  const keepFiringByAlert = new Map<string, number>();
   for (const r of rules) {
     if (typeof r.expr === 'string') r.expr = r.expr.replace(/\[\d+[smhdwy]\]/g, `[${window}]`);
     if (typeof r.for === 'string') {
@@ -146,8 +159,13 @@ export function testRules(shippedYaml: string, opts: TestRulesOptions = {}): { y
       r.for = `${seconds}s`;
       if (typeof r.alert === 'string') forByAlert.set(r.alert, seconds);
     }
+    if (typeof r.keep_firing_for === 'string') {
+      const seconds = firstKeep + distinctKeep.indexOf(durationSeconds(r.keep_firing_for)) * step;
+      r.keep_firing_for = `${seconds}s`;
+      if (typeof r.alert === 'string') keepFiringByAlert.set(r.alert, seconds);
+    }
   }
-  return { yaml: stringify(doc, { lineWidth: 0 }), forByAlert };
+  return { yaml: stringify(doc, { lineWidth: 0 }), forByAlert, keepFiringByAlert };
 }
 
 function durationSeconds(d: string): number {
@@ -415,6 +433,8 @@ export interface Stack {
   notifications: Notification[];
   /** `for` of each alert as loaded (seconds, after the test transform) */
   forByAlert: Map<string, number>;
+  /** keep_firing_for of each alert that has one, as loaded (seconds, after the test transform) */
+  keepFiringByAlert: Map<string, number>;
   /** temp directory holding configs, data and logs of Prometheus and Alertmanager */
   dir: string;
   /** when the rules were loaded (ms since epoch): no alert can have started before */
@@ -426,6 +446,8 @@ export interface Stack {
   alertmanagerAlerts(): Promise<AmAlert[]>;
   /** firing alerts delivered to the webhook whose alert started at or after `since` (ms) */
   deliveredFiring(since?: number): WebhookAlert[];
+  /** firing alerts in the notifications received at or after `since` (ms), whenever the alert started */
+  notifiedFiring(since: number): WebhookAlert[];
   /** stops the exporter (its target goes down); close() then skips it */
   stopExporter(): Promise<void>;
   /** tails of the Prometheus and Alertmanager logs, for failure messages */
@@ -507,6 +529,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
       alertmanagerUrl: alertmanager?.url,
       notifications: webhook.notifications,
       forByAlert: transformed.forByAlert,
+      keepFiringByAlert: transformed.keepFiringByAlert,
       dir,
       readyAt,
       query: (expr) => promQuery(prometheus.url, expr),
@@ -523,6 +546,12 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
         return webhook.notifications
           .flatMap((n) => n.alerts)
           .filter((a) => a.status === 'firing' && Date.parse(a.startsAt) >= since);
+      },
+      notifiedFiring(since) {
+        return webhook.notifications
+          .filter((n) => n.receivedAt >= since)
+          .flatMap((n) => n.alerts)
+          .filter((a) => a.status === 'firing');
       },
       async stopExporter() {
         if (!exporterStopped) {

@@ -46,7 +46,7 @@ export const FAULT_CATALOG: Record<FaultName, { scope: FaultScope; summary: stri
   },
   'pods-not-captured': {
     scope: 'namespace',
-    summary: 'a namespace is labelled ambient but its running pods predate the label: not redirected',
+    summary: 'a namespace is labelled ambient but istio-cni did not enroll its running pods: no redirection annotation',
   },
 };
 

@@ -4,7 +4,7 @@ import { expect } from 'chai';
 import { basename } from 'node:path';
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
-import { loadAlerts, ruleFiles, ruleTestFiles, run, which } from './files.js';
+import { durationSeconds, loadAlerts, ruleFiles, ruleTestFiles, run, which } from './files.js';
 
 const promtool = which('promtool');
 
@@ -27,20 +27,27 @@ describe('rules: promtool', function () {
     });
   }
 
-  it('every alert has a firing case and a silent case in rules/tests', () => {
+  it('every alert has a `for` boundary case: silent one evaluation before it fires, in the same test, at or after `for`', () => {
     interface AlertTest { alertname: string; eval_time: string; exp_alerts?: unknown[] }
-    const cases = ruleTestFiles().flatMap((f) => {
-      const doc = parse(readFileSync(f, 'utf8')) as { tests: Array<{ alert_rule_test?: AlertTest[] }> };
-      return doc.tests.flatMap((t) => t.alert_rule_test ?? []);
+    interface UnitTest { name: string; alert_rule_test?: AlertTest[] }
+    const tests = ruleTestFiles().flatMap((f) => {
+      const doc = parse(readFileSync(f, 'utf8')) as { evaluation_interval?: string; tests: UnitTest[] };
+      const step = durationSeconds(doc.evaluation_interval ?? '1m');
+      return doc.tests.map((t) => ({ ...t, step }));
     });
     const missing = loadAlerts()
-      .map((a) => a.alert)
-      .filter((name) => {
-        const mine = cases.filter((c) => c.alertname === name);
-        const fires = mine.some((c) => (c.exp_alerts ?? []).length > 0);
-        const silent = mine.some((c) => (c.exp_alerts ?? []).length === 0);
-        return !(fires && silent);
-      });
-    expect(missing, 'alerts without both a firing and a silent promtool case').to.deep.equal([]);
+      .filter((a) => {
+        const forSeconds = durationSeconds(a.for ?? '0s');
+        return !tests.some((t) => {
+          const mine = (t.alert_rule_test ?? []).filter((c) => c.alertname === a.alert);
+          const silentAt = new Set(mine.filter((c) => (c.exp_alerts ?? []).length === 0).map((c) => durationSeconds(c.eval_time)));
+          return mine.some((c) => {
+            const at = durationSeconds(c.eval_time);
+            return (c.exp_alerts ?? []).length > 0 && at >= forSeconds && silentAt.has(at - t.step);
+          });
+        });
+      })
+      .map((a) => a.alert);
+    expect(missing, 'alerts without a silent case one evaluation before a firing case at or after `for`').to.deep.equal([]);
   });
 });

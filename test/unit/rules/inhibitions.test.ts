@@ -1,0 +1,203 @@
+// The shipped inhibitions, applied by a real Alertmanager (0.25) to hand-made sets of firing alerts:
+// for each situation, which alerts a receiver would get and which are held back. Each situation
+// runs in its own `cluster`, which also proves that a cause in one cluster silences nothing in
+// another. Situations the lab cannot reproduce (istio-cni agent down, a silenced cause) live here.
+import { expect } from 'chai';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { alertmanagerAlerts, startAlertmanager, startWebhook, waitFor, type AmAlert, type Webhook } from '../../e2e/stack.js';
+import { allAlerts } from '../../../scripts/rules/render.js';
+
+type Labels = Record<string, string>;
+
+interface Situation {
+  title: string;
+  /** firing alerts: alertname plus their labels (severity is added from the rules) */
+  firing: Array<[string, Labels?]>;
+  /** alerts to silence, by the same [alertname, labels] */
+  silenced?: Array<[string, Labels?]>;
+  /** what stays active (reaches a receiver); everything else must be suppressed */
+  delivered: Array<[string, Labels?]>;
+}
+
+const SITUATIONS: Situation[] = [
+  {
+    title: 'istio-cni agent down on a node: the agent pages, the ztunnel and pod creation alerts of that node do not',
+    firing: [
+      ['AmbientIstioCniNotReady', { node: 'a' }],
+      ['AmbientZtunnelNotReady', { node: 'a', pod: 'ztunnel-a' }],
+      ['AmbientPodCreationBlockedByCNI', { node: 'a' }],
+      ['AmbientExporterTargetDown', { node: 'a', component: 'istio-cni', pod: 'istio-cni-node-a' }],
+      ['AmbientZtunnelNotReady', { node: 'b', pod: 'ztunnel-b' }],
+    ],
+    delivered: [
+      ['AmbientIstioCniNotReady', { node: 'a' }],
+      ['AmbientZtunnelNotReady', { node: 'b', pod: 'ztunnel-b' }],
+    ],
+  },
+  {
+    title: 'a silenced istiod cause still holds back the ztunnel xDS alerts, and never a crashing ztunnel or istio-cni',
+    firing: [
+      ['AmbientIstiodXdsPortMissing', { port: '15012' }],
+      ['AmbientZtunnelIstiodUnreachable', { node: 'a' }],
+      ['AmbientZtunnelXdsConnectionErrors', { node: 'a' }],
+      ['AmbientZtunnelNotReady', { node: 'b', pod: 'ztunnel-b' }],
+      ['AmbientPodCreationBlockedByCNI', { node: 'c' }],
+      ['AmbientIstioCniNotReady', { node: 'd' }],
+    ],
+    silenced: [['AmbientIstiodXdsPortMissing', { port: '15012' }]],
+    delivered: [
+      ['AmbientZtunnelNotReady', { node: 'b', pod: 'ztunnel-b' }],
+      ['AmbientPodCreationBlockedByCNI', { node: 'c' }],
+      ['AmbientIstioCniNotReady', { node: 'd' }],
+    ],
+  },
+  {
+    title: 'a cut-off node: its ztunnel and pod-network scrapes are held back, its host-network istio-cni alerts are not',
+    firing: [
+      ['AmbientCrossNodeNetworkFailure', { node: 'a' }],
+      ['AmbientZtunnelNotReady', { node: 'a', pod: 'ztunnel-a' }],
+      ['AmbientZtunnelIstiodUnreachable', { node: 'a' }],
+      ['AmbientExporterTargetDown', { node: 'a', component: 'ztunnel', pod: 'ztunnel-a' }],
+      ['AmbientExporterTargetDown', { node: 'a', component: 'istio-cni', pod: 'istio-cni-node-a' }],
+      ['AmbientZtunnelNotReady', { node: 'b', pod: 'ztunnel-b' }],
+      ['AmbientIstiodXdsUnreachable'],
+    ],
+    delivered: [
+      ['AmbientCrossNodeNetworkFailure', { node: 'a' }],
+      ['AmbientExporterTargetDown', { node: 'a', component: 'istio-cni', pod: 'istio-cni-node-a' }],
+      ['AmbientZtunnelNotReady', { node: 'b', pod: 'ztunnel-b' }],
+      ['AmbientIstiodXdsUnreachable'],
+    ],
+  },
+  {
+    title: 'a cut-off node and its istio-cni agent down: two faults, two pages',
+    firing: [
+      ['AmbientCrossNodeNetworkFailure', { node: 'a' }],
+      ['AmbientIstioCniNotReady', { node: 'a' }],
+    ],
+    delivered: [
+      ['AmbientCrossNodeNetworkFailure', { node: 'a' }],
+      ['AmbientIstioCniNotReady', { node: 'a' }],
+    ],
+  },
+  {
+    title: "the node holding every ready istiod cut off: one page for every node's ztunnel alerts and the failed dials",
+    firing: [
+      ['AmbientCrossNodeNetworkFailure', { node: 'a', hosts_istiod: 'true' }],
+      ['AmbientZtunnelNotReady', { node: 'b', pod: 'ztunnel-b' }],
+      ['AmbientZtunnelIstiodUnreachable', { node: 'c' }],
+      ['AmbientZtunnelXdsConnectionErrors', { node: 'c' }],
+      ['AmbientIstiodXdsUnreachable'],
+      ['AmbientExporterTargetDown', { node: 'b', component: 'ztunnel', pod: 'ztunnel-b' }],
+      ['AmbientExporterTargetDown', { node: 'b', component: 'istio-cni', pod: 'istio-cni-node-b' }],
+      ['AmbientIstioCniNotReady', { node: 'c' }],
+      ['AmbientIstiodXdsPortMissing', { port: '15012' }],
+    ],
+    delivered: [
+      ['AmbientCrossNodeNetworkFailure', { node: 'a', hosts_istiod: 'true' }],
+      ['AmbientExporterTargetDown', { node: 'b', component: 'istio-cni', pod: 'istio-cni-node-b' }],
+      ['AmbientIstioCniNotReady', { node: 'c' }],
+      ['AmbientIstiodXdsPortMissing', { port: '15012' }],
+    ],
+  },
+  {
+    title: 'a ztunnel without xDS: its stream errors are held back; a crash (not Ready, not waiting for istiod) and pod creation are not',
+    firing: [
+      ['AmbientZtunnelIstiodUnreachable', { node: 'a' }],
+      ['AmbientZtunnelXdsConnectionErrors', { node: 'a' }],
+      ['AmbientZtunnelNotReady', { node: 'a', pod: 'ztunnel-a' }],
+      ['AmbientPodCreationBlockedByCNI', { node: 'b' }],
+    ],
+    delivered: [
+      ['AmbientZtunnelIstiodUnreachable', { node: 'a' }],
+      ['AmbientZtunnelNotReady', { node: 'a', pod: 'ztunnel-a' }],
+      ['AmbientPodCreationBlockedByCNI', { node: 'b' }],
+    ],
+  },
+  {
+    title: 'the exporter frozen: its own health alerts are held back',
+    firing: [
+      ['AmbientExporterStale'],
+      ['AmbientExporterTargetDown', { node: 'a', component: 'ztunnel', pod: 'ztunnel-a' }],
+      ['AmbientExporterKubeWatchDown', { resource: 'pods' }],
+    ],
+    delivered: [['AmbientExporterStale']],
+  },
+];
+
+const severity = new Map(allAlerts().map((a) => [a.alert, a.severity]));
+
+function labelsOf(cluster: string, [alertname, labels]: [string, Labels?]): Labels {
+  return { alertname, cluster, severity: severity.get(alertname) ?? 'none', ...labels };
+}
+
+const key = (l: Labels) =>
+  Object.keys(l)
+    .sort()
+    .map((k) => `${k}=${l[k]}`)
+    .join(',');
+
+describe('rules: inhibitions applied by Alertmanager', function () {
+  this.timeout(30_000);
+  let dir = '';
+  let webhook: Webhook | undefined;
+  let am: { url: string; stop(): Promise<void> } | undefined;
+  let alerts: AmAlert[] = [];
+
+  // startAlertmanager fails with a pointer to scripts/ensure-prometheus.sh when the binary is missing
+  before(async function () {
+    dir = mkdtempSync(join(tmpdir(), 'ambient-inhibit-'));
+    webhook = await startWebhook();
+    am = await startAlertmanager({ dir, webhookUrl: webhook.url });
+    const url = am.url;
+    const posted = SITUATIONS.flatMap((s, i) => s.firing.map((a) => ({ labels: labelsOf(`situation-${i}`, a) })));
+    const startsAt = new Date().toISOString();
+    const endsAt = new Date(Date.now() + 3_600_000).toISOString();
+    for (const [i, s] of SITUATIONS.entries()) {
+      for (const a of s.silenced ?? []) {
+        const matchers = Object.entries(labelsOf(`situation-${i}`, a)).map(([name, value]) => ({ name, value, isRegex: false, isEqual: true }));
+        const res = await fetch(`${url}/api/v2/silences`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ matchers, startsAt, endsAt, createdBy: 'test', comment: 'a cause believed false' }),
+        });
+        expect(res.ok, `silence: ${res.status} ${await res.text()}`).to.equal(true);
+      }
+    }
+    const res = await fetch(`${url}/api/v2/alerts`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(posted.map((p) => ({ ...p, startsAt, endsAt }))),
+    });
+    expect(res.ok, `post alerts: ${res.status} ${await res.text()}`).to.equal(true);
+    alerts = await waitFor(
+      async () => {
+        const got = await alertmanagerAlerts(url);
+        return got.length === posted.length && got.every((a) => a.status.state !== 'unprocessed') ? got : undefined;
+      },
+      { timeoutMs: 10_000, what: `${posted.length} alerts processed by Alertmanager` },
+    );
+  });
+
+  after(async () => {
+    await am?.stop();
+    await webhook?.close();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  for (const [i, s] of SITUATIONS.entries()) {
+    it(s.title, () => {
+      const cluster = `situation-${i}`;
+      const mine = alerts.filter((a) => a.labels.cluster === cluster);
+      const active = mine.filter((a) => a.status.state === 'active').map((a) => key(a.labels)).sort();
+      expect(active, 'active (delivered) alerts').to.deep.equal(s.delivered.map((d) => key(labelsOf(cluster, d))).sort());
+      const silenced = new Set((s.silenced ?? []).map((d) => key(labelsOf(cluster, d))));
+      for (const a of mine.filter((x) => x.status.state !== 'active')) {
+        if (silenced.has(key(a.labels))) expect(a.status.silencedBy, `${key(a.labels)} silenced`).to.not.be.empty;
+        else expect(a.status.inhibitedBy, `${key(a.labels)} held back by an inhibition`).to.not.be.empty;
+      }
+    });
+  }
+});
