@@ -74,7 +74,7 @@ export function clusterView(t: Topology, faults: readonly ActiveFault[], ledger:
       const since = effects.flannelDown.get(pod.node);
       if (since !== undefined) containers = crashing(since, pod);
     } else if (pod.role === 'app' && ambient(pod.namespace) && !effects.uncaptured.has(pod.namespace)) {
-      // Running pods that started after enrollment were captured; pods-not-captured's predate the label.
+      // Running pods of enrolled namespaces carry the redirection annotation; under pods-not-captured istio-cni did not enroll them.
       annotations['ambient.istio.io/redirection'] = 'enabled';
     }
     pods.push({ pod, look: { containers, annotations } });
