@@ -13,10 +13,20 @@ export interface DemoOptions {
 export async function runDemo(opts: DemoOptions): Promise<void> {
   let exporter: Exporter | undefined;
   const lines: string[] = [];
-  // runLabCommand owns the lifetime: it returns after SIGINT/SIGTERM, once the lab is closed.
+  // On SIGINT/SIGTERM the exporter stops first, then the lab, so no watch sees the API vanish.
+  const stopLab = new AbortController();
+  const stop = () => {
+    process.off('SIGINT', stop);
+    process.off('SIGTERM', stop);
+    void (exporter?.close() ?? Promise.resolve()).finally(() => stopLab.abort());
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
   await runLabCommand({
     nodes: opts.nodes,
     faults: opts.fault,
+    signal: stopLab.signal,
+    handleSignals: false,
     print: (line) => lines.push(line),
     onReady: (lab: Lab) => {
       const config = resolveConfig({
@@ -53,5 +63,4 @@ export async function runDemo(opts: DemoOptions): Promise<void> {
         });
     },
   });
-  await exporter?.close();
 }

@@ -8,6 +8,8 @@ export interface RunLabOptions extends LabOptions {
   print?: (line: string) => void;
   /** stops the lab when aborted (besides SIGINT/SIGTERM) */
   signal?: AbortSignal;
+  /** stop on SIGINT/SIGTERM (default true; false when the caller stops it through `signal`) */
+  handleSignals?: boolean;
   /** called once the lab is up */
   onReady?: (lab: Lab) => void;
 }
@@ -38,14 +40,19 @@ export async function runLabCommand(opts: RunLabOptions = {}): Promise<void> {
   for (const line of labBanner(lab)) print(line);
   opts.onReady?.(lab);
   await new Promise<void>((resolve) => {
+    const handleSignals = opts.handleSignals !== false;
     const stop = () => {
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
+      if (handleSignals) {
+        process.off('SIGINT', stop);
+        process.off('SIGTERM', stop);
+      }
       opts.signal?.removeEventListener('abort', stop);
       resolve();
     };
-    process.on('SIGINT', stop);
-    process.on('SIGTERM', stop);
+    if (handleSignals) {
+      process.on('SIGINT', stop);
+      process.on('SIGTERM', stop);
+    }
     if (opts.signal?.aborted) stop();
     else opts.signal?.addEventListener('abort', stop);
   });
