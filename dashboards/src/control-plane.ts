@@ -16,7 +16,7 @@ import {
   sel,
 } from './common.js';
 import { assemble } from './layout.js';
-import { BAD_WHEN_POSITIVE, GOOD_WHEN_ONE, boolMappings, joinedTable, stateTimeline, statPanel, timeSeries } from './panels.js';
+import { BAD_WHEN_POSITIVE, affectedNodesTable, GOOD_WHEN_ONE, boolMappings, joinedTable, stateTimeline, statPanel, timeSeries } from './panels.js';
 import type { Sized } from './panels.js';
 
 const ISTIOD = componentMatchers('istiod', false);
@@ -187,26 +187,14 @@ function istioCni(): Sized[] {
       w: 6,
       h: 6,
     }),
-    joinedTable({
+    affectedNodesTable({
+      issue: 'cni_pod_creation_blocked',
       title: 'Blocked nodes',
       description:
         'Only the nodes where istio-cni blocks pod creation now (ambient_node_issue{issue="cni_pod_creation_blocked"}), ' +
         'with the cause: ztunnel_not_connected (istio-cni has no ztunnel connection) or sandbox_failures (pods fail with ' +
         '"no ztunnel connection"). Empty when no node is blocked.',
-      unit: 'none',
-      key: 'node',
-      keyTitle: 'Node',
       keyLink: { title: 'ztunnel on this node', url: dashboardUrl(UIDS.ztunnel, '&var-node=${__value.raw}') },
-      columns: [
-        {
-          kind: 'labels',
-          expr: `max by (node, cause) (${sel('ambient_node_issue', 'issue="cni_pod_creation_blocked"', NODE_MATCHER)})`,
-          labels: { cause: 'Cause' },
-          bad: true,
-        },
-      ],
-      w: 18,
-      h: 6,
     }),
     joinedTable({
       title: 'istio-cni per node',

@@ -13,7 +13,7 @@ import {
   sel,
 } from './common.js';
 import { assemble } from './layout.js';
-import { BAD_WHEN_POSITIVE, boolMappings, joinedTable, markdown, stateTimeline, statPanel, timeSeries } from './panels.js';
+import { BAD_WHEN_POSITIVE, affectedNodesTable, boolMappings, joinedTable, markdown, stateTimeline, statPanel, timeSeries } from './panels.js';
 import type { Sized } from './panels.js';
 
 const RATE = '[$__rate_interval]';
@@ -32,24 +32,12 @@ function nodes(): Sized[] {
       w: 6,
       h: 6,
     }),
-    joinedTable({
+    affectedNodesTable({
+      issue: 'cross_node_network',
       title: 'Nodes cut off: which and why',
       description:
         'Only the nodes whose root cause is the cross-node pod network now (ambient_node_issue{issue="cross_node_network"}), ' +
         'with the cause: flannel_not_ready, overlay_not_configured or pod_network_unreachable. Empty when no node is cut off.',
-      unit: 'none',
-      key: 'node',
-      keyTitle: 'Node',
-      columns: [
-        {
-          kind: 'labels',
-          expr: `max by (node, cause) (${sel('ambient_node_issue', 'issue="cross_node_network"', NODE_MATCHER)})`,
-          labels: { cause: 'Cause' },
-          bad: true,
-        },
-      ],
-      w: 18,
-      h: 6,
     }),
     joinedTable({
       title: 'Nodes',

@@ -43,7 +43,7 @@ import * as statetimeline from '@grafana/grafana-foundation-sdk/statetimeline';
 import * as table from '@grafana/grafana-foundation-sdk/table';
 import * as text from '@grafana/grafana-foundation-sdk/text';
 import * as timeseries from '@grafana/grafana-foundation-sdk/timeseries';
-import { DATASOURCE } from './common.js';
+import { DATASOURCE, NODE_MATCHER, sel } from './common.js';
 
 /** A built panel and the grid cells it takes; layout.ts assigns x, y and the id. */
 export interface Sized {
@@ -410,4 +410,26 @@ export function markdown(o: TextOptions): Sized {
     .mode(text.TextMode.Markdown)
     .content(o.markdown);
   return { panel: b.build(), w: o.w ?? 24, h: o.h ?? 6 };
+}
+
+/** The nodes whose root cause is one known issue now, with the cause: short, and empty when healthy. */
+export function affectedNodesTable(o: { issue: string; title: string; description: string; keyLink?: Link }): Sized {
+  return joinedTable({
+    title: o.title,
+    description: o.description,
+    unit: 'none',
+    key: 'node',
+    keyTitle: 'Node',
+    ...(o.keyLink ? { keyLink: o.keyLink } : {}),
+    columns: [
+      {
+        kind: 'labels',
+        expr: `max by (node, cause) (${sel('ambient_node_issue', `issue="${o.issue}"`, NODE_MATCHER)})`,
+        labels: { cause: 'Cause' },
+        bad: true,
+      },
+    ],
+    w: 18,
+    h: 6,
+  });
 }
