@@ -45,7 +45,6 @@ export const XDS_ERROR_REASONS: readonly string[] = ['ConnectionError', 'Error']
 
 /** ztunnel readiness task names (src/app.rs, src/inpod/workloadmanager.rs). */
 export const ZTUNNEL_TASK_STATE_MANAGER = 'state manager';
-export const ZTUNNEL_TASK_WORKLOAD_PROXY_MANAGER = 'workload proxy manager';
 
 export const FLANNEL_ANNOTATION_PREFIX = 'flannel.alpha.coreos.com';
 export const FLANNEL_BACKEND_TYPE = `${FLANNEL_ANNOTATION_PREFIX}/backend-type`;

@@ -5,6 +5,7 @@ import type { ClusterState, DialResult, PodInfo, ProbeResults, ReadinessResult }
 import { PORTS } from '../istio.js';
 import { connectBudget } from '../scrape/connect-timeout.js';
 import { mapWithConcurrency } from '../scrape/pool.js';
+import { urlHost } from '../scrape/targets.js';
 import { probeApiHealth } from './api-health.js';
 import { dialTcp } from './tcp-dial.js';
 import { probeZtunnelReadiness } from './ztunnel-readiness.js';
@@ -37,7 +38,7 @@ export interface DialTarget {
 }
 
 function dialTarget(kind: DialResult['kind'], host: string, port: number): DialTarget {
-  return { kind, host, port, address: `${host.includes(':') ? `[${host}]` : host}:${port}` };
+  return { kind, host, port, address: `${urlHost(host)}:${port}` };
 }
 
 /**

@@ -2,6 +2,7 @@
 // agent, so pods hang in ContainerCreating with a sandbox error naming `no ztunnel connection`.
 import { ANNOTATION_REDIRECTION, NO_ZTUNNEL_CONNECTION } from '../istio.js';
 import type { PodEventInfo, PodInfo } from '../model.js';
+import { CNI_SAMPLES } from '../scrape/families.js';
 import type { CniSignals, NodeFinding, SignalInput } from './types.js';
 import { sumOf, upScrapes } from './samples.js';
 
@@ -44,11 +45,11 @@ export function deriveCni(input: SignalInput): CniSignals {
   const { state, scrapes } = input;
   const cniScrapes = upScrapes(scrapes, 'istio-cni');
   const ztunnelConnected = cniScrapes.flatMap((s) => {
-    const v = sumOf(s, 'ztunnel_connected');
+    const v = sumOf(s, CNI_SAMPLES.ztunnelConnected);
     return v === undefined ? [] : [{ node: s.target.node, value: v }];
   });
   const installReady = cniScrapes.flatMap((s) => {
-    const v = sumOf(s, 'istio_cni_install_ready');
+    const v = sumOf(s, CNI_SAMPLES.installReady);
     return v === undefined ? [] : [{ node: s.target.node, value: v }];
   });
 

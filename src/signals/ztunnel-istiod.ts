@@ -4,6 +4,7 @@
 // istiod's side: the Service lacks the port, nothing is behind it, or the port does not answer;
 // such a reason affects every ztunnel, Ready or not.
 import { XDS_ERROR_REASONS, XDS_TERMINATION_REASONS, ZTUNNEL_TASK_STATE_MANAGER } from '../istio.js';
+import { ISTIOD_SAMPLES, ZTUNNEL_SAMPLES } from '../scrape/families.js';
 import type { Cause, NodeFinding, SignalInput, XdsErrorHistory, ZtunnelIstiodSignals } from './types.js';
 import { labelOf, sumBy, sumOf, upScrapes } from './samples.js';
 
@@ -92,19 +93,19 @@ export function deriveZtunnelIstiod(input: SignalInput, cutOffNodes: ReadonlySet
   for (const s of ztunnelScrapes) {
     const { node, pod } = s.target;
     const perReason = xdsByNode.get(node) ?? new Map<string, number>();
-    for (const [reason, v] of sumBy(s, 'istio_xds_connection_terminations_total', 'reason')) {
+    for (const [reason, v] of sumBy(s, ZTUNNEL_SAMPLES.xdsConnectionTerminations, 'reason')) {
       if (!Number.isFinite(v) || v < 0) continue; // a counter cannot be negative or infinite
       const key = knownReason(reason);
       perReason.set(key, (perReason.get(key) ?? 0) + v);
     }
     xdsByNode.set(node, perReason);
-    const messages = sumOf(s, 'istio_xds_message_total');
+    const messages = sumOf(s, ZTUNNEL_SAMPLES.xdsMessages);
     if (messages !== undefined && Number.isFinite(messages)) messagesByNode.set(node, (messagesByNode.get(node) ?? 0) + messages);
-    const active = sumOf(s, 'workload_manager_active_proxy_count');
-    const pending = sumOf(s, 'workload_manager_pending_proxy_count');
+    const active = sumOf(s, ZTUNNEL_SAMPLES.activeProxies);
+    const pending = sumOf(s, ZTUNNEL_SAMPLES.pendingProxies);
     if (active !== undefined) workloads.push({ node, state: 'active', value: active });
     if (pending !== undefined) workloads.push({ node, state: 'pending', value: pending });
-    const version = labelOf(s, 'istio_build', 'tag');
+    const version = labelOf(s, ZTUNNEL_SAMPLES.build, 'tag');
     if (version) ztunnelInfo.push({ node, pod, version: version.slice(0, 64) });
   }
   const xdsTerminations = [...xdsByNode].flatMap(([node, m]) => [...m].map(([reason, value]) => ({ node, reason, value })));
@@ -117,9 +118,9 @@ export function deriveZtunnelIstiod(input: SignalInput, cutOffNodes: ReadonlySet
   const readyIps = new Set(state.istiodEndpoints.filter((e) => e.ready).map((e) => e.ip));
   const istiodReadyEndpoints = readyIps.size;
 
-  const istiodXdsClients = istiodScrapes.map((s) => ({ pod: s.target.pod, value: sumOf(s, 'pilot_xds') ?? 0 }));
+  const istiodXdsClients = istiodScrapes.map((s) => ({ pod: s.target.pod, value: sumOf(s, ISTIOD_SAMPLES.xdsClients) ?? 0 }));
   const istiodInfo = istiodScrapes.flatMap((s) => {
-    const version = labelOf(s, 'istio_build', 'tag') ?? labelOf(s, 'pilot_info', 'version');
+    const version = labelOf(s, ISTIOD_SAMPLES.build, 'tag') ?? labelOf(s, ISTIOD_SAMPLES.info, 'version');
     return version ? [{ pod: s.target.pod, version: version.slice(0, 64) }] : [];
   });
 

@@ -7,21 +7,16 @@
 //   POST /api-server/compact  forget watch history (older resourceVersions get 410)
 //   GET  /targets             scrape targets of every simulated component
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
-import type { ScrapeTarget } from '../components/index.js';
 import { FAULT_CATALOG, FAULT_NAMES, FaultError, faultSpec, formatFaults, type FaultSpec } from '../faults/catalog.js';
 import type { ApiAvailability } from '../kube-api/server.js';
 import type { HostPort } from '../options.js';
+import type { Lab } from '../lab.js';
 
-export interface ControlTarget {
-  info(): { nodes: number; istiodNode: string; faultNode: string };
-  setFaults(f: readonly FaultSpec[]): Promise<void>;
-  faults(): FaultSpec[];
-  scrapeTargets(): ScrapeTarget[];
-  setApiAvailability(a: ApiAvailability): Promise<void>;
-  apiAvailability(): ApiAvailability;
-  compactApiHistory(): void;
-  resourceVersion(): number;
-}
+/** What the control endpoint drives: the lab's own controls, plus a summary of its shape. */
+export type ControlTarget = Pick<
+  Lab,
+  'setFaults' | 'faults' | 'scrapeTargets' | 'setApiAvailability' | 'apiAvailability' | 'compactApiHistory' | 'resourceVersion'
+> & { info(): { nodes: number; istiodNode: string; faultNode: string } };
 
 class BadRequest extends Error {}
 
