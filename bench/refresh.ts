@@ -4,7 +4,7 @@
 // e.g. `npx tsx bench/refresh.ts 200 5 50 cross-node`: every pod IP off istiod's node blackholed.
 import { loadConfig } from '../src/cli-flags.js';
 import { startLab } from '../src/lab/index.js';
-import { startServe } from '../src/serve.js';
+import { startServe } from '../src/serve/index.js';
 
 const NODES = Number(process.argv[2] ?? 200);
 const ROUNDS = Number(process.argv[3] ?? 7);

@@ -4,7 +4,7 @@ import { Command, CommanderError } from 'commander';
 import { addServeOptions, flagsFromOptions } from './cli-flags.js';
 import { ConfigError, resolveConfig } from './config.js';
 import { createLogger, type Logger } from './logger.js';
-import { startServe, type Exporter } from './serve.js';
+import { startServe, type Exporter } from './serve/index.js';
 import { VERSION } from './version.js';
 
 function fail(message: string): never {

@@ -2,7 +2,7 @@
 import { resolveConfig } from './config.js';
 import { runLabCommand, type Lab } from './lab/index.js';
 import { createLogger } from './logger.js';
-import { startServe, type Exporter } from './serve.js';
+import { startServe, type Exporter } from './serve/index.js';
 
 export interface DemoOptions {
   nodes: number;

@@ -1,6 +1,6 @@
 // The data shapes that flow one way through the exporter:
-//   kube/ (ClusterState) + scrape/ (ScrapeResult) + probes/ (ProbeResults)  ->  signals/ (Signals)  ->  metrics.ts
-// Everything here is plain data: no classes, no I/O handles, so signals/ stays pure and testable.
+//   kube/ (ClusterState) + scrape/ (ScrapeResult) + probes/ (ProbeResults)  ->  issues/ (Signals)  ->  export/
+// Everything here is plain data: no classes, no I/O handles, so issues/ stays pure and testable.
 
 export const COMPONENTS = ['ztunnel', 'istiod', 'istio-cni'] as const;
 export type Component = (typeof COMPONENTS)[number];

@@ -1,6 +1,6 @@
 // HTTP endpoints. Everything is served from memory: a scrape of /metrics never waits on the cluster.
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
-import type { ExporterMetrics } from './metrics.js';
+import type { ExporterMetrics } from './export/metrics.js';
 import { renderIndexPage, type StatusView } from './status-page.js';
 
 export interface ServerDeps {

@@ -19,7 +19,7 @@ import { fileURLToPath } from 'node:url';
 import { parse, stringify } from 'yaml';
 import { loadConfig } from '../../src/cli-flags.js';
 import { startLab, type Lab, type LabOptions, type ScrapeTarget } from '../../src/lab/index.js';
-import { startServe, type Exporter } from '../../src/serve.js';
+import { startServe, type Exporter } from '../../src/serve/index.js';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 export const PROMETHEUS_BIN = process.env.PROMETHEUS_BIN ?? '/usr/bin/prometheus';

@@ -3,7 +3,7 @@
 import { expect } from 'chai';
 import { loadConfig } from '../../src/cli-flags.js';
 import { startLab, type Lab } from '../../src/lab/index.js';
-import { startServe, type Exporter } from '../../src/serve.js';
+import { startServe, type Exporter } from '../../src/serve/index.js';
 import { getText, waitFor } from '../support/http.js';
 
 describe('exporter started while the API server is down', function () {

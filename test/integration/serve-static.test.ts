@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { loadConfig } from '../../src/cli-flags.js';
-import { startServe, type Exporter } from '../../src/serve.js';
+import { startServe, type Exporter } from '../../src/serve/index.js';
 import { close, getText, listen, seriesValue } from '../support/http.js';
 
 const ZTUNNEL_BODY = `# HELP istio_build Istio component build info.

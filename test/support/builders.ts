@@ -1,6 +1,6 @@
 // Builders for the model's plain data, so detection tests state only what matters to them.
 import type { ClusterState, NodeInfo, PodInfo, ProbeResults, ReadinessResult, ScrapeResult, Sample, Target } from '../../src/model.js';
-import type { SignalInput } from '../../src/signals/types.js';
+import type { SignalInput } from '../../src/issues/types.js';
 
 export function pod(p: Partial<PodInfo> & { name: string }): PodInfo {
   return {

@@ -1,15 +1,15 @@
 // What users scrape: the derived series written as literal exposition text (kube-state-metrics
 // style), and series of vanished nodes disappearing on the next round.
 import { expect } from 'chai';
-import { ExporterMetrics } from '../../../src/metrics.js';
-import { deriveSignals } from '../../../src/signals/index.js';
-import type { SignalInput } from '../../../src/signals/types.js';
+import { ExporterMetrics } from '../../../src/export/metrics.js';
+import { deriveSignals } from '../../../src/issues/derive.js';
+import type { SignalInput } from '../../../src/issues/types.js';
 import { healthyInput, readiness, withHealthy } from '../../support/builders.js';
 
 async function exposition(inputs: SignalInput[], prefix: RegExp): Promise<string[]> {
   const m = new ExporterMetrics({ version: '1.2.3', mode: 'cluster', kube: true, defaultMetrics: false });
   for (const input of inputs) {
-    m.update({ stateKnown: true, state: input.state, scrapes: input.scrapes, probes: input.probes, signals: deriveSignals(input), durationSeconds: 0.5 });
+    m.update({ stateKnown: true, state: input.state, scrapes: input.scrapes, probes: input.probes, signals: deriveSignals(input), durationSeconds: 0.5, finishedAtMs: 1_000_000 });
   }
   const text = await m.registry.metrics();
   return text.split('\n').filter((l) => prefix.test(l));
@@ -36,17 +36,18 @@ describe('metrics: exposition of derived signals', () => {
 
   it('mirrors ztunnel xDS terminations as a counter and reports istiod and the Service', async () => {
     const lines = await exposition([healthyInput()], /^(# TYPE ambient_ztunnel_xds|ambient_ztunnel_xds|ambient_istiod_(service_port_present|ready_endpoints|xds_clients|info))/);
+    // families come in the order their issue module declares them
     expect(lines).to.deep.equal([
+      '# TYPE ambient_ztunnel_xds_connection_terminations_total counter',
+      'ambient_ztunnel_xds_connection_terminations_total{node="node-a",reason="Reconnect"} 3',
+      'ambient_ztunnel_xds_connection_terminations_total{node="node-b",reason="Reconnect"} 3',
+      'ambient_ztunnel_xds_connection_terminations_total{node="node-c",reason="Reconnect"} 3',
       'ambient_istiod_service_port_present{port="15012"} 1',
       'ambient_istiod_service_port_present{port="15014"} 1',
       'ambient_istiod_service_port_present{port="15010"} 1',
       'ambient_istiod_ready_endpoints 1',
       'ambient_istiod_xds_clients{pod="istiod-1"} 3',
       'ambient_istiod_info{pod="istiod-1",version="1.28.1"} 1',
-      '# TYPE ambient_ztunnel_xds_connection_terminations_total counter',
-      'ambient_ztunnel_xds_connection_terminations_total{node="node-a",reason="Reconnect"} 3',
-      'ambient_ztunnel_xds_connection_terminations_total{node="node-b",reason="Reconnect"} 3',
-      'ambient_ztunnel_xds_connection_terminations_total{node="node-c",reason="Reconnect"} 3',
     ]);
   });
 
@@ -65,7 +66,7 @@ describe('metrics: exposition of derived signals', () => {
   it('serves no verdict before the Kubernetes API was ever listed', async () => {
     const m = new ExporterMetrics({ version: '1.2.3', mode: 'cluster', kube: true, defaultMetrics: false });
     const input = healthyInput();
-    m.update({ stateKnown: false, state: { ...input.state, synced: false }, scrapes: [], probes: input.probes, signals: deriveSignals(input), durationSeconds: 0.1 });
+    m.update({ stateKnown: false, state: { ...input.state, synced: false }, scrapes: [], probes: input.probes, signals: deriveSignals(input), durationSeconds: 0.1, finishedAtMs: 1_000_000 });
     const text = await m.registry.metrics();
     expect(text).not.to.match(/^ambient_issue_affected\{/m);
     expect(text).not.to.match(/^ambient_node_issue\{/m);

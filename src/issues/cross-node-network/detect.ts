@@ -1,9 +1,22 @@
 // Known issue 2: the overlay (Flannel VXLAN) is down, so pods on other nodes cannot be reached.
 // Evidence per node: the Flannel pod's readiness, the node's Flannel backend annotations, and
 // whether the exporter's own connections to pod-network addresses on that node got any answer.
-import { FLANNEL_BACKEND_DATA, FLANNEL_BACKEND_TYPE } from '../istio.js';
-import type { NodeInfo } from '../model.js';
-import type { CrossNodeSignals, NodeFinding, SignalInput } from './types.js';
+import { FLANNEL_BACKEND_DATA, FLANNEL_BACKEND_TYPE } from '../../istio.js';
+import type { NodeInfo } from '../../model.js';
+import type { NodeFinding, SignalInput } from '../types.js';
+
+export const ISSUE = 'cross_node_network';
+export const CAUSES = ['flannel_not_ready', 'overlay_not_configured', 'pod_network_unreachable'] as const;
+export type CrossNodeCause = (typeof CAUSES)[number];
+type Finding = NodeFinding<typeof ISSUE, CrossNodeCause>;
+
+export interface CrossNodeSignals {
+  podNetworkReachable: { node: string; reachable: boolean }[];
+  flannelPodReady: { node: string; ready: boolean }[];
+  overlayConfigured: { node: string; backend: string; configured: boolean }[];
+  nodeFindings: Finding[];
+  namespaceFindings: [];
+}
 
 const MAC = /^([0-9a-f]{2}:){5}[0-9a-f]{2}$/i;
 
@@ -62,17 +75,17 @@ export function deriveCrossNode(input: SignalInput): CrossNodeSignals {
     ztunnelReady.get(ownNode) === false;
   const ownNodeBroken = !!ownNode && (flannelNotReady.has(ownNode) || overlayMissing.has(ownNode) || everyOtherUnreachable);
 
-  const findings: NodeFinding<'cross_node_network'>[] = [];
+  const nodeFindings: Finding[] = [];
   const nodes = new Set([...state.nodes.map((n) => n.name), ...reachability.keys()]);
   for (const node of [...nodes].sort()) {
     // A NotReady node is down (its pods, Flannel's included, are marked NotReady): not an overlay fault.
     if (nodeReady.get(node) === false) continue;
     if (node === ownNode && everyOtherUnreachable && !flannelNotReady.has(node) && !overlayMissing.has(node)) {
-      findings.push({ node, issue: 'cross_node_network', cause: 'pod_network_unreachable' });
-    } else if (flannelNotReady.has(node)) findings.push({ node, issue: 'cross_node_network', cause: 'flannel_not_ready' });
-    else if (overlayMissing.has(node)) findings.push({ node, issue: 'cross_node_network', cause: 'overlay_not_configured' });
+      nodeFindings.push({ node, issue: ISSUE, cause: 'pod_network_unreachable' });
+    } else if (flannelNotReady.has(node)) nodeFindings.push({ node, issue: ISSUE, cause: 'flannel_not_ready' });
+    else if (overlayMissing.has(node)) nodeFindings.push({ node, issue: ISSUE, cause: 'overlay_not_configured' });
     else if (reachability.get(node) === false && !ownNodeBroken && node !== ownNode) {
-      findings.push({ node, issue: 'cross_node_network', cause: 'pod_network_unreachable' });
+      nodeFindings.push({ node, issue: ISSUE, cause: 'pod_network_unreachable' });
     }
   }
 
@@ -80,6 +93,7 @@ export function deriveCrossNode(input: SignalInput): CrossNodeSignals {
     podNetworkReachable: [...reachability].map(([node, reachable]) => ({ node, reachable })),
     flannelPodReady,
     overlayConfigured,
-    findings,
+    nodeFindings,
+    namespaceFindings: [],
   };
 }

@@ -1,10 +1,22 @@
 // Known issue 4: workloads stay on plain TCP instead of HBONE because their namespace is not
 // enrolled in ambient (label missing), or because running pods predate the label and were never
 // captured (no redirection annotation).
-import { ANNOTATION_REDIRECTION, ANNOTATION_SIDECAR_STATUS, DATAPLANE_MODE_NONE, LABEL_DATAPLANE_MODE, REDIRECTION_VALUES, type Redirection } from '../istio.js';
-import { enrollmentMatcher, isEnrolled } from '../kube/enrollment.js';
-import type { PodInfo } from '../model.js';
-import type { EnrollmentSignals, NamespaceFinding, SignalInput } from './types.js';
+import { ANNOTATION_REDIRECTION, ANNOTATION_SIDECAR_STATUS, DATAPLANE_MODE_NONE, LABEL_DATAPLANE_MODE, REDIRECTION_VALUES, type Redirection } from '../../istio.js';
+import { enrollmentMatcher, isEnrolled } from '../../kube/enrollment.js';
+import type { PodInfo } from '../../model.js';
+import type { NamespaceFinding, SignalInput } from '../types.js';
+
+export const ISSUE = 'namespace_not_enrolled';
+export const CAUSES = ['label_missing', 'pods_not_captured'] as const;
+export type EnrollmentCause = (typeof CAUSES)[number];
+type Finding = NamespaceFinding<typeof ISSUE, EnrollmentCause>;
+
+export interface EnrollmentSignals {
+  namespaces: { namespace: string; enrolled: boolean; expected: boolean }[];
+  pods: { namespace: string; redirection: Redirection; count: number }[];
+  nodeFindings: [];
+  namespaceFindings: Finding[];
+}
 
 /** A pod ambient would capture: running, on the pod network, not opted out, not sidecar-injected. */
 export function isCapturable(pod: PodInfo): boolean {
@@ -40,12 +52,12 @@ export function deriveEnrollment(input: SignalInput): EnrollmentSignals {
     REDIRECTION_VALUES.map((redirection) => ({ namespace, redirection, count: row[redirection] })),
   );
 
-  const findings: NamespaceFinding[] = [];
+  const namespaceFindings: Finding[] = [];
   for (const n of namespaces) {
-    if (n.expected && !n.enrolled) findings.push({ namespace: n.namespace, issue: 'namespace_not_enrolled', cause: 'label_missing' });
+    if (n.expected && !n.enrolled) namespaceFindings.push({ namespace: n.namespace, issue: ISSUE, cause: 'label_missing' });
     else if (n.enrolled && (counts.get(n.namespace)?.none ?? 0) > 0) {
-      findings.push({ namespace: n.namespace, issue: 'namespace_not_enrolled', cause: 'pods_not_captured' });
+      namespaceFindings.push({ namespace: n.namespace, issue: ISSUE, cause: 'pods_not_captured' });
     }
   }
-  return { namespaces, pods, findings };
+  return { namespaces, pods, nodeFindings: [], namespaceFindings };
 }

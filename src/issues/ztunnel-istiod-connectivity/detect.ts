@@ -3,12 +3,46 @@
 // (the task is one-shot) but its xDS stream keeps failing. The cluster-wide reason is found on
 // istiod's side: the Service lacks the port, nothing is behind it, or the port does not answer;
 // such a reason affects every ztunnel, Ready or not.
-import { XDS_ERROR_REASONS, XDS_TERMINATION_REASONS, ZTUNNEL_TASK_STATE_MANAGER } from '../istio.js';
-import { ISTIOD_SAMPLES, ZTUNNEL_SAMPLES } from '../scrape/families.js';
-import type { Cause, NodeFinding, SignalInput, XdsErrorHistory, ZtunnelIstiodSignals } from './types.js';
-import { labelOf, sumBy, sumOf, upScrapes } from './samples.js';
+import { XDS_ERROR_REASONS, XDS_TERMINATION_REASONS, ZTUNNEL_TASK_STATE_MANAGER } from '../../istio.js';
+import { ISTIOD_SAMPLES, ZTUNNEL_SAMPLES } from '../../scrape/families.js';
+import type { DeriveContext, NodeFinding, SignalInput } from '../types.js';
+import { labelOf, sumBy, sumOf, upScrapes } from '../samples.js';
 
-type IstiodCause = Cause<'ztunnel_istiod_connectivity'>;
+export const ISSUE = 'ztunnel_istiod_connectivity';
+export const CAUSES = ['service_port_missing', 'no_ready_endpoints', 'xds_dial_failed', 'xds_not_synced', 'xds_connection_errors'] as const;
+export type IstiodCause = (typeof CAUSES)[number];
+type Finding = NodeFinding<typeof ISSUE, IstiodCause>;
+
+/**
+ * ztunnel's xDS counters on a node and when they last grew (0: not seen growing): `errors` is
+ * ConnectionError + Error terminations, `messages` the configuration messages received.
+ */
+export interface XdsErrorHistory {
+  errors: number;
+  messages: number;
+  lastErrorGrowthMs: number;
+  lastMessageGrowthMs: number;
+}
+
+export interface ZtunnelIstiodSignals {
+  ztunnelPodReady: { node: string; pod: string; ready: boolean }[];
+  readinessPending: { node: string; pod: string; task: string }[];
+  xdsTerminations: { node: string; reason: string; value: number }[];
+  workloads: { node: string; state: 'active' | 'pending'; value: number }[];
+  ztunnelInfo: { node: string; pod: string; version: string }[];
+  /** empty while the API was never listed (nothing is known of the Service) */
+  istiodServicePortPresent: { port: string; present: boolean }[];
+  /** undefined while the API was never listed */
+  istiodReadyEndpoints: number | undefined;
+  istiodDials: { address: string; success: boolean; durationSeconds: number }[];
+  istiodPodReady: { pod: string; node: string; ready: boolean }[];
+  istiodXdsClients: { pod: string; value: number }[];
+  istiodInfo: { pod: string; version: string }[];
+  /** per node, ConnectionError + Error terminations now and when they last grew: read again next round */
+  xdsErrors: Map<string, XdsErrorHistory>;
+  nodeFindings: Finding[];
+  namespaceFindings: [];
+}
 
 /** ztunnel's own reason label, kept to its known values so a target cannot mint label values. */
 function knownReason(reason: string): string {
@@ -77,8 +111,9 @@ export function istiodSideCause(input: SignalInput, readyEndpoints: number, cutO
 /** Causes that hold for the whole cluster (istiod's side), as opposed to one node's ztunnel. */
 export const CLUSTER_WIDE_CAUSES: ReadonlySet<string> = new Set<IstiodCause>(['service_port_missing', 'no_ready_endpoints', 'xds_dial_failed']);
 
-export function deriveZtunnelIstiod(input: SignalInput, cutOffNodes: ReadonlySet<string> = new Set()): ZtunnelIstiodSignals {
+export function deriveZtunnelIstiod(input: SignalInput, ctx: DeriveContext<ZtunnelIstiodSignals>): ZtunnelIstiodSignals {
   const { state, scrapes, probes } = input;
+  const cutOffNodes = new Set(ctx.earlierNodeFindings.filter((f) => f.issue === 'cross_node_network').map((f) => f.node));
   const ztunnelScrapes = upScrapes(scrapes, 'ztunnel');
   const istiodScrapes = upScrapes(scrapes, 'istiod');
 
@@ -109,7 +144,7 @@ export function deriveZtunnelIstiod(input: SignalInput, cutOffNodes: ReadonlySet
     if (version) ztunnelInfo.push({ node, pod, version: version.slice(0, 64) });
   }
   const xdsTerminations = [...xdsByNode].flatMap(([node, m]) => [...m].map(([reason, value]) => ({ node, reason, value })));
-  const xdsErrors = xdsErrorHistory(xdsByNode, messagesByNode, input.previousXdsErrors, input.nowMs ?? 0);
+  const xdsErrors = xdsErrorHistory(xdsByNode, messagesByNode, ctx.previous?.xdsErrors, input.nowMs ?? 0);
 
   const svc = state.istiodService;
   const istiodServicePortPresent = state.synced
@@ -131,11 +166,11 @@ export function deriveZtunnelIstiod(input: SignalInput, cutOffNodes: ReadonlySet
     [...state.ztunnelPods.map((p) => p.node), ...probes.ztunnelReadiness.map((r) => r.node), ...xdsByNode.keys()].filter(Boolean),
   );
   const failingStream = new Set([...xdsErrors].filter(([, h]) => xdsStreamFailing(h, input.nowMs ?? 0)).map(([node]) => node));
-  const findings: NodeFinding<'ztunnel_istiod_connectivity'>[] = [];
+  const nodeFindings: Finding[] = [];
   for (const node of [...ztunnelNodes].sort()) {
     const cause: IstiodCause | undefined =
       clusterCause ?? (pendingStateManager.has(node) ? 'xds_not_synced' : failingStream.has(node) ? 'xds_connection_errors' : undefined);
-    if (cause) findings.push({ node, issue: 'ztunnel_istiod_connectivity', cause });
+    if (cause) nodeFindings.push({ node, issue: ISSUE, cause });
   }
 
   return {
@@ -145,12 +180,13 @@ export function deriveZtunnelIstiod(input: SignalInput, cutOffNodes: ReadonlySet
     workloads,
     ztunnelInfo,
     istiodServicePortPresent,
-    istiodReadyEndpoints,
+    istiodReadyEndpoints: state.synced ? istiodReadyEndpoints : undefined,
     istiodDials: probes.istiodDials.map((d) => ({ address: d.address, success: d.success, durationSeconds: d.durationSeconds })),
     istiodPodReady: state.istiodPods.map((p) => ({ pod: p.name, node: p.node, ready: p.ready })),
     istiodXdsClients,
     istiodInfo,
     xdsErrors,
-    findings,
+    nodeFindings,
+    namespaceFindings: [],
   };
 }

@@ -1,7 +1,8 @@
 // Every detection rule, table-driven: a cluster situation in, root causes per node/namespace out.
 import { expect } from 'chai';
-import { deriveSignals } from '../../../src/signals/index.js';
-import type { Issue, XdsErrorHistory } from '../../../src/signals/types.js';
+import { deriveSignals } from '../../../src/issues/derive.js';
+import type { Issue } from '../../../src/issues/registry.js';
+import type { XdsErrorHistory } from '../../../src/issues/ztunnel-istiod-connectivity/detect.js';
 import { failedScrape, healthyInput, pod, readiness, s, scrape, target, withHealthy } from '../../support/builders.js';
 
 const SANDBOX_MSG =
@@ -157,11 +158,11 @@ const cases: Case[] = [
     input: () =>
       withHealthy((i) => {
         i.nowMs = 1_000_000;
-        i.previousXdsErrors = new Map([
+        i.previous = { ztunnel_istiod_connectivity: { xdsErrors: new Map([
           ['node-a', history(0, 0)],
           ['node-b', history(2, 0)],
           ['node-c', history(5, 0)],
-        ]);
+        ]) } };
         i.scrapes[1] = scrape(target('ztunnel', 'node-b'), [s('istio_xds_connection_terminations_total', 4, { reason: 'ConnectionError' })]);
         i.scrapes[2] = scrape(target('ztunnel', 'node-c'), [s('istio_xds_connection_terminations_total', 1, { reason: 'Error' })]); // restarted: counter reset
       }),
@@ -173,11 +174,11 @@ const cases: Case[] = [
     input: () =>
       withHealthy((i) => {
         i.nowMs = 10 * 60_000;
-        i.previousXdsErrors = new Map([
+        i.previous = { ztunnel_istiod_connectivity: { xdsErrors: new Map([
           ['node-a', history(4, i.nowMs - 60_000)], // grew a minute ago, no configuration since: still failing
           ['node-b', history(4, i.nowMs - 6 * 60_000)], // last grew six minutes ago: recovered
           ['node-c', history(0, 0)],
-        ]);
+        ]) } };
         for (const n of [0, 1]) i.scrapes[n] = scrape(i.scrapes[n]!.target, [s('istio_xds_connection_terminations_total', 4, { reason: 'ConnectionError' })]);
       }),
     nodes: ['node-a ztunnel_istiod_connectivity xds_connection_errors'],
@@ -188,7 +189,7 @@ const cases: Case[] = [
     input: () =>
       withHealthy((i) => {
         i.nowMs = 10 * 60_000;
-        i.previousXdsErrors = new Map([['node-a', history(4, i.nowMs - 30_000, 7)], ['node-b', history(0, 0)], ['node-c', history(0, 0)]]);
+        i.previous = { ztunnel_istiod_connectivity: { xdsErrors: new Map([['node-a', history(4, i.nowMs - 30_000, 7)], ['node-b', history(0, 0)], ['node-c', history(0, 0)]]) } };
         i.scrapes[0] = scrape(i.scrapes[0]!.target, [
           s('istio_xds_connection_terminations_total', 4, { reason: 'ConnectionError' }),
           s('istio_xds_message_total', 9, { url: 'type.googleapis.com/istio.workload.Address' }),
@@ -202,7 +203,7 @@ const cases: Case[] = [
     input: () =>
       withHealthy((i) => {
         i.nowMs = 1_000_000;
-        i.previousXdsErrors = new Map(['node-a', 'node-b', 'node-c'].map((n) => [n, history(0, 0)]));
+        i.previous = { ztunnel_istiod_connectivity: { xdsErrors: new Map(['node-a', 'node-b', 'node-c'].map((n) => [n, history(0, 0)])) } };
         i.scrapes[1] = scrape(target('ztunnel', 'node-b'), [s('istio_xds_connection_terminations_total', 40, { reason: 'Reconnect' })]);
       }),
     nodes: [],
@@ -431,7 +432,7 @@ const cases: Case[] = [
   },
 ];
 
-describe('signals: root cause per node and namespace', () => {
+describe('issues: root cause per node and namespace', () => {
   for (const c of cases) {
     it(c.name, () => {
       const out = deriveSignals(c.input());

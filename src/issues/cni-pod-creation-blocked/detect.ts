@@ -1,10 +1,25 @@
 // Known issue 3: istio-cni refuses to set up new pods while no ztunnel is connected to its node
 // agent, so pods hang in ContainerCreating with a sandbox error naming `no ztunnel connection`.
-import { ANNOTATION_REDIRECTION, NO_ZTUNNEL_CONNECTION } from '../istio.js';
-import type { PodEventInfo, PodInfo } from '../model.js';
-import { CNI_SAMPLES } from '../scrape/families.js';
-import type { CniSignals, NodeFinding, SignalInput } from './types.js';
-import { sumOf, upScrapes } from './samples.js';
+import { ANNOTATION_REDIRECTION, NO_ZTUNNEL_CONNECTION } from '../../istio.js';
+import type { PodEventInfo, PodInfo } from '../../model.js';
+import { CNI_SAMPLES } from '../../scrape/families.js';
+import type { NodeFinding, SignalInput } from '../types.js';
+import { sumOf, upScrapes } from '../samples.js';
+
+export const ISSUE = 'cni_pod_creation_blocked';
+export const CAUSES = ['ztunnel_not_connected', 'sandbox_failures'] as const;
+export type CniCause = (typeof CAUSES)[number];
+type Finding = NodeFinding<typeof ISSUE, CniCause>;
+
+export interface CniSignals {
+  cniPodReady: { node: string; ready: boolean }[];
+  ztunnelConnected: { node: string; value: number }[];
+  installReady: { node: string; value: number }[];
+  podsBlocked: { node: string; namespace: string; count: number }[];
+  redirectionPending: { node: string; namespace: string; count: number }[];
+  nodeFindings: Finding[];
+  namespaceFindings: [];
+}
 
 /** The newest sandbox failure of each pod, keyed namespace/name. */
 function latestSandboxFailure(events: PodEventInfo[]): Map<string, PodEventInfo> {
@@ -62,11 +77,11 @@ export function deriveCni(input: SignalInput): CniSignals {
 
   const disconnected = new Set(ztunnelConnected.filter((z) => z.value < 1).map((z) => z.node));
   const blockedNodes = new Set(podsBlocked.map((b) => b.node));
-  const findings: NodeFinding<'cni_pod_creation_blocked'>[] = [...new Set([...disconnected, ...blockedNodes])]
+  const nodeFindings: Finding[] = [...new Set([...disconnected, ...blockedNodes])]
     .sort()
     .map((node) => ({
       node,
-      issue: 'cni_pod_creation_blocked',
+      issue: ISSUE,
       cause: disconnected.has(node) ? 'ztunnel_not_connected' : 'sandbox_failures',
     }));
 
@@ -76,6 +91,7 @@ export function deriveCni(input: SignalInput): CniSignals {
     installReady,
     podsBlocked,
     redirectionPending: countByNodeNamespace(pending),
-    findings,
+    nodeFindings,
+    namespaceFindings: [],
   };
 }

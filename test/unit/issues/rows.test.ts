@@ -1,12 +1,15 @@
 // The per-component rows behind the gauges: what each known issue's metrics will say.
 import { expect } from 'chai';
-import { deriveCni } from '../../../src/signals/cni-blocking.js';
-import { deriveCrossNode, overlayOf, podNetworkReachability } from '../../../src/signals/cross-node.js';
-import { deriveEnrollment } from '../../../src/signals/enrollment.js';
-import { deriveZtunnelIstiod } from '../../../src/signals/ztunnel-istiod.js';
+import { deriveCni } from '../../../src/issues/cni-pod-creation-blocked/detect.js';
+import { deriveCrossNode, overlayOf, podNetworkReachability } from '../../../src/issues/cross-node-network/detect.js';
+import { deriveEnrollment } from '../../../src/issues/namespace-not-enrolled/detect.js';
+import { deriveZtunnelIstiod } from '../../../src/issues/ztunnel-istiod-connectivity/detect.js';
 import { failedScrape, healthyInput, node, pod, readiness, s, scrape, target, withHealthy } from '../../support/builders.js';
 
-describe('signals: ztunnel and istiod rows', () => {
+/** No previous round, no other issue's findings. */
+const NO_HISTORY = { previous: undefined, earlierNodeFindings: [] };
+
+describe('issues: ztunnel and istiod rows', () => {
   it('sums xDS terminations per node and reason, and reads workloads and versions', () => {
     const out = deriveZtunnelIstiod(
       withHealthy((i) => {
@@ -18,6 +21,7 @@ describe('signals: ztunnel and istiod rows', () => {
           s('workload_manager_pending_proxy_count', 1),
         ]);
       }),
+      NO_HISTORY,
     );
     expect(out.xdsTerminations.filter((r) => r.node === 'node-a')).to.deep.equal([
       { node: 'node-a', reason: 'ConnectionError', value: 2 },
@@ -38,6 +42,7 @@ describe('signals: ztunnel and istiod rows', () => {
         i.probes.ztunnelReadiness[2] = readiness('node-c', ['state manager', 'workload proxy manager']);
         i.state.istiodService!.ports = i.state.istiodService!.ports.filter((p) => p.port !== 15012);
       }),
+      NO_HISTORY,
     );
     expect(out.readinessPending).to.deep.equal([
       { node: 'node-c', pod: 'ztunnel-node-c', task: 'state manager' },
@@ -57,12 +62,13 @@ describe('signals: ztunnel and istiod rows', () => {
         const e = i.state.istiodEndpoints[0]!;
         i.state.istiodEndpoints.push({ ...e }, { ...e, ip: '10.0.0.6', ready: false });
       }),
+      NO_HISTORY,
     );
     expect(out.istiodReadyEndpoints).to.equal(1);
   });
 });
 
-describe('signals: cross-node rows', () => {
+describe('issues: cross-node rows', () => {
   it('accepts VXLAN lease data as Flannel writes it and rejects a missing type', () => {
     expect(overlayOf(node('n'))).to.deep.equal({ backend: 'vxlan', configured: true });
     expect(overlayOf(node('n', { annotations: { 'flannel.alpha.coreos.com/backend-type': 'host-gw' } }))).to.deep.equal({ backend: 'host-gw', configured: true });
@@ -92,11 +98,11 @@ describe('signals: cross-node rows', () => {
       }),
     );
     expect(out.overlayConfigured).to.deep.equal([]);
-    expect(out.findings).to.deep.equal([]);
+    expect(out.nodeFindings).to.deep.equal([]);
   });
 });
 
-describe('signals: istio-cni rows', () => {
+describe('issues: istio-cni rows', () => {
   it('counts blocked and redirection-pending pods per node and namespace', () => {
     const out = deriveCni(
       withHealthy((i) => {
@@ -120,7 +126,7 @@ describe('signals: istio-cni rows', () => {
   });
 });
 
-describe('signals: enrollment rows', () => {
+describe('issues: enrollment rows', () => {
   it('reports enrolled and expected namespaces, and pods of enrolled ones by redirection', () => {
     const out = deriveEnrollment(
       withHealthy((i) => {

@@ -1,0 +1,144 @@
+// The exporter's own families (its health, its view of the API) and the at-a-glance verdict families
+// every issue shares. Issue-specific families live in their issue module (src/issues/*/families.ts).
+import { ISSUES } from '../issues/registry.js';
+import type { Signals } from '../issues/derive.js';
+import type { ClusterState, ProbeResults, ScrapeResult } from '../model.js';
+import { bool, family } from './family.js';
+
+/** What one finished round hands to the export layer. */
+export interface RoundResult {
+  /**
+   * false while the Kubernetes API has never been listed: then only the exporter's own series are
+   * served, not "nothing is wrong" (ambient_issue_affected and the rest stay absent).
+   */
+  stateKnown: boolean;
+  state: ClusterState;
+  scrapes: ScrapeResult[];
+  probes: ProbeResults;
+  signals: Signals;
+  durationSeconds: number;
+  /** ms since epoch */
+  finishedAtMs: number;
+}
+
+/** The exporter's families read the round plus what the exporter itself accumulates. */
+export interface ExporterView {
+  round: RoundResult;
+  version: string;
+  mode: string;
+  /** cluster mode: the API is watched and probed */
+  kube: boolean;
+  /** failed scrapes since start, by component and reason (every combination present, from 0) */
+  scrapeErrors: readonly { component: string; reason: string; value: number }[];
+}
+
+type V = ExporterView;
+
+export const EXPORTER_FAMILIES = [
+  family<V>({
+    name: 'ambient_exporter_build_info',
+    type: 'gauge',
+    help: 'Version and mode of the running exporter (value 1).',
+    labels: ['version', 'mode'],
+    doc: '1; `mode` is `cluster` or `static` (`--no-kube`).',
+    rows: (v) => [{ labels: { version: v.version, mode: v.mode }, value: 1 }],
+  }),
+  family<V>({
+    name: 'ambient_exporter_scrape_up',
+    type: 'gauge',
+    help: 'Whether the last scrape of the target succeeded (1) or not (0).',
+    labels: ['component', 'node', 'pod'],
+    doc: '1 if the last scrape of that target succeeded.',
+    rows: (v) => v.round.scrapes.map((s) => ({ labels: targetLabels(s), value: bool(s.up) })),
+  }),
+  family<V>({
+    name: 'ambient_exporter_scrape_duration_seconds',
+    type: 'gauge',
+    help: 'Duration of the last scrape of the target.',
+    labels: ['component', 'node', 'pod'],
+    rows: (v) => v.round.scrapes.map((s) => ({ labels: targetLabels(s), value: s.durationSeconds })),
+  }),
+  family<V>({
+    name: 'ambient_exporter_scrape_errors_total',
+    type: 'counter',
+    help: 'Failed scrapes by component and reason.',
+    labels: ['component', 'reason'],
+    doc: 'Failed scrapes; `reason` is `timeout`, `connect`, `http_status`, `parse` or `too_large`. Every combination starts at 0.',
+    rows: (v) => v.scrapeErrors.map((e) => ({ labels: { component: e.component, reason: e.reason }, value: e.value })),
+  }),
+  family<V>({
+    name: 'ambient_exporter_kube_watch_up',
+    type: 'gauge',
+    help: 'Whether the watch of the Kubernetes resource is established.',
+    labels: ['resource'],
+    doc: '1 while the watch of that resource (`nodes`, `namespaces`, `pods`, `events`, `services`, `endpointslices`) is established.',
+    rows: (v) => Object.entries(v.round.state.watchUp).map(([resource, up]) => ({ labels: { resource }, value: bool(up) })),
+  }),
+  family<V>({
+    name: 'ambient_exporter_refresh_duration_seconds',
+    type: 'gauge',
+    help: 'Duration of the last discovery, scrape, probe and derive round.',
+    labels: [],
+    rows: (v) => [{ labels: {}, value: v.round.durationSeconds }],
+  }),
+  family<V>({
+    name: 'ambient_exporter_last_refresh_timestamp_seconds',
+    type: 'gauge',
+    help: 'Unix time the last round finished.',
+    labels: [],
+    rows: (v) => [{ labels: {}, value: v.round.finishedAtMs / 1000 }],
+  }),
+  family<V>({
+    name: 'ambient_kube_api_ready',
+    type: 'gauge',
+    help: "Whether the API server's /readyz answered 200.",
+    labels: [],
+    doc: "1 if the API server's `/readyz` answered 200 (cluster mode only).",
+    rows: (v) => (v.kube ? [{ labels: {}, value: bool(v.round.probes.api.ready) }] : []),
+  }),
+  family<V>({
+    name: 'ambient_kube_api_ready_duration_seconds',
+    type: 'gauge',
+    help: 'Latency of the last /readyz call to the API server.',
+    labels: [],
+    doc: 'Latency of the last `/readyz` call.',
+    rows: (v) => (v.kube ? [{ labels: {}, value: v.round.probes.api.durationSeconds }] : []),
+  }),
+];
+
+/** The verdict families: served only once the API has been listed (RoundResult.stateKnown). */
+export const VERDICT_FAMILIES = [
+  family<Signals>({
+    name: 'ambient_issue_affected',
+    type: 'gauge',
+    help: 'Nodes or namespaces affected by the known issue now (root cause only).',
+    labels: ['issue'],
+    doc:
+      'Nodes (or namespaces, for `namespace_not_enrolled`) whose root cause is this known issue now. All issues are always present, ' +
+      '0 when healthy, once the exporter has listed the Kubernetes API; before that (API unreachable since start) no verdict series ' +
+      'is served and `/readyz` answers 503.',
+    rows: (s) => ISSUES.map((issue) => ({ labels: { issue }, value: s.issueAffected[issue] })),
+  }),
+  family<Signals>({
+    name: 'ambient_node_issue',
+    type: 'gauge',
+    help: 'Root cause of the known issue affecting the node (1 while affected).',
+    labels: ['node', 'issue', 'cause'],
+    doc:
+      '1 for each node whose root cause is `issue`, with the reason in `cause`; absent when healthy. Each node appears under one ' +
+      'issue at most.',
+    rows: (s) => s.nodeIssues.map((f) => ({ labels: { node: f.node, issue: f.issue, cause: f.cause }, value: 1 })),
+  }),
+  family<Signals>({
+    name: 'ambient_namespace_issue',
+    type: 'gauge',
+    help: 'Cause of the enrollment issue affecting the namespace (1 while affected).',
+    labels: ['namespace', 'issue', 'cause'],
+    doc: '1 for each namespace affected by `namespace_not_enrolled`; absent when healthy.',
+    rows: (s) => s.namespaceIssues.map((f) => ({ labels: { namespace: f.namespace, issue: f.issue, cause: f.cause }, value: 1 })),
+  }),
+];
+
+function targetLabels(s: ScrapeResult): Record<string, string> {
+  return { component: s.target.component, node: s.target.node, pod: s.target.pod };
+}

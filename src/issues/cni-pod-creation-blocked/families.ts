@@ -1,0 +1,49 @@
+// The metric families of known issue 3 (istio-cni blocks pod creation), declared once.
+import { bool, family } from '../../export/family.js';
+import type { CniSignals } from './detect.js';
+
+type S = CniSignals;
+
+export const FAMILIES = [
+  family<S>({
+    name: 'ambient_cni_pod_ready',
+    type: 'gauge',
+    help: 'Kubernetes Ready condition of the istio-cni node pod.',
+    labels: ['node'],
+    rows: (s) => s.cniPodReady.map((r) => ({ labels: { node: r.node }, value: bool(r.ready) })),
+  }),
+  family<S>({
+    name: 'ambient_cni_ztunnel_connected',
+    type: 'gauge',
+    help: "ztunnel connections to the istio-cni node agent (istio-cni's ztunnel_connected).",
+    labels: ['node'],
+    doc: "istio-cni's `ztunnel_connected` (normally 1; 0 means new pods fail).",
+    rows: (s) => s.ztunnelConnected.map((r) => ({ labels: { node: r.node }, value: r.value })),
+  }),
+  family<S>({
+    name: 'ambient_cni_install_ready',
+    type: 'gauge',
+    help: "istio-cni's istio_cni_install_ready.",
+    labels: ['node'],
+    doc: "istio-cni's `istio_cni_install_ready`.",
+    rows: (s) => s.installReady.map((r) => ({ labels: { node: r.node }, value: r.value })),
+  }),
+  family<S>({
+    name: 'ambient_pods_blocked_by_cni',
+    type: 'gauge',
+    help: 'Pods not started whose latest sandbox failure names "no ztunnel connection".',
+    labels: ['node', 'namespace'],
+    doc:
+      'Pods not started, still waiting for their sandbox, whose latest `FailedCreatePodSandBox` event names `no ztunnel connection`. ' +
+      'Absent when zero.',
+    rows: (s) => s.podsBlocked.map((r) => ({ labels: { node: r.node, namespace: r.namespace }, value: r.count })),
+  }),
+  family<S>({
+    name: 'ambient_pods_redirection_pending',
+    type: 'gauge',
+    help: 'Pods annotated ambient.istio.io/redirection=pending.',
+    labels: ['node', 'namespace'],
+    doc: 'Pods annotated `ambient.istio.io/redirection: pending`. Absent when zero.',
+    rows: (s) => s.redirectionPending.map((r) => ({ labels: { node: r.node, namespace: r.namespace }, value: r.count })),
+  }),
+];

@@ -1,0 +1,34 @@
+// Known issue 3: istio-cni blocks pod creation ("no ztunnel connection").
+import { RANK, type IssueModule } from '../types.js';
+import { ISSUE, deriveCni, type CniCause, type CniSignals } from './detect.js';
+import { FAMILIES } from './families.js';
+
+export const cniPodCreationBlocked: IssueModule<typeof ISSUE, CniCause, CniSignals> = {
+  issue: ISSUE,
+  title: 'istio-cni blocks pod creation',
+  shortTitle: 'istio-cni blocking pod creation',
+  symptom: 'pods stuck in ContainerCreating with `no ztunnel connection`',
+  description:
+    'Nodes where istio-cni has no ztunnel connection, so new ambient pods fail sandbox creation with "no ztunnel connection".',
+  unit: 'nodes',
+  causes: [
+    {
+      cause: 'ztunnel_not_connected',
+      meaning: 'istio-cni on the node reports `ztunnel_connected 0`.',
+      pagedBy: 'AmbientPodCreationBlockedByCNI',
+    },
+    {
+      cause: 'sandbox_failures',
+      meaning: 'Pods on the node fail sandbox creation with `no ztunnel connection`.',
+      pagedBy: 'AmbientPodCreationBlockedByCNI',
+    },
+  ],
+  families: FAMILIES,
+  derive: (input) => deriveCni(input),
+  rank: () => RANK.dataPlane,
+  bundle: {
+    alertGroups: ['ambient-istio-cni'],
+    dashboardRow: 'istio-cni',
+    labFaults: ['cni-blocked'],
+  },
+};

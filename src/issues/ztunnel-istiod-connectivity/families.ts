@@ -1,0 +1,107 @@
+// The metric families of known issue 1 (ztunnel <-> istiod), declared once: registered by
+// export/metrics.ts, documented in docs/metrics.md.
+import { bool, family } from '../../export/family.js';
+import type { ZtunnelIstiodSignals } from './detect.js';
+
+type S = ZtunnelIstiodSignals;
+
+export const FAMILIES = [
+  family<S>({
+    name: 'ambient_ztunnel_pod_ready',
+    type: 'gauge',
+    help: 'Kubernetes Ready condition of the ztunnel pod.',
+    labels: ['node', 'pod'],
+    rows: (s) => s.ztunnelPodReady.map((r) => ({ labels: { node: r.node, pod: r.pod }, value: bool(r.ready) })),
+  }),
+  family<S>({
+    name: 'ambient_ztunnel_readiness_pending',
+    type: 'gauge',
+    help: 'Readiness task ztunnel lists as pending on :15021/healthz/ready.',
+    labels: ['node', 'pod', 'task'],
+    doc:
+      "1 per task ztunnel's `:15021/healthz/ready` lists as pending: `state manager` = no xDS from istiod yet; " +
+      '`workload proxy manager` = no istio-cni node agent (or pending workloads). Absent when ready.',
+    rows: (s) => s.readinessPending.map((r) => ({ labels: { node: r.node, pod: r.pod, task: r.task }, value: 1 })),
+  }),
+  family<S>({
+    name: 'ambient_ztunnel_xds_connection_terminations_total',
+    type: 'counter',
+    help: "ztunnel's istio_xds_connection_terminations_total per node and reason.",
+    labels: ['node', 'reason'],
+    doc:
+      "ztunnel's `istio_xds_connection_terminations_total` (`ConnectionError`, `Error`, `Reconnect`, `Complete`; any other value " +
+      'is counted as `other`; negative or infinite values are dropped). `Reconnect` is routine.',
+    rows: (s) => s.xdsTerminations.map((r) => ({ labels: { node: r.node, reason: r.reason }, value: r.value })),
+  }),
+  family<S>({
+    name: 'ambient_ztunnel_workloads',
+    type: 'gauge',
+    help: 'Workloads in ztunnel by state, from workload_manager_*_proxy_count.',
+    labels: ['node', 'state'],
+    doc: '`active` / `pending` from `workload_manager_active_proxy_count` / `workload_manager_pending_proxy_count`.',
+    rows: (s) => s.workloads.map((r) => ({ labels: { node: r.node, state: r.state }, value: r.value })),
+  }),
+  family<S>({
+    name: 'ambient_ztunnel_info',
+    type: 'gauge',
+    help: 'ztunnel version per node (value 1).',
+    labels: ['node', 'pod', 'version'],
+    doc: '1; `version` from `istio_build{component="ztunnel"}`.',
+    rows: (s) => s.ztunnelInfo.map((r) => ({ labels: { node: r.node, pod: r.pod, version: r.version }, value: 1 })),
+  }),
+  family<S>({
+    name: 'ambient_istiod_service_port_present',
+    type: 'gauge',
+    help: 'Whether Service istiod exposes the port.',
+    labels: ['port'],
+    doc: '1 if Service `istiod` (`--istiod-service`) exposes the port (15012, 15014, 15010).',
+    rows: (s) => s.istiodServicePortPresent.map((r) => ({ labels: { port: r.port }, value: bool(r.present) })),
+  }),
+  family<S>({
+    name: 'ambient_istiod_ready_endpoints',
+    type: 'gauge',
+    help: 'Ready addresses behind Service istiod.',
+    labels: [],
+    doc: 'Ready addresses behind Service `istiod`.',
+    rows: (s) => (s.istiodReadyEndpoints === undefined ? [] : [{ labels: {}, value: s.istiodReadyEndpoints }]),
+  }),
+  family<S>({
+    name: 'ambient_istiod_xds_dial_success',
+    type: 'gauge',
+    help: "Whether a TCP connect to istiod's xDS port succeeded.",
+    labels: ['address'],
+    doc: "1 if a TCP connect to istiod's xDS port at that address (Service ClusterIP and each ready endpoint) succeeded.",
+    rows: (s) => s.istiodDials.map((r) => ({ labels: { address: r.address }, value: bool(r.success) })),
+  }),
+  family<S>({
+    name: 'ambient_istiod_xds_dial_duration_seconds',
+    type: 'gauge',
+    help: "Duration of the last TCP connect to istiod's xDS port.",
+    labels: ['address'],
+    doc: 'Duration of that connect (the timeout when it failed).',
+    rows: (s) => s.istiodDials.map((r) => ({ labels: { address: r.address }, value: r.durationSeconds })),
+  }),
+  family<S>({
+    name: 'ambient_istiod_pod_ready',
+    type: 'gauge',
+    help: 'Kubernetes Ready condition of the istiod pod.',
+    labels: ['pod', 'node'],
+    rows: (s) => s.istiodPodReady.map((r) => ({ labels: { pod: r.pod, node: r.node }, value: bool(r.ready) })),
+  }),
+  family<S>({
+    name: 'ambient_istiod_xds_clients',
+    type: 'gauge',
+    help: 'Proxies connected to istiod over xDS (sum of pilot_xds).',
+    labels: ['pod'],
+    doc: "Sum of istiod's `pilot_xds` (all proxies connected over xDS).",
+    rows: (s) => s.istiodXdsClients.map((r) => ({ labels: { pod: r.pod }, value: r.value })),
+  }),
+  family<S>({
+    name: 'ambient_istiod_info',
+    type: 'gauge',
+    help: 'istiod version (value 1).',
+    labels: ['pod', 'version'],
+    doc: '1; `version` from `istio_build{component="pilot"}`.',
+    rows: (s) => s.istiodInfo.map((r) => ({ labels: { pod: r.pod, version: r.version }, value: 1 })),
+  }),
+];

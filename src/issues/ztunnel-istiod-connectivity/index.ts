@@ -1,0 +1,62 @@
+// Known issue 1: ztunnel cannot reach istiod on the xDS port 15012.
+import { RANK, type IssueModule } from '../types.js';
+import { CLUSTER_WIDE_CAUSES, ISSUE, deriveZtunnelIstiod, type IstiodCause, type ZtunnelIstiodSignals } from './detect.js';
+import { FAMILIES } from './families.js';
+
+export const ztunnelIstiodConnectivity: IssueModule<typeof ISSUE, IstiodCause, ZtunnelIstiodSignals> = {
+  issue: ISSUE,
+  title: 'ztunnel cannot reach istiod on 15012',
+  shortTitle: 'ztunnel → istiod (15012)',
+  symptom: 'ztunnel pods 0/1 Ready, no workloads or certificates',
+  description:
+    'Nodes whose ztunnel cannot get configuration from istiod on port 15012 (Service port missing, no ready istiod endpoint, ' +
+    'xDS dial failing, or ztunnel still pending "state manager").',
+  unit: 'nodes',
+  causes: [
+    {
+      cause: 'service_port_missing',
+      meaning: 'Service `istiod` does not expose the xDS port 15012 (or does not exist). Cluster-wide.',
+      pagedBy: 'AmbientIstiodXdsPortMissing',
+      clusterWide: true,
+    },
+    {
+      cause: 'no_ready_endpoints',
+      meaning: 'Service `istiod` has no ready endpoint. Cluster-wide.',
+      pagedBy: 'AmbientIstiodNoReadyEndpoints',
+      clusterWide: true,
+    },
+    {
+      cause: 'xds_dial_failed',
+      meaning: "Every TCP dial from the exporter to istiod's xDS port (Service and endpoints) failed. Cluster-wide.",
+      pagedBy: 'AmbientIstiodXdsUnreachable',
+      clusterWide: true,
+    },
+    {
+      cause: 'xds_not_synced',
+      meaning: 'This ztunnel still waits for its first xDS response (`state manager` pending) while istiod looks fine from the exporter.',
+      pagedBy: 'AmbientZtunnelIstiodUnreachable',
+    },
+    {
+      cause: 'xds_connection_errors',
+      meaning:
+        "This ztunnel's `ConnectionError`/`Error` xDS terminations grew within the last 5 minutes and no configuration message " +
+        '(`istio_xds_message_total`) arrived since (a Ready ztunnel that lost istiod: its `state manager` task is one-shot).',
+      pagedBy: 'AmbientZtunnelIstiodUnreachable',
+    },
+  ],
+  families: FAMILIES,
+  notes:
+    'A cluster-wide cause (`service_port_missing`, `no_ready_endpoints`, `xds_dial_failed`) marks every node with a ztunnel, ' +
+    'Ready or not: a ztunnel that synced before keeps running on stale configuration and gets no updates. Failed dials to ' +
+    'istiod are not reported as `xds_dial_failed` when the network explains them: the exporter\'s own node is cut off, or ' +
+    'every ready istiod endpoint sits on a node that is.',
+  // failed dials to istiod are the network's doing when the exporter's node or istiod's is cut off
+  reads: ['cross_node_network'],
+  derive: deriveZtunnelIstiod,
+  rank: (f) => (CLUSTER_WIDE_CAUSES.has(f.cause) ? RANK.clusterControlPlane : RANK.nodeControlPlane),
+  bundle: {
+    alertGroups: ['ambient-istiod', 'ambient-ztunnel'],
+    dashboardRow: 'ztunnel and istiod',
+    labFaults: ['istiod-port-missing', 'istiod-unreachable'],
+  },
+};

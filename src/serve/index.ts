@@ -1,0 +1,149 @@
+// Cluster mode, composed: the API watch, the round (collect -> derive -> export) on a schedule, and
+// the HTTP server. /metrics always serves the last finished round.
+import type { KubeConfig } from '@kubernetes/client-node';
+import type { Config } from '../config.js';
+import { ConfigError } from '../config.js';
+import type { RoundResult } from '../export/exporter-families.js';
+import { ExporterMetrics } from '../export/metrics.js';
+import { loadKubeConfig } from '../kube/client.js';
+import { startClusterWatch, type ClusterWatch } from '../kube/cluster-watch.js';
+import { silentLogger, type Logger } from '../logger.js';
+import { createScrapeAgents, destroyScrapeAgents } from '../scrape/fetch.js';
+import { parseStaticTarget } from '../scrape/targets.js';
+import { createApp } from '../server.js';
+import { VERSION } from '../version.js';
+import { listen } from './http-listener.js';
+import { runRound } from './round.js';
+import { startScheduler } from './scheduler.js';
+
+export interface Exporter {
+  url: string;
+  /** resolves when the first round that saw the cluster is on /metrics (as /readyz turns 200) */
+  ready(): Promise<void>;
+  /** run one full round now (after any round in progress) and resolve when /metrics shows it */
+  refreshNow(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** How long the first round waits for the informers' first list before going ahead without it. */
+const FIRST_SYNC_WAIT_MS = 10_000;
+
+export interface ServeOptions {
+  logger?: Logger;
+  /** how long the first round waits for the API's first list (default 10 s) */
+  firstSyncWaitMs?: number;
+}
+
+/** The API watch, or undefined with --no-kube; a kubeconfig that cannot be used is a configuration error. */
+function watchCluster(config: Config, log: Logger): { watch: ClusterWatch; kubeConfig: KubeConfig } | undefined {
+  if (!config.kube) return undefined;
+  let kubeConfig: KubeConfig;
+  try {
+    const loaded = loadKubeConfig({ kubeconfig: config.kubeconfig });
+    kubeConfig = loaded.kubeConfig;
+    log.info({ kube: loaded.describe() }, 'using Kubernetes API');
+  } catch (err) {
+    throw new ConfigError(`config: kubeconfig: ${(err as Error).message}`);
+  }
+  const watch = startClusterWatch(kubeConfig, {
+    istioNamespace: config.istioNamespace,
+    istiodService: config.istiodService,
+    enrollment: config.enrollment,
+    logger: log,
+  });
+  return { watch, kubeConfig };
+}
+
+/** Resolves once the API was listed, or after `waitMs`, or when `cancel` is called. */
+function firstSync(watch: ClusterWatch | undefined, waitMs: number, log: Logger): { done: Promise<void>; cancel: () => void } {
+  if (!watch) return { done: Promise.resolve(), cancel: () => undefined };
+  let cancel: () => void = () => undefined;
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, waitMs);
+    cancel = resolve;
+  });
+  const done = Promise.race([watch.synced().catch(() => undefined), timeout]).then(() => {
+    clearTimeout(timer);
+    if (!watch.snapshot().synced) log.warn('Kubernetes API not listed yet; first round goes ahead without it');
+  });
+  return { done, cancel: () => cancel() };
+}
+
+export async function startServe(config: Config, opts: ServeOptions = {}): Promise<Exporter> {
+  const log = opts.logger ?? silentLogger();
+  const mode = config.kube ? 'cluster' : 'static';
+  const metrics = new ExporterMetrics({ version: VERSION, mode, kube: config.kube });
+  const cluster = watchCluster(config, log);
+  const agents = createScrapeAgents(); // keep-alive pools owned by this exporter
+  const deps = {
+    config,
+    watch: cluster?.watch,
+    kubeConfig: cluster?.kubeConfig,
+    agents,
+    staticTargets: config.targets.map(parseStaticTarget),
+    log,
+  };
+
+  let last: RoundResult | undefined;
+  let ready = false;
+  let markReady: () => void = () => undefined;
+  const readyPromise = new Promise<void>((resolve) => (markReady = resolve));
+  const sync = firstSync(cluster?.watch, opts.firstSyncWaitMs ?? FIRST_SYNC_WAIT_MS, log);
+
+  const scheduler = startScheduler({
+    intervalMs: config.refreshInterval,
+    before: sync.done,
+    round: async () => {
+      const round = await runRound(deps, last);
+      metrics.update(round);
+      last = round;
+      // /readyz turns 200 after the first round that saw the cluster: an exporter that cannot list
+      // the API must not look ready (and serve "no issue") to its readiness probe.
+      if (round.stateKnown && !ready) {
+        ready = true;
+        markReady();
+      }
+    },
+    onError: (err) => log.error({ err }, 'round failed'),
+  });
+
+  const app = createApp({
+    metrics,
+    onError: (err) => log.error({ err }, 'request failed'),
+    isReady: () => ready,
+    status: () => ({
+      version: VERSION,
+      mode,
+      ready,
+      lastRefresh: last ? new Date(last.finishedAtMs) : undefined,
+      signals: last?.signals,
+      targets: (last?.scrapes ?? []).map((s) => ({ component: s.target.component, node: s.target.node, pod: s.target.pod, up: s.up, error: s.error })),
+    }),
+  });
+  let listener;
+  try {
+    listener = await listen(app, config.listenAddress);
+  } catch (err) {
+    sync.cancel();
+    await scheduler.stop();
+    await cluster?.watch.stop();
+    destroyScrapeAgents(agents);
+    throw err;
+  }
+  log.info({ url: listener.url, mode, refreshIntervalMs: config.refreshInterval }, 'serving');
+
+  return {
+    url: listener.url,
+    ready: () => readyPromise,
+    refreshNow: () => scheduler.runNow(),
+    async close() {
+      sync.cancel();
+      const stopping = scheduler.stop();
+      await cluster?.watch.stop(); // first: a round waiting on the API must not hold shutdown up
+      await listener.close();
+      await stopping;
+      destroyScrapeAgents(agents);
+    },
+  };
+}

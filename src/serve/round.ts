@@ -1,0 +1,99 @@
+// One round: collect (discover, scrape and probe concurrently), derive (pure), and hand the result to
+// the export layer. `serve` runs it on a schedule; `diagnose` runs it once.
+import type { KubeConfig } from '@kubernetes/client-node';
+import type { Config } from '../config.js';
+import type { RoundResult } from '../export/exporter-families.js';
+import { PORTS } from '../istio.js';
+import { deriveSignals } from '../issues/derive.js';
+import type { NamespaceFinding, NodeFinding } from '../issues/types.js';
+import type { ClusterWatch } from '../kube/cluster-watch.js';
+import type { Logger } from '../logger.js';
+import { emptyClusterState, type ProbeResults, type Target } from '../model.js';
+import { runProbes } from '../probes/index.js';
+import type { ScrapeAgents } from '../scrape/fetch.js';
+import { scrapeAll } from '../scrape/scraper.js';
+import { discoverTargets } from '../scrape/targets.js';
+
+export interface RoundDeps {
+  config: Config;
+  /** absent with --no-kube */
+  watch: ClusterWatch | undefined;
+  kubeConfig: KubeConfig | undefined;
+  /** keep-alive pools reused round after round */
+  agents: ScrapeAgents;
+  staticTargets: readonly Target[];
+  log: Logger;
+}
+
+const NO_PROBES: ProbeResults = { istiodDials: [], ztunnelReadiness: [], api: { ready: false, durationSeconds: 0 } };
+
+/** Collect and derive once; `previous` is the last round (issue modules read their own history from it). */
+export async function runRound(deps: RoundDeps, previous: RoundResult | undefined): Promise<RoundResult> {
+  const { config, watch, log } = deps;
+  const started = performance.now();
+  const state = watch ? watch.snapshot() : emptyClusterState();
+  const targets = discoverTargets(state, deps.staticTargets);
+  const [scrapes, probes] = await Promise.all([
+    scrapeAll(targets, {
+      concurrency: config.scrapeConcurrency,
+      timeoutMs: config.scrapeTimeout,
+      connectTimeoutMs: config.scrapeConnectTimeout,
+      maxBytes: config.scrapeMaxBytes,
+      agents: deps.agents,
+    }),
+    watch
+      ? runProbes(state, {
+          timeoutMs: config.scrapeTimeout,
+          connectTimeoutMs: config.scrapeConnectTimeout,
+          concurrency: config.scrapeConcurrency,
+          kubeConfig: deps.kubeConfig,
+          istioNamespace: config.istioNamespace,
+          xdsPort: PORTS.istiodXds,
+        })
+      : Promise.resolve(NO_PROBES),
+  ]);
+  const signals = deriveSignals({
+    state,
+    scrapes,
+    probes,
+    ownNode: config.nodeName,
+    xdsPort: PORTS.istiodXds,
+    enrollment: config.enrollment,
+    previous: previous?.signals.issues,
+    nowMs: Date.now(),
+  });
+  const durationSeconds = (performance.now() - started) / 1000;
+  const round: RoundResult = {
+    stateKnown: !watch || state.synced,
+    state,
+    scrapes,
+    probes,
+    signals,
+    durationSeconds,
+    finishedAtMs: Date.now(),
+  };
+  logRound(log, round, previous);
+  return round;
+}
+
+const key = (f: NodeFinding | NamespaceFinding): string => ('node' in f ? `node ${f.node}` : `namespace ${f.namespace}`);
+
+/** Failed targets at debug; a root cause that appears, changes or clears at info. */
+function logRound(log: Logger, round: RoundResult, previous: RoundResult | undefined): void {
+  const failed = round.scrapes.filter((s) => !s.up);
+  log.debug({ targets: round.scrapes.length, failed: failed.length, durationSeconds: round.durationSeconds }, 'round done');
+  for (const f of failed) log.debug({ component: f.target.component, node: f.target.node, pod: f.target.pod, reason: f.error }, 'scrape failed');
+  if (!round.stateKnown) return;
+  const findings = (r: RoundResult | undefined) =>
+    new Map(r?.stateKnown ? [...r.signals.nodeIssues, ...r.signals.namespaceIssues].map((f) => [key(f), f] as const) : []);
+  const before = findings(previous);
+  const now = findings(round);
+  for (const [where, f] of now) {
+    const was = before.get(where);
+    if (!was) log.info({ where, issue: f.issue, cause: f.cause }, 'finding appeared');
+    else if (was.issue !== f.issue || was.cause !== f.cause) {
+      log.info({ where, issue: f.issue, cause: f.cause, previousIssue: was.issue, previousCause: was.cause }, 'finding changed');
+    }
+  }
+  for (const [where, f] of before) if (!now.has(where)) log.info({ where, issue: f.issue, cause: f.cause }, 'finding cleared');
+}
