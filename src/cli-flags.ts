@@ -11,9 +11,9 @@ export function addServeOptions(cmd: Command): Command {
     if (s.kind === 'boolean') {
       cmd.addOption(new Option(`--no-${s.flag}`, s.help));
     } else if (s.kind === 'list') {
-      cmd.addOption(new Option(`--${s.flag} <value>`, `${s.help}; env ${s.env}`).argParser(collect));
+      cmd.addOption(new Option(`--${s.flag} <${s.arg ?? 'value'}>`, `${s.help}; env ${s.env}`).argParser(collect));
     } else {
-      cmd.addOption(new Option(`--${s.flag} <value>`, `${s.help}; env ${s.env}`));
+      cmd.addOption(new Option(`--${s.flag} <${s.arg ?? 'value'}>`, `${s.help}; env ${s.env}`));
     }
   }
   return cmd;

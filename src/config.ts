@@ -77,30 +77,34 @@ type RawConfig = Record<string, unknown> & { enrollment?: Record<string, unknown
 /** Flag name, env var and config path of every setting: the single table the CLI and docs read. */
 export interface Setting {
   flag: string;
+  /** what the flag's value is, as help and the README show it (e.g. DURATION); none for booleans */
+  arg?: string;
   env: string;
   key: string;
   help: string;
   kind: 'string' | 'list' | 'boolean';
+  /** the default as the README's settings table shows it (markdown) */
+  default: string;
 }
 
 export const SETTINGS: readonly Setting[] = [
-  { flag: 'listen-address', env: 'AMBIENT_LISTEN_ADDRESS', key: 'listenAddress', kind: 'string', help: 'address to serve /metrics on (default 0.0.0.0:9479)' },
-  { flag: 'log-level', env: 'AMBIENT_LOG_LEVEL', key: 'logLevel', kind: 'string', help: 'debug, info, warn or error (default info)' },
-  { flag: 'log-format', env: 'AMBIENT_LOG_FORMAT', key: 'logFormat', kind: 'string', help: 'json or text (default json)' },
-  { flag: 'refresh-interval', env: 'AMBIENT_REFRESH_INTERVAL', key: 'refreshInterval', kind: 'string', help: 'how often to scrape, probe and derive (default 15s)' },
-  { flag: 'scrape-timeout', env: 'AMBIENT_SCRAPE_TIMEOUT', key: 'scrapeTimeout', kind: 'string', help: 'timeout of one scrape or probe (default 5s)' },
-  { flag: 'scrape-connect-timeout', env: 'AMBIENT_SCRAPE_CONNECT_TIMEOUT', key: 'scrapeConnectTimeout', kind: 'string', help: 'timeout of the TCP connect of a scrape or probe, at most the scrape timeout (default 1s)' },
-  { flag: 'scrape-concurrency', env: 'AMBIENT_SCRAPE_CONCURRENCY', key: 'scrapeConcurrency', kind: 'string', help: 'targets scraped (and probed) at once (default 32)' },
-  { flag: 'scrape-max-bytes', env: 'AMBIENT_SCRAPE_MAX_BYTES', key: 'scrapeMaxBytes', kind: 'string', help: 'largest accepted response body in bytes (default 67108864)' },
-  { flag: 'kube', env: 'AMBIENT_KUBE', key: 'kube', kind: 'boolean', help: 'watch the Kubernetes API (--no-kube: static targets only)' },
-  { flag: 'kubeconfig', env: 'AMBIENT_KUBECONFIG', key: 'kubeconfig', kind: 'string', help: 'kubeconfig file (default $KUBECONFIG, then in-cluster)' },
-  { flag: 'istio-namespace', env: 'AMBIENT_ISTIO_NAMESPACE', key: 'istioNamespace', kind: 'string', help: 'namespace of istiod, ztunnel and istio-cni (default istio-system)' },
-  { flag: 'istiod-service', env: 'AMBIENT_ISTIOD_SERVICE', key: 'istiodService', kind: 'string', help: "istiod's Service in the Istio namespace (default istiod; istiod-REVISION for revisioned installs)" },
-  { flag: 'node-name', env: 'AMBIENT_NODE_NAME', key: 'nodeName', kind: 'string', help: 'node this exporter runs on (downward API spec.nodeName)' },
-  { flag: 'target', env: 'AMBIENT_TARGETS', key: 'targets', kind: 'list', help: 'static target COMPONENT:NODE=URL (repeatable)' },
-  { flag: 'enroll-namespace', env: 'AMBIENT_ENROLL_NAMESPACES', key: 'enrollment.namespaces', kind: 'list', help: 'namespace that must be in the mesh (repeatable)' },
-  { flag: 'enroll-selector', env: 'AMBIENT_ENROLL_SELECTOR', key: 'enrollment.selector', kind: 'string', help: 'label selector of namespaces that must be in the mesh' },
-  { flag: 'enroll-exclude', env: 'AMBIENT_ENROLL_EXCLUDE', key: 'enrollment.exclude', kind: 'list', help: 'namespace never expected in the mesh (repeatable)' },
+  { flag: 'listen-address', arg: 'HOST:PORT', env: 'AMBIENT_LISTEN_ADDRESS', key: 'listenAddress', kind: 'string', help: 'address to serve /metrics on (default 0.0.0.0:9479)', default: '`0.0.0.0:9479`' },
+  { flag: 'log-level', arg: 'LEVEL', env: 'AMBIENT_LOG_LEVEL', key: 'logLevel', kind: 'string', help: 'debug, info, warn or error (default info)', default: '`info`' },
+  { flag: 'log-format', arg: 'FORMAT', env: 'AMBIENT_LOG_FORMAT', key: 'logFormat', kind: 'string', help: 'json or text (default json)', default: '`json` (`text` for people)' },
+  { flag: 'refresh-interval', arg: 'DURATION', env: 'AMBIENT_REFRESH_INTERVAL', key: 'refreshInterval', kind: 'string', help: 'how often to scrape, probe and derive (default 15s)', default: '`15s`' },
+  { flag: 'scrape-timeout', arg: 'DURATION', env: 'AMBIENT_SCRAPE_TIMEOUT', key: 'scrapeTimeout', kind: 'string', help: 'timeout of one scrape or probe (default 5s)', default: '`5s`' },
+  { flag: 'scrape-connect-timeout', arg: 'DURATION', env: 'AMBIENT_SCRAPE_CONNECT_TIMEOUT', key: 'scrapeConnectTimeout', kind: 'string', help: 'timeout of the TCP connect of a scrape or probe, at most the scrape timeout (default 1s)', default: '`1s` (a blackholed pod costs this, not the whole scrape timeout)' },
+  { flag: 'scrape-concurrency', arg: 'N', env: 'AMBIENT_SCRAPE_CONCURRENCY', key: 'scrapeConcurrency', kind: 'string', help: 'targets scraped (and probed) at once (default 32)', default: '`32`' },
+  { flag: 'scrape-max-bytes', arg: 'BYTES', env: 'AMBIENT_SCRAPE_MAX_BYTES', key: 'scrapeMaxBytes', kind: 'string', help: 'largest accepted response body in bytes (default 67108864)', default: '`67108864` (64 MiB: a ztunnel with 50,000 traffic series serves about 48 MB; the body is streamed, not held)' },
+  { flag: 'kube', env: 'AMBIENT_KUBE', key: 'kube', kind: 'boolean', help: 'watch the Kubernetes API (--no-kube: static targets only)', default: 'watch the API' },
+  { flag: 'kubeconfig', arg: 'FILE', env: 'AMBIENT_KUBECONFIG', key: 'kubeconfig', kind: 'string', help: 'kubeconfig file (default $KUBECONFIG, then in-cluster)', default: '`$KUBECONFIG`, then in-cluster' },
+  { flag: 'istio-namespace', arg: 'NAMESPACE', env: 'AMBIENT_ISTIO_NAMESPACE', key: 'istioNamespace', kind: 'string', help: 'namespace of istiod, ztunnel and istio-cni (default istio-system)', default: '`istio-system`' },
+  { flag: 'istiod-service', arg: 'SERVICE', env: 'AMBIENT_ISTIOD_SERVICE', key: 'istiodService', kind: 'string', help: "istiod's Service in the Istio namespace (default istiod; istiod-REVISION for revisioned installs)", default: '`istiod` (`istiod-REVISION` for revisioned installs)' },
+  { flag: 'node-name', arg: 'NODE', env: 'AMBIENT_NODE_NAME', key: 'nodeName', kind: 'string', help: 'node this exporter runs on (downward API spec.nodeName)', default: 'unset (downward API in the manifests)' },
+  { flag: 'target', arg: 'C:NODE=URL', env: 'AMBIENT_TARGETS', key: 'targets', kind: 'list', help: 'static target COMPONENT:NODE=URL (repeatable)', default: 'none' },
+  { flag: 'enroll-namespace', arg: 'NAMESPACE', env: 'AMBIENT_ENROLL_NAMESPACES', key: 'enrollment.namespaces', kind: 'list', help: 'namespace that must be in the mesh (repeatable)', default: 'none' },
+  { flag: 'enroll-selector', arg: 'SELECTOR', env: 'AMBIENT_ENROLL_SELECTOR', key: 'enrollment.selector', kind: 'string', help: 'label selector of namespaces that must be in the mesh', default: 'none' },
+  { flag: 'enroll-exclude', arg: 'NAMESPACE', env: 'AMBIENT_ENROLL_EXCLUDE', key: 'enrollment.exclude', kind: 'list', help: 'namespace never expected in the mesh (repeatable)', default: '`kube-system`, `kube-public`, `kube-node-lease`, `istio-system`, `kube-flannel`' },
 ];
 
 export interface ConfigSources {

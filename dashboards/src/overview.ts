@@ -22,12 +22,8 @@ import type { Link, Sized } from './panels.js';
 import { ALERT_GROUPS, KNOWN_ISSUES, runbookUrl } from './runbooks.js';
 import type { KnownIssue } from './runbooks.js';
 
-/** Where to look next for each node issue; namespaces are detailed on this dashboard already. */
-const DRILL_DOWN: Record<string, { title: string; uid: string }> = {
-  ztunnel_istiod_connectivity: { title: 'Control plane', uid: UIDS.controlPlane },
-  cross_node_network: { title: 'Network', uid: UIDS.network },
-  cni_pod_creation_blocked: { title: 'Control plane (istio-cni)', uid: UIDS.controlPlane },
-};
+/** The dashboard each issue tile links to for its detail (none when the detail is on this dashboard). */
+const DASHBOARD_TITLES: Record<string, string> = { ztunnel: 'ztunnel', controlPlane: 'Control plane', network: 'Network' };
 
 /**
  * Shown by an issue tile whose verdict series are absent: the exporter is down, not scraped, or has
@@ -37,8 +33,11 @@ const VERDICT_UNKNOWN = { text: 'unknown', color: 'orange' };
 
 function issueTile(issue: KnownIssue, runbookBase: string): Sized {
   const links: Link[] = issue.alerts.map((a) => ({ title: `Runbook: ${a}`, url: runbookUrl(runbookBase, a), external: true }));
-  const drill = DRILL_DOWN[issue.issue];
-  if (drill) links.push({ title: `${drill.title} dashboard`, url: dashboardUrl(drill.uid) });
+  const { dashboard, row } = issue.drillDown;
+  if (dashboard !== 'overview') {
+    const uid = UIDS[dashboard as keyof typeof UIDS];
+    links.push({ title: `${DASHBOARD_TITLES[dashboard] ?? dashboard} dashboard (${row})`, url: dashboardUrl(uid) });
+  }
   return statPanel({
     title: issue.title,
     description:

@@ -25,7 +25,10 @@ export interface AlertSpec {
 }
 
 export interface AlertGroupSpec {
+  /** the Prometheus rule group name; an issue module names its groups (src/issues/<issue>/index.ts) */
   name: string;
+  /** how dashboards and docs title the group */
+  title: string;
   alerts: AlertSpec[];
 }
 

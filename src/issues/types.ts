@@ -111,8 +111,8 @@ export interface IssueModule<I extends string = string, C extends string = strin
   bundle: {
     /** its Prometheus rule groups (scripts/rules/groups/) */
     alertGroups: readonly string[];
-    /** the row of the overview dashboard that shows it */
-    dashboardRow: string;
+    /** where its detail is on the dashboards: a dashboard (dashboards/src/common.ts UIDS key) and a row of it */
+    dashboardRow: { dashboard: string; row: string };
     /** the lab faults that reproduce it */
     labFaults: readonly string[];
   };

@@ -28,9 +28,8 @@ export const ISTIOD_SAMPLES = {
   xdsClients: 'pilot_xds',
 } as const;
 
-/** istio-cni node agent: same exporter as istiod. */
+/** istio-cni node agent: same exporter as istiod, but no istio_build (only pilot records it; facts §5.2). */
 export const CNI_SAMPLES = {
-  build: 'istio_build',
   /** gauge, ztunnel connections to this node agent; 0 means new pods fail with "no ztunnel connection" */
   ztunnelConnected: 'ztunnel_connected',
   /** gauge, 1 when the CNI config and binaries are installed */

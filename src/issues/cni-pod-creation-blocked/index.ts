@@ -28,7 +28,7 @@ export const cniPodCreationBlocked: IssueModule<typeof ISSUE, CniCause, CniSigna
   rank: () => RANK.dataPlane,
   bundle: {
     alertGroups: ['ambient-istio-cni'],
-    dashboardRow: 'istio-cni',
+    dashboardRow: { dashboard: 'controlPlane', row: 'istio-cni' },
     labFaults: ['cni-blocked'],
   },
 };

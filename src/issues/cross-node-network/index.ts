@@ -36,7 +36,7 @@ export const crossNodeNetwork: IssueModule<typeof ISSUE, CrossNodeCause, CrossNo
   rank: () => RANK.network,
   bundle: {
     alertGroups: ['ambient-cross-node-network'],
-    dashboardRow: 'Cross-node network',
+    dashboardRow: { dashboard: 'network', row: 'Nodes' },
     labFaults: ['cross-node', 'flannel-down'],
   },
 };

@@ -30,7 +30,7 @@ export const namespaceNotEnrolled: IssueModule<typeof ISSUE, EnrollmentCause, En
   rank: () => RANK.application,
   bundle: {
     alertGroups: ['ambient-enrollment'],
-    dashboardRow: 'Namespaces',
+    dashboardRow: { dashboard: 'overview', row: 'Namespaces' },
     labFaults: ['namespace-unlabeled', 'pods-not-captured'],
   },
 };

@@ -56,7 +56,7 @@ export const ztunnelIstiodConnectivity: IssueModule<typeof ISSUE, IstiodCause, Z
   rank: (f) => (CLUSTER_WIDE_CAUSES.has(f.cause) ? RANK.clusterControlPlane : RANK.nodeControlPlane),
   bundle: {
     alertGroups: ['ambient-istiod', 'ambient-ztunnel'],
-    dashboardRow: 'ztunnel and istiod',
+    dashboardRow: { dashboard: 'controlPlane', row: 'istiod reachability' },
     labFaults: ['istiod-port-missing', 'istiod-unreachable'],
   },
 };

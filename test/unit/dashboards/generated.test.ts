@@ -18,7 +18,7 @@ function variables(d: Dashboard): VariableModel[] {
 }
 
 describe('dashboards: generated JSON', () => {
-  it('the committed files equal the generator output (run `npm run dashboards` after editing dashboards/src)', () => {
+  it('the committed files equal the generator output (run `npm run generate` after editing dashboards/src)', () => {
     for (const { file, dashboard } of generated) {
       const path = join(DASHBOARDS_DIR, file);
       expect(existsSync(path), `${file} is not committed`).to.equal(true);

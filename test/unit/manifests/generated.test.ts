@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import { parse } from 'yaml';
-import { checkManifests, GENERATED_DIR, writeManifests } from '../../../scripts/generate-manifests.js';
+import { checkManifests, GENERATED_DIR, writeManifests } from '../../../scripts/generate/manifests.js';
 import { objectId } from './kustomize-lite.js';
 import { PROJECT_ROOT, render } from './paths.js';
 
@@ -18,7 +18,7 @@ const sources = (dir: string, suffix: string): string[] =>
 describe('manifests: generated Prometheus Operator objects', () => {
   const objects = render('manifests/overlays/prometheus-operator');
 
-  it('are what `npm run manifests` regenerates from rules/ and dashboards/ (run it and commit on failure)', () => {
+  it('are what `npm run generate` regenerates from rules/ and dashboards/ (run it and commit on failure)', () => {
     expect(checkManifests(PROJECT_ROOT)).to.deep.equal([]);
   });
 

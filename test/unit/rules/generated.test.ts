@@ -9,7 +9,7 @@ import { ROOT, type RuleGroup } from './files.js';
 
 describe('rules: generated files', () => {
   for (const [rel, content] of Object.entries(renderAll())) {
-    it(`${rel} is up to date (npx tsx scripts/generate-rules.ts)`, () => {
+    it(`${rel} is up to date (npm run generate)`, () => {
       expect(readFileSync(join(ROOT, rel), 'utf8')).to.equal(content);
     });
   }

@@ -1,0 +1,52 @@
+// The README's tables (known issues, settings, alerts), rendered from the issue modules, the settings
+// table and the alert groups, between marker comments; the prose around them is written by hand.
+import { SETTINGS } from '../../src/config.js';
+import { MODULES } from '../../src/issues/registry.js';
+import { allAlerts } from '../rules/render.js';
+
+export const README_FILE = 'README.md';
+
+const begin = (name: string): string => `<!-- BEGIN GENERATED ${name} (npm run generate) -->`;
+const end = (name: string): string => `<!-- END GENERATED ${name} -->`;
+
+function issuesTable(): string[] {
+  return [
+    '| known issue | what operators see | `issue` label |',
+    '|---|---|---|',
+    ...MODULES.map((m) => `| ${m.title} | ${m.symptom} | \`${m.issue}\` |`),
+  ];
+}
+
+function settingsTable(): string[] {
+  return [
+    '| flag | env | YAML key | default |',
+    '|---|---|---|---|',
+    ...SETTINGS.map((s) => {
+      const flag = s.kind === 'boolean' ? `--no-${s.flag}` : `--${s.flag} ${s.arg ?? 'VALUE'}`;
+      const repeat = s.kind === 'list' ? ' (repeatable)' : '';
+      return `| \`${flag}\`${repeat} | \`${s.env}\` | \`${s.key}\` | ${s.default} |`;
+    }),
+  ];
+}
+
+function alertsTable(): string[] {
+  return ['| alert | severity | meaning |', '|---|---|---|', ...allAlerts().map((a) => `| \`${a.alert}\` | ${a.severity} | ${a.meaning} |`)];
+}
+
+export const README_SECTIONS: Record<string, () => string[]> = {
+  issues: issuesTable,
+  settings: settingsTable,
+  alerts: alertsTable,
+};
+
+/** The README with every generated section replaced; throws when a section's markers are missing. */
+export function renderReadme(current: string): string {
+  let out = current;
+  for (const [name, render] of Object.entries(README_SECTIONS)) {
+    const from = out.indexOf(begin(name));
+    const to = out.indexOf(end(name));
+    if (from < 0 || to < from) throw new Error(`${README_FILE}: markers of the generated "${name}" section are missing`);
+    out = `${out.slice(0, from)}${begin(name)}\n${render().join('\n')}\n${out.slice(to)}`;
+  }
+  return out;
+}

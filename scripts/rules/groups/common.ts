@@ -1,0 +1,20 @@
+// What the alert groups share: how long critical alerts keep firing along the causal chain, and
+// description fragments. The ladder of `for` and keep_firing_for is explained in ../alerts.ts.
+
+import { JOB } from '../spec.js';
+
+/** How long a critical mesh alert keeps firing after its condition clears, by its place in the causal chain (see the header). */
+export const KEEP_FIRING = { network: '12m', cause: '10m', ztunnel: '8m', podCreation: '6m' } as const;
+
+/** The node's current cause of `issue`, as a description fragment (kept as last rendered while the alert only keeps firing). */
+export function currentCause(issue: string): string {
+  const job = JOB.replaceAll('"', '\\"');
+  const selector = `ambient_node_issue{${job}, issue=\\"${issue}\\", cluster=%q, node=%q}`;
+  return `{{ with printf "${selector}" $labels.cluster $labels.node | query }}{{ . | first | label "cause" }}{{ else }}unknown{{ end }}`;
+}
+
+/** "in cluster X" when the alert carries a cluster label, nothing otherwise. */
+export const IN_CLUSTER = '{{ with $labels.cluster }} in cluster {{ . }}{{ end }}';
+
+export const CROSS_NODE = `max by (cluster, node) (ambient_node_issue{${JOB}, issue="cross_node_network"}) > 0`;
+export const READY_ISTIOD_NODES = `max by (cluster, node) (ambient_istiod_pod_ready{${JOB}}) == 1`;

@@ -1,0 +1,31 @@
+// Known issue 4: namespaces and workloads not in the mesh.
+import { JOB, type AlertGroupSpec } from '../spec.js';
+
+export const enrollmentGroup: AlertGroupSpec = {
+  title: 'Enrollment',
+  name: 'ambient-enrollment',
+  alerts: [
+    {
+      alert: 'AmbientNamespaceNotEnrolled',
+      severity: 'warning',
+      for: '15m',
+      expr: `max by (cluster, namespace) (ambient_namespace_issue{${JOB}, issue="namespace_not_enrolled", cause="label_missing"}) > 0`,
+      summary: 'A namespace expected in the ambient mesh is not enrolled.',
+      description:
+        'Namespace {{ $labels.namespace }} should be in the ambient mesh but lacks the label istio.io/dataplane-mode=ambient: ' +
+        'its workloads talk plain TCP, without mutual TLS or mesh policy.',
+      meaning: 'A namespace that policy says belongs to the mesh lacks `istio.io/dataplane-mode=ambient`.',
+    },
+    {
+      alert: 'AmbientWorkloadsNotCaptured',
+      severity: 'warning',
+      for: '15m',
+      expr: `max by (cluster, namespace) (ambient_namespace_issue{${JOB}, issue="namespace_not_enrolled", cause="pods_not_captured"}) > 0`,
+      summary: 'Running pods of an ambient namespace are not captured by ztunnel.',
+      description:
+        'Namespace {{ $labels.namespace }} is labelled for ambient, but istio-cni has not enrolled some of its running pods (no ambient.istio.io/redirection annotation): ' +
+        'they still talk plain TCP instead of HBONE.',
+      meaning: 'An enrolled namespace has running pods that istio-cni did not enroll (no redirection: still plain TCP, not HBONE).',
+    },
+  ],
+};

@@ -1,0 +1,39 @@
+// Known issue 3 and its cause on istio-cni's side: the node agent not ready, pods refused.
+import { JOB, type AlertGroupSpec } from '../spec.js';
+import { KEEP_FIRING, currentCause } from './common.js';
+
+export const istioCniGroup: AlertGroupSpec = {
+  title: 'istio-cni',
+  name: 'ambient-istio-cni',
+  alerts: [
+    {
+      alert: 'AmbientIstioCniNotReady',
+      severity: 'critical',
+      for: '5m',
+      keepFiringFor: KEEP_FIRING.cause,
+      // The agent's readiness includes its install state: both branches mostly fire together.
+      expr: [
+        `max by (cluster, node) (ambient_cni_pod_ready{${JOB}}) == 0`,
+        'or',
+        `max by (cluster, node) (ambient_cni_install_ready{${JOB}}) == 0`,
+      ].join('\n'),
+      summary: 'The istio-cni node agent is not ready.',
+      description:
+        'istio-cni on node {{ $labels.node }} is not Ready or has not installed its CNI plugin: new meshed pods on that node fail to start ' +
+        "or start without redirection, and the node's ztunnel loses its connection to the agent.",
+      meaning: 'The istio-cni node agent of a node is not Ready or its CNI plugin is not installed; it explains the node\'s ztunnel and pod creation alerts.',
+    },
+    {
+      alert: 'AmbientPodCreationBlockedByCNI',
+      severity: 'critical',
+      for: '15m',
+      keepFiringFor: KEEP_FIRING.podCreation,
+      expr: `max by (cluster, node) (ambient_node_issue{${JOB}, issue="cni_pod_creation_blocked"}) > 0`,
+      summary: 'The istio-cni node agent blocks pod creation on a node.',
+      description:
+        `New pods on node {{ $labels.node }} cannot start: istio-cni rejects their sandboxes with "no ztunnel connection" (cause: ${currentCause('cni_pod_creation_blocked')}). ` +
+        'They stay in ContainerCreating until the ztunnel of the node connects to istio-cni.',
+      meaning: 'istio-cni refuses new pods on a node ("no ztunnel connection") and nothing upstream explains it.',
+    },
+  ],
+};
