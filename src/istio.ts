@@ -8,8 +8,6 @@ export const ANNOTATION_REDIRECTION = 'ambient.istio.io/redirection';
 export const REDIRECTION_VALUES = ['enabled', 'pending', 'none'] as const;
 export type Redirection = (typeof REDIRECTION_VALUES)[number];
 
-/** Substring shared by every istio-cni version's sandbox error (1.24: "partial add error: ..."). */
-export const NO_ZTUNNEL_CONNECTION = 'no ztunnel connection';
 export const REASON_FAILED_CREATE_POD_SANDBOX = 'FailedCreatePodSandBox';
 
 /** Pod label selectors, as key=value pairs; a pod matches when every pair matches. */
@@ -49,6 +47,8 @@ export const ZTUNNEL_TASK_STATE_MANAGER = 'state manager';
 export const FLANNEL_ANNOTATION_PREFIX = 'flannel.alpha.coreos.com';
 export const FLANNEL_BACKEND_TYPE = `${FLANNEL_ANNOTATION_PREFIX}/backend-type`;
 export const FLANNEL_BACKEND_DATA = `${FLANNEL_ANNOTATION_PREFIX}/backend-data`;
+/** IPv6 lease data; an IPv6-only cluster writes only this one (flannel pkg/subnet/kube/kube.go). */
+export const FLANNEL_BACKEND_V6_DATA = `${FLANNEL_ANNOTATION_PREFIX}/backend-v6-data`;
 export const FLANNEL_SUBNET_MANAGER = `${FLANNEL_ANNOTATION_PREFIX}/kube-subnet-manager`;
 export const FLANNEL_PUBLIC_IP = `${FLANNEL_ANNOTATION_PREFIX}/public-ip`;
 
@@ -76,4 +76,4 @@ export const POD_LABEL_KEYS: readonly string[] = [
 export const POD_ANNOTATION_KEYS: readonly string[] = [ANNOTATION_REDIRECTION, ANNOTATION_SIDECAR_STATUS];
 export const NODE_LABEL_KEYS: readonly string[] = ['kubernetes.io/hostname'];
 /** Node annotations read: what Flannel's kube subnet manager writes. */
-export const NODE_ANNOTATION_KEYS: readonly string[] = [FLANNEL_BACKEND_TYPE, FLANNEL_BACKEND_DATA, FLANNEL_SUBNET_MANAGER, FLANNEL_PUBLIC_IP];
+export const NODE_ANNOTATION_KEYS: readonly string[] = [FLANNEL_BACKEND_TYPE, FLANNEL_BACKEND_DATA, FLANNEL_BACKEND_V6_DATA, FLANNEL_SUBNET_MANAGER, FLANNEL_PUBLIC_IP];

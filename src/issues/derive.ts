@@ -32,8 +32,12 @@ function evaluationOrder(): typeof MODULES {
 const ORDER = evaluationOrder();
 
 /** One finding per node: the one whose module ranks it lowest (the earliest in troubleshooting order). */
-export function rootCauses(findings: readonly NodeFinding[]): NodeFinding[] {
-  const rank = (f: NodeFinding): number => MODULES.find((m) => m.issue === f.issue)?.rank(f) ?? Number.MAX_SAFE_INTEGER;
+export function rootCauses(findings: readonly NodeFinding[], issues: Readonly<Record<string, FindingsOf>>): NodeFinding[] {
+  const rank = (f: NodeFinding): number => {
+    const m = MODULES.find((x) => x.issue === f.issue);
+    const s = issues[f.issue];
+    return m && s ? m.rank(f, s) : Number.MAX_SAFE_INTEGER;
+  };
   const best = new Map<string, NodeFinding>();
   for (const f of findings) {
     const seen = best.get(f.node);
@@ -54,7 +58,7 @@ export function deriveSignals(input: SignalInput): Signals {
     issues[m.issue] = s;
     nodeFindings.push(...s.nodeFindings);
   }
-  const nodeIssues = rootCauses(nodeFindings);
+  const nodeIssues = rootCauses(nodeFindings, issues);
   const namespaceIssues = MODULES.flatMap((m) => issues[m.issue]!.namespaceFindings);
   const issueAffected = Object.fromEntries(ISSUES.map((i) => [i, 0])) as Record<Issue, number>;
   for (const f of [...nodeIssues, ...namespaceIssues]) issueAffected[f.issue as Issue] += 1;

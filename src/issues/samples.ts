@@ -10,17 +10,32 @@ export function samplesNamed(result: ScrapeResult, name: string): Sample[] {
   return result.samples.filter((s) => s.name === name);
 }
 
-/** Sum of a sample family in one scrape, or undefined when the family is absent. */
+/** Sum of a labelled sample family in one scrape (NaN and infinite values left out), or undefined when it has none. */
 export function sumOf(result: ScrapeResult, name: string): number | undefined {
-  const found = samplesNamed(result, name);
+  const found = samplesNamed(result, name).filter((s) => Number.isFinite(s.value));
   if (found.length === 0) return undefined;
   return found.reduce((acc, s) => acc + s.value, 0);
 }
 
-/** Sum of a family grouped by one label. */
+/**
+ * The value of a gauge that holds one series (no labels), read so that a target that lies can never
+ * hide a finding: NaN and infinite values are dropped, and a series given more than once (invalid
+ * exposition) counts with its worst value, the lowest for `lowIsBad` gauges (ztunnel_connected,
+ * istio_cni_install_ready, workload_manager_active_proxy_count) and the highest otherwise.
+ */
+export function gaugeOf(result: ScrapeResult, name: string, lowIsBad: boolean): number | undefined {
+  const values = samplesNamed(result, name)
+    .map((s) => s.value)
+    .filter((v) => Number.isFinite(v));
+  if (values.length === 0) return undefined;
+  return lowIsBad ? Math.min(...values) : Math.max(...values);
+}
+
+/** Sum of a family grouped by one label (NaN and infinite values left out). */
 export function sumBy(result: ScrapeResult, name: string, label: string): Map<string, number> {
   const out = new Map<string, number>();
   for (const s of samplesNamed(result, name)) {
+    if (!Number.isFinite(s.value)) continue;
     const key = s.labels[label] ?? '';
     out.set(key, (out.get(key) ?? 0) + s.value);
   }

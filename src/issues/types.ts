@@ -105,8 +105,8 @@ export interface IssueModule<I extends string = string, C extends string = strin
   reads?: readonly string[];
   /** pure: this round's signals of the issue */
   derive(input: SignalInput, ctx: DeriveContext<S>): S;
-  /** precedence of one of its node findings (RANK) */
-  rank(f: NodeFinding): number;
+  /** precedence of one of its node findings (RANK), which may depend on what else it saw of the node */
+  rank(f: NodeFinding, signals: S): number;
   /** names tying it to the rest of the bundle; checked against the rules, dashboards and lab by tests */
   bundle: {
     /** its Prometheus rule groups (scripts/rules/groups/) */

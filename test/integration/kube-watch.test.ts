@@ -6,7 +6,7 @@ import { loadKubeConfig } from '../../src/kube/client.js';
 import { startClusterWatch, type ClusterWatch } from '../../src/kube/cluster-watch.js';
 import { WATCHED_RESOURCES } from '../../src/kube/resources.js';
 import { startLab, type Lab } from '../../src/lab/index.js';
-import { NO_ZTUNNEL_CONNECTION, PORTS } from '../../src/istio.js';
+import { PORTS } from '../../src/istio.js';
 import type { ClusterState, PodInfo } from '../../src/model.js';
 import { waitFor } from '../unit/kube/wait.js';
 
@@ -105,7 +105,7 @@ describe('kube watch against the lab API server', function () {
     expect(s.ztunnelPods.filter((p) => p.node !== node).every((p) => p.ready)).to.equal(true);
     const stuck = onNode(s.workloadPods, node).filter((p) => !p.started);
     expect(stuck.every((p) => p.phase === 'Pending' && p.ip === '')).to.equal(true);
-    expect(s.sandboxEvents.every((e) => e.message.includes(NO_ZTUNNEL_CONNECTION))).to.equal(true);
+    expect(s.sandboxEvents.every((e) => e.message.includes('no ztunnel connection'))).to.equal(true);
     expect(s.sandboxEvents.map((e) => e.pod)).to.include.members(stuck.map((p) => p.name));
     expect(notified).to.be.greaterThan(0);
 

@@ -1,13 +1,14 @@
 // Known issue 3: istio-cni refuses to set up new pods while no ztunnel is connected to its node
 // agent, so pods hang in ContainerCreating with a sandbox error naming `no ztunnel connection`.
-import { ANNOTATION_REDIRECTION, NO_ZTUNNEL_CONNECTION } from '../../istio.js';
+import { ANNOTATION_REDIRECTION } from '../../istio.js';
 import type { PodEventInfo, PodInfo } from '../../model.js';
 import { CNI_SAMPLES } from '../../scrape/families.js';
 import type { NodeFinding, SignalInput } from '../types.js';
-import { sumOf, upScrapes } from '../samples.js';
+import { gaugeOf, upScrapes } from '../samples.js';
+import { SANDBOX_REFUSAL_REASONS, sandboxRefusal, type SandboxRefusalReason } from './sandbox-errors.js';
 
 export const ISSUE = 'cni_pod_creation_blocked';
-export const CAUSES = ['ztunnel_not_connected', 'sandbox_failures'] as const;
+export const CAUSES = ['ztunnel_not_connected', 'sandbox_failures', 'cni_agent_errors'] as const;
 export type CniCause = (typeof CAUSES)[number];
 type Finding = NodeFinding<typeof ISSUE, CniCause>;
 
@@ -16,6 +17,8 @@ export interface CniSignals {
   ztunnelConnected: { node: string; value: number }[];
   installReady: { node: string; value: number }[];
   podsBlocked: { node: string; namespace: string; count: number }[];
+  /** pods waiting for a sandbox istio-cni refused, by why */
+  podsRefused: { node: string; namespace: string; reason: SandboxRefusalReason; count: number }[];
   redirectionPending: { node: string; namespace: string; count: number }[];
   nodeFindings: Finding[];
   namespaceFindings: [];
@@ -33,16 +36,21 @@ function latestSandboxFailure(events: PodEventInfo[]): Map<string, PodEventInfo>
 }
 
 /**
- * A pod not started whose latest sandbox failure is istio-cni's "no ztunnel connection", and that
- * still waits for its sandbox: once it is past that (ImagePullBackOff, CreateContainerConfigError,
- * ...), the old event no longer explains why it is not running.
+ * Why istio-cni refuses a pod not started whose latest sandbox failure is istio-cni's, and that still
+ * waits for its sandbox; undefined otherwise. Once the pod is past its sandbox (ImagePullBackOff,
+ * CreateContainerConfigError, ...), the old event no longer explains why it is not running.
  */
-export function isBlockedByCni(pod: PodInfo, latest: Map<string, PodEventInfo>): boolean {
-  if (pod.started || pod.phase !== 'Pending' || !pod.node) return false;
-  if (pod.waitingReason !== '' && pod.waitingReason !== 'ContainerCreating') return false;
+export function cniRefusal(pod: PodInfo, latest: Map<string, PodEventInfo>): SandboxRefusalReason | undefined {
+  if (pod.started || pod.phase !== 'Pending' || !pod.node) return undefined;
+  if (pod.waitingReason !== '' && pod.waitingReason !== 'ContainerCreating') return undefined;
   const event = latest.get(`${pod.namespace}/${pod.name}`);
-  if (!event || (event.podUid && event.podUid !== pod.uid)) return false; // an earlier pod of the same name
-  return event.message.includes(NO_ZTUNNEL_CONNECTION);
+  if (!event || (event.podUid && event.podUid !== pod.uid)) return undefined; // an earlier pod of the same name
+  return sandboxRefusal(event.message);
+}
+
+/** The pod waits for its sandbox because istio-cni has no ztunnel connection (the contract's ambient_pods_blocked_by_cni). */
+export function isBlockedByCni(pod: PodInfo, latest: Map<string, PodEventInfo>): boolean {
+  return cniRefusal(pod, latest) === 'no_ztunnel_connection';
 }
 
 function countByNodeNamespace(pods: PodInfo[]): { node: string; namespace: string; count: number }[] {
@@ -59,37 +67,51 @@ function countByNodeNamespace(pods: PodInfo[]): { node: string; namespace: strin
 export function deriveCni(input: SignalInput): CniSignals {
   const { state, scrapes } = input;
   const cniScrapes = upScrapes(scrapes, 'istio-cni');
+  // istio-cni records ztunnel_connected only when a ztunnel connects or disconnects (a synchronous OTel
+  // gauge, cni/pkg/nodeagent/ztunnelserver.go): a node agent that restarted and has seen no ztunnel
+  // since serves no such family. Absent from a scrape that worked while a ztunnel runs on the node,
+  // it means 0.
+  const ztunnelRuns = new Set(state.ztunnelPods.filter((p) => p.phase === 'Running').map((p) => p.node));
   const ztunnelConnected = cniScrapes.flatMap((s) => {
-    const v = sumOf(s, CNI_SAMPLES.ztunnelConnected);
+    const v = gaugeOf(s, CNI_SAMPLES.ztunnelConnected, true) ?? (ztunnelRuns.has(s.target.node) ? 0 : undefined);
     return v === undefined ? [] : [{ node: s.target.node, value: v }];
   });
   const installReady = cniScrapes.flatMap((s) => {
-    const v = sumOf(s, CNI_SAMPLES.installReady);
+    const v = gaugeOf(s, CNI_SAMPLES.installReady, true);
     return v === undefined ? [] : [{ node: s.target.node, value: v }];
   });
 
   const latest = latestSandboxFailure(state.sandboxEvents);
-  const blocked = state.workloadPods.filter((p) => isBlockedByCni(p, latest));
+  const refused = state.workloadPods.flatMap((p) => {
+    const reason = cniRefusal(p, latest);
+    return reason ? [{ pod: p, reason }] : [];
+  });
+  const blocked = refused.filter((r) => r.reason === 'no_ztunnel_connection').map((r) => r.pod);
   const pending = state.workloadPods.filter(
     (p) => p.node && p.annotations[ANNOTATION_REDIRECTION] === 'pending' && p.phase !== 'Succeeded' && p.phase !== 'Failed',
   );
   const podsBlocked = countByNodeNamespace(blocked);
+  const podsRefused = SANDBOX_REFUSAL_REASONS.flatMap((reason) =>
+    countByNodeNamespace(refused.filter((r) => r.reason === reason).map((r) => r.pod)).map((c) => ({ ...c, reason })),
+  );
 
+  // One cause per node, the most specific first: the agent's own report of no ztunnel, then pods
+  // refused for that reason, then pods refused for any other.
   const disconnected = new Set(ztunnelConnected.filter((z) => z.value < 1).map((z) => z.node));
   const blockedNodes = new Set(podsBlocked.map((b) => b.node));
-  const nodeFindings: Finding[] = [...new Set([...disconnected, ...blockedNodes])]
-    .sort()
-    .map((node) => ({
-      node,
-      issue: ISSUE,
-      cause: disconnected.has(node) ? 'ztunnel_not_connected' : 'sandbox_failures',
-    }));
+  const refusedNodes = new Set(refused.map((r) => r.pod.node));
+  const nodeFindings: Finding[] = [...new Set([...disconnected, ...blockedNodes, ...refusedNodes])].sort().map((node) => ({
+    node,
+    issue: ISSUE,
+    cause: disconnected.has(node) ? 'ztunnel_not_connected' : blockedNodes.has(node) ? 'sandbox_failures' : 'cni_agent_errors',
+  }));
 
   return {
     cniPodReady: state.cniPods.filter((p) => p.node).map((p) => ({ node: p.node, ready: p.ready })),
     ztunnelConnected,
     installReady,
     podsBlocked,
+    podsRefused,
     redirectionPending: countByNodeNamespace(pending),
     nodeFindings,
     namespaceFindings: [],

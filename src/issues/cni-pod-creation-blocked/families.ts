@@ -39,6 +39,18 @@ export const FAMILIES = [
     rows: (s) => s.podsBlocked.map((r) => ({ labels: { node: r.node, namespace: r.namespace }, value: r.count })),
   }),
   family<S>({
+    name: 'ambient_pods_refused_by_cni',
+    type: 'gauge',
+    help: 'Pods waiting for a sandbox that istio-cni refused, by reason.',
+    labels: ['node', 'namespace', 'reason'],
+    doc:
+      'Pods not started, still waiting for their sandbox, whose latest `FailedCreatePodSandBox` event comes from the ' +
+      '`istio-cni` plugin, by `reason`: `no_ztunnel_connection`, `agent_unreachable` (the agent socket is missing or refuses), ' +
+      '`not_retryable` (`pod add cannot be retried`), `ipset_conflict` (the in-pod probe ipset already holds the IP), ' +
+      '`unauthorized`, `other`. Absent when zero.',
+    rows: (s) => s.podsRefused.map((r) => ({ labels: { node: r.node, namespace: r.namespace, reason: r.reason }, value: r.count })),
+  }),
+  family<S>({
     name: 'ambient_pods_redirection_pending',
     type: 'gauge',
     help: 'Pods annotated ambient.istio.io/redirection=pending.',

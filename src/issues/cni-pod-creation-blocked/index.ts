@@ -9,7 +9,8 @@ export const cniPodCreationBlocked: IssueModule<typeof ISSUE, CniCause, CniSigna
   shortTitle: 'istio-cni blocking pod creation',
   symptom: 'pods stuck in ContainerCreating with `no ztunnel connection`',
   description:
-    'Nodes where istio-cni has no ztunnel connection, so new ambient pods fail sandbox creation with "no ztunnel connection".',
+    'Nodes where istio-cni refuses new pods: it has no ztunnel connection ("no ztunnel connection"), or it fails their sandboxes ' +
+    'for another reason.',
   unit: 'nodes',
   causes: [
     {
@@ -20,6 +21,13 @@ export const cniPodCreationBlocked: IssueModule<typeof ISSUE, CniCause, CniSigna
     {
       cause: 'sandbox_failures',
       meaning: 'Pods on the node fail sandbox creation with `no ztunnel connection`.',
+      pagedBy: 'AmbientPodCreationBlockedByCNI',
+    },
+    {
+      cause: 'cni_agent_errors',
+      meaning:
+        'Pods on the node fail sandbox creation because istio-cni refuses them for another reason (its agent unreachable, ' +
+        '`pod add cannot be retried`, an ipset conflict, `Unauthorized`): `ambient_pods_refused_by_cni` says which.',
       pagedBy: 'AmbientPodCreationBlockedByCNI',
     },
   ],

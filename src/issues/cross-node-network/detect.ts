@@ -1,12 +1,12 @@
 // Known issue 2: the overlay (Flannel VXLAN) is down, so pods on other nodes cannot be reached.
 // Evidence per node: the Flannel pod's readiness, the node's Flannel backend annotations, and
 // whether the exporter's own connections to pod-network addresses on that node got any answer.
-import { FLANNEL_BACKEND_DATA, FLANNEL_BACKEND_TYPE } from '../../istio.js';
+import { FLANNEL_BACKEND_DATA, FLANNEL_BACKEND_TYPE, FLANNEL_BACKEND_V6_DATA } from '../../istio.js';
 import type { NodeInfo } from '../../model.js';
 import type { NodeFinding, SignalInput } from '../types.js';
 
 export const ISSUE = 'cross_node_network';
-export const CAUSES = ['flannel_not_ready', 'overlay_not_configured', 'pod_network_unreachable'] as const;
+export const CAUSES = ['flannel_not_ready', 'overlay_not_configured', 'pod_network_unreachable', 'exporter_node_cut_off'] as const;
 export type CrossNodeCause = (typeof CAUSES)[number];
 type Finding = NodeFinding<typeof ISSUE, CrossNodeCause>;
 
@@ -14,23 +14,42 @@ export interface CrossNodeSignals {
   podNetworkReachable: { node: string; reachable: boolean }[];
   flannelPodReady: { node: string; ready: boolean }[];
   overlayConfigured: { node: string; backend: string; configured: boolean }[];
+  /** nodes whose Flannel pod is not Ready while their pods still answer: the kernel datapath forwards */
+  flannelNotReadyDatapathUp: string[];
   nodeFindings: Finding[];
   namespaceFindings: [];
 }
 
 const MAC = /^([0-9a-f]{2}:){5}[0-9a-f]{2}$/i;
 
-/** A node's Flannel backend is usable: a type is set, and for VXLAN the lease data is well-formed. */
-export function overlayOf(node: NodeInfo): { backend: string; configured: boolean } {
-  const backend = node.annotations[FLANNEL_BACKEND_TYPE] ?? '';
-  if (!backend) return { backend: 'none', configured: false };
-  if (backend !== 'vxlan') return { backend, configured: true };
+/** The backend type as a label value: Flannel's own names are short lowercase words; anything else is not one. */
+function backendLabel(value: string): string {
+  return /^[a-z0-9][a-z0-9-]{0,31}$/.test(value) ? value : 'invalid';
+}
+
+/** VXLAN lease data as Flannel writes it (pkg/backend/vxlan/vxlan_network.go): {"VNI":n,"VtepMAC":"aa:bb:..."}. */
+function vxlanLease(text: string | undefined): boolean {
+  if (text === undefined) return false;
   try {
-    const data = JSON.parse(node.annotations[FLANNEL_BACKEND_DATA] ?? '') as { VNI?: unknown; VtepMAC?: unknown };
-    return { backend, configured: typeof data.VNI === 'number' && typeof data.VtepMAC === 'string' && MAC.test(data.VtepMAC) };
+    const data = JSON.parse(text) as { VNI?: unknown; VtepMAC?: unknown } | null;
+    return typeof data?.VNI === 'number' && typeof data.VtepMAC === 'string' && MAC.test(data.VtepMAC);
   } catch {
-    return { backend, configured: false };
+    return false;
   }
+}
+
+/**
+ * A node's Flannel backend is usable: a type is set, and for VXLAN the lease data is well-formed for
+ * IPv4 (`backend-data`) or IPv6 (`backend-v6-data`; an IPv6-only cluster writes only that one:
+ * pkg/subnet/kube/kube.go).
+ */
+export function overlayOf(node: NodeInfo): { backend: string; configured: boolean } {
+  const type = node.annotations[FLANNEL_BACKEND_TYPE] ?? '';
+  if (!type) return { backend: 'none', configured: false };
+  const backend = backendLabel(type);
+  if (backend === 'invalid') return { backend, configured: false };
+  if (backend !== 'vxlan') return { backend, configured: true };
+  return { backend, configured: vxlanLease(node.annotations[FLANNEL_BACKEND_DATA]) || vxlanLease(node.annotations[FLANNEL_BACKEND_V6_DATA]) };
 }
 
 /** Per node: did any pod-network address on it answer this round? Nodes never tried are left out. */
@@ -51,6 +70,20 @@ export function podNetworkReachability(input: SignalInput): Map<string, boolean>
   return out;
 }
 
+/**
+ * The exporter's own node is cut off from the pod network: most other nodes it tried (two at least)
+ * are unreachable. From one vantage point that is indistinguishable from the overlay being down
+ * everywhere, and both are one fault to page for; calling each other node cut off would page N-1
+ * healthy nodes (a running ztunnel and a Flannel pod stay Ready on either side: istio-ambient-facts
+ * §10). With only one other node to try, the exporter cannot tell which side is cut off.
+ */
+export function exporterCutOff(reachability: ReadonlyMap<string, boolean>, ownNode: string | undefined, skip: ReadonlySet<string>): boolean {
+  if (!ownNode) return false;
+  const others = [...reachability].filter(([node]) => node !== ownNode && !skip.has(node));
+  const unreachable = others.filter(([, reachable]) => !reachable).length;
+  return others.length >= 2 && unreachable * 2 > others.length;
+}
+
 export function deriveCrossNode(input: SignalInput): CrossNodeSignals {
   const { state, ownNode } = input;
   const flannelInUse = state.flannelPods.length > 0 || state.nodes.some((n) => n.annotations[FLANNEL_BACKEND_TYPE]);
@@ -60,40 +93,43 @@ export function deriveCrossNode(input: SignalInput): CrossNodeSignals {
   const flannelNotReady = new Set(flannelPodReady.filter((f) => !f.ready).map((f) => f.node));
   const overlayConfigured = flannelInUse ? state.nodes.map((n) => ({ node: n.name, ...overlayOf(n) })) : [];
   const overlayMissing = new Set(overlayConfigured.filter((o) => !o.configured).map((o) => o.node));
-  const nodeReady = new Map(state.nodes.map((n) => [n.name, n.ready]));
+  const notReadyNodes = new Set(state.nodes.filter((n) => !n.ready).map((n) => n.name));
 
-  // From a node whose own overlay is broken, every other node looks unreachable. One vantage point
-  // cannot tell that apart from the others being cut off, so the own node is blamed only on evidence:
-  // its Flannel is down or unconfigured, or every other node tried (two at least) is unreachable
-  // while their ztunnels are Ready (kubelet's node-local view: they reach istiod) and the own one is not.
-  const others = [...reachability].filter(([node]) => node !== ownNode && nodeReady.get(node) !== false);
-  const ztunnelReady = new Map(state.ztunnelPods.map((p) => [p.node, p.ready]));
-  const everyOtherUnreachable =
-    !!ownNode &&
-    others.length >= 2 &&
-    others.every(([node, reachable]) => !reachable && ztunnelReady.get(node) === true) &&
-    ztunnelReady.get(ownNode) === false;
-  const ownNodeBroken = !!ownNode && (flannelNotReady.has(ownNode) || overlayMissing.has(ownNode) || everyOtherUnreachable);
+  const ownCutOff = exporterCutOff(reachability, ownNode, notReadyNodes);
+  // With the exporter's node broken, what it cannot reach says nothing about the other nodes.
+  const ownNodeBroken = !!ownNode && (ownCutOff || overlayMissing.has(ownNode) || (flannelNotReady.has(ownNode) && !ownReachesOthers(reachability, ownNode)));
+  /** Does the node's pod network answer? For the exporter's own node: does it reach the others? */
+  const answers = (node: string): boolean | undefined => (node === ownNode ? !ownCutOff && ownReachesOthers(reachability, node) !== false : reachability.get(node));
 
   const nodeFindings: Finding[] = [];
+  const flannelNotReadyDatapathUp: string[] = [];
   const nodes = new Set([...state.nodes.map((n) => n.name), ...reachability.keys()]);
   for (const node of [...nodes].sort()) {
     // A NotReady node is down (its pods, Flannel's included, are marked NotReady): not an overlay fault.
-    if (nodeReady.get(node) === false) continue;
-    if (node === ownNode && everyOtherUnreachable && !flannelNotReady.has(node) && !overlayMissing.has(node)) {
-      nodeFindings.push({ node, issue: ISSUE, cause: 'pod_network_unreachable' });
-    } else if (flannelNotReady.has(node)) nodeFindings.push({ node, issue: ISSUE, cause: 'flannel_not_ready' });
-    else if (overlayMissing.has(node)) nodeFindings.push({ node, issue: ISSUE, cause: 'overlay_not_configured' });
-    else if (reachability.get(node) === false && !ownNodeBroken && node !== ownNode) {
-      nodeFindings.push({ node, issue: ISSUE, cause: 'pod_network_unreachable' });
-    }
+    if (notReadyNodes.has(node)) continue;
+    const add = (cause: CrossNodeCause) => nodeFindings.push({ node, issue: ISSUE, cause });
+    if (overlayMissing.has(node)) add('overlay_not_configured');
+    else if (flannelNotReady.has(node)) {
+      // flanneld exiting leaves flannel.1, its FDB, neighbour and route entries in place
+      // (pkg/backend/vxlan/device.go): the node's traffic keeps flowing until leases change.
+      if (answers(node) === true && !(node !== ownNode && ownNodeBroken)) flannelNotReadyDatapathUp.push(node);
+      else add('flannel_not_ready');
+    } else if (node === ownNode && ownCutOff) add('exporter_node_cut_off');
+    else if (node !== ownNode && !ownNodeBroken && reachability.get(node) === false) add('pod_network_unreachable');
   }
 
   return {
     podNetworkReachable: [...reachability].map(([node, reachable]) => ({ node, reachable })),
     flannelPodReady,
     overlayConfigured,
+    flannelNotReadyDatapathUp,
     nodeFindings,
     namespaceFindings: [],
   };
+}
+
+/** Whether the exporter's node reached any other node this round; undefined when it tried none. */
+function ownReachesOthers(reachability: ReadonlyMap<string, boolean>, ownNode: string): boolean | undefined {
+  const others = [...reachability].filter(([node]) => node !== ownNode);
+  return others.length === 0 ? undefined : others.some(([, reachable]) => reachable);
 }

@@ -6,7 +6,7 @@
 import { XDS_ERROR_REASONS, XDS_TERMINATION_REASONS, ZTUNNEL_TASK_STATE_MANAGER } from '../../istio.js';
 import { ISTIOD_SAMPLES, ZTUNNEL_SAMPLES } from '../../scrape/families.js';
 import type { DeriveContext, NodeFinding, SignalInput } from '../types.js';
-import { labelOf, sumBy, sumOf, upScrapes } from '../samples.js';
+import { gaugeOf, labelOf, sumBy, sumOf, upScrapes } from '../samples.js';
 
 export const ISSUE = 'ztunnel_istiod_connectivity';
 export const CAUSES = ['service_port_missing', 'no_ready_endpoints', 'xds_dial_failed', 'xds_not_synced', 'xds_connection_errors'] as const;
@@ -38,6 +38,8 @@ export interface ZtunnelIstiodSignals {
   istiodPodReady: { pod: string; node: string; ready: boolean }[];
   istiodXdsClients: { pod: string; value: number }[];
   istiodInfo: { pod: string; version: string }[];
+  /** nodes whose ztunnel waits for its first xDS response (`state manager` pending) */
+  neverSynced: string[];
   /** per node, ConnectionError + Error terminations now and when they last grew: read again next round */
   xdsErrors: Map<string, XdsErrorHistory>;
   nodeFindings: Finding[];
@@ -136,8 +138,8 @@ export function deriveZtunnelIstiod(input: SignalInput, ctx: DeriveContext<Ztunn
     xdsByNode.set(node, perReason);
     const messages = sumOf(s, ZTUNNEL_SAMPLES.xdsMessages);
     if (messages !== undefined && Number.isFinite(messages)) messagesByNode.set(node, (messagesByNode.get(node) ?? 0) + messages);
-    const active = sumOf(s, ZTUNNEL_SAMPLES.activeProxies);
-    const pending = sumOf(s, ZTUNNEL_SAMPLES.pendingProxies);
+    const active = gaugeOf(s, ZTUNNEL_SAMPLES.activeProxies, true);
+    const pending = gaugeOf(s, ZTUNNEL_SAMPLES.pendingProxies, false);
     if (active !== undefined) workloads.push({ node, state: 'active', value: active });
     if (pending !== undefined) workloads.push({ node, state: 'pending', value: pending });
     const version = labelOf(s, ZTUNNEL_SAMPLES.build, 'tag');
@@ -185,6 +187,7 @@ export function deriveZtunnelIstiod(input: SignalInput, ctx: DeriveContext<Ztunn
     istiodPodReady: state.istiodPods.map((p) => ({ pod: p.name, node: p.node, ready: p.ready })),
     istiodXdsClients,
     istiodInfo,
+    neverSynced: [...pendingStateManager].sort(),
     xdsErrors,
     nodeFindings,
     namespaceFindings: [],

@@ -53,7 +53,9 @@ export const ztunnelIstiodConnectivity: IssueModule<typeof ISSUE, IstiodCause, Z
   // failed dials to istiod are the network's doing when the exporter's node or istiod's is cut off
   reads: ['cross_node_network'],
   derive: deriveZtunnelIstiod,
-  rank: (f) => (CLUSTER_WIDE_CAUSES.has(f.cause) ? RANK.clusterControlPlane : RANK.nodeControlPlane),
+  // A ztunnel that never synced never connects to istio-cni either (src/app.rs starts the in-pod
+  // workload manager after the first xDS response): the istiod cause explains the node's CNI failures.
+  rank: (f, s) => (CLUSTER_WIDE_CAUSES.has(f.cause) && !s.neverSynced.includes(f.node) ? RANK.clusterControlPlane : RANK.nodeControlPlane),
   bundle: {
     alertGroups: ['ambient-istiod', 'ambient-ztunnel'],
     dashboardRow: { dashboard: 'controlPlane', row: 'istiod reachability' },

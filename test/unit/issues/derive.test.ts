@@ -14,10 +14,10 @@ function ztunnelsNotSynced(input: ReturnType<typeof healthyInput>, nodes: string
   input.probes.ztunnelReadiness = input.probes.ztunnelReadiness.map((r) => (nodes.includes(r.node) ? readiness(r.node, ['state manager']) : r));
 }
 
-/** pod-network addresses on these nodes time out (overlay down), ztunnels there unready. */
+/** pod-network addresses on these nodes (ztunnel, istiod) time out (overlay down), ztunnels there unready. */
 function cutOff(input: ReturnType<typeof healthyInput>, nodes: string[]): void {
   input.scrapes = input.scrapes.map((x) =>
-    nodes.includes(x.target.node) && x.target.component === 'ztunnel' ? failedScrape(x.target, 'timeout', false) : x,
+    nodes.includes(x.target.node) && x.target.component !== 'istio-cni' ? failedScrape(x.target, 'timeout', false) : x,
   );
   input.probes.ztunnelReadiness = input.probes.ztunnelReadiness.map((r) =>
     nodes.includes(r.node) ? readiness(r.node, [], { reachable: false, ready: false }) : r,
@@ -110,13 +110,25 @@ const cases: Case[] = [
     namespaces: [],
   },
   {
-    name: 'overlay down: nodes away from the exporter are cut off, which explains their unsynced ztunnels',
+    name: 'one node away from the exporter cut off, which explains its unsynced ztunnel',
+    input: () =>
+      withHealthy((i) => {
+        ztunnelsNotSynced(i, ['node-c']);
+        cutOff(i, ['node-c']);
+      }),
+    nodes: ['node-c cross_node_network pod_network_unreachable'],
+    namespaces: [],
+  },
+  {
+    // From one vantage point "every other node is cut off" and "my node is cut off" look alike (the
+    // others' ztunnels and Flannel pods stay Ready either way): one page, about the exporter's node.
+    name: 'overlay down for most nodes the exporter tried: one finding on its own node, not one per healthy node',
     input: () =>
       withHealthy((i) => {
         ztunnelsNotSynced(i, ['node-b', 'node-c']);
         cutOff(i, ['node-b', 'node-c']);
       }),
-    nodes: ['node-b cross_node_network pod_network_unreachable', 'node-c cross_node_network pod_network_unreachable'],
+    nodes: ['node-a cross_node_network exporter_node_cut_off'],
     namespaces: [],
   },
   {
@@ -144,13 +156,13 @@ const cases: Case[] = [
     namespaces: [],
   },
   {
-    name: "the exporter's own node cut off: the others' ztunnels are Ready (they reach istiod), its own is not",
+    name: "the exporter's own node cut off: every ztunnel and Flannel pod stays Ready, as running ones do",
     input: () =>
       withHealthy((i) => {
         cutOff(i, ['node-b', 'node-c']);
-        for (const p of i.state.ztunnelPods) p.ready = p.node !== 'node-a';
+        for (const p of i.state.ztunnelPods) p.ready = true;
       }),
-    nodes: ['node-a cross_node_network pod_network_unreachable'],
+    nodes: ['node-a cross_node_network exporter_node_cut_off'],
     namespaces: [],
   },
   {
@@ -295,6 +307,7 @@ const cases: Case[] = [
         i.ownNode = 'node-c';
         i.state.flannelPods[2]!.ready = false;
         i.probes.istiodDials = i.probes.istiodDials.map((d) => ({ ...d, success: false }));
+        cutOff(i, ['node-a', 'node-b']);
       }),
     nodes: ['node-c cross_node_network flannel_not_ready'],
     namespaces: [],
@@ -362,11 +375,23 @@ const cases: Case[] = [
     namespaces: [],
   },
   {
-    name: "istiod unreachable cluster-wide does not explain one node's istio-cni losing ztunnel (ztunnel connects to it whatever xDS does)",
+    name: 'a ztunnel that restarted during an istiod outage never synced, never connected to istio-cni: istiod is the root cause of its node, pod creation failures included',
     input: () =>
       withHealthy((i) => {
         i.probes.istiodDials = i.probes.istiodDials.map((d) => ({ ...d, success: false }));
         ztunnelsNotSynced(i, ['node-b']);
+        i.probes.ztunnelReadiness[1] = readiness('node-b', ['state manager', 'workload proxy manager']);
+        cniDisconnected(i, 'node-b');
+        blockedPod(i, 'node-b');
+      }),
+    nodes: ['node-a ztunnel_istiod_connectivity xds_dial_failed', 'node-b ztunnel_istiod_connectivity xds_dial_failed', 'node-c ztunnel_istiod_connectivity xds_dial_failed'],
+    namespaces: [],
+  },
+  {
+    name: "istiod unreachable cluster-wide does not explain a synced ztunnel's node losing its istio-cni connection",
+    input: () =>
+      withHealthy((i) => {
+        i.probes.istiodDials = i.probes.istiodDials.map((d) => ({ ...d, success: false }));
         cniDisconnected(i, 'node-b');
       }),
     nodes: ['node-a ztunnel_istiod_connectivity xds_dial_failed', 'node-b cni_pod_creation_blocked ztunnel_not_connected', 'node-c ztunnel_istiod_connectivity xds_dial_failed'],
