@@ -12,6 +12,8 @@ export const REASON_FAILED_CREATE_POD_SANDBOX = 'FailedCreatePodSandBox';
 
 /** Pod label selectors, as key=value pairs; a pod matches when every pair matches. */
 export const ZTUNNEL_POD_LABELS = { app: 'ztunnel' };
+/** The ztunnel chart's pods also carry this (manifests/charts/ztunnel/templates/daemonset.yaml, 1.24 and 1.28). */
+export const ZTUNNEL_CHART_LABELS = { 'app.kubernetes.io/name': 'ztunnel' };
 export const ISTIOD_POD_LABELS = { app: 'istiod' };
 export const CNI_POD_LABELS = { 'k8s-app': 'istio-cni-node' };
 /** Upstream kube-flannel (namespace kube-flannel) carries app=flannel; Talos (kube-system) only k8s-app=flannel. */

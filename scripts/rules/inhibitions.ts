@@ -22,7 +22,8 @@ export const INHIBITIONS: InhibitionSpec[] = [
   {
     why:
       "istiod unusable cluster-wide (Service without 15012, no ready endpoint, port unreachable): every ztunnel's xDS stream fails because of it. " +
-      'Not AmbientZtunnelNotReady (it fires only for a ztunnel not waiting for istiod) nor pod creation: istio-cni refuses pods only when no ztunnel is connected to it, whatever xDS does.',
+      'Not AmbientZtunnelNotReady (it fires only for a ztunnel not waiting for istiod) nor pod creation: a ztunnel that synced before keeps its istio-cni connection whatever xDS does, ' +
+      "and a node whose ztunnel never synced already has istiod as its root cause (the exporter ranks it so), so its pod creation alert does not fire.",
     sources: CLUSTER_ISTIOD,
     targets: ZTUNNEL_XDS,
     equal: [],
@@ -62,6 +63,26 @@ export const INHIBITIONS: InhibitionSpec[] = [
     targets: ['AmbientExporterTargetDown'],
     targetLabels: { component: POD_NETWORK_COMPONENTS },
     equal: [],
+  },
+  {
+    why: "The exporter's own node is cut off: it cannot scrape the pod-network pods of any other node, whatever they do.",
+    sources: ['AmbientCrossNodeNetworkFailure'],
+    sourceLabels: { exporter_node: 'true' },
+    targets: ['AmbientExporterTargetDown'],
+    targetLabels: { component: POD_NETWORK_COMPONENTS },
+    equal: [],
+  },
+  {
+    why: 'A node cut off from the pod network, its istio-cni agent down or its ztunnel without istiod: its ztunnel is not handed, or cannot serve, the pods it should proxy.',
+    sources: ['AmbientCrossNodeNetworkFailure', 'AmbientIstioCniNotReady', 'AmbientZtunnelIstiodUnreachable'],
+    targets: ['AmbientWorkloadsNotProxied'],
+    equal: ['node'],
+  },
+  {
+    why: 'ztunnel down on a node: it proxies nothing until it runs again and istio-cni hands it the pods of the node.',
+    sources: ['AmbientZtunnelNotReady'],
+    targets: ['AmbientWorkloadsNotProxied'],
+    equal: ['node'],
   },
   {
     why:

@@ -3,12 +3,16 @@
 
 import type { ClusterState, EndpointAddress, NamespaceInfo, NodeInfo, PodEventInfo, PodInfo, ServiceInfo } from '../model.js';
 import {
+  ANNOTATION_REDIRECTION,
   CNI_POD_LABELS,
+  DATAPLANE_MODE_AMBIENT,
+  LABEL_DATAPLANE_MODE,
   FLANNEL_POD_LABELS,
   FLANNEL_POD_LABELS_UPSTREAM,
   ISTIOD_POD_LABELS,
   ISTIOD_SERVICE_NAME,
   REASON_FAILED_CREATE_POD_SANDBOX,
+  ZTUNNEL_CHART_LABELS,
   ZTUNNEL_POD_LABELS,
   matchesLabels,
 } from '../istio.js';
@@ -54,16 +58,20 @@ function isLiveComponent(pod: PodInfo): boolean {
 }
 
 /**
- * The component a pod belongs to. Istio components only count in the Istio namespace (a workload
- * labelled app=ztunnel elsewhere is not ztunnel). Flannel counts in any namespace: upstream runs in
- * kube-flannel with app=flannel and k8s-app=flannel, Talos in kube-system with k8s-app=flannel only.
+ * The component a pod belongs to. istiod counts only in the Istio namespace (where its Service is).
+ * ztunnel and istio-cni count in any namespace: GKE requires both in kube-system while istiod stays
+ * in istio-system (istio.io ambient platform prerequisites; manifests/charts/istio-cni/README.md), and
+ * their charts install them into whatever namespace they are released to. Their labels are the
+ * charts' own: ztunnel `app=ztunnel` with `app.kubernetes.io/name=ztunnel` outside the Istio namespace
+ * (a workload merely called ztunnel does not count), istio-cni `k8s-app=istio-cni-node`. Flannel
+ * counts in any namespace: upstream runs in kube-flannel with app=flannel, Talos in kube-system with
+ * k8s-app=flannel only.
  */
 export function podRole(pod: PodInfo, istioNamespace: string): PodRole {
-  if (pod.namespace === istioNamespace) {
-    if (matchesLabels(pod.labels, ZTUNNEL_POD_LABELS)) return 'ztunnel';
-    if (matchesLabels(pod.labels, ISTIOD_POD_LABELS)) return 'istiod';
-    if (matchesLabels(pod.labels, CNI_POD_LABELS)) return 'istio-cni';
-  }
+  const inIstioNamespace = pod.namespace === istioNamespace;
+  if (matchesLabels(pod.labels, ZTUNNEL_POD_LABELS) && (inIstioNamespace || matchesLabels(pod.labels, ZTUNNEL_CHART_LABELS))) return 'ztunnel';
+  if (inIstioNamespace && matchesLabels(pod.labels, ISTIOD_POD_LABELS)) return 'istiod';
+  if (matchesLabels(pod.labels, CNI_POD_LABELS)) return 'istio-cni';
   if (matchesLabels(pod.labels, FLANNEL_POD_LABELS) || matchesLabels(pod.labels, FLANNEL_POD_LABELS_UPSTREAM)) return 'flannel';
   return 'other';
 }
@@ -118,7 +126,9 @@ export function buildClusterState(stores: KubeStores, opts: ClusterStateOptions)
     }
     // Pods not started are kept from every namespace: a pod stuck in ContainerCreating is the first
     // symptom of a CNI problem, wherever it runs.
-    if (meshNamespaces.has(pod.namespace) || (!pod.started && !isTerminal(pod))) workloadPods.push(pod);
+    // ...and pods in the mesh by their own label or by istio-cni's mark, in any namespace.
+    const enrolledItself = pod.labels[LABEL_DATAPLANE_MODE] === DATAPLANE_MODE_AMBIENT || pod.annotations[ANNOTATION_REDIRECTION] !== undefined;
+    if (meshNamespaces.has(pod.namespace) || enrolledItself || (!pod.started && !isTerminal(pod))) workloadPods.push(pod);
   }
 
   for (const list of Object.values(components)) list.sort(byNodeNewestFirst);

@@ -1,6 +1,9 @@
 // Known issue 2: a node cut off from the cross-node pod network (overlay).
-import type { AlertGroupSpec } from '../spec.js';
+import { JOB, type AlertGroupSpec } from '../spec.js';
 import { CROSS_NODE, KEEP_FIRING, READY_ISTIOD_NODES, currentCause } from './common.js';
+
+/** The exporter's own node is the cut-off one: it cannot see the others, whatever they do. */
+const EXPORTER_NODE_CUT_OFF = `max by (cluster, node) (ambient_node_issue{${JOB}, issue="cross_node_network", cause="exporter_node_cut_off"}) > 0`;
 
 export const crossNodeNetworkGroup: AlertGroupSpec = {
   title: 'Cross-node network',
@@ -11,9 +14,13 @@ export const crossNodeNetworkGroup: AlertGroupSpec = {
       severity: 'critical',
       for: '3m',
       keepFiringFor: KEEP_FIRING.network,
+      // exporter_node="true" marks the exporter's own node cut off: it cannot reach the other nodes'
+      // pods, and an inhibition with equal: [cluster] silences its failed scrapes of them.
       // hosts_istiod="true" marks a node holding every ready istiod: the ztunnels of all other nodes
       // lose istiod through it, and an inhibition with equal: [cluster] silences them.
       expr: [
+        `label_replace(${EXPORTER_NODE_CUT_OFF}, "exporter_node", "true", "", "")`,
+        'or on (cluster, node)',
         // cut-off nodes holding a ready istiod, in clusters where no ready istiod sits elsewhere
         'label_replace(',
         `    (${CROSS_NODE})`,
@@ -30,9 +37,28 @@ export const crossNodeNetworkGroup: AlertGroupSpec = {
       description:
         `Pods on node {{ $labels.node }} cannot be reached from other nodes over the pod network (cause: ${currentCause('cross_node_network')}). ` +
         'Cross-node traffic to and from the node fails, and its ztunnel cannot reach istiod when istiod runs elsewhere.' +
+        '{{ if eq $labels.exporter_node "true" }} It is the node the exporter runs on, which reaches few or none of the other nodes: this node is cut off, ' +
+        'or the overlay is down between every node (from one node the two look alike; check this node first).{{ end }}' +
         '{{ if eq $labels.hosts_istiod "true" }} The node hosts every ready istiod: the ztunnels of all other nodes are cut off from their configuration too.{{ end }}',
       meaning:
-        "A node's pods are unreachable over the overlay (Flannel/VXLAN); with `hosts_istiod=\"true\"` the node holds every ready istiod, so every node's ztunnel alerts are inhibited.",
+        "A node's pods are unreachable over the overlay (Flannel/VXLAN); with `hosts_istiod=\"true\"` the node holds every ready istiod, so every node's ztunnel alerts are inhibited; with `exporter_node=\"true\"` it is the exporter's own node, which sees no other node.",
+    },
+    {
+      alert: 'AmbientFlannelNotReady',
+      severity: 'warning',
+      for: '15m',
+      // A Flannel pod NotReady while the node's pods still answer: the kernel datapath keeps forwarding
+      // on its last state (flanneld leaves flannel.1 and its entries behind when it exits).
+      expr: [
+        `max by (cluster, node) (ambient_flannel_pod_ready{${JOB}}) == 0`,
+        `unless on (cluster, node) (${CROSS_NODE})`,
+      ].join('\n'),
+      summary: 'Flannel is not Ready on a node whose pods still answer.',
+      description:
+        'The Flannel pod on node {{ $labels.node }} has not been Ready for 15 minutes, yet pods there still answer over the pod network: ' +
+        'flanneld is crash-looping or restarting while the kernel VXLAN path forwards on its last state. Cross-node traffic of the node ' +
+        'breaks when Flannel leases change (a node joins, leaves or gets a new address) until flanneld runs again.',
+      meaning: "Flannel's pod is not Ready on a node while its pods still answer over the overlay: no outage yet, but the next lease change breaks the node.",
     },
   ],
 };

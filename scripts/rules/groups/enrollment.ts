@@ -1,5 +1,6 @@
 // Known issue 4: namespaces and workloads not in the mesh.
 import { JOB, type AlertGroupSpec } from '../spec.js';
+import { KEEP_FIRING } from './common.js';
 
 export const enrollmentGroup: AlertGroupSpec = {
   title: 'Enrollment',
@@ -26,6 +27,21 @@ export const enrollmentGroup: AlertGroupSpec = {
         'Namespace {{ $labels.namespace }} is labelled for ambient, but istio-cni has not enrolled some of its running pods (no ambient.istio.io/redirection annotation): ' +
         'they still talk plain TCP instead of HBONE.',
       meaning: 'An enrolled namespace has running pods that istio-cni did not enroll (no redirection: still plain TCP, not HBONE).',
+    },
+    {
+      alert: 'AmbientWorkloadsNotProxied',
+      severity: 'critical',
+      // After the alerts that explain it (a cut-off node, a ztunnel or istio-cni agent down, a ztunnel
+      // without istiod): the exporter already waits 3 minutes past pod churn before reporting the cause.
+      for: '15m',
+      keepFiringFor: KEEP_FIRING.podCreation,
+      expr: `max by (cluster, node) (ambient_node_issue{${JOB}, issue="namespace_not_enrolled", cause="pods_not_proxied"}) > 0`,
+      summary: 'Pods marked as in the mesh bypass ztunnel on a node.',
+      description:
+        'The ztunnel on node {{ $labels.node }} proxies fewer workloads than the node runs pods annotated ambient.istio.io/redirection=enabled: ' +
+        'those pods look enrolled, but their traffic leaves as plain TCP, without mutual TLS or mesh policy, and peers that require mTLS (STRICT) ' +
+        'reject it. This follows a node reboot without a drain; the pods need to be recreated to be captured again.',
+      meaning: "A node's ztunnel proxies fewer pods than run there annotated `enabled`: those pods bypass the mesh (plain TCP) after a node reboot.",
     },
   ],
 };

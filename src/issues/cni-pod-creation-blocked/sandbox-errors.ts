@@ -23,7 +23,6 @@ export const SANDBOX_REFUSAL_REASONS = [
 export type SandboxRefusalReason = (typeof SANDBOX_REFUSAL_REASONS)[number];
 
 const RULES: readonly [RegExp, SandboxRefusalReason][] = [
-  [/no ztunnel connection/, 'no_ztunnel_connection'],
   [/pod add cannot be retried/, 'not_retryable'],
   [/ipset\b[\s\S]*\bexist|\bexist[\s\S]*\bipset/i, 'ipset_conflict'],
   [/\bUnauthorized\b/, 'unauthorized'],
@@ -32,6 +31,8 @@ const RULES: readonly [RegExp, SandboxRefusalReason][] = [
 
 /** The reason istio-cni refused the sandbox, or undefined when the message is not istio-cni's. */
 export function sandboxRefusal(message: string): SandboxRefusalReason | undefined {
+  // istio-cni's own words, whatever a runtime makes of the wrapping around them
+  if (message.includes('no ztunnel connection')) return 'no_ztunnel_connection';
   if (!ISTIO_CNI_PLUGIN.test(message)) return undefined;
   for (const [pattern, reason] of RULES) if (pattern.test(message)) return reason;
   return 'other';

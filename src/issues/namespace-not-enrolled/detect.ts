@@ -1,32 +1,63 @@
 // Known issue 4: workloads stay on plain TCP instead of HBONE because their namespace is not
 // enrolled in ambient (label missing), or because running pods predate the label and were never
 // captured (no redirection annotation).
-import { ANNOTATION_REDIRECTION, ANNOTATION_SIDECAR_STATUS, DATAPLANE_MODE_NONE, LABEL_DATAPLANE_MODE, REDIRECTION_VALUES, type Redirection } from '../../istio.js';
+import {
+  ANNOTATION_REDIRECTION,
+  ANNOTATION_SIDECAR_STATUS,
+  DATAPLANE_MODE_AMBIENT,
+  DATAPLANE_MODE_NONE,
+  LABEL_DATAPLANE_MODE,
+  REDIRECTION_VALUES,
+  type Redirection,
+} from '../../istio.js';
 import { enrollmentMatcher, isEnrolled } from '../../kube/enrollment.js';
 import type { PodInfo } from '../../model.js';
-import type { NamespaceFinding, SignalInput } from '../types.js';
+import { ZTUNNEL_SAMPLES } from '../../scrape/families.js';
+import { gaugeOf, upScrapes } from '../samples.js';
+import type { DeriveContext, NamespaceFinding, NodeFinding, SignalInput } from '../types.js';
 
-export const ISSUE = 'namespace_not_enrolled';
-export const CAUSES = ['label_missing', 'pods_not_captured'] as const;
+export const ISSUE = 'namespace_not_enrolled' as const;
+export const CAUSES = ['label_missing', 'pods_not_captured', 'pods_not_proxied'] as const;
 export type EnrollmentCause = (typeof CAUSES)[number];
 type Finding = NamespaceFinding<typeof ISSUE, EnrollmentCause>;
+
+/**
+ * How long a node's ztunnel may proxy fewer workloads than its running `enabled` pods before it is a
+ * finding: pods that start or stop are added to or removed from ztunnel's state within seconds of
+ * their sandbox being set up or torn down, so a shortfall that lasts longer is not churn.
+ */
+export const PODS_NOT_PROXIED_AFTER_MS = 3 * 60_000;
 
 export interface EnrollmentSignals {
   namespaces: { namespace: string; enrolled: boolean; expected: boolean }[];
   pods: { namespace: string; redirection: Redirection; count: number }[];
-  nodeFindings: [];
+  /** per node: running pods annotated `enabled` (what its ztunnel should proxy), its ztunnel's active count, since when short */
+  proxied: { node: string; enabled: number; active: number | undefined; shortSinceMs: number | undefined }[];
+  nodeFindings: NodeFinding<typeof ISSUE, 'pods_not_proxied'>[];
   namespaceFindings: Finding[];
 }
 
-/** A pod ambient would capture: running, on the pod network, not opted out, not sidecar-injected. */
+/** A pod ambient would capture: running, on the pod network, not opted out, not sidecar-injected, not shutting down. */
 export function isCapturable(pod: PodInfo): boolean {
   return (
     pod.phase === 'Running' &&
     pod.started &&
+    !pod.terminating &&
     !pod.hostNetwork &&
     pod.labels[LABEL_DATAPLANE_MODE] !== DATAPLANE_MODE_NONE &&
     pod.annotations[ANNOTATION_SIDECAR_STATUS] === undefined
   );
+}
+
+/**
+ * The pod is enrolled in ambient: its own `istio.io/dataplane-mode` label decides (`ambient` enrols it
+ * in any namespace, `none` opts it out), otherwise its namespace's (cni/pkg/util/podutil.go).
+ */
+export function podEnrolled(pod: PodInfo, namespaceEnrolled: boolean): boolean {
+  const own = pod.labels[LABEL_DATAPLANE_MODE];
+  if (own === DATAPLANE_MODE_AMBIENT) return true;
+  if (own === DATAPLANE_MODE_NONE) return false;
+  return namespaceEnrolled;
 }
 
 export function redirectionOf(pod: PodInfo): Redirection {
@@ -34,7 +65,7 @@ export function redirectionOf(pod: PodInfo): Redirection {
   return v === 'enabled' || v === 'pending' ? v : 'none';
 }
 
-export function deriveEnrollment(input: SignalInput): EnrollmentSignals {
+export function deriveEnrollment(input: SignalInput, ctx: DeriveContext<EnrollmentSignals>): EnrollmentSignals {
   const { state, enrollment } = input;
   const expected = enrollmentMatcher(enrollment);
   const namespaces = state.namespaces
@@ -45,19 +76,57 @@ export function deriveEnrollment(input: SignalInput): EnrollmentSignals {
   const counts = new Map<string, Record<Redirection, number>>();
   for (const ns of enrolled) counts.set(ns, { enabled: 0, pending: 0, none: 0 });
   for (const pod of state.workloadPods) {
-    const row = counts.get(pod.namespace);
-    if (row && isCapturable(pod)) row[redirectionOf(pod)] += 1;
+    if (!isCapturable(pod) || !podEnrolled(pod, enrolled.has(pod.namespace))) continue;
+    const row = counts.get(pod.namespace) ?? { enabled: 0, pending: 0, none: 0 };
+    row[redirectionOf(pod)] += 1;
+    counts.set(pod.namespace, row);
   }
   const pods = [...counts].flatMap(([namespace, row]) =>
     REDIRECTION_VALUES.map((redirection) => ({ namespace, redirection, count: row[redirection] })),
   );
 
   const namespaceFindings: Finding[] = [];
+  const listed = new Set(namespaces.map((n) => n.namespace));
   for (const n of namespaces) {
     if (n.expected && !n.enrolled) namespaceFindings.push({ namespace: n.namespace, issue: ISSUE, cause: 'label_missing' });
-    else if (n.enrolled && (counts.get(n.namespace)?.none ?? 0) > 0) {
-      namespaceFindings.push({ namespace: n.namespace, issue: ISSUE, cause: 'pods_not_captured' });
-    }
+    else if ((counts.get(n.namespace)?.none ?? 0) > 0) namespaceFindings.push({ namespace: n.namespace, issue: ISSUE, cause: 'pods_not_captured' });
   }
-  return { namespaces, pods, nodeFindings: [], namespaceFindings };
+  // pods enrolled by their own label in a namespace that is not
+  for (const [namespace, row] of [...counts].sort(([a], [b]) => (a < b ? -1 : 1))) {
+    if (!listed.has(namespace) && row.none > 0) namespaceFindings.push({ namespace, issue: ISSUE, cause: 'pods_not_captured' });
+  }
+
+  const proxied = proxiedByNode(input, ctx.previous?.proxied);
+  const nowMs = input.nowMs ?? 0;
+  const nodeFindings = proxied
+    .filter((p) => p.shortSinceMs !== undefined && nowMs - p.shortSinceMs >= PODS_NOT_PROXIED_AFTER_MS)
+    .map((p) => ({ node: p.node, issue: ISSUE, cause: 'pods_not_proxied' as const }));
+  return { namespaces, pods, proxied, nodeFindings, namespaceFindings };
+}
+
+/**
+ * Per node with a ztunnel scraped this round: its running pods annotated `enabled` against the
+ * workloads in its ztunnel's state map (workload_manager_active_proxy_count). After a node reboot
+ * without a drain, pods can keep `enabled` while ztunnel no longer holds them, so their traffic
+ * leaves as plain TCP (istio/ztunnel#1761, istio/istio#61182): the count falls short and stays so.
+ */
+function proxiedByNode(input: SignalInput, previous: EnrollmentSignals['proxied'] | undefined): EnrollmentSignals['proxied'] {
+  const nowMs = input.nowMs ?? 0;
+  const enabled = new Map<string, number>();
+  for (const pod of input.state.workloadPods) {
+    if (pod.node && isCapturable(pod) && redirectionOf(pod) === 'enabled') enabled.set(pod.node, (enabled.get(pod.node) ?? 0) + 1);
+  }
+  const before = new Map((previous ?? []).map((p) => [p.node, p]));
+  const out: EnrollmentSignals['proxied'] = [];
+  const seen = new Set<string>();
+  for (const s of upScrapes(input.scrapes, 'ztunnel')) {
+    const node = s.target.node;
+    if (!node || seen.has(node)) continue; // the newest ztunnel of a node comes first (ClusterState order)
+    seen.add(node);
+    const active = gaugeOf(s, ZTUNNEL_SAMPLES.activeProxies, true);
+    const want = enabled.get(node) ?? 0;
+    const short = active !== undefined && active < want;
+    out.push({ node, enabled: want, active, shortSinceMs: short ? (before.get(node)?.shortSinceMs ?? nowMs) : undefined });
+  }
+  return out.sort((a, b) => (a.node < b.node ? -1 : a.node > b.node ? 1 : 0));
 }

@@ -33,4 +33,15 @@ export const FAMILIES = [
       'by annotation: `enabled`, `pending`, `none` (`none` = still plain TCP).',
     rows: (s) => s.pods.map((r) => ({ labels: { namespace: r.namespace, redirection: r.redirection }, value: r.count })),
   }),
+  family<S>({
+    name: 'ambient_node_pods_redirection_enabled',
+    type: 'gauge',
+    help: "Running pods on the node annotated ambient.istio.io/redirection=enabled: what the node's ztunnel should proxy.",
+    labels: ['node'],
+    doc:
+      'Running pod-network pods on the node annotated `ambient.istio.io/redirection: enabled`, for nodes whose ztunnel was ' +
+      "scraped: compare with `ambient_ztunnel_workloads{state=\"active\"}` (the ztunnel's state map). Fewer active workloads " +
+      'than this for over 3 minutes is the `pods_not_proxied` cause.',
+    rows: (s) => s.proxied.map((r) => ({ labels: { node: r.node }, value: r.enabled })),
+  }),
 ];

@@ -11,8 +11,8 @@ export const namespaceNotEnrolled: IssueModule<typeof ISSUE, EnrollmentCause, En
   description:
     'Namespaces that policy expects in the mesh but that lack istio.io/dataplane-mode=ambient (AmbientNamespaceNotEnrolled), ' +
     'or enrolled namespaces whose running pods carry no ambient redirection, still plain TCP and not HBONE ' +
-    '(AmbientWorkloadsNotCaptured).',
-  unit: 'namespaces',
+    '(AmbientWorkloadsNotCaptured), and nodes whose ztunnel proxies fewer pods than run there enrolled (AmbientWorkloadsNotProxied).',
+  unit: 'nodes or namespaces',
   causes: [
     {
       cause: 'label_missing',
@@ -21,12 +21,22 @@ export const namespaceNotEnrolled: IssueModule<typeof ISSUE, EnrollmentCause, En
     },
     {
       cause: 'pods_not_captured',
-      meaning: 'The namespace is labelled but running pods have no `ambient.istio.io/redirection` annotation (still plain TCP).',
+      meaning:
+        'Running pods enrolled by their namespace or their own `istio.io/dataplane-mode=ambient` label have no ' +
+        '`ambient.istio.io/redirection` annotation (still plain TCP).',
       pagedBy: 'AmbientWorkloadsNotCaptured',
+    },
+    {
+      cause: 'pods_not_proxied',
+      meaning:
+        "Per node: the node's ztunnel proxies fewer workloads (`workload_manager_active_proxy_count`) than the node runs pods " +
+        'annotated `ambient.istio.io/redirection: enabled`, for over 3 minutes. Those pods look enrolled but their traffic ' +
+        'leaves as plain TCP (after a node reboot without a drain), and STRICT peers reject it.',
+      pagedBy: 'AmbientWorkloadsNotProxied',
     },
   ],
   families: FAMILIES,
-  derive: (input) => deriveEnrollment(input),
+  derive: deriveEnrollment,
   rank: () => RANK.application,
   bundle: {
     alertGroups: ['ambient-enrollment'],

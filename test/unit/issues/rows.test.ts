@@ -135,6 +135,7 @@ describe('issues: enrollment rows', () => {
         i.state.workloadPods.push(pod({ name: 'p', namespace: 'bookinfo', annotations: { 'ambient.istio.io/redirection': 'pending' } }));
         i.state.workloadPods.push(pod({ name: 'q', namespace: 'bookinfo', phase: 'Pending', started: false }));
       }),
+      NO_HISTORY,
     );
     expect(out.namespaces).to.deep.equal([
       { namespace: 'bookinfo', enrolled: true, expected: true },
@@ -148,7 +149,7 @@ describe('issues: enrollment rows', () => {
   });
 
   it('keeps namespaces with no policy and no label out of the output', () => {
-    const out = deriveEnrollment(healthyInput({ enrollment: { namespaces: [], exclude: [] } }));
+    const out = deriveEnrollment(healthyInput({ enrollment: { namespaces: [], exclude: [] } }), NO_HISTORY);
     expect(out.namespaces.map((n) => n.namespace)).to.deep.equal(['bookinfo']);
   });
 });

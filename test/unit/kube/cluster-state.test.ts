@@ -44,7 +44,10 @@ describe('kube/cluster-state', () => {
       ['Talos flannel pod (kube-system, k8s-app=flannel only)', toPodInfo(fx.talosFlannelPod), 'flannel'],
       ['flannel with only app=flannel', pod('custom-net', 'flannel-x', { labels: { app: 'flannel' } }), 'flannel'],
       ['app=ztunnel outside the Istio namespace is a workload', pod('bookinfo', 'ztunnel-lookalike', { labels: { app: 'ztunnel' } }), 'other'],
-      ['istio-cni label outside the Istio namespace', pod('kube-system', 'istio-cni-node-1', { labels: { 'k8s-app': 'istio-cni-node' } }), 'other'],
+      // GKE: ztunnel and istio-cni in kube-system, istiod in istio-system
+      ['istio-cni in kube-system (GKE layout)', pod('kube-system', 'istio-cni-node-1', { labels: { 'k8s-app': 'istio-cni-node' } }), 'istio-cni'],
+      ['ztunnel chart pod in kube-system (GKE layout)', pod('kube-system', 'ztunnel-1', { labels: { app: 'ztunnel', 'app.kubernetes.io/name': 'ztunnel' } }), 'ztunnel'],
+      ['app=istiod outside the Istio namespace is a workload', pod('kube-system', 'istiod-x', { labels: { app: 'istiod' } }), 'other'],
       ['a workload pod', toPodInfo(fx.crashLoopPod), 'other'],
     ];
     for (const [name, p, role] of cases) {
