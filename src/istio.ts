@@ -21,6 +21,8 @@ export const FLANNEL_POD_LABELS = { 'k8s-app': 'flannel' };
 export const FLANNEL_POD_LABELS_UPSTREAM = { app: 'flannel' };
 
 export const ISTIOD_SERVICE_NAME = 'istiod';
+/** ztunnel's env naming the istiod address it dials (the chart: istiod[-<rev>].<ns>.svc:15012). */
+export const ENV_XDS_ADDRESS = 'XDS_ADDRESS';
 
 export const PORTS = {
   ztunnelStats: 15020,

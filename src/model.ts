@@ -32,6 +32,8 @@ export interface PodInfo {
   createdAt: number;
   /** metadata.deletionTimestamp is set: the pod is shutting down (e.g. the old pod of a DaemonSet rollout) */
   terminating: boolean;
+  /** ztunnel pods: the istiod address it dials (env XDS_ADDRESS), when set */
+  xdsAddress?: string;
 }
 
 export interface NodeInfo {
@@ -92,6 +94,17 @@ export interface EndpointAddress {
 }
 
 /**
+ * The istiod Service whose xDS port the ztunnels dial: the one named by the ztunnel pods' XDS_ADDRESS
+ * (a revisioned install dials istiod-<revision>), or the configured one (--istiod-service) when the
+ * ztunnels name none, or one outside the Istio namespace the exporter watches.
+ */
+export interface IstiodXdsTarget {
+  service: string;
+  port: number;
+  source: 'ztunnel' | 'config';
+}
+
+/**
  * What the kube/ layer hands the rest of the exporter each refresh: a read-only snapshot.
  *
  * The component lists (ztunnelPods, istiodPods, cniPods, flannelPods) hold neither finished pods
@@ -111,7 +124,9 @@ export interface ClusterState {
   workloadPods: PodInfo[];
   /** FailedCreatePodSandBox events (and only those) */
   sandboxEvents: PodEventInfo[];
-  /** Service `istiod` in the Istio namespace; undefined if absent */
+  /** the istiod Service and port the ztunnels dial (see IstiodXdsTarget) */
+  istiodXds: IstiodXdsTarget;
+  /** that Service in the Istio namespace; undefined if absent */
   istiodService: ServiceInfo | undefined;
   /** addresses of the EndpointSlices of Service `istiod` */
   istiodEndpoints: EndpointAddress[];
@@ -132,6 +147,7 @@ export function emptyClusterState(): ClusterState {
     flannelPods: [],
     workloadPods: [],
     sandboxEvents: [],
+    istiodXds: { service: 'istiod', port: 15012, source: 'config' },
     istiodService: undefined,
     istiodEndpoints: [],
     watchUp: {},

@@ -1,7 +1,7 @@
 // From the informers' trimmed stores to the ClusterState the rest of the exporter reads. Pure: the
 // same stores and options always give the same state, in a stable order.
 
-import type { ClusterState, EndpointAddress, NamespaceInfo, NodeInfo, PodEventInfo, PodInfo, ServiceInfo } from '../model.js';
+import type { ClusterState, EndpointAddress, IstiodXdsTarget, NamespaceInfo, NodeInfo, PodEventInfo, PodInfo, ServiceInfo } from '../model.js';
 import {
   ANNOTATION_REDIRECTION,
   CNI_POD_LABELS,
@@ -11,6 +11,7 @@ import {
   FLANNEL_POD_LABELS_UPSTREAM,
   ISTIOD_POD_LABELS,
   ISTIOD_SERVICE_NAME,
+  PORTS,
   REASON_FAILED_CREATE_POD_SANDBOX,
   ZTUNNEL_CHART_LABELS,
   ZTUNNEL_POD_LABELS,
@@ -100,9 +101,35 @@ function serviceEndpoints(slices: readonly EndpointSliceInfo[], namespace: strin
   return [...byIp.values()].sort((a, b) => (a.ip < b.ip ? -1 : a.ip > b.ip ? 1 : 0));
 }
 
+/** `istiod-rev.istio-system.svc:15012` (or `...svc.cluster.local:15012`) -> its Service, namespace and port. */
+export function parseXdsAddress(address: string): { service: string; namespace: string; port: number } | undefined {
+  const m = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?)\.([a-z0-9]([-a-z0-9]*[a-z0-9])?)\.svc(\.[a-z0-9.-]+)?:(\d{1,5})$/.exec(address);
+  if (!m) return undefined;
+  const port = Number(m[6]);
+  return port > 0 && port <= 65535 ? { service: m[1]!, namespace: m[3]!, port } : undefined;
+}
+
+/**
+ * The Service the ztunnels dial: the XDS_ADDRESS most of them carry, when it names a Service of the
+ * Istio namespace (the only one whose Services the exporter watches); the configured one otherwise.
+ */
+export function xdsTarget(ztunnelPods: readonly PodInfo[], istioNamespace: string, configured: string): IstiodXdsTarget {
+  const votes = new Map<string, { service: string; port: number; count: number }>();
+  for (const p of ztunnelPods) {
+    const parsed = p.xdsAddress ? parseXdsAddress(p.xdsAddress) : undefined;
+    if (!parsed || parsed.namespace !== istioNamespace) continue;
+    const key = `${parsed.service}:${parsed.port}`;
+    const v = votes.get(key) ?? { service: parsed.service, port: parsed.port, count: 0 };
+    v.count += 1;
+    votes.set(key, v);
+  }
+  const best = [...votes.values()].sort((a, b) => b.count - a.count || (a.service === configured ? -1 : b.service === configured ? 1 : a.service < b.service ? -1 : 1))[0];
+  return best ? { service: best.service, port: best.port, source: 'ztunnel' } : { service: configured, port: PORTS.istiodXds, source: 'config' };
+}
+
 export function buildClusterState(stores: KubeStores, opts: ClusterStateOptions): ClusterState {
   const { istioNamespace } = opts;
-  const istiodServiceName = opts.istiodService ?? ISTIOD_SERVICE_NAME;
+  const configured = opts.istiodService ?? ISTIOD_SERVICE_NAME;
   const expected = enrollmentMatcher(opts.enrollment);
   const meshNamespaces = new Set(stores.namespaces.filter((ns) => isEnrolled(ns) || expected(ns)).map((ns) => ns.name));
 
@@ -132,6 +159,7 @@ export function buildClusterState(stores: KubeStores, opts: ClusterStateOptions)
   }
 
   for (const list of Object.values(components)) list.sort(byNodeNewestFirst);
+  const istiodXds = xdsTarget(ztunnelPods, istioNamespace, configured);
 
   const watchUp: Record<string, boolean> = {};
   for (const r of WATCHED_RESOURCES) watchUp[r.name] = stores.watchUp[r.name] === true;
@@ -147,8 +175,9 @@ export function buildClusterState(stores: KubeStores, opts: ClusterStateOptions)
     sandboxEvents: stores.events
       .filter((e) => e.reason === REASON_FAILED_CREATE_POD_SANDBOX)
       .sort((a, b) => (a.namespace < b.namespace ? -1 : a.namespace > b.namespace ? 1 : a.pod < b.pod ? -1 : a.pod > b.pod ? 1 : a.lastSeen - b.lastSeen)),
-    istiodService: stores.services.find((s) => s.namespace === istioNamespace && s.name === istiodServiceName),
-    istiodEndpoints: serviceEndpoints(stores.endpointSlices, istioNamespace, istiodServiceName),
+    istiodXds,
+    istiodService: stores.services.find((s) => s.namespace === istioNamespace && s.name === istiodXds.service),
+    istiodEndpoints: serviceEndpoints(stores.endpointSlices, istioNamespace, istiodXds.service),
     watchUp,
     synced: WATCHED_RESOURCES.every((r) => stores.listed[r.name] === true),
   };

@@ -22,6 +22,7 @@ import {
   POD_ANNOTATION_KEYS,
   POD_LABEL_KEYS,
   REASON_FAILED_CREATE_POD_SANDBOX,
+  ENV_XDS_ADDRESS,
 } from '../istio.js';
 
 type Time = string | Date | null | undefined;
@@ -55,7 +56,7 @@ interface RawContainerStatus {
 
 export interface RawPod {
   metadata?: RawMeta;
-  spec?: { nodeName?: string; hostNetwork?: boolean; containers?: { name?: string }[] };
+  spec?: { nodeName?: string; hostNetwork?: boolean; containers?: { name?: string; env?: { name?: string; value?: string }[] | null }[] };
   status?: {
     phase?: string;
     podIP?: string;
@@ -172,8 +173,22 @@ function allContainersRunning(pod: RawPod): boolean {
   return wanted.every((name) => running.has(name));
 }
 
+/**
+ * The address ztunnel dials for xDS: its container env XDS_ADDRESS, which the chart sets to
+ * `istiod[-<revision>].<istio namespace>.svc:15012` (manifests/charts/ztunnel/templates/daemonset.yaml).
+ * Only a literal value counts; '' when absent.
+ */
+function xdsAddress(pod: RawPod): string {
+  for (const c of pod.spec?.containers ?? []) {
+    const env = (c.env ?? []).find((e) => e.name === ENV_XDS_ADDRESS && typeof e.value === 'string');
+    if (env?.value) return env.value.slice(0, 253);
+  }
+  return '';
+}
+
 export function toPodInfo(pod: RawPod): PodInfo {
   const meta = pod.metadata ?? {};
+  const xds = xdsAddress(pod);
   return {
     namespace: meta.namespace ?? '',
     name: meta.name ?? '',
@@ -190,6 +205,7 @@ export function toPodInfo(pod: RawPod): PodInfo {
     createdAt: toMillis(meta.creationTimestamp),
     // Any value counts: the API server sets it once and never clears it.
     terminating: meta.deletionTimestamp !== undefined && meta.deletionTimestamp !== null && meta.deletionTimestamp !== '',
+    ...(xds ? { xdsAddress: xds } : {}),
   };
 }
 

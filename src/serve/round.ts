@@ -3,7 +3,6 @@
 import type { KubeConfig } from '@kubernetes/client-node';
 import type { Config } from '../config.js';
 import type { RoundResult } from '../export/exporter-families.js';
-import { PORTS } from '../istio.js';
 import { deriveSignals } from '../issues/derive.js';
 import type { NamespaceFinding, NodeFinding } from '../issues/types.js';
 import type { ClusterWatch } from '../kube/cluster-watch.js';
@@ -48,7 +47,7 @@ export async function runRound(deps: RoundDeps, previous: RoundResult | undefine
           concurrency: config.scrapeConcurrency,
           kubeConfig: deps.kubeConfig,
           istioNamespace: config.istioNamespace,
-          xdsPort: PORTS.istiodXds,
+          xdsPort: state.istiodXds.port,
         })
       : Promise.resolve(NO_PROBES),
   ]);
@@ -57,7 +56,7 @@ export async function runRound(deps: RoundDeps, previous: RoundResult | undefine
     scrapes,
     probes,
     ownNode: config.nodeName,
-    xdsPort: PORTS.istiodXds,
+    xdsPort: state.istiodXds.port,
     enrollment: config.enrollment,
     previous: previous?.signals.issues,
     nowMs: Date.now(),

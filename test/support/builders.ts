@@ -73,6 +73,7 @@ export function healthyState(): ClusterState {
       pod({ name: `productpage-${n}`, namespace: 'bookinfo', node: n, annotations: { 'ambient.istio.io/redirection': 'enabled' } }),
     ),
     sandboxEvents: [],
+    istiodXds: { service: 'istiod', port: 15012, source: 'config' },
     istiodService: {
       namespace: 'istio-system',
       name: 'istiod',

@@ -34,6 +34,8 @@ export interface ZtunnelIstiodSignals {
   istiodServicePortPresent: { port: string; present: boolean }[];
   /** undefined while the API was never listed */
   istiodReadyEndpoints: number | undefined;
+  /** the Service and port checked: the ones the ztunnels dial (XDS_ADDRESS), or the configured ones; undefined while never listed */
+  xdsTarget: { service: string; port: number; source: string } | undefined;
   istiodDials: { address: string; success: boolean; durationSeconds: number }[];
   istiodPodReady: { pod: string; node: string; ready: boolean }[];
   istiodXdsClients: { pod: string; value: number }[];
@@ -149,9 +151,8 @@ export function deriveZtunnelIstiod(input: SignalInput, ctx: DeriveContext<Ztunn
   const xdsErrors = xdsErrorHistory(xdsByNode, messagesByNode, ctx.previous?.xdsErrors, input.nowMs ?? 0);
 
   const svc = state.istiodService;
-  const istiodServicePortPresent = state.synced
-    ? ISTIOD_SERVICE_PORTS.map((port) => ({ port: String(port), present: !!svc?.ports.some((p) => p.port === port) }))
-    : [];
+  const ports = [...new Set([input.xdsPort, ...ISTIOD_SERVICE_PORTS])];
+  const istiodServicePortPresent = state.synced ? ports.map((port) => ({ port: String(port), present: !!svc?.ports.some((p) => p.port === port) })) : [];
   const readyIps = new Set(state.istiodEndpoints.filter((e) => e.ready).map((e) => e.ip));
   const istiodReadyEndpoints = readyIps.size;
 
@@ -183,6 +184,7 @@ export function deriveZtunnelIstiod(input: SignalInput, ctx: DeriveContext<Ztunn
     ztunnelInfo,
     istiodServicePortPresent,
     istiodReadyEndpoints: state.synced ? istiodReadyEndpoints : undefined,
+    xdsTarget: state.synced ? { ...state.istiodXds } : undefined,
     istiodDials: probes.istiodDials.map((d) => ({ address: d.address, success: d.success, durationSeconds: d.durationSeconds })),
     istiodPodReady: state.istiodPods.map((p) => ({ pod: p.name, node: p.node, ready: p.ready })),
     istiodXdsClients,

@@ -66,6 +66,16 @@ export const FAMILIES = [
     rows: (s) => (s.istiodReadyEndpoints === undefined ? [] : [{ labels: {}, value: s.istiodReadyEndpoints }]),
   }),
   family<S>({
+    name: 'ambient_istiod_xds_target_info',
+    type: 'gauge',
+    help: 'The istiod Service and xDS port the exporter checks (value 1).',
+    labels: ['service', 'port', 'source'],
+    doc:
+      'The Service of the Istio namespace and the xDS port the exporter checks, value 1: `source="ztunnel"` when they come from ' +
+      "the ztunnel pods' `XDS_ADDRESS` (a revisioned install dials `istiod-<revision>`), `config` when from `--istiod-service`.",
+    rows: (s) => (s.xdsTarget ? [{ labels: { service: s.xdsTarget.service, port: String(s.xdsTarget.port), source: s.xdsTarget.source }, value: 1 }] : []),
+  }),
+  family<S>({
     name: 'ambient_istiod_xds_dial_success',
     type: 'gauge',
     help: "Whether a TCP connect to istiod's xDS port succeeded.",
