@@ -45,9 +45,9 @@ export const FAMILIES = [
     labels: ['node', 'namespace', 'reason'],
     doc:
       'Pods not started, still waiting for their sandbox, whose latest `FailedCreatePodSandBox` event comes from the ' +
-      '`istio-cni` plugin, by `reason`: `no_ztunnel_connection`, `agent_unreachable` (the agent socket is missing or refuses), ' +
-      '`not_retryable` (`pod add cannot be retried`), `ipset_conflict` (the in-pod probe ipset already holds the IP), ' +
-      '`unauthorized`, `other`. Absent when zero.',
+      '`istio-cni` plugin, by `reason`: `no_ztunnel_connection`, `ztunnel_refused` (`got ack error`), `agent_unreachable` (the ' +
+      "agent's socket is missing or refuses), `agent_timeout`, `not_retryable` (`pod add cannot be retried`), `probe_set_error` " +
+      '(the host probe ipset or nftables set refused the IP), `unauthorized` (the plugin\'s token is rejected), `other`. Absent when zero.',
     rows: (s) => s.podsRefused.map((r) => ({ labels: { node: r.node, namespace: r.namespace, reason: r.reason }, value: r.count })),
   }),
   family<S>({

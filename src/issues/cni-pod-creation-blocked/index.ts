@@ -26,8 +26,9 @@ export const cniPodCreationBlocked: IssueModule<typeof ISSUE, CniCause, CniSigna
     {
       cause: 'cni_agent_errors',
       meaning:
-        'Pods on the node fail sandbox creation because istio-cni refuses them for another reason (its agent unreachable, ' +
-        '`pod add cannot be retried`, an ipset conflict, `Unauthorized`): `ambient_pods_refused_by_cni` says which.',
+        'Pods on the node fail sandbox creation because istio-cni refuses them for another reason (its agent unreachable or ' +
+        'timing out, ztunnel refusing the pod, `pod add cannot be retried`, the probe ipset, `Unauthorized`): ' +
+        '`ambient_pods_refused_by_cni` says which.',
       pagedBy: 'AmbientPodCreationBlockedByCNI',
     },
   ],
