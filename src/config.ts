@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { parseDuration } from './duration.js';
+import { parseEnablementSelectors } from './kube/enablement.js';
 import { parseSelector } from './kube/selector.js';
 import { parseStaticTarget } from './scrape/targets.js';
 
@@ -65,9 +66,22 @@ const schema = z
             }
           }),
         exclude: stringList.default(DEFAULT_ENROLL_EXCLUDE),
+        // istio-cni's ambient.enablementSelectors, as YAML (the chart's AMBIENT_ENABLEMENT_SELECTOR) or a list in the file
+        enablementSelectors: z
+          .union([z.string().min(1), z.array(z.unknown())])
+          .optional()
+          .transform((v, ctx) => {
+            if (v === undefined) return undefined;
+            try {
+              return parseEnablementSelectors(v);
+            } catch (err) {
+              ctx.addIssue({ code: 'custom', message: (err as Error).message.split('\n')[0]! });
+              return z.NEVER;
+            }
+          }),
       })
       .strict()
-      .default({ namespaces: [], exclude: DEFAULT_ENROLL_EXCLUDE }),
+      .default({ namespaces: [], exclude: DEFAULT_ENROLL_EXCLUDE, enablementSelectors: undefined }),
   })
   .strict();
 
@@ -104,6 +118,7 @@ export const SETTINGS: readonly Setting[] = [
   { flag: 'target', arg: 'C:NODE=URL', env: 'AMBIENT_TARGETS', key: 'targets', kind: 'list', help: 'static target COMPONENT:NODE=URL (repeatable)', default: 'none' },
   { flag: 'enroll-namespace', arg: 'NAMESPACE', env: 'AMBIENT_ENROLL_NAMESPACES', key: 'enrollment.namespaces', kind: 'list', help: 'namespace that must be in the mesh (repeatable)', default: 'none' },
   { flag: 'enroll-selector', arg: 'SELECTOR', env: 'AMBIENT_ENROLL_SELECTOR', key: 'enrollment.selector', kind: 'string', help: 'label selector of namespaces that must be in the mesh', default: 'none' },
+  { flag: 'enablement-selectors', arg: 'YAML', env: 'AMBIENT_ENABLEMENT_SELECTORS', key: 'enrollment.enablementSelectors', kind: 'string', help: "istio-cni's ambient.enablementSelectors (1.27+), as YAML, when your install changed them", default: "the chart's default: a pod labelled `istio.io/dataplane-mode=ambient`, or not `none` in a namespace labelled `ambient`" },
   { flag: 'enroll-exclude', arg: 'NAMESPACE', env: 'AMBIENT_ENROLL_EXCLUDE', key: 'enrollment.exclude', kind: 'list', help: 'namespace never expected in the mesh (repeatable)', default: '`kube-system`, `kube-public`, `kube-node-lease`, `istio-system`, `kube-flannel`' },
 ];
 

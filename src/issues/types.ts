@@ -3,6 +3,7 @@
 // each, and the names that tie it to its alert groups, dashboard row and lab faults. registry.ts
 // lists the modules; derive.ts runs them and keeps one root cause per node.
 import type { FamilySpec } from '../export/family.js';
+import type { EnrollmentPolicy } from '../kube/enrollment.js';
 import type { ClusterState, ProbeResults, ScrapeResult } from '../model.js';
 
 /** One node's finding: `issue` is the module's label value, `cause` one of its causes. */
@@ -18,11 +19,6 @@ export interface NamespaceFinding<I extends string = string, C extends string = 
   cause: C;
 }
 
-export interface EnrollmentPolicyInput {
-  namespaces: string[];
-  selector?: string | undefined;
-  exclude: string[];
-}
 
 /** Everything one round collected: the input of every module's detection. */
 export interface SignalInput {
@@ -33,7 +29,7 @@ export interface SignalInput {
   ownNode?: string | undefined;
   /** istiod's xDS port (15012) */
   xdsPort: number;
-  enrollment: EnrollmentPolicyInput;
+  enrollment: EnrollmentPolicy;
   /** time of this round, ms since epoch */
   nowMs?: number;
   /**

@@ -131,7 +131,7 @@ export function buildClusterState(stores: KubeStores, opts: ClusterStateOptions)
   const { istioNamespace } = opts;
   const configured = opts.istiodService ?? ISTIOD_SERVICE_NAME;
   const expected = enrollmentMatcher(opts.enrollment);
-  const meshNamespaces = new Set(stores.namespaces.filter((ns) => isEnrolled(ns) || expected(ns)).map((ns) => ns.name));
+  const meshNamespaces = new Set(stores.namespaces.filter((ns) => isEnrolled(ns, opts.enrollment) || expected(ns)).map((ns) => ns.name));
 
   const ztunnelPods: PodInfo[] = [];
   const istiodPods: PodInfo[] = [];

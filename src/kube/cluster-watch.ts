@@ -20,7 +20,7 @@ import {
 } from './convert.js';
 import { buildClusterState, type KubeStores } from './cluster-state.js';
 import type { EnrollmentPolicy } from './enrollment.js';
-import { enrollmentMatcher } from './enrollment.js';
+import { enablementOf, enrollmentMatcher } from './enrollment.js';
 import { ResourceInformer, type InformerTuning, type KubeLogger } from './informer.js';
 
 export type { KubeLogger } from './informer.js';
@@ -46,26 +46,29 @@ export interface ClusterWatch {
   stop(): Promise<void>;
 }
 
-/** Resource name (WATCHED_RESOURCES) -> conversion of its objects. */
-const CONVERTERS = {
-  nodes: (raw: unknown) => toNodeInfo(raw as RawNode),
-  namespaces: (raw: unknown) => toNamespaceInfo(raw as RawNamespace),
-  pods: (raw: unknown) => toPodInfo(raw as RawPod),
-  events: (raw: unknown) => toPodEventInfo(raw as RawEvent),
-  services: (raw: unknown) => toServiceInfo(raw as RawService),
-  endpointslices: (raw: unknown) => toEndpointSliceInfo(raw as RawEndpointSlice),
-};
-type Converters = typeof CONVERTERS;
+/** Resource name (WATCHED_RESOURCES) -> conversion of its objects; pods keep the labels the enablement selectors read. */
+function converters(podLabelKeys: readonly string[]) {
+  return {
+    nodes: (raw: unknown) => toNodeInfo(raw as RawNode),
+    namespaces: (raw: unknown) => toNamespaceInfo(raw as RawNamespace),
+    pods: (raw: unknown) => toPodInfo(raw as RawPod, podLabelKeys),
+    events: (raw: unknown) => toPodEventInfo(raw as RawEvent),
+    services: (raw: unknown) => toServiceInfo(raw as RawService),
+    endpointslices: (raw: unknown) => toEndpointSliceInfo(raw as RawEndpointSlice),
+  };
+}
+type Converters = ReturnType<typeof converters>;
 type Informers = { [K in keyof Converters]: ResourceInformer<NonNullable<ReturnType<Converters[K]>>> };
 
-function isConverted(name: string): name is keyof Converters {
-  return Object.prototype.hasOwnProperty.call(CONVERTERS, name);
+function isConverted(name: string, table: Converters): name is keyof Converters {
+  return Object.prototype.hasOwnProperty.call(table, name);
 }
 
 export function startClusterWatch(kubeConfig: KubeConfig, opts: ClusterWatchOptions): ClusterWatch {
   // Fail fast on a bad enrollment selector rather than on the first snapshot.
   enrollmentMatcher(opts.enrollment);
-  const missing = WATCHED_RESOURCES.filter((r) => !isConverted(r.name)).map((r) => r.name);
+  const CONVERTERS = converters(enablementOf(opts.enrollment).podLabelKeys);
+  const missing = WATCHED_RESOURCES.filter((r) => !isConverted(r.name, CONVERTERS)).map((r) => r.name);
   if (missing.length > 0) throw new Error(`no converter for watched resource(s) ${missing.join(', ')}`);
 
   const listeners = new Set<() => void>();

@@ -186,7 +186,8 @@ function xdsAddress(pod: RawPod): string {
   return '';
 }
 
-export function toPodInfo(pod: RawPod): PodInfo {
+/** `extraLabelKeys`: pod labels to keep beyond POD_LABEL_KEYS (those custom enablement selectors read). */
+export function toPodInfo(pod: RawPod, extraLabelKeys: readonly string[] = []): PodInfo {
   const meta = pod.metadata ?? {};
   const xds = xdsAddress(pod);
   return {
@@ -200,7 +201,7 @@ export function toPodInfo(pod: RawPod): PodInfo {
     ready: conditionTrue(pod.status?.conditions, 'Ready'),
     started: allContainersRunning(pod),
     waitingReason: waitingReason(pod.status),
-    labels: pickKeys(meta.labels, POD_LABEL_KEYS),
+    labels: pickKeys(meta.labels, extraLabelKeys.length === 0 ? POD_LABEL_KEYS : [...POD_LABEL_KEYS, ...extraLabelKeys]),
     annotations: pickKeys(meta.annotations, POD_ANNOTATION_KEYS),
     createdAt: toMillis(meta.creationTimestamp),
     // Any value counts: the API server sets it once and never clears it.

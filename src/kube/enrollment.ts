@@ -2,7 +2,7 @@
 // Shared by cluster-state (which pods are workloads) and the enrollment signal.
 
 import type { NamespaceInfo } from '../model.js';
-import { DATAPLANE_MODE_AMBIENT, LABEL_DATAPLANE_MODE } from '../istio.js';
+import { DEFAULT_ENABLEMENT_SELECTORS, compileEnablement, type CompiledEnablement, type EnablementSelector } from './enablement.js';
 import { matchesSelector, parseSelector, type SelectorRequirement } from './selector.js';
 
 export interface EnrollmentPolicy {
@@ -12,11 +12,23 @@ export interface EnrollmentPolicy {
   selector?: string | undefined;
   /** namespaces never expected, even when listed or selected */
   exclude: readonly string[];
+  /** istio-cni's ambient enablement selectors (default: the chart's default, the plain label rules) */
+  enablementSelectors?: readonly EnablementSelector[] | undefined;
 }
 
-/** The namespace carries istio.io/dataplane-mode=ambient. */
-export function isEnrolled(ns: NamespaceInfo): boolean {
-  return ns.labels[LABEL_DATAPLANE_MODE] === DATAPLANE_MODE_AMBIENT;
+const compiled = new WeakMap<readonly EnablementSelector[], CompiledEnablement>();
+
+/** The policy's enablement selectors, compiled once. */
+export function enablementOf(policy: Pick<EnrollmentPolicy, 'enablementSelectors'>): CompiledEnablement {
+  const selectors = policy.enablementSelectors ?? DEFAULT_ENABLEMENT_SELECTORS;
+  let c = compiled.get(selectors);
+  if (!c) compiled.set(selectors, (c = compileEnablement(selectors)));
+  return c;
+}
+
+/** The namespace enrols its pods in ambient (by default: it carries istio.io/dataplane-mode=ambient). */
+export function isEnrolled(ns: NamespaceInfo, policy: Pick<EnrollmentPolicy, 'enablementSelectors'> = {}): boolean {
+  return enablementOf(policy).namespace(ns.labels);
 }
 
 /**

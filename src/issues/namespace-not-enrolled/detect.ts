@@ -10,7 +10,7 @@ import {
   REDIRECTION_VALUES,
   type Redirection,
 } from '../../istio.js';
-import { enrollmentMatcher, isEnrolled } from '../../kube/enrollment.js';
+import { enablementOf, enrollmentMatcher, isEnrolled } from '../../kube/enrollment.js';
 import type { PodInfo } from '../../model.js';
 import { ZTUNNEL_SAMPLES } from '../../scrape/families.js';
 import { gaugeOf, upScrapes } from '../samples.js';
@@ -37,28 +37,15 @@ export interface EnrollmentSignals {
   namespaceFindings: Finding[];
 }
 
-/** A pod ambient would capture: running, on the pod network, not opted out, not sidecar-injected, not shutting down. */
+/**
+ * A pod ambient would capture if enrolled: running, on the pod network, not sidecar-injected (the
+ * `sidecar.istio.io/status` annotation, checked before the selectors), not shutting down. The default
+ * selectors leave out pods labelled istio.io/dataplane-mode=none.
+ */
 export function isCapturable(pod: PodInfo): boolean {
-  return (
-    pod.phase === 'Running' &&
-    pod.started &&
-    !pod.terminating &&
-    !pod.hostNetwork &&
-    pod.labels[LABEL_DATAPLANE_MODE] !== DATAPLANE_MODE_NONE &&
-    pod.annotations[ANNOTATION_SIDECAR_STATUS] === undefined
-  );
+  return pod.phase === 'Running' && pod.started && !pod.terminating && !pod.hostNetwork && pod.annotations[ANNOTATION_SIDECAR_STATUS] === undefined;
 }
 
-/**
- * The pod is enrolled in ambient: its own `istio.io/dataplane-mode` label decides (`ambient` enrols it
- * in any namespace, `none` opts it out), otherwise its namespace's (cni/pkg/util/podutil.go).
- */
-export function podEnrolled(pod: PodInfo, namespaceEnrolled: boolean): boolean {
-  const own = pod.labels[LABEL_DATAPLANE_MODE];
-  if (own === DATAPLANE_MODE_AMBIENT) return true;
-  if (own === DATAPLANE_MODE_NONE) return false;
-  return namespaceEnrolled;
-}
 
 export function redirectionOf(pod: PodInfo): Redirection {
   const v = pod.annotations[ANNOTATION_REDIRECTION];
@@ -69,14 +56,19 @@ export function deriveEnrollment(input: SignalInput, ctx: DeriveContext<Enrollme
   const { state, enrollment } = input;
   const expected = enrollmentMatcher(enrollment);
   const namespaces = state.namespaces
-    .map((ns) => ({ namespace: ns.name, enrolled: isEnrolled(ns), expected: expected(ns) }))
+    .map((ns) => ({ namespace: ns.name, enrolled: isEnrolled(ns, enrollment), expected: expected(ns) }))
     .filter((n) => n.enrolled || n.expected);
   const enrolled = new Set(namespaces.filter((n) => n.enrolled).map((n) => n.namespace));
+  // Which pods istio-cni enrols: its enablement selectors over the pod's and its namespace's labels
+  // (by default the pod's own istio.io/dataplane-mode label first, then its namespace's).
+  const enablement = enablementOf(enrollment);
+  const nsLabels = new Map(state.namespaces.map((ns) => [ns.name, ns.labels]));
+  const podEnrolled = (pod: PodInfo): boolean => enablement.pod(pod.labels, nsLabels.get(pod.namespace) ?? {});
 
   const counts = new Map<string, Record<Redirection, number>>();
   for (const ns of enrolled) counts.set(ns, { enabled: 0, pending: 0, none: 0 });
   for (const pod of state.workloadPods) {
-    if (!isCapturable(pod) || !podEnrolled(pod, enrolled.has(pod.namespace))) continue;
+    if (!isCapturable(pod) || !podEnrolled(pod)) continue;
     const row = counts.get(pod.namespace) ?? { enabled: 0, pending: 0, none: 0 };
     row[redirectionOf(pod)] += 1;
     counts.set(pod.namespace, row);

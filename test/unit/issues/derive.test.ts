@@ -402,7 +402,7 @@ const cases: Case[] = [
     input: () =>
       withHealthy((i) => {
         i.state.namespaces.push({ name: 'shop', labels: {} });
-        i.enrollment.namespaces.push('shop');
+        i.enrollment = { ...i.enrollment, namespaces: [...i.enrollment.namespaces, 'shop'] };
       }),
     nodes: [],
     namespaces: ['shop label_missing'],
@@ -421,7 +421,7 @@ const cases: Case[] = [
     name: 'excluded namespaces are never expected',
     input: () =>
       withHealthy((i) => {
-        i.enrollment.namespaces.push('istio-system');
+        i.enrollment = { ...i.enrollment, namespaces: [...i.enrollment.namespaces, 'istio-system'] };
       }),
     nodes: [],
     namespaces: [],
@@ -455,6 +455,198 @@ const cases: Case[] = [
     nodes: ['node-b ztunnel_istiod_connectivity xds_not_synced'],
     namespaces: [],
   },
+
+  // ---- what a real cluster shows (istio-ambient-facts §10) ----
+  {
+    name: 'istio-cni restarted and no ztunnel connected since: ztunnel_connected absent while a ztunnel runs counts as 0',
+    input: () =>
+      withHealthy((i) => {
+        i.scrapes = i.scrapes.map((x) => (x.target.component === 'istio-cni' && x.target.node === 'node-c' ? scrape(x.target, [s('istio_cni_install_ready', 1)]) : x));
+      }),
+    nodes: ['node-c cni_pod_creation_blocked ztunnel_not_connected'],
+    namespaces: [],
+  },
+  {
+    name: 'ztunnel_connected absent on a node with no ztunnel is no finding',
+    input: () =>
+      withHealthy((i) => {
+        i.state.ztunnelPods = i.state.ztunnelPods.filter((p) => p.node !== 'node-c');
+        i.scrapes = i.scrapes.filter((x) => !(x.target.component === 'ztunnel' && x.target.node === 'node-c'));
+        i.probes.ztunnelReadiness = i.probes.ztunnelReadiness.filter((r) => r.node !== 'node-c');
+        i.scrapes = i.scrapes.map((x) => (x.target.component === 'istio-cni' && x.target.node === 'node-c' ? scrape(x.target, [s('istio_cni_install_ready', 1)]) : x));
+      }),
+    nodes: [],
+    namespaces: [],
+  },
+  {
+    name: 'istio-cni lying: ztunnel_connected twice (0 and 1) counts at its worst, and does not hide the finding',
+    input: () =>
+      withHealthy((i) => {
+        i.scrapes = i.scrapes.map((x) =>
+          x.target.component === 'istio-cni' && x.target.node === 'node-b' ? scrape(x.target, [s('ztunnel_connected', 0), s('ztunnel_connected', 1), s('istio_cni_install_ready', 1)]) : x,
+        );
+      }),
+    nodes: ['node-b cni_pod_creation_blocked ztunnel_not_connected'],
+    namespaces: [],
+  },
+  {
+    name: 'istio-cni lying: ztunnel_connected NaN is no value, and with a ztunnel running counts as 0',
+    input: () =>
+      withHealthy((i) => {
+        i.scrapes = i.scrapes.map((x) =>
+          x.target.component === 'istio-cni' && x.target.node === 'node-b' ? scrape(x.target, [s('ztunnel_connected', Number.NaN), s('istio_cni_install_ready', 1)]) : x,
+        );
+      }),
+    nodes: ['node-b cni_pod_creation_blocked ztunnel_not_connected'],
+    namespaces: [],
+  },
+  {
+    name: 'istio-cni refusing pods for another reason (its agent socket missing while it restarts) blocks them too',
+    input: () =>
+      withHealthy((i) => {
+        i.state.workloadPods.push(pod({ name: 'new', namespace: 'bookinfo', node: 'node-b', phase: 'Pending', started: false, ready: false, waitingReason: 'ContainerCreating', ip: '' }));
+        i.state.sandboxEvents.push({
+          namespace: 'bookinfo',
+          pod: 'new',
+          podUid: 'uid-new',
+          reason: 'FailedCreatePodSandBox',
+          message:
+            'Failed to create pod sandbox: rpc error: code = Unknown desc = failed to setup network for sandbox "4f1c": plugin type="istio-cni" name="istio-cni" failed (add): ' +
+            'istio-cni cmdAdd failed to contact node Istio CNI agent: failed to send event request: Post "http://unix/cmdadd": dial unix /var/run/istio-cni/pluginevent.sock: connect: no such file or directory',
+          lastSeen: 1000,
+          count: 4,
+        });
+      }),
+    nodes: ['node-b cni_pod_creation_blocked cni_agent_errors'],
+    namespaces: [],
+  },
+  {
+    name: "a sandbox failure of another CNI plugin is not istio-cni's",
+    input: () =>
+      withHealthy((i) => {
+        i.state.workloadPods.push(pod({ name: 'new', namespace: 'bookinfo', node: 'node-b', phase: 'Pending', started: false, ready: false, waitingReason: 'ContainerCreating', ip: '' }));
+        i.state.sandboxEvents.push({
+          namespace: 'bookinfo',
+          pod: 'new',
+          podUid: 'uid-new',
+          reason: 'FailedCreatePodSandBox',
+          message: 'Failed to create pod sandbox: rpc error: code = Unknown desc = failed to setup network for sandbox "4f1c": plugin type="flannel" failed (add): failed to allocate for range 0',
+          lastSeen: 1000,
+          count: 4,
+        });
+      }),
+    nodes: [],
+    namespaces: [],
+  },
+  {
+    name: 'flanneld crash-looping while its node still answers: the kernel path forwards, no cross-node finding',
+    input: () =>
+      withHealthy((i) => {
+        i.state.flannelPods[1]!.ready = false;
+      }),
+    nodes: [],
+    namespaces: [],
+  },
+  {
+    name: "flanneld crash-looping on the exporter's own node while it reaches the others: no finding",
+    input: () =>
+      withHealthy((i) => {
+        i.state.flannelPods[0]!.ready = false;
+      }),
+    nodes: [],
+    namespaces: [],
+  },
+  {
+    name: 'IPv6-only Flannel VXLAN: backend-v6-data alone is a valid overlay',
+    input: () =>
+      withHealthy((i) => {
+        for (const n of i.state.nodes) {
+          n.annotations = {
+            'flannel.alpha.coreos.com/backend-type': 'vxlan',
+            'flannel.alpha.coreos.com/backend-v6-data': '{"VNI":1,"VtepMAC":"8e:5c:11:47:31:af"}',
+            'flannel.alpha.coreos.com/kube-subnet-manager': 'true',
+          };
+        }
+      }),
+    nodes: [],
+    namespaces: [],
+  },
+  {
+    name: 'a backend-type annotation that is no backend name (200 KB of it) is no valid overlay',
+    input: () =>
+      withHealthy((i) => {
+        i.state.nodes[2]!.annotations['flannel.alpha.coreos.com/backend-type'] = 'x'.repeat(200_000);
+      }),
+    nodes: ['node-c cross_node_network overlay_not_configured'],
+    namespaces: [],
+  },
+  {
+    name: 'a pod labelled istio.io/dataplane-mode=ambient in an unlabelled namespace is enrolled: not captured, it is a finding',
+    input: () =>
+      withHealthy((i) => {
+        i.state.workloadPods.push(pod({ name: 'solo', namespace: 'legacy', node: 'node-b', labels: { 'istio.io/dataplane-mode': 'ambient' } }));
+      }),
+    nodes: [],
+    namespaces: ['legacy pods_not_captured'],
+  },
+  {
+    name: 'a pod opted out with istio.io/dataplane-mode=none in an ambient namespace is not expected captured',
+    input: () =>
+      withHealthy((i) => {
+        i.state.workloadPods.push(pod({ name: 'out', namespace: 'bookinfo', node: 'node-b', labels: { 'istio.io/dataplane-mode': 'none' } }));
+      }),
+    nodes: [],
+    namespaces: [],
+  },
+  {
+    name: 'custom enablement selectors (1.27+): a namespace enrolled by another label, its uncaptured pods found',
+    input: () =>
+      withHealthy((i) => {
+        i.enrollment = { ...i.enrollment, enablementSelectors: [{ namespaceSelector: { matchLabels: { 'mesh.example.com/ambient': 'on' } } }] };
+        i.state.namespaces.push({ name: 'shop', labels: { 'mesh.example.com/ambient': 'on' } });
+        i.state.workloadPods.push(pod({ name: 'cart', namespace: 'shop', node: 'node-b' }));
+      }),
+    // bookinfo's dataplane-mode label no longer enrols anything under these selectors, and policy expects it
+    nodes: [],
+    namespaces: ['bookinfo label_missing', 'shop pods_not_captured'],
+  },
+  {
+    name: 'pods annotated enabled that ztunnel does not hold, for over 3 minutes (a reboot without drain): pods_not_proxied on that node',
+    input: () =>
+      withHealthy((i) => {
+        i.nowMs = 10 * 60_000;
+        for (const name of ['a', 'b', 'c', 'd']) i.state.workloadPods.push(pod({ name: `reviews-${name}`, namespace: 'bookinfo', node: 'node-c', annotations: { 'ambient.istio.io/redirection': 'enabled' } }));
+        i.previous = {
+          namespace_not_enrolled: { proxied: [{ node: 'node-c', enabled: 5, active: 4, shortSinceMs: i.nowMs - 4 * 60_000 }] },
+        };
+      }),
+    nodes: ['node-c namespace_not_enrolled pods_not_proxied'],
+    namespaces: [],
+  },
+  {
+    name: 'a shortfall of ztunnel workloads younger than 3 minutes is pod churn: no finding yet',
+    input: () =>
+      withHealthy((i) => {
+        i.nowMs = 10 * 60_000;
+        for (const name of ['a', 'b', 'c', 'd']) i.state.workloadPods.push(pod({ name: `reviews-${name}`, namespace: 'bookinfo', node: 'node-c', annotations: { 'ambient.istio.io/redirection': 'enabled' } }));
+        i.previous = { namespace_not_enrolled: { proxied: [{ node: 'node-c', enabled: 5, active: 4, shortSinceMs: i.nowMs - 60_000 }] } };
+      }),
+    nodes: [],
+    namespaces: [],
+  },
+  {
+    name: "a node whose ztunnel never synced is the istiod cause's, not pods_not_proxied (it holds no workloads yet)",
+    input: () =>
+      withHealthy((i) => {
+        i.nowMs = 10 * 60_000;
+        i.state.istiodEndpoints = i.state.istiodEndpoints.map((e) => ({ ...e, ready: false }));
+        ztunnelsNotSynced(i, ['node-c']);
+        i.scrapes = i.scrapes.map((x) => (x.target.component === 'ztunnel' && x.target.node === 'node-c' ? scrape(x.target, [s('workload_manager_active_proxy_count', 0)]) : x));
+        i.previous = { namespace_not_enrolled: { proxied: [{ node: 'node-c', enabled: 1, active: 0, shortSinceMs: 0 }] } };
+      }),
+    nodes: ['node-a ztunnel_istiod_connectivity no_ready_endpoints', 'node-b ztunnel_istiod_connectivity no_ready_endpoints', 'node-c ztunnel_istiod_connectivity no_ready_endpoints'],
+    namespaces: [],
+  },
 ];
 
 describe('issues: root cause per node and namespace', () => {
@@ -467,7 +659,7 @@ describe('issues: root cause per node and namespace', () => {
         ztunnel_istiod_connectivity: c.nodes.filter((n) => n.includes(' ztunnel_istiod_connectivity ')).length,
         cross_node_network: c.nodes.filter((n) => n.includes(' cross_node_network ')).length,
         cni_pod_creation_blocked: c.nodes.filter((n) => n.includes(' cni_pod_creation_blocked ')).length,
-        namespace_not_enrolled: c.namespaces.length,
+        namespace_not_enrolled: c.namespaces.length + c.nodes.filter((n) => n.includes(' namespace_not_enrolled ')).length,
       };
       expect(out.issueAffected).to.deep.equal(expectedCounts);
     });

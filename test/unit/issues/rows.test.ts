@@ -131,7 +131,7 @@ describe('issues: enrollment rows', () => {
     const out = deriveEnrollment(
       withHealthy((i) => {
         i.state.namespaces.push({ name: 'shop', labels: {} });
-        i.enrollment.namespaces.push('shop');
+        i.enrollment = { ...i.enrollment, namespaces: [...i.enrollment.namespaces, 'shop'] };
         i.state.workloadPods.push(pod({ name: 'p', namespace: 'bookinfo', annotations: { 'ambient.istio.io/redirection': 'pending' } }));
         i.state.workloadPods.push(pod({ name: 'q', namespace: 'bookinfo', phase: 'Pending', started: false }));
       }),

@@ -222,6 +222,35 @@ describe('kube/cluster-state', () => {
       expect(s.istiodEndpoints.map((e) => e.ip)).to.deep.equal(['10.244.9.9']);
     });
 
+    it('checks the Service the ztunnels dial (XDS_ADDRESS), not the configured one, on a revisioned install', () => {
+      const rev = { ...fx.istiodService, metadata: { ...fx.istiodService.metadata, name: 'istiod-canary' }, spec: { ...fx.istiodService.spec, clusterIP: '10.96.28.2' } };
+      const ztunnel = (name: string, address: string) =>
+        toPodInfo({
+          metadata: { name, namespace: ISTIO_NS, labels: { app: 'ztunnel' } },
+          spec: { nodeName: name, containers: [{ name: 'istio-proxy', env: [{ name: 'XDS_ADDRESS', value: address }] }] },
+          status: { phase: 'Running', podIP: '10.244.0.9' },
+        });
+      const s = buildClusterState(
+        stores({
+          pods: [ztunnel('w1', 'istiod-canary.istio-system.svc:15012'), ztunnel('w2', 'istiod-canary.istio-system.svc:15012'), ztunnel('w3', 'istiod.istio-system.svc:15012')],
+          services: [toServiceInfo(fx.istiodService), toServiceInfo(rev)],
+        }),
+        { istioNamespace: ISTIO_NS, enrollment: NO_POLICY },
+      );
+      expect(s.istiodXds).to.deep.equal({ service: 'istiod-canary', port: 15012, source: 'ztunnel' });
+      expect(s.istiodService?.clusterIP).to.equal('10.96.28.2');
+    });
+
+    it('keeps the configured Service when the ztunnels name none, or one outside the Istio namespace', () => {
+      const other = toPodInfo({
+        metadata: { name: 'z', namespace: ISTIO_NS, labels: { app: 'ztunnel' } },
+        spec: { containers: [{ name: 'istio-proxy', env: [{ name: 'XDS_ADDRESS', value: 'istiod.other-ns.svc:15012' }] }] },
+        status: { phase: 'Running' },
+      });
+      const s = buildClusterState(stores({ pods: [other], services: [toServiceInfo(fx.istiodService)] }), { istioNamespace: ISTIO_NS, enrollment: NO_POLICY });
+      expect(s.istiodXds).to.deep.equal({ service: 'istiod', port: 15012, source: 'config' });
+    });
+
     it('has no Service and no endpoints when absent', () => {
       const s = buildClusterState(stores(), { istioNamespace: ISTIO_NS, enrollment: NO_POLICY });
       expect(s.istiodService).to.equal(undefined);
