@@ -1,8 +1,11 @@
-// `npm run demo`: the lab and the exporter against it in one process, ready to browse.
-import { resolveConfig } from './config.js';
-import { runLabCommand, type Lab } from './lab/index.js';
-import { createLogger } from './logger.js';
-import { startServe, type Exporter } from './serve.js';
+// `npm run demo` (`ambient-exporter demo` from a source checkout): the lab and the exporter against
+// it in one process, ready to browse. This is the one module that composes the two packages, so it
+// lives outside both: the exporter's build holds no lab code and the lab imports nothing from the
+// exporter. The exporter's CLI loads it by path at run time (src/dev-tools.ts).
+import { runLabCommand, type Lab } from 'ambient-lab';
+import { resolveConfig } from '../src/config.js';
+import { createLogger } from '../src/logger.js';
+import { startServe, type Exporter } from '../src/serve.js';
 
 export interface DemoOptions {
   nodes: number;

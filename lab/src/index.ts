@@ -1,4 +1,5 @@
-// The lab: a simulated Istio ambient cluster on loopback, for the exporter's tests, demo and benchmarks.
+// The lab (package ambient-lab): a simulated Istio ambient cluster on loopback, for the exporter's
+// tests, demo and benchmarks. It imports nothing from the exporter.
 //
 //  - A read-only Kubernetes API over plain HTTP (kube-api/): nodes, namespaces, pods, events, services,
 //    discovery.k8s.io/v1 endpointslices; list/get/watch with selectors, a global resourceVersion,
@@ -19,6 +20,7 @@ export { runLabCommand, labBanner, type RunLabOptions } from './run.js';
 export { resolveLabOptions, LabOptionError, type LabOptions } from './options.js';
 export { FAULT_NAMES, FAULT_CATALOG, FaultError, parseFaults, formatFaults, type FaultName, type FaultSpec } from './faults/catalog.js';
 export { LAB_ENROLLMENT_POLICY, LAB_EXPECTED_NAMESPACES } from './cluster/workloads.js';
-export type { ScrapeTarget } from './components/index.js';
+export type { Component, ScrapeTarget } from './components/index.js';
 export type { ApiAvailability } from './kube-api/server.js';
 export type { PortMode } from './net/network.js';
+export { BlackholePool } from './net/blackhole.js';

@@ -7,6 +7,7 @@ import { clusterView, RestartLedger, type ClusterView } from './cluster/view.js'
 import { LAB_ENROLLMENT_POLICY } from './cluster/workloads.js';
 import { ComponentSet, type ScrapeTarget } from './components/index.js';
 import { ControlServer } from './control/server.js';
+import type { ControlTarget, LabControls } from './control/target.js';
 import { FAULT_CATALOG, type FaultSpec } from './faults/catalog.js';
 import { faultKey, resolveFaults, type ActiveFault } from './faults/resolve.js';
 import { writeKubeconfig } from './kube-api/kubeconfig.js';
@@ -17,7 +18,8 @@ import { Network, type PortMode } from './net/network.js';
 import { resolveLabOptions, type LabOptions, type ResolvedLabOptions } from './options.js';
 import { IdSource } from './util/ids.js';
 
-export interface Lab {
+/** A running lab: its addresses, its controls (LabControls: faults, API availability, targets) and close. */
+export interface Lab extends LabControls {
   kubeconfigPath: string;
   apiUrl: string;
   controlUrl: string;
@@ -29,19 +31,8 @@ export interface Lab {
   addressBlock: number;
   /** the enrollment policy to run the exporter with against this lab */
   enrollment: { namespaces: string[] };
-  setFaults(f: readonly FaultSpec[]): Promise<void>;
-  /** active faults, with the node or namespace each one hits */
-  faults(): FaultSpec[];
-  scrapeTargets(): ScrapeTarget[];
-  /** the API server: take it down ('refuse' connections or answer 503 'unavailable') and back 'up' */
-  setApiAvailability(a: ApiAvailability): Promise<void>;
-  apiAvailability(): ApiAvailability;
-  /** drops the watch history, so any watch resuming from an earlier resourceVersion gets 410 */
-  compactApiHistory(): void;
   /** ends every open watch stream (clients re-watch from their last resourceVersion) */
   endWatches(): void;
-  /** the API server's current resourceVersion */
-  resourceVersion(): number;
   /** what a connection to host:port meets now: 'serve', 'refuse' or 'blackhole' (undefined: not a lab port) */
   portMode(host: string, port: number): PortMode | undefined;
   /** writes time-driven changes (restart counts, event counts) now instead of at the next interval */
@@ -51,7 +42,7 @@ export interface Lab {
 
 const NODE_FAULT_PODS = { 'flannel-down': 'flannel', 'cni-blocked': 'ztunnel' } as const;
 
-class LabInstance {
+class LabInstance implements ControlTarget {
   private active: ActiveFault[] = [];
   private view: ClusterView;
   private readonly ledger = new RestartLedger();

@@ -1,6 +1,6 @@
 // Options of startLab and their defaults.
 import { ADDRESS_BLOCKS, MAX_NODES } from './cluster/addresses.js';
-import type { FlannelLayout } from './cluster/topology.js';
+import type { FlannelLayout } from './cluster/shapes.js';
 import { FaultError, parseFaults, type FaultSpec } from './faults/catalog.js';
 
 export interface LabOptions {

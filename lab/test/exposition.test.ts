@@ -1,6 +1,6 @@
 import { expect } from 'chai';
-import { goFloat, OpenMetricsWriter, PrometheusTextWriter, rustFloat } from '../../../src/lab/components/exposition.js';
-import { ztunnelContentType } from '../../../src/lab/components/ztunnel.js';
+import { goFloat, OpenMetricsWriter, PrometheusTextWriter, rustFloat } from '../src/components/exposition.js';
+import { ztunnelContentType } from '../src/components/ztunnel.js';
 
 describe('lab exposition writers', () => {
   it('formats floats like Go strconv g/-1 and Rust dtoa', () => {

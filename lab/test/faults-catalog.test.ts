@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { FAULT_NAMES, FaultError, formatFaults, parseFaults } from '../../../src/lab/index.js';
+import { FAULT_NAMES, FaultError, formatFaults, parseFaults } from '../src/index.js';
 
 describe('lab fault lists', () => {
   it('parses a comma-separated list', () => {

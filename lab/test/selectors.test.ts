@@ -1,7 +1,7 @@
 import { expect } from 'chai';
-import { matchesLabelSelector, parseFieldSelector, parseLabelSelector, SelectorError, matchesFieldSelector } from '../../../src/lab/kube-api/selectors.js';
-import { API_RESOURCES } from '../../../src/lab/kube-api/resources.js';
-import type { KubeObject } from '../../../src/lab/kube-api/types.js';
+import { matchesLabelSelector, parseFieldSelector, parseLabelSelector, SelectorError, matchesFieldSelector } from '../src/kube-api/selectors.js';
+import { API_RESOURCES } from '../src/kube-api/resources.js';
+import type { KubeObject } from '../src/kube-api/types.js';
 
 const labels = { app: 'ztunnel', 'app.kubernetes.io/name': 'ztunnel', tier: 'node' };
 const match = (sel: string) => matchesLabelSelector(labels, parseLabelSelector(sel));

@@ -1,9 +1,9 @@
 import { expect } from 'chai';
-import { ObjectStore } from '../../../src/lab/kube-api/store.js';
-import { project } from '../../../src/lab/kube-api/watch.js';
-import { API_RESOURCES } from '../../../src/lab/kube-api/resources.js';
-import { parseLabelSelector } from '../../../src/lab/kube-api/selectors.js';
-import type { KubeObject } from '../../../src/lab/kube-api/types.js';
+import { ObjectStore } from '../src/kube-api/store.js';
+import { project } from '../src/kube-api/watch.js';
+import { API_RESOURCES } from '../src/kube-api/resources.js';
+import { parseLabelSelector } from '../src/kube-api/selectors.js';
+import type { KubeObject } from '../src/kube-api/types.js';
 
 const pods = API_RESOURCES.find((r) => r.plural === 'pods')!;
 const pod = (name: string, labels: Record<string, string> = {}): KubeObject => ({

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { humanDuration, wantsTable } from '../../../src/lab/kube-api/table.js';
+import { humanDuration, wantsTable } from '../src/kube-api/table.js';
 
 describe('lab Table responses', () => {
   it('formats ages as kubectl does', () => {

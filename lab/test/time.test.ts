@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { crashLoopState, goDuration, rfc3339 } from '../../../src/lab/util/time.js';
+import { crashLoopState, goDuration, rfc3339 } from '../src/util/time.js';
 
 describe('lab time rules', () => {
   it('grows crash-loop back-off 10s, 20s, 40s ... up to 5m', () => {

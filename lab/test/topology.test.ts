@@ -1,7 +1,7 @@
 import { expect } from 'chai';
-import { AddressPlan } from '../../../src/lab/cluster/addresses.js';
-import { buildTopology } from '../../../src/lab/cluster/topology.js';
-import { IdSource } from '../../../src/lab/util/ids.js';
+import { AddressPlan } from '../src/cluster/addresses.js';
+import { buildTopology } from '../src/cluster/topology.js';
+import { IdSource } from '../src/util/ids.js';
 
 const T0 = Date.UTC(2025, 5, 1);
 const build = (nodes: number, flannelLayout: 'upstream' | 'talos' = 'upstream', addressBlock = 0) =>

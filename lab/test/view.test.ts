@@ -1,9 +1,9 @@
 import { expect } from 'chai';
-import { buildTopology } from '../../../src/lab/cluster/topology.js';
-import { clusterView, RestartLedger } from '../../../src/lab/cluster/view.js';
-import { resolveFaults } from '../../../src/lab/faults/resolve.js';
-import { parseFaults } from '../../../src/lab/faults/catalog.js';
-import { IdSource } from '../../../src/lab/util/ids.js';
+import { buildTopology } from '../src/cluster/topology.js';
+import { clusterView, RestartLedger } from '../src/cluster/view.js';
+import { resolveFaults } from '../src/faults/resolve.js';
+import { parseFaults } from '../src/faults/catalog.js';
+import { IdSource } from '../src/util/ids.js';
 
 const T0 = Date.UTC(2025, 5, 1);
 const topo = buildTopology({ nodes: 3, flannelLayout: 'upstream', ids: new IdSource('test'), startedAt: T0 });

@@ -1,4 +1,4 @@
-// Helpers for tests against the lab: what a TCP connect meets, and plain HTTP GETs with a deadline.
+// Helpers for tests that talk to the lab's servers: what a TCP connect meets, and plain HTTP GETs with a deadline.
 import http from 'node:http';
 import net from 'node:net';
 

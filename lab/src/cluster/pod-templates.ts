@@ -1,7 +1,7 @@
 // Pod templates of the lab: what the Istio charts, the Flannel manifests and Deployments put into
 // each kind of pod (labels, annotations, owners, containers, probes).
 import type { IdSource } from '../util/ids.js';
-import type { FlannelLayout, OwnerRef, PodRole, SimNode, SimPod } from './topology.js';
+import type { FlannelLayout, OwnerRef, PodRole, SimNode, SimPod } from './shapes.js';
 import type { AppDeployment } from './workloads.js';
 import { FLANNEL_IMAGE, ISTIO_VERSION } from './versions.js';
 

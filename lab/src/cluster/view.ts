@@ -6,7 +6,8 @@ import type { ActiveFault } from '../faults/resolve.js';
 import { crashLoopState } from '../util/time.js';
 import { ISTIOD_SERVICE_PORTS, type ServicePort } from './objects/service.js';
 import type { ContainerLook, PodLook } from './objects/pod.js';
-import { rolloutPods, type SimPod, type Topology } from './topology.js';
+import { rolloutPods, type Topology } from './topology.js';
+import type { SimPod } from './shapes.js';
 import { APP_NAMESPACES } from './workloads.js';
 
 /** Restarts containers have accumulated in crash loops that have since ended, by pod uid. */

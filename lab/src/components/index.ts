@@ -1,9 +1,8 @@
 // All simulated component servers, registered on the lab network at their pods' addresses and real
 // ports, and the rule deciding, from the view of the cluster, whether each port answers, refuses
 // or hangs.
-import type { Component } from '../../model.js';
 import type { ClusterView } from '../cluster/view.js';
-import type { SimPod } from '../cluster/topology.js';
+import type { SimPod } from '../cluster/shapes.js';
 import type { Change } from '../kube-api/store.js';
 import type { Network, PortMode } from '../net/network.js';
 import { cniHealthHandler, cniMonitoringHandler } from './cni.js';
@@ -12,6 +11,9 @@ import { IstiodRuntime, istiodDebugHandler, istiodMonitoringHandler } from './is
 import { ztunnelReadinessHandler, ztunnelStatsHandler } from './ztunnel.js';
 import { ZtunnelRuntime } from './ztunnel-runtime.js';
 import { trafficSeries } from './ztunnel-traffic.js';
+
+/** The simulated Istio components that serve metrics: the three kinds the exporter scrapes. */
+export type Component = 'ztunnel' | 'istiod' | 'istio-cni';
 
 export interface ScrapeTarget {
   component: Component;

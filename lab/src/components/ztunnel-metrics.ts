@@ -4,7 +4,7 @@ import { ISTIO_VERSION } from '../cluster/topology.js';
 import { OpenMetricsWriter, type Labels } from './exposition.js';
 import type { ZtunnelCounters } from './ztunnel-runtime.js';
 import type { TrafficSeries } from './ztunnel-traffic.js';
-import type { SimPod } from '../cluster/topology.js';
+import type { SimPod } from '../cluster/shapes.js';
 
 const ADDRESS_URL = 'type.googleapis.com/istio.workload.Address';
 const AUTHZ_URL = 'type.googleapis.com/istio.security.Authorization';

@@ -3,7 +3,7 @@
 // when it runs again it starts from zero, as a restarted ztunnel does (counters reset).
 import type { NodeHealth } from '../faults/effects.js';
 import { GrowingCounter } from '../util/counter.js';
-import type { SimPod } from '../cluster/topology.js';
+import type { SimPod } from '../cluster/shapes.js';
 import type { TrafficSeries } from './ztunnel-traffic.js';
 
 export interface ZtunnelCounters {

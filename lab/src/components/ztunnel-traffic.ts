@@ -1,7 +1,8 @@
 // The istio_tcp_* series a ztunnel reports: one label set per (reporter, source, destination)
 // among the ambient workloads, with the full CommonTrafficLabels of ztunnel 1.25+ (locality included).
 import type { Labels } from './exposition.js';
-import type { SimPod, Topology } from '../cluster/topology.js';
+import type { Topology } from '../cluster/topology.js';
+import type { SimPod } from '../cluster/shapes.js';
 import { APP_NAMESPACES } from '../cluster/workloads.js';
 
 export interface TrafficSeries {

@@ -10,13 +10,7 @@ import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import { FAULT_CATALOG, FAULT_NAMES, FaultError, faultSpec, formatFaults, type FaultSpec } from '../faults/catalog.js';
 import type { ApiAvailability } from '../kube-api/server.js';
 import type { HostPort } from '../options.js';
-import type { Lab } from '../lab.js';
-
-/** What the control endpoint drives: the lab's own controls, plus a summary of its shape. */
-export type ControlTarget = Pick<
-  Lab,
-  'setFaults' | 'faults' | 'scrapeTargets' | 'setApiAvailability' | 'apiAvailability' | 'compactApiHistory' | 'resourceVersion'
-> & { info(): { nodes: number; istiodNode: string; faultNode: string } };
+import type { ControlTarget } from './target.js';
 
 class BadRequest extends Error {}
 

@@ -1,6 +1,7 @@
 // core/v1 Events kubelet and the scheduler write about a pod.
 import type { KubeObject } from '../../kube-api/types.js';
-import type { SimPod, Topology } from '../topology.js';
+import type { Topology } from '../topology.js';
+import type { SimPod } from '../shapes.js';
 import { rfc3339, rfc3339Micro } from '../../util/time.js';
 import { meta } from './meta.js';
 

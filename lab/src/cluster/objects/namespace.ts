@@ -1,6 +1,6 @@
 // core/v1 Namespace.
 import type { KubeObject } from '../../kube-api/types.js';
-import type { SimNamespace } from '../topology.js';
+import type { SimNamespace } from '../shapes.js';
 import { meta } from './meta.js';
 
 export function namespaceObject(ns: SimNamespace, labels: Record<string, string>): KubeObject {

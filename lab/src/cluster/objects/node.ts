@@ -1,6 +1,7 @@
 // core/v1 Node, as a kubeadm-style node running Flannel VXLAN looks.
 import type { KubeObject } from '../../kube-api/types.js';
-import { KUBERNETES_VERSION, type SimNode, type Topology } from '../topology.js';
+import { KUBERNETES_VERSION, type Topology } from '../topology.js';
+import type { SimNode } from '../shapes.js';
 import { rfc3339 } from '../../util/time.js';
 import { meta } from './meta.js';
 

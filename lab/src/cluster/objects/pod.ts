@@ -1,6 +1,7 @@
 // core/v1 Pod as kubelet reports it: conditions, container statuses with waiting reasons, addresses.
 import type { KubeObject } from '../../kube-api/types.js';
-import type { SimContainer, SimPod, Topology } from '../topology.js';
+import type { Topology } from '../topology.js';
+import type { SimContainer, SimPod } from '../shapes.js';
 import { crashLoopState, goDuration, rfc3339 } from '../../util/time.js';
 import { meta, type Condition } from './meta.js';
 
