@@ -5,13 +5,8 @@
 import { runLabCommand, type Lab } from 'ambient-lab';
 import { resolveConfig } from '../src/config.js';
 import { createLogger } from '../src/logger.js';
+import type { DemoOptions } from '../src/dev-tools.js';
 import { startServe, type Exporter } from '../src/serve.js';
-
-export interface DemoOptions {
-  nodes: number;
-  fault: string;
-  listenAddress: string;
-}
 
 export async function runDemo(opts: DemoOptions): Promise<void> {
   let exporter: Exporter | undefined;
