@@ -2,11 +2,13 @@
 #   docker build -t ambient-exporter:$(node -p "require('./package.json').version") .
 # Two stages: the build stage compiles TypeScript with the dev dependencies; the runtime stage
 # holds only production dependencies, the compiled dist/ and package.json (read for the version).
+# The lab (the workspace package in lab/, a development tool) is in neither: it is not in the build
+# context, and `npm ci --workspaces=false` installs the root package alone, linking no workspace.
 
 FROM node:22-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
-RUN npm ci --no-audit --no-fund
+RUN npm ci --workspaces=false --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
 RUN npm run build
@@ -16,7 +18,7 @@ ENV NODE_ENV=production
 WORKDIR /app
 COPY package.json package-lock.json ./
 # No production dependency has an install script; refusing them keeps the image build hermetic.
-RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund && npm cache clean --force
+RUN npm ci --omit=dev --workspaces=false --ignore-scripts --no-audit --no-fund && npm cache clean --force
 COPY --from=build /app/dist ./dist
 # The same numeric user the Kubernetes manifests run as (runAsUser 65532); it owns nothing in
 # the image, so the application files are read-only to it.

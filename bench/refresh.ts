@@ -3,7 +3,7 @@
 // median and the /metrics serve time. Run: npx tsx bench/refresh.ts [nodes] [rounds] [trafficSeries] [faults]
 // e.g. `npx tsx bench/refresh.ts 200 5 50 cross-node`: every pod IP off istiod's node blackholed.
 import { loadConfig } from '../src/cli-flags.js';
-import { startLab } from '../src/lab/index.js';
+import { startLab } from 'ambient-lab';
 import { startServe } from '../src/serve/index.js';
 
 const NODES = Number(process.argv[2] ?? 200);

@@ -3,6 +3,7 @@
 import { Command, CommanderError } from 'commander';
 import { addServeOptions, flagsFromOptions } from './cli-flags.js';
 import { ConfigError, resolveConfig } from './config.js';
+import { DevToolMissing, loadDemo, loadLab } from './dev-tools.js';
 import { createLogger, type Logger } from './logger.js';
 import { startServe, type Exporter } from './serve/index.js';
 import { VERSION } from './version.js';
@@ -54,7 +55,7 @@ program
   .option('--control-address <host:port>', 'control endpoint address', '127.0.0.1:0')
   .option('--api-address <host:port>', 'Kubernetes API address', '127.0.0.1:0')
   .action(async (opts: Record<string, string>) => {
-    const { runLabCommand } = await import('./lab/index.js');
+    const { runLabCommand } = await loadLab();
     await runLabCommand({ nodes: Number(opts.nodes), faults: opts.fault!, controlAddress: opts.controlAddress!, apiAddress: opts.apiAddress! });
     process.exit(0);
   });
@@ -66,7 +67,7 @@ program
   .option('--fault <names>', 'comma-separated faults to start with', 'healthy')
   .option('--listen-address <host:port>', 'exporter address', '127.0.0.1:9479')
   .action(async (opts: Record<string, string>) => {
-    const { runDemo } = await import('./demo.js');
+    const { runDemo } = await loadDemo();
     await runDemo({ nodes: Number(opts.nodes), fault: opts.fault!, listenAddress: opts.listenAddress! });
     process.exit(0);
   });
@@ -79,6 +80,7 @@ try {
 } catch (err) {
   if (err instanceof CommanderError) process.exit(err.exitCode === 0 ? 0 : 2);
   if (err instanceof ConfigError) fail(err.message);
+  if (err instanceof DevToolMissing) fail(err.message);
   // the lab's option and fault errors are configuration errors too
   if (err instanceof Error && (err.name === 'LabOptionError' || err.name === 'FaultError')) fail(err.message);
   throw err;

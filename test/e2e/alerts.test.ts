@@ -6,7 +6,7 @@
 // inhibition, not a delay. Clearing a fault, changing its cause or losing the exporter must not
 // deliver anything new either.
 import { expect } from 'chai';
-import type { FaultSpec, Lab } from '../../src/lab/index.js';
+import type { FaultSpec, Lab } from 'ambient-lab';
 import { startStack, type AmAlert, type Stack } from './stack.js';
 
 /** The labels that tell two alerts of one name apart in these scenarios (pod names are left out). */

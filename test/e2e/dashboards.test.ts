@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import type { Dashboard } from '@grafana/grafana-foundation-sdk/dashboard';
 import { DEFAULT_SUBSTITUTIONS, buildDashboards, panelQueries, substitute } from '../../dashboards/src/index.js';
 import type { PanelQuery } from '../../dashboards/src/index.js';
-import type { FaultName } from '../../src/lab/index.js';
+import type { FaultName } from 'ambient-lab';
 import { ROOT, startStack, waitFor } from './stack.js';
 import type { Stack } from './stack.js';
 

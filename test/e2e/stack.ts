@@ -18,7 +18,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse, stringify } from 'yaml';
 import { loadConfig } from '../../src/cli-flags.js';
-import { startLab, type Lab, type LabOptions, type ScrapeTarget } from '../../src/lab/index.js';
+import { startLab, type Lab, type LabOptions, type ScrapeTarget } from 'ambient-lab';
 import { startServe, type Exporter } from '../../src/serve/index.js';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');

@@ -2,7 +2,7 @@
 // "nothing is wrong" verdict is served until the API answers; then it catches up by itself.
 import { expect } from 'chai';
 import { loadConfig } from '../../src/cli-flags.js';
-import { startLab, type Lab } from '../../src/lab/index.js';
+import { startLab, type Lab } from 'ambient-lab';
 import { startServe, type Exporter } from '../../src/serve/index.js';
 import { getText, waitFor } from '../support/http.js';
 

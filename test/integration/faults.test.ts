@@ -3,7 +3,7 @@
 // clears it within one refresh once the watch has seen the change.
 import { expect } from 'chai';
 import { loadConfig } from '../../src/cli-flags.js';
-import { startLab, type Lab } from '../../src/lab/index.js';
+import { startLab, type Lab } from 'ambient-lab';
 import { startServe, type Exporter } from '../../src/serve/index.js';
 import { getText, waitFor } from '../support/http.js';
 

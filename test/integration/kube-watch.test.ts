@@ -5,7 +5,7 @@ import { expect } from 'chai';
 import { loadKubeConfig } from '../../src/kube/client.js';
 import { startClusterWatch, type ClusterWatch } from '../../src/kube/cluster-watch.js';
 import { WATCHED_RESOURCES } from '../../src/kube/resources.js';
-import { startLab, type Lab } from '../../src/lab/index.js';
+import { startLab, type Lab } from 'ambient-lab';
 import { PORTS } from '../../src/istio.js';
 import type { ClusterState, PodInfo } from '../../src/model.js';
 import { waitFor } from '../unit/kube/wait.js';

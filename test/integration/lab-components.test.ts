@@ -2,8 +2,8 @@
 // clock and the faults.
 import * as k8s from '@kubernetes/client-node';
 import { expect } from 'chai';
-import { startLab, type Lab } from '../../src/lab/index.js';
-import { httpGet, samples } from '../../src/lab/testing.js';
+import { startLab, type Lab } from 'ambient-lab';
+import { httpGet, samples } from '../support/net.js';
 
 const MINUTE = 60_000;
 

@@ -1,7 +1,7 @@
 // The lab's control endpoint and the `lab` command runner.
 import { expect } from 'chai';
 import { readFile, stat } from 'node:fs/promises';
-import { runLabCommand, startLab, type Lab } from '../../src/lab/index.js';
+import { runLabCommand, startLab, type Lab } from 'ambient-lab';
 
 const put = (url: string, body: unknown) =>
   fetch(url, { method: 'PUT', body: typeof body === 'string' ? body : JSON.stringify(body) }).then(async (r) => ({ status: r.status, json: (await r.json()) as Record<string, unknown> }));

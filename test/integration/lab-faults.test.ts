@@ -2,8 +2,8 @@
 // shows, in the Kubernetes API and in the components' answers, and clearing it restores the rest.
 import * as k8s from '@kubernetes/client-node';
 import { expect } from 'chai';
-import { startLab, type FaultSpec, type Lab } from '../../src/lab/index.js';
-import { dial, httpOutcome, samples, httpGet } from '../../src/lab/testing.js';
+import { startLab, type FaultSpec, type Lab } from 'ambient-lab';
+import { dial, httpOutcome, samples, httpGet } from '../support/net.js';
 
 /** Short: a blackholed port must be told from a refused one without slowing the suite down. */
 const DIAL_MS = 500;

@@ -2,7 +2,7 @@
 // and watches, 410 Expired and relist, and the API server going away and coming back.
 import * as k8s from '@kubernetes/client-node';
 import { expect } from 'chai';
-import { startLab, type Lab } from '../../src/lab/index.js';
+import { startLab, type Lab } from 'ambient-lab';
 
 /** Records informer callbacks and lets a test await a condition on them (no sleeps). */
 class Recorder<T> {

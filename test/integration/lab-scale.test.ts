@@ -1,8 +1,8 @@
 // A 200-node lab starts and serves every object and every component, and its faults still apply
 // across all nodes. (How fast is measured in bench/, not asserted here.)
 import { expect } from 'chai';
-import { startLab, type Lab } from '../../src/lab/index.js';
-import { dial, httpGet } from '../../src/lab/testing.js';
+import { startLab, type Lab } from 'ambient-lab';
+import { dial, httpGet } from '../support/net.js';
 
 describe('lab at 200 nodes', function () {
   this.timeout(60_000);

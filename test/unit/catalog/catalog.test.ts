@@ -10,7 +10,7 @@ import { checkGenerated } from '../../../scripts/generate.js';
 import { ALERT_GROUPS } from '../../../scripts/rules/alerts.js';
 import { EXPORTER_FAMILIES, VERDICT_FAMILIES } from '../../../src/export/exporter-families.js';
 import { ISSUES, MODULES } from '../../../src/issues/registry.js';
-import { FAULT_NAMES } from '../../../src/lab/faults/catalog.js';
+import { FAULT_NAMES } from 'ambient-lab';
 import { ROOT } from '../rules/files.js';
 
 const EXPORTER_GROUP = 'ambient-exporter';

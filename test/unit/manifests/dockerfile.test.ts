@@ -17,6 +17,7 @@ const pkg = JSON.parse(read('package.json')) as {
   scripts: Record<string, string>;
   bin: Record<string, string>;
   dependencies: Record<string, string>;
+  workspaces?: string[];
 };
 const build = stages[0]!;
 const runtime = stages.at(-1)!;
@@ -125,6 +126,33 @@ describe('Dockerfile', () => {
     expect(runs.some((r) => /\bnpm (run|install)\b/.test(r))).to.be.false;
     for (const c of of(runtime, 'COPY').map((i) => parseCopy(i.args))) {
       for (const src of c.sources) expect(src, 'copied into the runtime stage').not.to.match(/node_modules|(^|\/)src$/);
+    }
+  });
+
+  it('leaves the lab (a workspace package, a development tool) out of both stages', () => {
+    const workspaces = pkg.workspaces ?? [];
+    expect(workspaces, 'package.json workspaces').to.include('lab');
+    for (const w of workspaces) {
+      expect(filesUnder(w), w).not.to.be.empty;
+      for (const f of filesUnder(w)) expect(inBuildContext(dockerignore, f), `${f} is in the build context`).to.be.false;
+    }
+    // a source path (relative to the project, or to the WORKDIR of the stage copied from) that is a
+    // workspace, lies in one, or holds one (`.`, a parent directory)
+    const holdsWorkspace = (path: string) => {
+      const p = posix.normalize(path).replace(/\/+$/, '');
+      return p === '.' || p === '' || workspaces.some((w) => under(p, [w]) || w.startsWith(`${p}/`));
+    };
+    for (const s of stages) {
+      for (const i of of(s, 'COPY')) {
+        const c = parseCopy(i.args);
+        const fromStage = stages.find((x) => x.name === c.from);
+        for (const src of c.sources) {
+          const path = fromStage ? posix.relative(workdir(fromStage), posix.resolve(workdir(fromStage), src)) : src;
+          expect(holdsWorkspace(path), `line ${i.line}: ${s.name} copies ${src}`).to.be.false;
+        }
+      }
+      // with workspaces, npm ci would link each one into node_modules
+      for (const r of of(s, 'RUN').filter((i) => /\bnpm ci\b/.test(i.args))) expect(r.args, `line ${r.line}`).to.match(/--workspaces=false\b/);
     }
   });
 

@@ -2,7 +2,7 @@
 // port 0 and tracks its sockets, so a test can count connections and close everything it opened.
 import http from 'node:http';
 import net from 'node:net';
-import { BlackholePool } from '../../../src/lab/net/blackhole.js';
+import { BlackholePool } from 'ambient-lab';
 
 export interface LocalServer {
   host: string;

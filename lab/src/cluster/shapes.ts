@@ -1,0 +1,62 @@
+// The shapes of the simulated cluster's static objects (nodes, namespaces, pods and their
+// containers), apart from topology.ts so that the pod templates and the topology built from them
+// both import them without importing each other.
+
+export type FlannelLayout = 'upstream' | 'talos';
+export type PodRole = 'ztunnel' | 'istio-cni' | 'flannel' | 'istiod' | 'app';
+
+export interface SimContainer {
+  name: string;
+  image: string;
+  ports: { name?: string; containerPort: number; protocol: 'TCP' | 'UDP' }[];
+  readinessProbe?: { path: string; port: number };
+}
+
+export interface OwnerRef {
+  apiVersion: string;
+  kind: string;
+  name: string;
+  uid: string;
+  controller: boolean;
+  blockOwnerDeletion: boolean;
+}
+
+export interface SimPod {
+  role: PodRole;
+  namespace: string;
+  name: string;
+  uid: string;
+  node: string;
+  /** '' for pods whose sandbox does not exist yet */
+  ip: string;
+  hostNetwork: boolean;
+  createdAt: number;
+  labels: Record<string, string>;
+  annotations: Record<string, string>;
+  owner: OwnerRef;
+  containers: SimContainer[];
+  serviceAccount: string;
+  priorityClassName?: string;
+  /** app pods: the Deployment they belong to */
+  deployment?: string;
+  /** pods created by a fault while the lab runs */
+  late?: boolean;
+}
+
+export interface SimNode {
+  name: string;
+  index: number;
+  ip: string;
+  podCidr: string;
+  uid: string;
+  createdAt: number;
+  vtepMac: string;
+}
+
+export interface SimNamespace {
+  name: string;
+  uid: string;
+  createdAt: number;
+  /** labels in the healthy state */
+  labels: Record<string, string>;
+}

@@ -1,0 +1,235 @@
+// startLab: builds the simulated cluster, serves its Kubernetes API and component ports, and keeps
+// both in step with the active faults.
+import { rm } from 'node:fs/promises';
+import { desiredObjects } from './cluster/desired.js';
+import { buildTopology, type Topology } from './cluster/topology.js';
+import { clusterView, RestartLedger, type ClusterView } from './cluster/view.js';
+import { LAB_ENROLLMENT_POLICY } from './cluster/workloads.js';
+import { ComponentSet, type ScrapeTarget } from './components/index.js';
+import { ControlServer } from './control/server.js';
+import type { ControlTarget, LabControls } from './control/target.js';
+import { FAULT_CATALOG, type FaultSpec } from './faults/catalog.js';
+import { faultKey, resolveFaults, type ActiveFault } from './faults/resolve.js';
+import { writeKubeconfig } from './kube-api/kubeconfig.js';
+import { reconcile } from './kube-api/reconcile.js';
+import { KubeApiServer, type ApiAvailability } from './kube-api/server.js';
+import { ObjectStore } from './kube-api/store.js';
+import { Network, type PortMode } from './net/network.js';
+import { resolveLabOptions, type LabOptions, type ResolvedLabOptions } from './options.js';
+import { IdSource } from './util/ids.js';
+
+/** A running lab: its addresses, its controls (LabControls: faults, API availability, targets) and close. */
+export interface Lab extends LabControls {
+  kubeconfigPath: string;
+  apiUrl: string;
+  controlUrl: string;
+  nodes: string[];
+  istiodNode: string;
+  /** node that node faults hit when they name none */
+  faultNode: string;
+  /** the block of loopback addresses in use (0: 127.10 nodes, 127.20 pods, 127.30 Services) */
+  addressBlock: number;
+  /** the enrollment policy to run the exporter with against this lab */
+  enrollment: { namespaces: string[] };
+  /** ends every open watch stream (clients re-watch from their last resourceVersion) */
+  endWatches(): void;
+  /** what a connection to host:port meets now: 'serve', 'refuse' or 'blackhole' (undefined: not a lab port) */
+  portMode(host: string, port: number): PortMode | undefined;
+  /** writes time-driven changes (restart counts, event counts) now instead of at the next interval */
+  sync(): Promise<void>;
+  close(): Promise<void>;
+}
+
+const NODE_FAULT_PODS = { 'flannel-down': 'flannel', 'cni-blocked': 'ztunnel' } as const;
+
+class LabInstance implements ControlTarget {
+  private active: ActiveFault[] = [];
+  private view: ClusterView;
+  private readonly ledger = new RestartLedger();
+  private readonly store: ObjectStore;
+  private readonly network = new Network();
+  private readonly components: ComponentSet;
+  private readonly api: KubeApiServer;
+  private readonly control: ControlServer;
+  private timer: NodeJS.Timeout | undefined;
+  /** fault changes and syncs run one at a time */
+  private queue: Promise<void> = Promise.resolve();
+  kubeconfig = { path: '', dir: '' };
+  readonly faultNode: string;
+
+  constructor(
+    readonly o: ResolvedLabOptions,
+    readonly t: Topology,
+  ) {
+    this.faultNode = o.faultNode ?? t.nodes.find((n) => n.name !== t.istiodNode)?.name ?? t.istiodNode;
+    if (!t.nodeByName.has(this.faultNode)) throw new Error(`faultNode: no node "${this.faultNode}"`);
+    this.active = resolveFaults(o.faults, this.faultContext(), [], o.now());
+    this.view = clusterView(t, this.active, this.ledger);
+    this.store = new ObjectStore(o.historyLimit);
+    const ctx = { topology: t, view: () => this.view, now: o.now };
+    this.components = new ComponentSet(ctx, this.network, o.ztunnelTrafficSeries);
+    this.store.subscribe((c) => this.components.observeKubeChange(c));
+    reconcile(this.store, desiredObjects(t, this.view, o.now()), o.now());
+    this.api = new KubeApiServer({ ...o.api, store: this.store, bookmarkIntervalMs: o.bookmarkIntervalMs, now: o.now });
+    this.control = new ControlServer(o.control, this);
+  }
+
+  private faultContext() {
+    return { nodes: this.t.nodes.map((n) => n.name), namespaces: this.t.namespaces.map((n) => n.name), defaultNode: this.faultNode };
+  }
+
+  async start(): Promise<void> {
+    // Component addresses first: if another lab holds them, nothing else has been set up yet.
+    await this.components.update(this.view, this.o.now());
+    await this.api.start();
+    this.kubeconfig = await writeKubeconfig(this.api.url);
+    await this.control.start();
+    if (this.o.syncIntervalMs > 0) {
+      this.timer = setInterval(() => void this.sync().catch(() => {}), this.o.syncIntervalMs);
+      this.timer.unref();
+    }
+  }
+
+  private serialized<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(fn);
+    this.queue = run.then(
+      () => {},
+      () => {},
+    );
+    return run;
+  }
+
+  setFaults(specs: readonly FaultSpec[]): Promise<void> {
+    return this.serialized(async () => {
+      const now = this.o.now();
+      const next = resolveFaults(specs, this.faultContext(), this.active, now);
+      const kept = new Set(next.map(faultKey));
+      for (const ended of this.active.filter((f) => !kept.has(faultKey(f)))) this.endCrashLoops(ended, now);
+      this.active = next;
+      this.view = clusterView(this.t, this.active, this.ledger);
+      // The network changes first; Kubernetes then reports what the change did.
+      await this.components.update(this.view, now);
+      reconcile(this.store, desiredObjects(this.t, this.view, now), now);
+    });
+  }
+
+  private endCrashLoops(f: ActiveFault, now: number): void {
+    const role = NODE_FAULT_PODS[f.name as keyof typeof NODE_FAULT_PODS];
+    if (!role || !f.node) return;
+    const pod = this.t.pods.find((p) => p.role === role && p.node === f.node);
+    if (pod) this.ledger.endCrashLoop(pod.uid, f.since, now);
+  }
+
+  sync(): Promise<void> {
+    return this.serialized(async () => {
+      const now = this.o.now();
+      await this.components.update(this.view, now);
+      reconcile(this.store, desiredObjects(this.t, this.view, now), now);
+    });
+  }
+
+  info(): { nodes: number; istiodNode: string; faultNode: string } {
+    return { nodes: this.t.nodes.length, istiodNode: this.t.istiodNode, faultNode: this.faultNode };
+  }
+
+  faults(): FaultSpec[] {
+    return this.active.map((f) => ({
+      name: f.name,
+      ...(FAULT_CATALOG[f.name].scope === 'node' ? { node: f.node } : {}),
+      ...(FAULT_CATALOG[f.name].scope === 'namespace' ? { namespace: f.namespace } : {}),
+    }));
+  }
+
+  scrapeTargets(): ScrapeTarget[] {
+    return this.components.scrapeTargets();
+  }
+
+  setApiAvailability(a: ApiAvailability): Promise<void> {
+    return this.api.setAvailability(a);
+  }
+
+  apiAvailability(): ApiAvailability {
+    return this.api.availability();
+  }
+
+  compactApiHistory(): void {
+    this.store.compact();
+  }
+
+  endWatches(): void {
+    this.api.endWatches();
+  }
+
+  resourceVersion(): number {
+    return this.store.currentRv();
+  }
+
+  portMode(host: string, port: number): PortMode | undefined {
+    return this.network.mode(host, port);
+  }
+
+  get apiUrl(): string {
+    return this.api.url;
+  }
+
+  get controlUrl(): string {
+    return this.control.url;
+  }
+
+  async close(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    await this.queue;
+    await this.control.close();
+    await this.api.close();
+    await this.network.close();
+    if (this.kubeconfig.dir) await rm(this.kubeconfig.dir, { recursive: true, force: true });
+  }
+}
+
+function addressInUse(err: unknown): boolean {
+  return err instanceof Error && ((err as NodeJS.ErrnoException).code === 'EADDRINUSE' || err.message.includes('EADDRINUSE'));
+}
+
+export async function startLab(opts: LabOptions = {}): Promise<Lab> {
+  const o = resolveLabOptions(opts);
+  let lab: LabInstance | undefined;
+  let t: Topology | undefined;
+  for (const block of o.addressBlocks) {
+    t = buildTopology({ nodes: o.nodes, flannelLayout: o.flannelLayout, ids: new IdSource(o.seed), startedAt: o.now(), addressBlock: block });
+    const candidate = new LabInstance(o, t);
+    try {
+      await candidate.start();
+      lab = candidate;
+      break;
+    } catch (err) {
+      await candidate.close().catch(() => {});
+      if ((err as NodeJS.ErrnoException).code === 'EADDRNOTAVAIL') {
+        throw new Error(`the lab binds many addresses in 127.0.0.0/8 and this system refuses ${t.nodes[0]?.ip ?? '127.x'} (Linux routes all of 127/8 to loopback; elsewhere add loopback aliases)`, { cause: err });
+      }
+      // Another lab holds this block's addresses: try the next block.
+      if (!addressInUse(err) || block === o.addressBlocks[o.addressBlocks.length - 1]) throw err;
+    }
+  }
+  if (!lab || !t) throw new Error('no address block available');
+  return {
+    kubeconfigPath: lab.kubeconfig.path,
+    apiUrl: lab.apiUrl,
+    controlUrl: lab.controlUrl,
+    nodes: t.nodes.map((n) => n.name),
+    istiodNode: t.istiodNode,
+    faultNode: lab.faultNode,
+    addressBlock: t.addresses.block,
+    enrollment: { namespaces: [...LAB_ENROLLMENT_POLICY.namespaces] },
+    setFaults: (f) => lab.setFaults(f),
+    faults: () => lab.faults(),
+    scrapeTargets: () => lab.scrapeTargets(),
+    setApiAvailability: (a) => lab.setApiAvailability(a),
+    apiAvailability: () => lab.apiAvailability(),
+    compactApiHistory: () => lab.compactApiHistory(),
+    endWatches: () => lab.endWatches(),
+    resourceVersion: () => lab.resourceVersion(),
+    portMode: (h, p) => lab.portMode(h, p),
+    sync: () => lab.sync(),
+    close: () => lab.close(),
+  };
+}
