@@ -16,14 +16,16 @@ export const UNPRIVILEGED: readonly string[] = [
 
 export interface NodeChecksOptions extends Partial<Omit<NodeCheckInput, 'nodeName'>> {
   unprivileged?: boolean;
+  /** run in this namespace instead of the node's (e.g. a pod's: an agent without hostNetwork) */
+  netns?: string;
 }
 
 export async function runNodeChecksIn(lab: OverlayLab, nodeName: string, options: NodeChecksOptions = {}): Promise<{ results: CheckResult[]; raw: RawNetwork }> {
   const node = lab.node(nodeName);
-  const { unprivileged, ...rest } = options;
+  const { unprivileged, netns, ...rest } = options;
   const input: NodeCheckInput = { nodeName, nodes: lab.nodeObjects(), cniConfDir: node.cniConfDir, expectedVxlanPort: node.vxlan.port, ...rest };
   const file = path.join(lab.plan.runDir, `checks-${nodeName}-${process.hrtime.bigint()}.json`);
   await writeFile(file, JSON.stringify(input), { mode: 0o644 });
-  const out = await runTsInNetns(node.netns, RUNNER, [file], { wrapper: unprivileged ? UNPRIVILEGED : [] });
+  const out = await runTsInNetns(netns ?? node.netns, RUNNER, [file], { wrapper: unprivileged ? UNPRIVILEGED : [] });
   return JSON.parse(out) as { results: CheckResult[]; raw: RawNetwork };
 }

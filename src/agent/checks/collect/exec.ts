@@ -12,18 +12,18 @@ const PERMISSION = /operation not permitted|permission denied/i;
 
 const firstLine = (text: string): string => text.trim().split('\n')[0]?.slice(0, 300) ?? '';
 
-function failure(err: ExecFileException, stderr: string): { failure: CollectFailure; detail: string } {
+function failure(err: ExecFileException, stderr: string, timeoutMs: number): { failure: CollectFailure; detail: string } {
   if (err.code === 'ENOENT') return { failure: 'command_missing', detail: err.message };
   if (err.code === 'EACCES' || PERMISSION.test(stderr)) return { failure: 'permission_denied', detail: firstLine(stderr) || err.message };
-  if (err.killed || err.signal === 'SIGTERM') return { failure: 'timeout', detail: `no answer in ${TIMEOUT_MS} ms` };
+  if (err.killed || err.signal === 'SIGTERM') return { failure: 'timeout', detail: `no answer in ${timeoutMs} ms` };
   return { failure: 'command_failed', detail: firstLine(stderr) || firstLine(err.message) };
 }
 
-export function collectText(argv: readonly string[]): Promise<Collected<string>> {
+export function collectText(argv: readonly string[], timeoutMs = TIMEOUT_MS): Promise<Collected<string>> {
   const [file, ...args] = argv;
   return new Promise((resolve) => {
-    execFile(file ?? '', args, { timeout: TIMEOUT_MS, maxBuffer: MAX_OUTPUT_BYTES, encoding: 'utf8' }, (err, stdout, stderr) => {
-      resolve(err ? { ok: false, ...failure(err, stderr) } : { ok: true, value: stdout });
+    execFile(file ?? '', args, { timeout: timeoutMs, maxBuffer: MAX_OUTPUT_BYTES, encoding: 'utf8' }, (err, stdout, stderr) => {
+      resolve(err ? { ok: false, ...failure(err, stderr, timeoutMs) } : { ok: true, value: stdout });
     });
   });
 }
