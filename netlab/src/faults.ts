@@ -1,6 +1,6 @@
 // Faults done to the real kernel (and, for istio-cni, to the node's CNI directory). Each can be
 // applied and removed; removal restores what Flannel (or istio-cni) would restore.
-import { CommandError, ip, run, runAll, tc, type Argv } from './exec.js';
+import { CommandError, ip, run, runAll, runJson, tc, type Argv } from './exec.js';
 import { flannelCommands, peerCommands, peerFdbCommand, peerFdbDeleteCommand, peerNeighCommand, peerNeighDeleteCommand, peerRouteCommand, peerRouteDeleteCommand } from './flannel.js';
 import { writeNodeCniConfig } from './cni-config.js';
 import type { LabPlan, NodePlan } from './plan.js';
@@ -58,6 +58,20 @@ async function undropVxlanPort(node: NodePlan): Promise<void> {
   await run(ip(node.netns, 'link', 'del', DROP_DEV)).catch(() => undefined); // only made by the fallback
 }
 
+/**
+ * Carrier changes reach the other end of a veth through the kernel's linkwatch, which may lag by
+ * up to a second: wait until the node sees what was done, so a check or probe right after sees it too.
+ */
+async function awaitCarrier(node: NodePlan, carrier: boolean, deadlineMs = 5_000): Promise<void> {
+  const until = Date.now() + deadlineMs;
+  for (;;) {
+    const [link] = await runJson<{ flags: string[] }[]>(ip(node.netns, '-j', 'link', 'show', node.underlayIface));
+    if ((link?.flags.includes('LOWER_UP') ?? false) === carrier) return;
+    if (Date.now() > until) throw new Error(`${node.name} ${node.underlayIface}: carrier still ${!carrier} after ${deadlineMs} ms`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
 export async function applyFault(plan: LabPlan, fault: Fault): Promise<void> {
   const node = nodeOf(plan, fault.node);
   const vx = node.vxlan.name;
@@ -71,7 +85,8 @@ export async function applyFault(plan: LabPlan, fault: Fault): Promise<void> {
     case 'underlay-mtu-lowered':
       return void (await run(ip(node.netns, 'link', 'set', node.underlayIface, 'mtu', String(fault.mtu ?? DEFAULT_LOWERED_MTU))));
     case 'underlay-down':
-      return void (await run(ip(undefined, 'link', 'set', node.switchPort, 'down')));
+      await run(ip(undefined, 'link', 'set', node.switchPort, 'down'));
+      return awaitCarrier(node, false);
     case 'fdb-entry-missing':
       return void (await run(peerFdbDeleteCommand(node, nodeOf(plan, fault.peer))));
     case 'neigh-entry-missing':
@@ -102,7 +117,8 @@ export async function removeFault(plan: LabPlan, fault: Fault): Promise<void> {
     case 'underlay-mtu-lowered':
       return void (await run(ip(node.netns, 'link', 'set', node.underlayIface, 'mtu', String(node.underlayMtu))));
     case 'underlay-down':
-      return void (await run(ip(undefined, 'link', 'set', node.switchPort, 'up')));
+      await run(ip(undefined, 'link', 'set', node.switchPort, 'up'));
+      return awaitCarrier(node, true);
     case 'fdb-entry-missing':
       return void (await run(peerFdbCommand(node, nodeOf(plan, fault.peer))));
     case 'neigh-entry-missing':

@@ -15,12 +15,15 @@ import { writeNodeCniConfig } from './cni-config.js';
 import { applyFault, nodeOf, removeFault, type Fault } from './faults.js';
 import { startInNetns, type NetnsProcess } from './processes.js';
 import { probe, type ProbeOptions, type Site } from './probe.js';
-import { teardown, track, untrack, type LabResources } from './cleanup.js';
+import { sweepLeftovers, teardown, track, untrack, type LabResources } from './cleanup.js';
 import type { ProbeResult } from './probe-result.js';
 
 const ENDPOINT_SCRIPT = path.join(path.dirname(fileURLToPath(import.meta.url)), 'endpoint.ts');
 
 const faultKey = (f: Fault): string => JSON.stringify(f);
+
+/** The first lab of a process first removes what killed runs left behind. */
+let swept: Promise<unknown> | undefined;
 
 export class OverlayLab {
   private readonly processes: NetnsProcess[] = [];
@@ -35,6 +38,8 @@ export class OverlayLab {
 
   /** Builds the whole lab; on any failure removes what it made and rethrows. */
   static async start(options: LabOptions = {}): Promise<OverlayLab> {
+    swept ??= sweepLeftovers();
+    await swept;
     const plan = planLab(newRunTag(), os.tmpdir(), options);
     const resources: LabResources = { plan, pids: new Set() };
     track(resources);

@@ -18,14 +18,16 @@ export interface NodeChecksOptions extends Partial<Omit<NodeCheckInput, 'nodeNam
   unprivileged?: boolean;
   /** run in this namespace instead of the node's (e.g. a pod's: an agent without hostNetwork) */
   netns?: string;
+  /** prepended to the command inside the namespace, after any privilege drop */
+  wrapper?: readonly string[];
 }
 
 export async function runNodeChecksIn(lab: OverlayLab, nodeName: string, options: NodeChecksOptions = {}): Promise<{ results: CheckResult[]; raw: RawNetwork }> {
   const node = lab.node(nodeName);
-  const { unprivileged, netns, ...rest } = options;
+  const { unprivileged, netns, wrapper = [], ...rest } = options;
   const input: NodeCheckInput = { nodeName, nodes: lab.nodeObjects(), cniConfDir: node.cniConfDir, expectedVxlanPort: node.vxlan.port, ...rest };
   const file = path.join(lab.plan.runDir, `checks-${nodeName}-${process.hrtime.bigint()}.json`);
   await writeFile(file, JSON.stringify(input), { mode: 0o644 });
-  const out = await runTsInNetns(netns ?? node.netns, RUNNER, [file], { wrapper: unprivileged ? UNPRIVILEGED : [] });
+  const out = await runTsInNetns(netns ?? node.netns, RUNNER, [file], { wrapper: [...(unprivileged ? UNPRIVILEGED : []), ...wrapper] });
   return JSON.parse(out) as { results: CheckResult[]; raw: RawNetwork };
 }
