@@ -6,7 +6,8 @@ import { newRunTag } from './names.js';
 
 export type Availability = { ok: true } | { ok: false; reason: string };
 
-const TOOLS = ['ip', 'bridge', 'tc', 'sysctl'];
+// setpriv (util-linux) runs the node checks unprivileged inside lab nodes
+const TOOLS = ['ip', 'bridge', 'tc', 'sysctl', 'setpriv'];
 
 function firstLine(err: unknown): string {
   const e = err as { stderr?: Buffer | string; message?: string };
