@@ -1,5 +1,5 @@
 export { runNodeChecks, type NodeCheckInput, type NodeCheckRound } from './run.js';
-export { evaluateNetwork, NETWORK_CHECKS, type RawNetwork, type NetworkCheckOptions } from './evaluate/network.js';
+export { evaluateNetwork, type RawNetwork, type NetworkCheckOptions } from './evaluate/network.js';
 export { evaluateCniConfig, type RawCniDir } from './evaluate/cni-config.js';
 export { evaluateCniTaint } from './evaluate/taint.js';
 export { expectedFlannel, leaseOf, type ExpectedFlannel, type FlannelLease, type NodeObject } from './expected.js';

@@ -19,7 +19,8 @@ export const CHECK_REQUIREMENTS: Record<CheckName, CheckRequirements> = {
   flannel_vxlan_device: netlink(['ip'], ['get nodes']),
   underlay_link: netlink(['ip'], ['get nodes']),
   flannel_vxlan_mtu: netlink(['ip'], ['get nodes']),
-  flannel_vxlan_port: { hostNetwork: true, hostPaths: [], capabilities: [], commands: ['ip'], kubeApi: ['get nodes'] },
+  // reads /proc/net/udp{,6}; `ip` tells it the device's port
+  flannel_vxlan_port: netlink(['ip'], ['get nodes']),
   // every peer's annotations and podCIDR
   flannel_fdb: netlink(['ip', 'bridge'], ['list nodes']),
   flannel_neighbours: netlink(['ip'], ['list nodes']),

@@ -1,7 +1,8 @@
 // The node checks' vocabulary. Check names and reasons are closed sets: they become label values
 // later, so nothing here is free text. What people need to see lives in `evidence`.
 
-export const CHECK_NAMES = [
+/** Checks of the node's network namespace (they need hostNetwork), in result order. */
+export const NETWORK_CHECKS = [
   'flannel_vxlan_device',
   'underlay_link',
   'flannel_vxlan_mtu',
@@ -9,9 +10,9 @@ export const CHECK_NAMES = [
   'flannel_fdb',
   'flannel_neighbours',
   'flannel_routes',
-  'istio_cni_config',
-  'istio_cni_taint',
 ] as const;
+
+export const CHECK_NAMES = [...NETWORK_CHECKS, 'istio_cni_config', 'istio_cni_taint'] as const;
 export type CheckName = (typeof CHECK_NAMES)[number];
 
 export type CheckStatus = 'ok' | 'problem' | 'unknown';

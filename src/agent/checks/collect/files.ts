@@ -16,13 +16,11 @@ export async function readCapped(path: string): Promise<Collected<string>> {
     const handle = await open(path, 'r');
     try {
       const buf = Buffer.alloc(MAX_FILE_BYTES);
+      // /proc files report size 0: read until end of file (or the cap)
       let size = 0;
-      for (;;) {
+      while (size < buf.length) {
         const { bytesRead } = await handle.read(buf, size, buf.length - size, null);
-        if (bytesRead === 0 || size + bytesRead >= buf.length) {
-          size += bytesRead;
-          break;
-        }
+        if (bytesRead === 0) break;
         size += bytesRead;
       }
       return { ok: true, value: buf.subarray(0, size).toString('utf8') };

@@ -4,22 +4,12 @@
 import type { ExpectedError, ExpectedFlannel } from '../expected.js';
 import { addressSchema, linkSchema, parseList } from '../parse/ip-json.js';
 import { unknown, unknownFrom } from '../result.js';
-import type { CheckName, CheckResult, Collected, UnknownReason } from '../types.js';
+import { NETWORK_CHECKS, type CheckResult, type Collected, type UnknownReason } from '../types.js';
 import { isUp, isVxlan } from './links.js';
 import { evaluateFdb, evaluateNeighbours, evaluateRoutes } from './peers.js';
 import { evaluateUnderlay, findUnderlay, type InterfaceAddress } from './underlay.js';
 import { evaluateVxlanDevice, evaluateVxlanMtu } from './vxlan-device.js';
 import { evaluateVxlanPort, type ProcNetUdp } from './vxlan-port.js';
-
-export const NETWORK_CHECKS = [
-  'flannel_vxlan_device',
-  'underlay_link',
-  'flannel_vxlan_mtu',
-  'flannel_vxlan_port',
-  'flannel_fdb',
-  'flannel_neighbours',
-  'flannel_routes',
-] as const satisfies readonly CheckName[];
 
 /** What the collectors gathered in the node's network namespace. */
 export interface RawNetwork {
@@ -46,17 +36,19 @@ const allUnknown = (reason: UnknownReason, evidence: Record<string, string> = {}
 
 export function evaluateNetwork(raw: RawNetwork, expected: ExpectedFlannel | ExpectedError, options: NetworkCheckOptions = {}): CheckResult[] {
   if (typeof expected === 'string') return allUnknown(expected);
-  if (!raw.links.ok) return NETWORK_CHECKS.map((c) => unknownFrom(c, raw.links as Extract<Collected<unknown>, { ok: false }>));
-  const links = parseList(linkSchema, raw.links.value);
+  const collectedLinks = raw.links;
+  if (!collectedLinks.ok) return NETWORK_CHECKS.map((c) => unknownFrom(c, collectedLinks));
+  const links = parseList(linkSchema, collectedLinks.value);
   if (!links) return allUnknown('unparseable_output', { detail: 'ip -j link: unexpected JSON shape' });
-  const addressList = raw.addresses.ok ? parseList(addressSchema, raw.addresses.value) : undefined;
+  const collectedAddresses = raw.addresses;
+  const addressList = collectedAddresses.ok ? parseList(addressSchema, collectedAddresses.value) : undefined;
   const addresses: InterfaceAddress[] = (addressList ?? []).flatMap((a) =>
     a.addr_info.flatMap((i) => (i.local && a.ifname ? [{ ifname: a.ifname, address: i.local }] : [])),
   );
   const device = links.find((l) => l.ifname === expected.device);
   const publicIp = expected.own.publicIp;
   if (!device && !addresses.some((a) => a.address === publicIp)) {
-    if (!raw.addresses.ok) return NETWORK_CHECKS.map((c) => unknownFrom(c, raw.addresses as Extract<Collected<unknown>, { ok: false }>));
+    if (!collectedAddresses.ok) return NETWORK_CHECKS.map((c) => unknownFrom(c, collectedAddresses));
     return allUnknown('no_host_network', { public_ip: publicIp });
   }
   const underlay = findUnderlay(links, device, addresses, publicIp);
