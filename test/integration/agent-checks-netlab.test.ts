@@ -43,6 +43,11 @@ describeNetlab('agent checks on the real-kernel lab', function () {
     for (const results of all) expect(verdicts(results)).to.deep.equal(ALL_OK);
   });
 
+  it('healthy as root with every capability dropped (empty bounding set, no_new_privs): every check ok', async () => {
+    const wrapper = ['setpriv', '--inh-caps=-all', '--bounding-set=-all', '--no-new-privs', '--'];
+    expect(verdicts((await runNodeChecksIn(lab, 'node-1', { wrapper })).results)).to.deep.equal(ALL_OK);
+  });
+
   const rows: { fault: Fault; want: Verdicts; why: string }[] = [
     {
       fault: { kind: 'vxlan-device-deleted', node: 'node-1' },
