@@ -1,0 +1,131 @@
+// Faults done to the real kernel (and, for istio-cni, to the node's CNI directory). Each can be
+// applied and removed; removal restores what Flannel (or istio-cni) would restore.
+import { CommandError, ip, run, runAll, runJson, tc, type Argv } from './exec.js';
+import { flannelCommands, peerCommands, peerFdbCommand, peerFdbDeleteCommand, peerNeighCommand, peerNeighDeleteCommand, peerRouteCommand, peerRouteDeleteCommand } from './flannel.js';
+import { writeNodeCniConfig } from './cni-config.js';
+import type { LabPlan, NodePlan } from './plan.js';
+
+/** Talos runs Flannel at 1450 over KubeSpan at 1420 (siderolabs/talos#13457). */
+export const DEFAULT_LOWERED_MTU = 1420;
+
+export type Fault =
+  /** flannel.<VNI> deleted (flanneld gone, or a node agent cleaning interfaces) */
+  | { kind: 'vxlan-device-deleted'; node: string }
+  /** flannel.<VNI> set down: the kernel closes its UDP socket and flushes its neighbours and routes */
+  | { kind: 'vxlan-device-down'; node: string }
+  /** VXLAN packets to the node dropped on arrival (a host firewall without the port, flannel#2388) */
+  | { kind: 'vxlan-port-dropped'; node: string }
+  /** the node's underlay MTU lowered below what its VXLAN device needs (device MTU + 50) */
+  | { kind: 'underlay-mtu-lowered'; node: string; mtu?: number }
+  /** the node's switch port down: its underlay loses carrier */
+  | { kind: 'underlay-down'; node: string }
+  | { kind: 'fdb-entry-missing'; node: string; peer: string }
+  | { kind: 'neigh-entry-missing'; node: string; peer: string }
+  | { kind: 'route-missing'; node: string; peer: string }
+  /** the node's active CNI config lacks istio-cni (Flannel's install-cni rewrote it at boot) */
+  | { kind: 'istio-cni-plugin-missing'; node: string };
+
+export type FaultKind = Fault['kind'];
+
+export function nodeOf(plan: LabPlan, name: string): NodePlan {
+  const node = plan.nodes.find((n) => n.name === name);
+  if (!node) throw new Error(`no node ${name} in the lab (${plan.nodes.map((n) => n.name).join(', ')})`);
+  return node;
+}
+
+const DROP_DEV = 'vxdrop0';
+
+/**
+ * An ingress u32 filter on the node's underlay matching UDP to the VXLAN port. The drop is
+ * `action drop` (act_gact) where the kernel has it; kernels without it get a mirred redirect to a
+ * veth that stays down, which the kernel drops (tcf_mirred: target down -> TC_ACT_SHOT).
+ */
+async function dropVxlanPort(node: NodePlan): Promise<void> {
+  const dev = node.underlayIface;
+  const match = ['protocol', 'ip', 'prio', '1', 'u32', 'match', 'ip', 'protocol', '17', '0xff', 'match', 'ip', 'dport', String(node.vxlan.port), '0xffff'];
+  await run(tc(node.netns, 'qdisc', 'add', 'dev', dev, 'ingress'));
+  try {
+    await run(tc(node.netns, 'filter', 'add', 'dev', dev, 'parent', 'ffff:', ...match, 'action', 'drop'));
+  } catch (err) {
+    if (!(err instanceof CommandError)) throw err;
+    await run(ip(node.netns, 'link', 'add', DROP_DEV, 'type', 'veth', 'peer', 'name', 'vxdrop1'));
+    await run(tc(node.netns, 'filter', 'add', 'dev', dev, 'parent', 'ffff:', ...match, 'action', 'mirred', 'egress', 'redirect', 'dev', DROP_DEV));
+  }
+}
+
+async function undropVxlanPort(node: NodePlan): Promise<void> {
+  await run(tc(node.netns, 'qdisc', 'del', 'dev', node.underlayIface, 'ingress'));
+  await run(ip(node.netns, 'link', 'del', DROP_DEV)).catch(() => undefined); // only made by the fallback
+}
+
+/**
+ * Carrier changes reach the other end of a veth through the kernel's linkwatch, which may lag by
+ * up to a second: wait until the node sees what was done, so a check or probe right after sees it too.
+ */
+async function awaitCarrier(node: NodePlan, carrier: boolean, deadlineMs = 5_000): Promise<void> {
+  const until = Date.now() + deadlineMs;
+  for (;;) {
+    const [link] = await runJson<{ flags: string[] }[]>(ip(node.netns, '-j', 'link', 'show', node.underlayIface));
+    if ((link?.flags.includes('LOWER_UP') ?? false) === carrier) return;
+    if (Date.now() > until) throw new Error(`${node.name} ${node.underlayIface}: carrier still ${!carrier} after ${deadlineMs} ms`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+export async function applyFault(plan: LabPlan, fault: Fault): Promise<void> {
+  const node = nodeOf(plan, fault.node);
+  const vx = node.vxlan.name;
+  switch (fault.kind) {
+    case 'vxlan-device-deleted':
+      return void (await run(ip(node.netns, 'link', 'del', vx)));
+    case 'vxlan-device-down':
+      return void (await run(ip(node.netns, 'link', 'set', vx, 'down')));
+    case 'vxlan-port-dropped':
+      return dropVxlanPort(node);
+    case 'underlay-mtu-lowered':
+      return void (await run(ip(node.netns, 'link', 'set', node.underlayIface, 'mtu', String(fault.mtu ?? DEFAULT_LOWERED_MTU))));
+    case 'underlay-down':
+      await run(ip(undefined, 'link', 'set', node.switchPort, 'down'));
+      return awaitCarrier(node, false);
+    case 'fdb-entry-missing':
+      return void (await run(peerFdbDeleteCommand(node, nodeOf(plan, fault.peer))));
+    case 'neigh-entry-missing':
+      return void (await run(peerNeighDeleteCommand(node, nodeOf(plan, fault.peer))));
+    case 'route-missing':
+      return void (await run(peerRouteDeleteCommand(node, nodeOf(plan, fault.peer))));
+    case 'istio-cni-plugin-missing':
+      return writeNodeCniConfig(node.cniConfDir, 'absent');
+  }
+}
+
+export async function removeFault(plan: LabPlan, fault: Fault): Promise<void> {
+  const node = nodeOf(plan, fault.node);
+  const peers = plan.nodes.filter((n) => n !== node);
+  switch (fault.kind) {
+    case 'vxlan-device-deleted':
+      // flanneld recreates the device with the MAC its node annotation advertises (vxlan.go
+      // createVXLANDevice: GetStoredMacAddresses) and re-adds every lease
+      return runAll(flannelCommands(node, plan.nodes));
+    case 'vxlan-device-down': {
+      // setting the device up again does not bring back what the kernel flushed: a flanneld
+      // restart re-adds every lease's neighbour and route
+      const up: Argv[] = [ip(node.netns, 'link', 'set', node.vxlan.name, 'up'), ...peers.flatMap((p) => peerCommands(node, p))];
+      return runAll(up);
+    }
+    case 'vxlan-port-dropped':
+      return undropVxlanPort(node);
+    case 'underlay-mtu-lowered':
+      return void (await run(ip(node.netns, 'link', 'set', node.underlayIface, 'mtu', String(node.underlayMtu))));
+    case 'underlay-down':
+      await run(ip(undefined, 'link', 'set', node.switchPort, 'up'));
+      return awaitCarrier(node, true);
+    case 'fdb-entry-missing':
+      return void (await run(peerFdbCommand(node, nodeOf(plan, fault.peer))));
+    case 'neigh-entry-missing':
+      return void (await run(peerNeighCommand(node, nodeOf(plan, fault.peer))));
+    case 'route-missing':
+      return void (await run(peerRouteCommand(node, nodeOf(plan, fault.peer))));
+    case 'istio-cni-plugin-missing':
+      return writeNodeCniConfig(node.cniConfDir, 'chained');
+  }
+}

@@ -1,0 +1,65 @@
+// All node-network checks from one raw collection (pure). The process must be in the node's
+// network namespace: it is when the Flannel device is there, or when the node's public IP is a
+// local address; otherwise every answer would describe a pod's namespace, so all are unknown.
+import type { ExpectedError, ExpectedFlannel } from '../expected.js';
+import { addressSchema, linkSchema, parseList } from '../parse/ip-json.js';
+import { unknown, unknownFrom } from '../result.js';
+import { NETWORK_CHECKS, type CheckResult, type Collected, type UnknownReason } from '../types.js';
+import { isUp, isVxlan } from './links.js';
+import { evaluateFdb, evaluateNeighbours, evaluateRoutes } from './peers.js';
+import { evaluateUnderlay, findUnderlay, type InterfaceAddress } from './underlay.js';
+import { evaluateVxlanDevice, evaluateVxlanMtu } from './vxlan-device.js';
+import { evaluateVxlanPort, type ProcNetUdp } from './vxlan-port.js';
+
+/** What the collectors gathered in the node's network namespace. */
+export interface RawNetwork {
+  /** `ip -j -d link show` */
+  links: Collected<unknown>;
+  /** `ip -j addr show` */
+  addresses: Collected<unknown>;
+  /** /proc/net/udp and /proc/net/udp6 */
+  udp: Collected<ProcNetUdp>;
+  /** `bridge -j fdb show dev <device>`, `ip -j neigh show dev <device>`, `ip -j route show dev <device>`:
+   *  collected only when the device exists */
+  fdb?: Collected<unknown>;
+  neigh?: Collected<unknown>;
+  routes?: Collected<unknown>;
+}
+
+export interface NetworkCheckOptions {
+  /** Flannel's configured Backend.Port, when known: 8472 upstream (kernel default), 4789 on Talos */
+  expectedVxlanPort?: number;
+}
+
+const allUnknown = (reason: UnknownReason, evidence: Record<string, string> = {}): CheckResult[] =>
+  NETWORK_CHECKS.map((c) => unknown(c, reason, evidence));
+
+export function evaluateNetwork(raw: RawNetwork, expected: ExpectedFlannel | ExpectedError, options: NetworkCheckOptions = {}): CheckResult[] {
+  if (typeof expected === 'string') return allUnknown(expected);
+  const collectedLinks = raw.links;
+  if (!collectedLinks.ok) return NETWORK_CHECKS.map((c) => unknownFrom(c, collectedLinks));
+  const links = parseList(linkSchema, collectedLinks.value);
+  if (!links) return allUnknown('unparseable_output', { detail: 'ip -j link: unexpected JSON shape' });
+  const collectedAddresses = raw.addresses;
+  const addressList = collectedAddresses.ok ? parseList(addressSchema, collectedAddresses.value) : undefined;
+  const addresses: InterfaceAddress[] = (addressList ?? []).flatMap((a) =>
+    a.addr_info.flatMap((i) => (i.local && a.ifname ? [{ ifname: a.ifname, address: i.local }] : [])),
+  );
+  const device = links.find((l) => l.ifname === expected.device);
+  const publicIp = expected.own.publicIp;
+  if (!device && !addresses.some((a) => a.address === publicIp)) {
+    if (!collectedAddresses.ok) return NETWORK_CHECKS.map((c) => unknownFrom(c, collectedAddresses));
+    return allUnknown('no_host_network', { public_ip: publicIp });
+  }
+  const underlay = findUnderlay(links, device, addresses, publicIp);
+  const usable = device !== undefined && isVxlan(device) && isUp(device);
+  return [
+    evaluateVxlanDevice(device, expected, options.expectedVxlanPort),
+    evaluateUnderlay(underlay, publicIp),
+    evaluateVxlanMtu(device, underlay),
+    usable ? evaluateVxlanPort(raw.udp, device) : unknown('flannel_vxlan_port', 'vxlan_device_unavailable'),
+    evaluateFdb(usable ? raw.fdb : undefined, expected),
+    evaluateNeighbours(usable ? raw.neigh : undefined, expected),
+    evaluateRoutes(usable ? raw.routes : undefined, expected),
+  ];
+}
