@@ -55,6 +55,8 @@ export const FLANNEL_BACKEND_DATA = `${FLANNEL_ANNOTATION_PREFIX}/backend-data`;
 export const FLANNEL_BACKEND_V6_DATA = `${FLANNEL_ANNOTATION_PREFIX}/backend-v6-data`;
 export const FLANNEL_SUBNET_MANAGER = `${FLANNEL_ANNOTATION_PREFIX}/kube-subnet-manager`;
 export const FLANNEL_PUBLIC_IP = `${FLANNEL_ANNOTATION_PREFIX}/public-ip`;
+/** The node's IPv6 underlay address; an IPv6-only node has this and no public-ip (flannel pkg/subnet/kube/kube.go). */
+export const FLANNEL_PUBLIC_IPV6 = `${FLANNEL_ANNOTATION_PREFIX}/public-ipv6`;
 
 export function matchesLabels(labels: Record<string, string>, want: Record<string, string>): boolean {
   return Object.entries(want).every(([k, v]) => labels[k] === v);
@@ -80,4 +82,11 @@ export const POD_LABEL_KEYS: readonly string[] = [
 export const POD_ANNOTATION_KEYS: readonly string[] = [ANNOTATION_REDIRECTION, ANNOTATION_SIDECAR_STATUS];
 export const NODE_LABEL_KEYS: readonly string[] = ['kubernetes.io/hostname'];
 /** Node annotations read: what Flannel's kube subnet manager writes. */
-export const NODE_ANNOTATION_KEYS: readonly string[] = [FLANNEL_BACKEND_TYPE, FLANNEL_BACKEND_DATA, FLANNEL_BACKEND_V6_DATA, FLANNEL_SUBNET_MANAGER, FLANNEL_PUBLIC_IP];
+export const NODE_ANNOTATION_KEYS: readonly string[] = [
+  FLANNEL_BACKEND_TYPE,
+  FLANNEL_BACKEND_DATA,
+  FLANNEL_BACKEND_V6_DATA,
+  FLANNEL_SUBNET_MANAGER,
+  FLANNEL_PUBLIC_IP,
+  FLANNEL_PUBLIC_IPV6,
+];

@@ -4,10 +4,12 @@
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { ip, run } from './exec.js';
+import { primaryOverlay } from './flannel.js';
 import { OverlayLab } from './lab.js';
 import { runNodeChecksIn } from './node-checks.js';
 import { REPO_ROOT } from './processes.js';
 import type { Fault } from './faults.js';
+import type { LabOptions } from './plan.js';
 import type { Collected } from '../../src/agent/checks/index.js';
 
 const OUT = path.join(REPO_ROOT, 'test', 'fixtures', 'netlab');
@@ -34,8 +36,8 @@ const SCENARIOS: Scenario[] = [
     faults: [],
     then: async (lab) => {
       const n = lab.node(SELF);
-      await run(ip(n.netns, 'link', 'set', n.vxlan.name, 'down'));
-      await run(ip(n.netns, 'link', 'set', n.vxlan.name, 'up'));
+      await run(ip(n.netns, 'link', 'set', primaryOverlay(n).device.name, 'down'));
+      await run(ip(n.netns, 'link', 'set', primaryOverlay(n).device.name, 'up'));
     },
     // a flanneld restart re-adds the leases, as removing the device-down fault does
     undo: async (lab) => {
@@ -66,17 +68,22 @@ async function capture(lab: OverlayLab, name: string, netns?: string): Promise<v
   const { raw } = await runNodeChecksIn(lab, SELF, { unprivileged: true, ...(netns ? { netns } : {}) });
   await write(dir, 'ip-link.json', raw.links);
   await write(dir, 'ip-addr.json', raw.addresses);
-  await write(dir, 'bridge-fdb.json', raw.fdb);
-  await write(dir, 'ip-neigh.json', raw.neigh);
-  await write(dir, 'ip-route.json', raw.routes);
+  // each Flannel device's tables under devices/<name>/
+  for (const [device, tables] of Object.entries(raw.devices)) {
+    const sub = path.join(dir, 'devices', device);
+    await mkdir(sub, { recursive: true });
+    await write(sub, 'bridge-fdb.json', tables.fdb);
+    await write(sub, 'ip-neigh.json', tables.neigh);
+    await write(sub, 'ip-route.json', tables.routes);
+  }
   if (!raw.udp.ok) throw new Error(`udp: ${raw.udp.detail}`);
   await writeFile(path.join(dir, 'proc-net-udp.txt'), raw.udp.value.v4);
   await writeFile(path.join(dir, 'proc-net-udp6.txt'), raw.udp.value.v6);
-  const meta = { node: SELF, expectedVxlanPort: lab.node(SELF).vxlan.port, nodes: lab.nodeObjects() };
+  const meta = { node: SELF, expectedVxlanPort: primaryOverlay(lab.node(SELF)).device.port, nodes: lab.nodeObjects() };
   await writeFile(path.join(dir, 'input.json'), `${JSON.stringify(meta, null, 1)}\n`);
 }
 
-async function captureLab(options: { vxlanPort?: number }, scenarios: Scenario[], prefix = ''): Promise<void> {
+async function captureLab(options: LabOptions, scenarios: Scenario[], prefix = ''): Promise<void> {
   const lab = await OverlayLab.start({ nodes: 3, ...options });
   try {
     for (const s of scenarios) {
@@ -92,5 +99,26 @@ async function captureLab(options: { vxlanPort?: number }, scenarios: Scenario[]
   }
 }
 
-await captureLab({}, SCENARIOS);
-await captureLab({ vxlanPort: 4789 }, [{ name: 'healthy', faults: [] }], 'talos-4789-');
+// IPv6-only (flannel-v6.1 alone) and dual stack (both devices); faults hit the primary overlay
+const IPV6_SCENARIOS: Scenario[] = [
+  { name: 'healthy', faults: [] },
+  { name: 'vxlan-device-deleted', faults: [{ kind: 'vxlan-device-deleted', node: SELF }] },
+  { name: 'underlay-mtu-lowered', faults: [{ kind: 'underlay-mtu-lowered', node: SELF }] },
+  { name: 'fdb-entry-missing', faults: [{ kind: 'fdb-entry-missing', node: SELF, peer: PEER }] },
+  { name: 'route-missing', faults: [{ kind: 'route-missing', node: SELF, peer: PEER }] },
+];
+
+const GROUPS: { prefix: string; options: LabOptions; scenarios: Scenario[] }[] = [
+  { prefix: '', options: {}, scenarios: SCENARIOS },
+  { prefix: 'talos-4789-', options: { vxlanPort: 4789 }, scenarios: [{ name: 'healthy', faults: [] }] },
+  { prefix: 'ipv6-only-', options: { ipFamilies: ['ipv6'] }, scenarios: IPV6_SCENARIOS },
+  {
+    prefix: 'dual-stack-',
+    options: { ipFamilies: ['ipv4', 'ipv6'] },
+    scenarios: [{ name: 'healthy', faults: [] }, { name: 'vxlan-device-down', faults: [{ kind: 'vxlan-device-down', node: SELF }] }],
+  },
+];
+
+// arguments name the groups to capture by prefix (`ipv6-only- dual-stack-`; `ipv4` for the plain one); none: all
+const wanted = process.argv.slice(2).map((a) => (a === 'ipv4' ? '' : a));
+for (const g of GROUPS) if (wanted.length === 0 || wanted.includes(g.prefix)) await captureLab(g.options, g.scenarios, g.prefix);

@@ -1,7 +1,8 @@
 // Faults done to the real kernel (and, for istio-cni, to the node's CNI directory). Each can be
-// applied and removed; removal restores what Flannel (or istio-cni) would restore.
+// applied and removed; removal restores what Flannel (or istio-cni) would restore. Device and
+// entry faults act on the node's primary overlay: IPv4 when it runs it, else IPv6.
 import { CommandError, ip, run, runAll, runJson, tc, type Argv } from './exec.js';
-import { flannelCommands, peerCommands, peerFdbCommand, peerFdbDeleteCommand, peerNeighCommand, peerNeighDeleteCommand, peerRouteCommand, peerRouteDeleteCommand } from './flannel.js';
+import { overlayCommands, peerCommands, peerFdbCommand, primaryOverlay, peerFdbDeleteCommand, peerNeighCommand, peerNeighDeleteCommand, peerRouteCommand, peerRouteDeleteCommand } from './flannel.js';
 import { writeNodeCniConfig } from './cni-config.js';
 import type { LabPlan, NodePlan } from './plan.js';
 
@@ -42,7 +43,9 @@ const DROP_DEV = 'vxdrop0';
  */
 async function dropVxlanPort(node: NodePlan): Promise<void> {
   const dev = node.underlayIface;
-  const match = ['protocol', 'ip', 'prio', '1', 'u32', 'match', 'ip', 'protocol', '17', '0xff', 'match', 'ip', 'dport', String(node.vxlan.port), '0xffff'];
+  const { family, device } = primaryOverlay(node);
+  const [proto, m] = family === 'ipv6' ? ['ipv6', 'ip6'] : ['ip', 'ip'];
+  const match = ['protocol', proto, 'prio', '1', 'u32', 'match', m, 'protocol', '17', '0xff', 'match', m, 'dport', String(device.port), '0xffff'];
   await run(tc(node.netns, 'qdisc', 'add', 'dev', dev, 'ingress'));
   try {
     await run(tc(node.netns, 'filter', 'add', 'dev', dev, 'parent', 'ffff:', ...match, 'action', 'drop'));
@@ -74,7 +77,7 @@ async function awaitCarrier(node: NodePlan, carrier: boolean, deadlineMs = 5_000
 
 export async function applyFault(plan: LabPlan, fault: Fault): Promise<void> {
   const node = nodeOf(plan, fault.node);
-  const vx = node.vxlan.name;
+  const vx = primaryOverlay(node).device.name;
   switch (fault.kind) {
     case 'vxlan-device-deleted':
       return void (await run(ip(node.netns, 'link', 'del', vx)));
@@ -105,11 +108,11 @@ export async function removeFault(plan: LabPlan, fault: Fault): Promise<void> {
     case 'vxlan-device-deleted':
       // flanneld recreates the device with the MAC its node annotation advertises (vxlan.go
       // createVXLANDevice: GetStoredMacAddresses) and re-adds every lease
-      return runAll(flannelCommands(node, plan.nodes));
+      return runAll(overlayCommands(node, plan.nodes, primaryOverlay(node)));
     case 'vxlan-device-down': {
       // setting the device up again does not bring back what the kernel flushed: a flanneld
       // restart re-adds every lease's neighbour and route
-      const up: Argv[] = [ip(node.netns, 'link', 'set', node.vxlan.name, 'up'), ...peers.flatMap((p) => peerCommands(node, p))];
+      const up: Argv[] = [ip(node.netns, 'link', 'set', primaryOverlay(node).device.name, 'up'), ...peers.flatMap((p) => peerCommands(node, p))];
       return runAll(up);
     }
     case 'vxlan-port-dropped':

@@ -3,7 +3,7 @@
 // delegate type "bridge", isGateway true, MTU from subnet.env = the VXLAN device's; the bridge
 // plugin's default bridge is cni0 with the subnet's first address as gateway).
 import { inNetns, ip, type Argv } from './exec.js';
-import { UNDERLAY_PREFIX_LEN, type LabPlan, type NodePlan, type PodPlan } from './plan.js';
+import { UNDERLAY_PREFIX_LEN, UNDERLAY_V6_PREFIX_LEN, type LabPlan, type NodePlan, type PodPlan } from './plan.js';
 
 export function switchCommands(lab: LabPlan): Argv[] {
   return [ip(undefined, 'link', 'add', lab.bridge, 'type', 'bridge'), ip(undefined, 'link', 'set', lab.bridge, 'up')];
@@ -22,9 +22,12 @@ export function nodeUnderlayCommands(lab: LabPlan, node: NodePlan): Argv[] {
     ip(undefined, 'link', 'set', node.switchPort, 'mtu', mtu, 'gso_max_segs', '1', 'master', lab.bridge, 'up'),
     ip(node.netns, 'link', 'set', 'lo', 'up'),
     ip(node.netns, 'addr', 'add', `${node.publicIp}/${UNDERLAY_PREFIX_LEN}`, 'dev', node.underlayIface),
+    // nodad: the address is usable at once (no duplicate address detection on a lab wire)
+    ...(node.v6 ? [ip(node.netns, 'addr', 'add', `${node.v6.publicIp}/${UNDERLAY_V6_PREFIX_LEN}`, 'nodad', 'dev', node.underlayIface)] : []),
     ip(node.netns, 'link', 'set', node.underlayIface, 'mtu', mtu, 'up'),
     // a Kubernetes node routes between cni0 and flannel.<VNI>
     inNetns(node.netns, ['sysctl', '-q', '-w', 'net.ipv4.ip_forward=1']),
+    ...(node.v6 ? [inNetns(node.netns, ['sysctl', '-q', '-w', 'net.ipv6.conf.all.forwarding=1'])] : []),
   ];
 }
 

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { CheckResult, NodeCheckInput, RawNetwork } from '../../src/agent/checks/index.js';
 import type { OverlayLab } from './lab.js';
+import { primaryOverlay } from './flannel.js';
 import { runTsInNetns } from './processes.js';
 
 const RUNNER = path.join(path.dirname(fileURLToPath(import.meta.url)), 'node-checks-runner.ts');
@@ -25,7 +26,7 @@ export interface NodeChecksOptions extends Partial<Omit<NodeCheckInput, 'nodeNam
 export async function runNodeChecksIn(lab: OverlayLab, nodeName: string, options: NodeChecksOptions = {}): Promise<{ results: CheckResult[]; raw: RawNetwork }> {
   const node = lab.node(nodeName);
   const { unprivileged, netns, wrapper = [], ...rest } = options;
-  const input: NodeCheckInput = { nodeName, nodes: lab.nodeObjects(), cniConfDir: node.cniConfDir, expectedVxlanPort: node.vxlan.port, ...rest };
+  const input: NodeCheckInput = { nodeName, nodes: lab.nodeObjects(), cniConfDir: node.cniConfDir, expectedVxlanPort: primaryOverlay(node).device.port, ...rest };
   const file = path.join(lab.plan.runDir, `checks-${nodeName}-${process.hrtime.bigint()}.json`);
   await writeFile(file, JSON.stringify(input), { mode: 0o644 });
   const out = await runTsInNetns(netns ?? node.netns, RUNNER, [file], { wrapper: [...(unprivileged ? UNPRIVILEGED : []), ...wrapper] });

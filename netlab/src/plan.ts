@@ -13,6 +13,9 @@ export const VXLAN_PORT_TALOS = 4789;
 /** pkg/backend/vxlan/vxlan_network.go `encapOverhead`: the VXLAN device MTU is the underlay's minus this. */
 export const VXLAN_ENCAP_OVERHEAD = 50;
 
+/** The families Flannel runs (net-conf.json EnableIPv4 / EnableIPv6). */
+export type IpFamily = 'ipv4' | 'ipv6';
+
 export interface LabOptions {
   /** nodes on the underlay; default 3 (a third node shows that a fault stays where it is) */
   nodes?: number;
@@ -26,6 +29,30 @@ export interface LabOptions {
   vni?: number;
   /** TCP port every endpoint (host and pod) serves HTTP on; default 8080 */
   endpointPort?: number;
+  /**
+   * The overlays Flannel runs: ['ipv4'] (default), ['ipv6'] (IPv6-only: only flannel-v6.<VNI>, and
+   * the Node objects carry only the IPv6 annotations) or both (dual stack: two devices). Every node
+   * keeps its IPv4 underlay address, and the pods stay on the IPv4 pod network, so probes across an
+   * IPv6 overlay are not built: the IPv6 overlay is for the node checks.
+   */
+  ipFamilies?: readonly IpFamily[];
+}
+
+export interface VxlanPlan {
+  name: string;
+  vni: number;
+  port: number;
+  /** what Flannel asks for: underlay - 50 on both devices (the kernel caps an IPv6 one at underlay - 70) */
+  mtu: number;
+  mac: string;
+}
+
+/** The IPv6 side of a node (EnableIPv6): underlay address, lease subnet and flannel-v6.<VNI>. */
+export interface NodeV6Plan {
+  publicIp: string;
+  podCidr: string;
+  subnetIp: string;
+  vxlan: VxlanPlan;
 }
 
 export interface PodPlan {
@@ -52,7 +79,12 @@ export interface NodePlan {
   subnetIp: string;
   /** cni0's address: the bridge plugin's gateway, the first host of the subnet */
   gatewayIp: string;
-  vxlan: { name: string; vni: number; port: number; mtu: number; mac: string };
+  /** the IPv4 device flannel.<VNI>; built only when the node runs the IPv4 overlay */
+  vxlan: VxlanPlan;
+  /** the overlays Flannel runs on the node */
+  families: IpFamily[];
+  /** present when the node runs the IPv6 overlay */
+  v6?: NodeV6Plan;
   pods: PodPlan[];
   /** this node's /etc/cni/net.d */
   cniConfDir: string;
@@ -69,6 +101,10 @@ export interface LabPlan {
 }
 
 const UNDERLAY_PREFIX = '10.99.0';
+/** The IPv6 underlay (ULA) and pod network: node i at fd99::<10+i>/64, its lease fd44:0:0:<i>::/64. */
+const UNDERLAY_V6_PREFIX = 'fd99::';
+const POD_NETWORK_V6_PREFIX = 'fd44:0:0';
+export const UNDERLAY_V6_PREFIX_LEN = 64;
 /** Flannel's default Network (Documentation/kube-flannel.yml net-conf.json): 10.244.0.0/16, /24 per node. */
 const POD_NETWORK_PREFIX = '10.244';
 const MAX_NODES = 200;
@@ -90,6 +126,8 @@ export function planLab(tag: string, tmpDir: string, options: LabOptions = {}, m
   if (!Number.isInteger(count) || count < 1 || count > MAX_NODES) throw new Error(`nodes must be 1..${MAX_NODES}, got ${count}`);
   if (!Number.isInteger(podsPerNode) || podsPerNode < 1 || podsPerNode > MAX_PODS) throw new Error(`podsPerNode must be 1..${MAX_PODS}`);
   if (underlayMtu < 576 + VXLAN_ENCAP_OVERHEAD || underlayMtu > 9000) throw new Error(`underlayMtu ${underlayMtu} is out of range`);
+  const families: IpFamily[] = (['ipv4', 'ipv6'] as const).filter((f) => (options.ipFamilies ?? ['ipv4']).includes(f));
+  if (families.length === 0) throw new Error('ipFamilies must name ipv4, ipv6 or both');
   const runDir = path.join(tmpDir, tag);
   const nodes: NodePlan[] = [];
   for (let i = 1; i <= count; i++) {
@@ -107,6 +145,17 @@ export function planLab(tag: string, tmpDir: string, options: LabOptions = {}, m
       subnetIp: `${base}.0`,
       gatewayIp: `${base}.1`,
       vxlan: { name: `flannel.${vni}`, vni, port, mtu: underlayMtu - VXLAN_ENCAP_OVERHEAD, mac: macOf() },
+      families,
+      ...(families.includes('ipv6')
+        ? {
+            v6: {
+              publicIp: `${UNDERLAY_V6_PREFIX}${(10 + i).toString(16)}`,
+              podCidr: `${POD_NETWORK_V6_PREFIX}:${i.toString(16)}::/64`,
+              subnetIp: `${POD_NETWORK_V6_PREFIX}:${i.toString(16)}::`,
+              vxlan: { name: `flannel-v6.${vni}`, vni, port, mtu: underlayMtu - VXLAN_ENCAP_OVERHEAD, mac: macOf() },
+            },
+          }
+        : {}),
       pods: Array.from({ length: podsPerNode }, (_, j) => ({
         name: `${name}-pod-${j + 1}`,
         netns: `${netns}-pod-${j + 1}`,

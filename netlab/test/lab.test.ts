@@ -84,3 +84,43 @@ describeNetlab('netlab: Talos port', function () {
     }
   });
 });
+
+describeNetlab('netlab: IPv6 overlays', function () {
+  this.timeout(60_000);
+
+  it('dual stack: flannel.1 and flannel-v6.1 with separate MACs; the kernel caps the IPv6 device at underlay - 70', async () => {
+    const lab = await OverlayLab.start({ nodes: 2, ipFamilies: ['ipv4', 'ipv6'] });
+    try {
+      const node = lab.node('node-1');
+      const v6 = await link(node.netns, 'flannel-v6.1');
+      expect(v6?.linkinfo?.info_data).to.include({ id: 1, local6: node.v6?.publicIp, link: 'eth0', port: 8472, learning: false });
+      expect(v6?.mtu, 'Flannel asks for 1450; VXLAN over IPv6 needs 70 bytes').to.equal(1430);
+      expect(v6?.address).to.equal(node.v6?.vxlan.mac).and.not.equal(node.vxlan.mac);
+      const routes = await runJson<{ dst: string; gateway: string; flags: string[] }[]>(['ip', '-n', node.netns, '-j', '-6', 'route', 'show', 'dev', 'flannel-v6.1']);
+      expect(routes.filter((r) => r.gateway).map((r) => `${r.dst} via ${r.gateway} ${r.flags.join()}`)).to.deep.equal(['fd44:0:0:2::/64 via fd44:0:0:2:: onlink']);
+      const [obj] = lab.nodeObjects();
+      expect(obj?.metadata.annotations).to.include({ 'flannel.alpha.coreos.com/public-ipv6': 'fd99::b' });
+      expect(obj?.spec.podCIDRs).to.deep.equal(['10.244.1.0/24', 'fd44:0:0:1::/64']);
+      expect((await lab.probe(lab.pod('node-1'), lab.pod('node-2'))).outcome, 'the IPv4 pod network still crosses flannel.1').to.equal('ok');
+    } finally {
+      await lab.stop();
+    }
+  });
+
+  it('IPv6-only: no flannel.1, and the Node objects carry only the IPv6 lease (as Flannel writes them)', async () => {
+    const lab = await OverlayLab.start({ nodes: 2, ipFamilies: ['ipv6'] });
+    try {
+      expect(await link(lab.node('node-1').netns, 'flannel.1')).to.equal(undefined);
+      expect(await link(lab.node('node-1').netns, 'flannel-v6.1')).to.not.equal(undefined);
+      const annotations = lab.nodeObjects()[0]?.metadata.annotations ?? {};
+      expect(Object.keys(annotations).sort()).to.deep.equal([
+        'flannel.alpha.coreos.com/backend-type',
+        'flannel.alpha.coreos.com/backend-v6-data',
+        'flannel.alpha.coreos.com/kube-subnet-manager',
+        'flannel.alpha.coreos.com/public-ipv6',
+      ]);
+    } finally {
+      await lab.stop();
+    }
+  });
+});

@@ -101,3 +101,41 @@ describeNetlab('agent checks on the real-kernel lab', function () {
     });
   });
 });
+
+describeNetlab('agent checks on the real-kernel lab: IPv6 overlays', function () {
+  this.timeout(90_000);
+  const byFamily = (results: CheckResult[]): Verdicts => Object.fromEntries(results.map((r) => [`${r.family ?? '-'}/${r.check}`, `${r.status}/${r.reason}`]));
+  const okFor = (family: string): Verdicts => Object.fromEntries(Object.keys(ALL_OK).slice(0, 7).map((c) => [`${family}/${c}`, 'ok/ok']));
+  const REST: Verdicts = { '-/istio_cni_config': 'ok/ok', '-/istio_cni_taint': 'ok/ok' };
+
+  it('IPv6-only: flannel-v6.1 judged (not flannel.1); a deleted device is flannel-v6.1 missing', async () => {
+    const lab = await OverlayLab.start({ nodes: 3, ipFamilies: ['ipv6'] });
+    try {
+      const run = async (node: string) => byFamily((await runNodeChecksIn(lab, node, { unprivileged: true })).results);
+      expect(await run('node-1')).to.deep.equal({ ...okFor('ipv6'), ...REST });
+      await lab.apply({ kind: 'vxlan-device-deleted', node: 'node-1' });
+      const [own, peer] = await Promise.all([run('node-1'), run('node-2')]);
+      expect(own['ipv6/flannel_vxlan_device']).to.equal('problem/vxlan_device_missing');
+      expect(peer).to.deep.equal({ ...okFor('ipv6'), ...REST });
+    } finally {
+      await lab.stop();
+    }
+  });
+
+  it('dual stack: both overlays judged, each on its own', async () => {
+    const lab = await OverlayLab.start({ nodes: 2, ipFamilies: ['ipv4', 'ipv6'] });
+    try {
+      await lab.apply({ kind: 'underlay-mtu-lowered', node: 'node-1' });
+      const results = byFamily((await runNodeChecksIn(lab, 'node-1', { unprivileged: true })).results);
+      expect(results).to.deep.equal({
+        ...okFor('ipv4'),
+        ...okFor('ipv6'),
+        'ipv4/flannel_vxlan_mtu': 'problem/overlay_mtu_mismatch',
+        'ipv6/flannel_vxlan_mtu': 'problem/overlay_mtu_mismatch',
+        ...REST,
+      });
+    } finally {
+      await lab.stop();
+    }
+  });
+});

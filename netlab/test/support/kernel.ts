@@ -7,7 +7,7 @@ export interface LinkJson {
   mtu: number;
   operstate: string;
   address: string;
-  linkinfo?: { info_kind?: string; info_data?: { id?: number; local?: string; link?: string; port?: number; learning?: boolean } };
+  linkinfo?: { info_kind?: string; info_data?: { id?: number; local?: string; local6?: string; link?: string; port?: number; learning?: boolean } };
   stats64?: { tx: { packets: number }; rx: { packets: number } };
 }
 

@@ -17,6 +17,10 @@ export type CheckName = (typeof CHECK_NAMES)[number];
 
 export type CheckStatus = 'ok' | 'problem' | 'unknown';
 
+/** The overlay's address family: Flannel runs `flannel.<VNI>` for IPv4 and `flannel-v6.<VNI>` for IPv6. */
+export const IP_FAMILIES = ['ipv4', 'ipv6'] as const;
+export type IpFamily = (typeof IP_FAMILIES)[number];
+
 /** Why a check could not judge. */
 export const UNKNOWN_REASONS = [
   /** the process is not in the node's network namespace (hostNetwork: false) */
@@ -95,6 +99,8 @@ export interface CheckRequirements {
 
 export interface CheckResult {
   check: CheckName;
+  /** network checks: the overlay judged (a dual-stack node has both); absent for the others */
+  family?: IpFamily;
   status: CheckStatus;
   reason: Reason;
   evidence: Evidence;

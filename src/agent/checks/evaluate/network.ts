@@ -1,8 +1,10 @@
-// All node-network checks from one raw collection (pure). The process must be in the node's
-// network namespace: it is when the Flannel device is there, or when the node's public IP is a
-// local address; otherwise every answer would describe a pod's namespace, so all are unknown.
+// All node-network checks from one raw collection (pure), once per overlay the node runs (IPv4
+// flannel.<VNI>, IPv6 flannel-v6.<VNI>). The process must be in the node's network namespace: it is
+// when the Flannel device is there, or when the node's public IP is a local address; otherwise
+// every answer would describe a pod's namespace, so all are unknown.
 import type { ExpectedError, ExpectedFlannel } from '../expected.js';
-import { addressSchema, linkSchema, parseList } from '../parse/ip-json.js';
+import { sameIp } from '../ip.js';
+import { addressSchema, linkSchema, parseList, type Link } from '../parse/ip-json.js';
 import { unknown, unknownFrom } from '../result.js';
 import { NETWORK_CHECKS, type CheckResult, type Collected, type UnknownReason } from '../types.js';
 import { isUp, isVxlan } from './links.js';
@@ -10,6 +12,16 @@ import { evaluateFdb, evaluateNeighbours, evaluateRoutes } from './peers.js';
 import { evaluateUnderlay, findUnderlay, type InterfaceAddress } from './underlay.js';
 import { evaluateVxlanDevice, evaluateVxlanMtu } from './vxlan-device.js';
 import { evaluateVxlanPort, type ProcNetUdp } from './vxlan-port.js';
+
+/** The per-peer tables of one VXLAN device, collected only when the device exists. */
+export interface DeviceTables {
+  /** `bridge -j fdb show dev <device>` */
+  fdb: Collected<unknown>;
+  /** `ip -j neigh show dev <device>` */
+  neigh: Collected<unknown>;
+  /** `ip -j [-6] route show dev <device>` */
+  routes: Collected<unknown>;
+}
 
 /** What the collectors gathered in the node's network namespace. */
 export interface RawNetwork {
@@ -19,11 +31,8 @@ export interface RawNetwork {
   addresses: Collected<unknown>;
   /** /proc/net/udp and /proc/net/udp6 */
   udp: Collected<ProcNetUdp>;
-  /** `bridge -j fdb show dev <device>`, `ip -j neigh show dev <device>`, `ip -j route show dev <device>`:
-   *  collected only when the device exists */
-  fdb?: Collected<unknown>;
-  neigh?: Collected<unknown>;
-  routes?: Collected<unknown>;
+  /** by device name: the Flannel devices that exist */
+  devices: Record<string, DeviceTables>;
 }
 
 export interface NetworkCheckOptions {
@@ -34,8 +43,14 @@ export interface NetworkCheckOptions {
 const allUnknown = (reason: UnknownReason, evidence: Record<string, string> = {}): CheckResult[] =>
   NETWORK_CHECKS.map((c) => unknown(c, reason, evidence));
 
-export function evaluateNetwork(raw: RawNetwork, expected: ExpectedFlannel | ExpectedError, options: NetworkCheckOptions = {}): CheckResult[] {
+/** Every network check, once per expected overlay (IPv4 first), each result naming its family. */
+export function evaluateNetwork(raw: RawNetwork, expected: readonly ExpectedFlannel[] | ExpectedFlannel | ExpectedError, options: NetworkCheckOptions = {}): CheckResult[] {
   if (typeof expected === 'string') return allUnknown(expected);
+  const overlays = Array.isArray(expected) ? expected : [expected as ExpectedFlannel];
+  return overlays.flatMap((e) => evaluateOverlay(raw, e, options).map((r) => ({ ...r, family: e.family })));
+}
+
+function evaluateOverlay(raw: RawNetwork, expected: ExpectedFlannel, options: NetworkCheckOptions): CheckResult[] {
   const collectedLinks = raw.links;
   if (!collectedLinks.ok) return NETWORK_CHECKS.map((c) => unknownFrom(c, collectedLinks));
   const links = parseList(linkSchema, collectedLinks.value);
@@ -45,21 +60,23 @@ export function evaluateNetwork(raw: RawNetwork, expected: ExpectedFlannel | Exp
   const addresses: InterfaceAddress[] = (addressList ?? []).flatMap((a) =>
     a.addr_info.flatMap((i) => (i.local && a.ifname ? [{ ifname: a.ifname, address: i.local }] : [])),
   );
-  const device = links.find((l) => l.ifname === expected.device);
+  const { family } = expected;
+  const device: Link | undefined = links.find((l) => l.ifname === expected.device);
   const publicIp = expected.own.publicIp;
-  if (!device && !addresses.some((a) => a.address === publicIp)) {
+  if (!device && !addresses.some((a) => sameIp(a.address, publicIp, family))) {
     if (!collectedAddresses.ok) return NETWORK_CHECKS.map((c) => unknownFrom(c, collectedAddresses));
     return allUnknown('no_host_network', { public_ip: publicIp });
   }
-  const underlay = findUnderlay(links, device, addresses, publicIp);
+  const underlay = findUnderlay(links, device, addresses, publicIp, family);
   const usable = device !== undefined && isVxlan(device) && isUp(device);
+  const tables = usable ? raw.devices[expected.device] : undefined;
   return [
     evaluateVxlanDevice(device, expected, options.expectedVxlanPort),
     evaluateUnderlay(underlay, publicIp),
-    evaluateVxlanMtu(device, underlay),
-    usable ? evaluateVxlanPort(raw.udp, device) : unknown('flannel_vxlan_port', 'vxlan_device_unavailable'),
-    evaluateFdb(usable ? raw.fdb : undefined, expected),
-    evaluateNeighbours(usable ? raw.neigh : undefined, expected),
-    evaluateRoutes(usable ? raw.routes : undefined, expected),
+    evaluateVxlanMtu(device, underlay, family),
+    usable ? evaluateVxlanPort(raw.udp, device, family) : unknown('flannel_vxlan_port', 'vxlan_device_unavailable'),
+    evaluateFdb(tables?.fdb, expected),
+    evaluateNeighbours(tables?.neigh, expected),
+    evaluateRoutes(tables?.routes, expected),
   ];
 }

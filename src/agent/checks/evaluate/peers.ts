@@ -5,7 +5,7 @@
 // pods is dropped on this node. (With DirectRouting, off by default, Flannel routes same-subnet
 // peers via their public IP instead; those routes are not on the VXLAN device.)
 import type { ExpectedFlannel, FlannelLease } from '../expected.js';
-import { cidrText, parseIpv4Cidr } from '../ipv4.js';
+import { cidrString, parseCidr, sameIp } from '../ip.js';
 import { fdbSchema, neighSchema, parseList, routeSchema, type FdbEntry, type NeighEntry, type RouteEntry } from '../parse/ip-json.js';
 import { capList, ok, problem, unknown, unknownFrom } from '../result.js';
 import type { CheckName, CheckResult, Collected, ProblemReason } from '../types.js';
@@ -17,23 +17,23 @@ const lower = (s: string | undefined): string => (s ?? '').toLowerCase();
 
 export function judgeFdb(entries: readonly FdbEntry[], peer: FlannelLease): Verdict {
   const forMac = entries.filter((e) => lower(e.mac) === peer.vtepMac);
-  if (forMac.some((e) => e.dst === peer.publicIp)) return 'ok';
+  if (forMac.some((e) => sameIp(e.dst, peer.publicIp, peer.family))) return 'ok';
   return forMac.length > 0 ? 'stale' : 'missing';
 }
 
 export function judgeNeigh(entries: readonly NeighEntry[], peer: FlannelLease): Verdict {
-  const entry = entries.find((e) => e.dst === peer.subnetIp);
+  const entry = entries.find((e) => sameIp(e.dst, peer.subnetIp, peer.family));
   if (!entry) return 'missing';
   return lower(entry.lladdr) === peer.vtepMac && entry.state.includes('PERMANENT') ? 'ok' : 'stale';
 }
 
 export function judgeRoute(entries: readonly RouteEntry[], peer: FlannelLease): Verdict {
   const entry = entries.find((e) => {
-    const dst = parseIpv4Cidr(e.dst);
-    return dst !== undefined && cidrText(dst) === peer.podCidr;
+    const dst = parseCidr(e.dst, peer.family);
+    return dst !== undefined && cidrString(dst) === peer.podCidr;
   });
   if (!entry) return 'missing';
-  return entry.gateway === peer.subnetIp && entry.flags.includes('onlink') ? 'ok' : 'stale';
+  return sameIp(entry.gateway, peer.subnetIp, peer.family) && entry.flags.includes('onlink') ? 'ok' : 'stale';
 }
 
 interface PeerCheck<T> {

@@ -1,13 +1,16 @@
-// The Flannel VXLAN device (flannel.<VNI>) against what the node advertises, and its MTU against
-// the underlay's. Flannel creates the device with the node's VtepMAC, the lease VNI, learning off,
-// and MTU = underlay MTU - 50 (flannel pkg/backend/vxlan/device.go newVXLANDevice); VXLAN over IPv4
-// adds 50 bytes (outer Ethernet 14 + IPv4 20 + UDP 8 + VXLAN 8), so a device MTU above
-// underlay - 50 makes full-size packets too big for the underlay.
+// The Flannel VXLAN device (flannel.<VNI>, or flannel-v6.<VNI>) against what the node advertises,
+// and its MTU against the underlay's. Flannel creates the device with the node's VtepMAC, the lease
+// VNI, learning off, and MTU = underlay MTU - 50 (flannel pkg/backend/vxlan/device.go
+// newVXLANDevice); VXLAN adds 50 bytes over IPv4 (outer Ethernet 14 + IPv4 20 + UDP 8 + VXLAN 8) and
+// 70 over IPv6, so a device MTU above underlay - 50 (- 70) makes full-size packets too big for the
+// underlay. The kernel refuses such an MTU when the device is made, so the mismatch appears when the
+// underlay's MTU is lowered afterwards (Talos: KubeSpan at 1420 under Flannel's 1450).
 import type { ExpectedFlannel } from '../expected.js';
 import type { Link } from '../parse/ip-json.js';
 import { ok, problem, unknown } from '../result.js';
 import type { CheckResult } from '../types.js';
-import { VXLAN_ENCAP_OVERHEAD } from '../upstream.js';
+import type { IpFamily } from '../types.js';
+import { encapOverheadOf } from '../upstream.js';
 import { isUp, isVxlan } from './links.js';
 
 export function evaluateVxlanDevice(device: Link | undefined, expected: ExpectedFlannel, expectedPort: number | undefined): CheckResult {
@@ -23,7 +26,7 @@ export function evaluateVxlanDevice(device: Link | undefined, expected: Expected
     mac: device.address ?? '',
     vni: data?.id ?? -1,
     port: data?.port ?? -1,
-    local: data?.local ?? '',
+    local: data?.local ?? data?.local6 ?? '',
     underlay: data?.link ?? '',
     advertised_vni: expected.own.vni,
     advertised_mac: expected.own.vtepMac,
@@ -36,7 +39,7 @@ export function evaluateVxlanDevice(device: Link | undefined, expected: Expected
   return ok(check, evidence);
 }
 
-export function evaluateVxlanMtu(device: Link | undefined, underlay: Link | undefined): CheckResult {
+export function evaluateVxlanMtu(device: Link | undefined, underlay: Link | undefined, family: IpFamily = 'ipv4'): CheckResult {
   const check = 'flannel_vxlan_mtu';
   if (!device) return unknown(check, 'vxlan_device_unavailable');
   if (!underlay) return unknown(check, 'underlay_unavailable', { device_mtu: device.mtu });
@@ -46,7 +49,7 @@ export function evaluateVxlanMtu(device: Link | undefined, underlay: Link | unde
     underlay: underlay.ifname,
     underlay_mtu: underlay.mtu,
     headroom_bytes: underlay.mtu - device.mtu,
-    needed_bytes: VXLAN_ENCAP_OVERHEAD,
+    needed_bytes: encapOverheadOf(family),
   };
-  return device.mtu + VXLAN_ENCAP_OVERHEAD > underlay.mtu ? problem(check, 'overlay_mtu_mismatch', evidence) : ok(check, evidence);
+  return device.mtu + encapOverheadOf(family) > underlay.mtu ? problem(check, 'overlay_mtu_mismatch', evidence) : ok(check, evidence);
 }

@@ -20,6 +20,8 @@ export const linkSchema = z.object({
         .object({
           id: z.number().optional(),
           local: z.string().optional(),
+          /** an IPv6 device's source address (iproute2 prints it as local6) */
+          local6: z.string().optional(),
           /** the lower (underlay) device's name */
           link: z.string().optional(),
           port: z.number().optional(),

@@ -1,7 +1,7 @@
 // The node-network checks on real kernel state captured from the lab (test/fixtures/netlab), one
 // row per scenario: which check reports what, and every other check stays ok.
 import { expect } from 'chai';
-import { evaluateNetwork, expectedFlannel, NETWORK_CHECKS, type CheckResult, type NodeObject, type RawNetwork } from '../../../../src/agent/checks/index.js';
+import { evaluateNetwork, expectedFlannel, expectedOverlays, NETWORK_CHECKS, type CheckResult, type NodeObject, type RawNetwork } from '../../../../src/agent/checks/index.js';
 import { FLANNEL_BACKEND_DATA, FLANNEL_PUBLIC_IP } from '../../../../src/istio.js';
 import { edit, loadFixture, type NetlabFixture } from './fixtures.js';
 
@@ -112,7 +112,7 @@ describe('agent checks: node network on captured kernel state', () => {
 
     it('a route to the peer that is not via its subnet address onlink is a mismatch', () => {
       const raw = edit(healthy.raw, (r) => {
-        const routes = (r.routes as { ok: true; value: { gateway: string }[] }).value;
+        const routes = (r.devices['flannel.1']!.routes as { ok: true; value: { gateway: string }[] }).value;
         if (routes[0]) routes[0].gateway = '10.244.9.9';
       });
       expect(judge(healthy, { raw })).to.deep.equal({ ...allOk, flannel_routes: 'problem/route_mismatch' });
@@ -169,15 +169,57 @@ describe('agent checks: node network on captured kernel state', () => {
     });
 
     it('the FDB dump failing or timing out leaves the other checks standing', () => {
-      expect(judge(healthy, { raw: { ...healthy.raw, fdb: failed('command_failed') } })).to.deep.equal({ ...allOk, flannel_fdb: 'unknown/command_failed' });
-      expect(judge(healthy, { raw: { ...healthy.raw, routes: failed('timeout') } })).to.deep.equal({ ...allOk, flannel_routes: 'unknown/timeout' });
+      const tables = healthy.raw.devices['flannel.1']!;
+      const withTables = (t: Partial<typeof tables>) => ({ ...healthy.raw, devices: { 'flannel.1': { ...tables, ...t } } });
+      expect(judge(healthy, { raw: withTables({ fdb: failed('command_failed') }) })).to.deep.equal({ ...allOk, flannel_fdb: 'unknown/command_failed' });
+      expect(judge(healthy, { raw: withTables({ routes: failed('timeout') }) })).to.deep.equal({ ...allOk, flannel_routes: 'unknown/timeout' });
     });
 
     it('JSON of an unknown shape is unparseable, not a crash', () => {
       const raw = { ...healthy.raw, links: { ok: true as const, value: { not: 'a list' } } };
       expect(Object.values(judge(healthy, { raw }))).to.deep.equal(NETWORK_CHECKS.map(() => 'unknown/unparseable_output'));
-      const neigh = { ...healthy.raw, neigh: { ok: true as const, value: [{ lladdr: 'no dst' }] } };
+      const neigh = { ...healthy.raw, devices: { 'flannel.1': { ...healthy.raw.devices['flannel.1']!, neigh: { ok: true as const, value: [{ lladdr: 'no dst' }] } } } };
       expect(judge(healthy, { raw: neigh })).to.deep.equal({ ...allOk, flannel_neighbours: 'unknown/unparseable_output' });
+    });
+  });
+
+  describe('IPv6 overlays (flannel-v6.<VNI>), captured from IPv6-only and dual-stack labs', () => {
+    /** verdicts keyed family/check, for the overlays the own node advertises */
+    function judgeFamilies(f: NetlabFixture): Record<string, Verdict> {
+      const results = evaluateNetwork(f.raw, expectedOverlays(f.node, f.nodes), { expectedVxlanPort: f.expectedVxlanPort });
+      return Object.fromEntries(results.map((r) => [`${r.family ?? '-'}/${r.check}`, `${r.status}/${r.reason}` as Verdict]));
+    }
+    const okFor = (family: string) => Object.fromEntries(NETWORK_CHECKS.map((c) => [`${family}/${c}`, 'ok/ok'])) as Record<string, Verdict>;
+    const unknownFor = (family: string) =>
+      Object.fromEntries(['flannel_vxlan_port', 'flannel_fdb', 'flannel_neighbours', 'flannel_routes'].map((c) => [`${family}/${c}`, 'unknown/vxlan_device_unavailable']));
+
+    const rows: { scenario: string; want: Record<string, Verdict>; why: string }[] = [
+      { scenario: 'ipv6-only-healthy', want: okFor('ipv6'), why: 'flannel-v6.1 alone, its socket in udp6, entries to fd99:: peers; the kernel capped its MTU at 1500 - 70' },
+      {
+        scenario: 'ipv6-only-vxlan-device-deleted',
+        want: { ...okFor('ipv6'), 'ipv6/flannel_vxlan_device': 'problem/vxlan_device_missing', 'ipv6/flannel_vxlan_mtu': 'unknown/vxlan_device_unavailable', ...unknownFor('ipv6') },
+        why: 'the device that is missing is flannel-v6.1, not flannel.1',
+      },
+      { scenario: 'ipv6-only-underlay-mtu-lowered', want: { ...okFor('ipv6'), 'ipv6/flannel_vxlan_mtu': 'problem/overlay_mtu_mismatch' }, why: '1430 + 70 > 1420' },
+      { scenario: 'ipv6-only-fdb-entry-missing', want: { ...okFor('ipv6'), 'ipv6/flannel_fdb': 'problem/fdb_entry_missing' }, why: 'an IPv6 FDB entry' },
+      { scenario: 'ipv6-only-route-missing', want: { ...okFor('ipv6'), 'ipv6/flannel_routes': 'problem/route_missing' }, why: 'an IPv6 route, read with ip -6' },
+      { scenario: 'dual-stack-healthy', want: { ...okFor('ipv4'), ...okFor('ipv6') }, why: 'both devices, each with its own MAC, socket and entries' },
+      {
+        scenario: 'dual-stack-vxlan-device-down',
+        want: { ...okFor('ipv4'), 'ipv4/flannel_vxlan_device': 'problem/vxlan_device_down', ...unknownFor('ipv4'), ...okFor('ipv6') },
+        why: 'flannel.1 down while flannel-v6.1 stays up: one family broken, the other judged on its own',
+      },
+    ];
+    for (const { scenario, want, why } of rows) {
+      it(`${scenario}: ${why}`, () => expect(judgeFamilies(loadFixture(scenario))).to.deep.equal(want));
+    }
+
+    it('an IPv6 device whose socket is only in the IPv4 table is not bound', () => {
+      const f = loadFixture('ipv6-only-healthy');
+      const v4Only = edit(f.raw, (r) => {
+        if (r.udp.ok) r.udp.value = { v4: r.udp.value.v4 + r.udp.value.v6.split('\n').slice(1).join('\n'), v6: r.udp.value.v6.split('\n')[0] ?? '' };
+      });
+      expect(judgeFamilies({ ...f, raw: v4Only })['ipv6/flannel_vxlan_port']).to.equal('problem/vxlan_port_not_bound');
     });
   });
 });
