@@ -1,13 +1,14 @@
-// The `serve` flags, built from the SETTINGS table so flag, env var and YAML key never disagree.
+// The flags of `serve` (and of `agent`), built from a settings table so flag, env var and YAML key
+// never disagree.
 import { Command, CommanderError, Option } from 'commander';
-import { ConfigError, SETTINGS, resolveConfig, type Config } from './config.js';
+import { ConfigError, SETTINGS, resolveConfig, type Config, type Setting } from './config.js';
 
 const collect = (value: string, previous: string[] | undefined): string[] => [...(previous ?? []), value];
 
 /** Add every setting as a flag to a commander command. */
-export function addServeOptions(cmd: Command): Command {
+export function addServeOptions(cmd: Command, settings: readonly Setting[] = SETTINGS): Command {
   cmd.option('--config <file>', 'YAML config file (env AMBIENT_CONFIG)');
-  for (const s of SETTINGS) {
+  for (const s of settings) {
     if (s.kind === 'boolean') {
       cmd.addOption(new Option(`--no-${s.flag}`, s.help));
     } else if (s.kind === 'list') {
@@ -20,10 +21,10 @@ export function addServeOptions(cmd: Command): Command {
 }
 
 /** commander's camelCased option values -> setting keys (only what was given on the command line). */
-export function flagsFromOptions(cmd: Command): { flags: Record<string, unknown>; file: string | undefined } {
+export function flagsFromOptions(cmd: Command, settings: readonly Setting[] = SETTINGS): { flags: Record<string, unknown>; file: string | undefined } {
   const opts = cmd.opts<Record<string, unknown>>();
   const flags: Record<string, unknown> = {};
-  for (const s of SETTINGS) {
+  for (const s of settings) {
     const attr = s.flag.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
     if (cmd.getOptionValueSource(attr) !== 'cli') continue;
     flags[s.key] = opts[attr];
@@ -31,18 +32,23 @@ export function flagsFromOptions(cmd: Command): { flags: Record<string, unknown>
   return { flags, file: typeof opts.config === 'string' ? opts.config : undefined };
 }
 
-/** Parse `serve` arguments (without the command name) and resolve the whole configuration. */
-export function loadConfig(input: { argv?: string[]; env?: Record<string, string | undefined> } = {}): Config {
-  const cmd = addServeOptions(new Command('serve'))
+/** Parse a command's arguments (without the command name) against its settings table. */
+export function parseSettingArgs(name: string, settings: readonly Setting[], argv: readonly string[]): { flags: Record<string, unknown>; file: string | undefined } {
+  const cmd = addServeOptions(new Command(name), settings)
     .exitOverride()
     .configureOutput({ writeErr: () => undefined, writeOut: () => undefined })
     .allowExcessArguments(false);
   try {
-    cmd.parse(input.argv ?? [], { from: 'user' });
+    cmd.parse([...argv], { from: 'user' });
   } catch (err) {
     if (err instanceof CommanderError) throw new ConfigError(`config: ${err.message.replace(/^error: /, '')}`);
     throw err;
   }
-  const { flags, file } = flagsFromOptions(cmd);
+  return flagsFromOptions(cmd, settings);
+}
+
+/** Parse `serve` arguments (without the command name) and resolve the whole configuration. */
+export function loadConfig(input: { argv?: string[]; env?: Record<string, string | undefined> } = {}): Config {
+  const { flags, file } = parseSettingArgs('serve', SETTINGS, input.argv ?? []);
   return resolveConfig({ flags, file, env: input.env ?? {} });
 }

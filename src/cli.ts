@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 // Commands; nothing else. Configuration problems exit 2 with one line on stderr.
 import { Command, CommanderError } from 'commander';
+import { AGENT_SETTINGS, resolveAgentConfig } from './agent/config.js';
+import { startAgent } from './agent/index.js';
 import { addServeOptions, flagsFromOptions } from './cli-flags.js';
 import { ConfigError, resolveConfig } from './config.js';
 import { DevToolMissing, loadDemo, loadLab } from './dev-tools.js';
@@ -72,7 +74,15 @@ program
     process.exit(0);
   });
 
-program.command('agent').description('per-node mode (DaemonSet): not available in this version').action(() => fail('agent mode is not available in this version'));
+addServeOptions(program.command('agent').description('per-node mode (DaemonSet): check this node and scrape its ztunnel and istio-cni, serve /summary and /metrics'), AGENT_SETTINGS).action(
+  async (_opts, cmd: Command) => {
+    const { flags, file } = flagsFromOptions(cmd, AGENT_SETTINGS);
+    const config = resolveAgentConfig({ flags, file, env: process.env });
+    const log = createLogger({ level: config.logLevel, format: config.logFormat });
+    const agent = await startAgent(config, { logger: log });
+    stopOnSignal(log, [() => agent.close()]);
+  },
+);
 program.command('diagnose').description('one-shot report: not available in this version').action(() => fail('diagnose is not available in this version'));
 
 try {

@@ -12,8 +12,8 @@ export class ConfigError extends Error {
   override name = 'ConfigError';
 }
 
-const hostPort = z.string().regex(/^(\[[0-9a-fA-F:.]+\]|[^:\s]*):\d{1,5}$/, 'must be host:port');
-const duration = z.union([z.string(), z.number()]).transform((v, ctx) => {
+export const hostPort = z.string().regex(/^(\[[0-9a-fA-F:.]+\]|[^:\s]*):\d{1,5}$/, 'must be host:port');
+export const duration = z.union([z.string(), z.number()]).transform((v, ctx) => {
   const ms = typeof v === 'number' ? v * 1000 : parseDuration(v);
   if (ms === undefined || !(ms > 0)) {
     ctx.addIssue({ code: 'custom', message: `"${v}" is not a positive duration like 15s, 500ms or 1m` });
@@ -158,9 +158,9 @@ function readFile(path: string): RawConfig {
   return doc as RawConfig;
 }
 
-function fromEnv(env: Record<string, string | undefined>): RawConfig {
+function fromEnv(env: Record<string, string | undefined>, settings: readonly Setting[]): RawConfig {
   const raw: RawConfig = {};
-  for (const s of SETTINGS) {
+  for (const s of settings) {
     const v = env[s.env];
     if (v === undefined || v === '') continue;
     if (s.kind === 'list') setPath(raw, s.key, v.split(',').map((x) => x.trim()).filter(Boolean));
@@ -177,36 +177,50 @@ function merge(...layers: RawConfig[]): RawConfig {
   for (const layer of layers) {
     for (const [k, v] of Object.entries(layer)) {
       if (v === undefined) continue;
-      if (k === 'enrollment' && typeof v === 'object' && v !== null && !Array.isArray(v)) {
-        out.enrollment = { ...(out.enrollment ?? {}), ...Object.fromEntries(Object.entries(v).filter(([, x]) => x !== undefined)) };
-      } else out[k] = v;
+      // a nested section (enrollment) merges key by key: a flag for one of its keys keeps the file's others
+      const before = out[k];
+      if (isSection(v) && isSection(before)) out[k] = { ...before, ...Object.fromEntries(Object.entries(v).filter(([, x]) => x !== undefined)) };
+      else if (isSection(v)) out[k] = Object.fromEntries(Object.entries(v).filter(([, x]) => x !== undefined));
+      else out[k] = v;
     }
   }
   return out;
 }
 
-function settingName(path: PropertyKey[]): string {
+function isSection(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function settingName(path: PropertyKey[], settings: readonly Setting[]): string {
   const key = path.map(String).filter((p) => !/^\d+$/.test(p)).join('.');
-  const s = SETTINGS.find((x) => x.key === key);
+  const s = settings.find((x) => x.key === key);
   return s ? `${key} (--${s.flag}, ${s.env})` : key || 'config';
 }
 
-/** Validate every source into one Config, or throw ConfigError with one line naming the key. */
-export function resolveConfig(sources: ConfigSources): Config {
+/**
+ * Validate every source (file < env < flags) against one command's schema and settings table, or
+ * throw ConfigError with one line naming the key. `serve` and `agent` each have theirs.
+ */
+export function resolveSettings<T extends z.ZodType>(schema: T, settings: readonly Setting[], sources: ConfigSources): z.output<T> {
   const env = sources.env ?? {};
   const filePath = sources.file ?? env.AMBIENT_CONFIG;
   const fileLayer = filePath ? readFile(filePath) : {};
   const flagLayer: RawConfig = {};
   for (const [k, v] of Object.entries(sources.flags ?? {})) if (v !== undefined) setPath(flagLayer, k, v);
-  const raw = merge(fileLayer, fromEnv(env), flagLayer);
+  const raw = merge(fileLayer, fromEnv(env, settings), flagLayer);
   const result = schema.safeParse(raw);
   if (!result.success) {
     const issue = result.error.issues[0]!;
     const where = filePath && issue.code === 'unrecognized_keys' ? ` in ${filePath}` : '';
     const what = issue.code === 'unrecognized_keys' ? `unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.join(', ')}${where}` : issue.message;
-    throw new ConfigError(issue.path.length === 0 ? `config: ${what}` : `config: ${settingName(issue.path)}: ${what}`);
+    throw new ConfigError(issue.path.length === 0 ? `config: ${what}` : `config: ${settingName(issue.path, settings)}: ${what}`);
   }
-  const cfg = result.data;
+  return result.data;
+}
+
+/** Validate every source into one Config, or throw ConfigError with one line naming the key. */
+export function resolveConfig(sources: ConfigSources): Config {
+  const cfg = resolveSettings(schema, SETTINGS, sources);
   if (!cfg.kube && cfg.targets.length === 0) {
     throw new ConfigError('config: targets (--target, AMBIENT_TARGETS): --no-kube needs at least one static target');
   }

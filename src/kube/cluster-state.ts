@@ -54,7 +54,7 @@ function isTerminal(pod: PodInfo): boolean {
  * runs the old pod next to its replacement until the old one is gone; counting the old one would
  * give the node two pods, one of them flapping as it stops.
  */
-function isLiveComponent(pod: PodInfo): boolean {
+export function isLiveComponent(pod: PodInfo): boolean {
   return !isTerminal(pod) && !pod.terminating;
 }
 

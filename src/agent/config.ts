@@ -1,0 +1,50 @@
+// The settings of `ambient-exporter agent`: one table for flags, env vars and the YAML file, like
+// `serve`'s (src/config.ts). Keys that mean the same in both modes keep the same names.
+import { z } from 'zod';
+import { ConfigError, duration, hostPort, resolveSettings, type ConfigSources, type Setting } from '../config.js';
+import { CNI_CONF_DIR } from './checks/index.js';
+
+/** The agent's summary and metrics port: one above the exporter's 9479. */
+export const AGENT_PORT = 9480;
+
+const schema = z
+  .object({
+    listenAddress: hostPort.default(`0.0.0.0:${AGENT_PORT}`),
+    logLevel: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+    logFormat: z.enum(['json', 'text']).default('json'),
+    refreshInterval: duration.default(15_000),
+    scrapeTimeout: duration.default(5_000),
+    scrapeConnectTimeout: duration.default(1_000),
+    scrapeMaxBytes: z.coerce.number().int().min(1024).default(64 * 1024 * 1024),
+    kubeconfig: z.string().min(1).optional(),
+    nodeName: z.string().regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, 'must be a node name (the downward API spec.nodeName)').max(253),
+    istioNamespace: z.string().min(1).default('istio-system'),
+    cniConfDir: z.string().min(1).default(CNI_CONF_DIR),
+    vxlanPort: z.coerce.number().int().min(1).max(65535).optional(),
+  })
+  .strict();
+
+export type AgentConfig = z.output<typeof schema>;
+
+export const AGENT_SETTINGS: readonly Setting[] = [
+  { flag: 'node-name', arg: 'NODE', env: 'AMBIENT_NODE_NAME', key: 'nodeName', kind: 'string', help: 'the node this agent reports for (downward API spec.nodeName); required', default: 'required (downward API in the manifests)' },
+  { flag: 'listen-address', arg: 'HOST:PORT', env: 'AMBIENT_LISTEN_ADDRESS', key: 'listenAddress', kind: 'string', help: `address to serve /summary and /metrics on (default 0.0.0.0:${AGENT_PORT})`, default: `\`0.0.0.0:${AGENT_PORT}\` (the manifests bind the node's address)` },
+  { flag: 'log-level', arg: 'LEVEL', env: 'AMBIENT_LOG_LEVEL', key: 'logLevel', kind: 'string', help: 'debug, info, warn or error (default info)', default: '`info`' },
+  { flag: 'log-format', arg: 'FORMAT', env: 'AMBIENT_LOG_FORMAT', key: 'logFormat', kind: 'string', help: 'json or text (default json)', default: '`json`' },
+  { flag: 'refresh-interval', arg: 'DURATION', env: 'AMBIENT_REFRESH_INTERVAL', key: 'refreshInterval', kind: 'string', help: 'how often to check the node and scrape its ztunnel and istio-cni (default 15s)', default: '`15s`' },
+  { flag: 'scrape-timeout', arg: 'DURATION', env: 'AMBIENT_SCRAPE_TIMEOUT', key: 'scrapeTimeout', kind: 'string', help: 'timeout of one local scrape (default 5s)', default: '`5s`' },
+  { flag: 'scrape-connect-timeout', arg: 'DURATION', env: 'AMBIENT_SCRAPE_CONNECT_TIMEOUT', key: 'scrapeConnectTimeout', kind: 'string', help: 'timeout of the TCP connect of a local scrape (default 1s)', default: '`1s`' },
+  { flag: 'scrape-max-bytes', arg: 'BYTES', env: 'AMBIENT_SCRAPE_MAX_BYTES', key: 'scrapeMaxBytes', kind: 'string', help: 'largest accepted ztunnel or istio-cni body in bytes (default 67108864)', default: '`67108864`' },
+  { flag: 'kubeconfig', arg: 'FILE', env: 'AMBIENT_KUBECONFIG', key: 'kubeconfig', kind: 'string', help: 'kubeconfig file (default $KUBECONFIG, then in-cluster)', default: '`$KUBECONFIG`, then in-cluster' },
+  { flag: 'istio-namespace', arg: 'NAMESPACE', env: 'AMBIENT_ISTIO_NAMESPACE', key: 'istioNamespace', kind: 'string', help: 'namespace of ztunnel and istio-cni (default istio-system)', default: '`istio-system`' },
+  { flag: 'cni-conf-dir', arg: 'DIR', env: 'AMBIENT_CNI_CONF_DIR', key: 'cniConfDir', kind: 'string', help: "where the node's /etc/cni/net.d is mounted (default /etc/cni/net.d)", default: '`/etc/cni/net.d` (the manifests mount it read-only at `/host/etc/cni/net.d`)' },
+  { flag: 'vxlan-port', arg: 'PORT', env: 'AMBIENT_VXLAN_PORT', key: 'vxlanPort', kind: 'string', help: "Flannel's Backend.Port, checked against the device's (8472 upstream, 4789 on Talos); unset: not checked", default: 'unset (any port)' },
+];
+
+export function resolveAgentConfig(sources: ConfigSources): AgentConfig {
+  const cfg = resolveSettings(schema, AGENT_SETTINGS, sources);
+  if (cfg.scrapeTimeout >= cfg.refreshInterval) {
+    throw new ConfigError('config: scrapeTimeout (--scrape-timeout, AMBIENT_SCRAPE_TIMEOUT): must be shorter than refreshInterval');
+  }
+  return cfg;
+}

@@ -1,0 +1,97 @@
+// The agent's summary (`GET /summary`): what one agent knows of its node, small and versioned. The
+// agent builds it (agent/build-summary.ts) and the central exporter reads it (scrape/agent-summary.ts)
+// through this one schema, whose limits bound what a lying agent can make the exporter hold.
+//
+// Versioning: `schemaVersion` changes only for a change a reader of the old version would
+// misread. Fields are added without a new version (readers drop what they do not know: zod
+// strips unknown keys), so the next additions (neighbour probe results, `peers`) land beside these.
+import { z } from 'zod';
+import { CHECK_NAMES, IP_FAMILIES, PROBLEM_REASONS, UNKNOWN_REASONS } from './checks/types.js';
+
+export const SUMMARY_SCHEMA_VERSION = 1;
+export const SUMMARY_PATH = '/summary';
+
+/** Limits of one summary. A summary past them is invalid as a whole (`parse`), never truncated by the reader. */
+export const SUMMARY_LIMITS = {
+  /** a network check per family, the CNI checks, room for later ones */
+  checks: 64,
+  evidenceKeys: 32,
+  /** characters of one evidence string (and of each list item) */
+  evidenceText: 256,
+  /** items of an evidence list: EVIDENCE_LIST_MAX names and one "… N more" */
+  evidenceList: 21,
+  /** ztunnel and istio-cni of the node, a second pod of each during a rollout */
+  scrapes: 8,
+  /** samples kept of one local scrape (the kept families of ztunnel hold a few dozen) */
+  samples: 2_000,
+  labels: 16,
+  labelText: 256,
+  /** the whole body, enforced by the reader while streaming */
+  bytes: 1024 * 1024,
+} as const;
+
+const text = (max: number) => z.string().max(max);
+const name = z.string().min(1).max(253);
+
+const evidenceValue = z.union([
+  text(SUMMARY_LIMITS.evidenceText),
+  z.number(),
+  z.boolean(),
+  z.array(text(SUMMARY_LIMITS.evidenceText)).max(SUMMARY_LIMITS.evidenceList),
+]);
+
+export const checkSummarySchema = z.object({
+  check: z.enum(CHECK_NAMES),
+  family: z.enum(IP_FAMILIES).optional(),
+  status: z.enum(['ok', 'problem', 'unknown']),
+  reason: z.enum(['ok', ...UNKNOWN_REASONS, ...PROBLEM_REASONS]),
+  evidence: z.record(z.string().max(64), evidenceValue).refine((e) => Object.keys(e).length <= SUMMARY_LIMITS.evidenceKeys, 'too many evidence keys'),
+});
+export type CheckSummary = z.infer<typeof checkSummarySchema>;
+
+export const sampleSchema = z.object({
+  name: text(200),
+  labels: z.record(text(200), text(SUMMARY_LIMITS.labelText)).refine((l) => Object.keys(l).length <= SUMMARY_LIMITS.labels, 'too many labels'),
+  // JSON has no NaN or Infinity: the agent writes them as strings
+  value: z.union([z.number(), z.enum(['NaN', '+Inf', '-Inf']).transform((v) => (v === 'NaN' ? NaN : v === '+Inf' ? Infinity : -Infinity))]),
+});
+
+export const localScrapeSchema = z.object({
+  component: z.enum(['ztunnel', 'istio-cni']),
+  pod: name,
+  url: text(512),
+  up: z.boolean(),
+  error: z.enum(['timeout', 'connect', 'http_status', 'parse', 'too_large']).optional(),
+  durationSeconds: z.number().nonnegative(),
+  /** only the families the exporter reads (scrape/families.ts), as the agent's parser kept them */
+  samples: z.array(sampleSchema).max(SUMMARY_LIMITS.samples),
+});
+export type LocalScrape = z.infer<typeof localScrapeSchema>;
+
+export const agentSummarySchema = z.object({
+  schemaVersion: z.literal(SUMMARY_SCHEMA_VERSION),
+  node: name,
+  agent: z.object({ version: text(64) }),
+  /** the round this summary describes */
+  round: z.object({
+    number: z.number().int().nonnegative(),
+    startedAtMs: z.number().nonnegative(),
+    finishedAtMs: z.number().nonnegative(),
+    durationSeconds: z.number().nonnegative(),
+  }),
+  /** the agent's own view of the API: its Node objects and its node's pods */
+  kube: z.object({ synced: z.boolean(), watchUp: z.record(text(64), z.boolean()) }),
+  checks: z.array(checkSummarySchema).max(SUMMARY_LIMITS.checks),
+  scrapes: z.array(localScrapeSchema).max(SUMMARY_LIMITS.scrapes),
+});
+export type AgentSummary = z.infer<typeof agentSummarySchema>;
+/** The summary as written (sample values may be the strings NaN, +Inf, -Inf). */
+export type AgentSummaryInput = z.input<typeof agentSummarySchema>;
+
+/** Why a body is not a usable summary, or the summary. Never throws. */
+export function parseSummary(json: unknown): { ok: true; summary: AgentSummary } | { ok: false; why: string } {
+  const r = agentSummarySchema.safeParse(json);
+  if (r.success) return { ok: true, summary: r.data };
+  const issue = r.error.issues[0];
+  return { ok: false, why: issue ? `${issue.path.join('.') || 'summary'}: ${issue.message}` : 'invalid summary' };
+}
