@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { parseDuration } from './duration.js';
+import { AGENT_NAMESPACE } from './istio.js';
 import { parseEnablementSelectors } from './kube/enablement.js';
 import { parseSelector } from './kube/selector.js';
 import { parseStaticTarget } from './scrape/targets.js';
@@ -23,6 +24,9 @@ export const duration = z.union([z.string(), z.number()]).transform((v, ctx) => 
 });
 const stringList = z.array(z.string().min(1));
 
+/** The node agents' summary and metrics port (`ambient-exporter agent`): one above the exporter's 9479. */
+export const AGENT_PORT = 9480;
+
 export const DEFAULT_ENROLL_EXCLUDE = ['kube-system', 'kube-public', 'kube-node-lease', 'istio-system', 'kube-flannel'];
 
 const schema = z
@@ -40,6 +44,8 @@ const schema = z
     istioNamespace: z.string().min(1).default('istio-system'),
     istiodService: z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'must be a Service name').default('istiod'),
     nodeName: z.string().min(1).optional(),
+    agentNamespace: z.string().min(1).default(AGENT_NAMESPACE),
+    agentPort: z.coerce.number().int().min(1).max(65535).default(AGENT_PORT),
     targets: stringList.default([]).superRefine((specs, ctx) => {
       for (const spec of specs) {
         try {
@@ -115,6 +121,8 @@ export const SETTINGS: readonly Setting[] = [
   { flag: 'istio-namespace', arg: 'NAMESPACE', env: 'AMBIENT_ISTIO_NAMESPACE', key: 'istioNamespace', kind: 'string', help: 'namespace of istiod, ztunnel and istio-cni (default istio-system)', default: '`istio-system`' },
   { flag: 'istiod-service', arg: 'SERVICE', env: 'AMBIENT_ISTIOD_SERVICE', key: 'istiodService', kind: 'string', help: "istiod's Service in the Istio namespace, used when the ztunnel pods name none in their XDS_ADDRESS (default istiod)", default: '`istiod`; the ztunnel pods\' `XDS_ADDRESS` wins (`istiod-REVISION` on revisioned installs)' },
   { flag: 'node-name', arg: 'NODE', env: 'AMBIENT_NODE_NAME', key: 'nodeName', kind: 'string', help: 'node this exporter runs on (downward API spec.nodeName)', default: 'unset (downward API in the manifests)' },
+  { flag: 'agent-namespace', arg: 'NAMESPACE', env: 'AMBIENT_AGENT_NAMESPACE', key: 'agentNamespace', kind: 'string', help: 'namespace of the node agents (ambient-exporter agent) whose summaries are read (default ambient-exporter-agent)', default: '`ambient-exporter-agent`; agent pods elsewhere are ignored' },
+  { flag: 'agent-port', arg: 'PORT', env: 'AMBIENT_AGENT_PORT', key: 'agentPort', kind: 'string', help: "port of the node agents' /summary (default 9480)", default: '`9480`' },
   { flag: 'target', arg: 'C:NODE=URL', env: 'AMBIENT_TARGETS', key: 'targets', kind: 'list', help: 'static target COMPONENT:NODE=URL (repeatable)', default: 'none' },
   { flag: 'enroll-namespace', arg: 'NAMESPACE', env: 'AMBIENT_ENROLL_NAMESPACES', key: 'enrollment.namespaces', kind: 'list', help: 'namespace that must be in the mesh (repeatable)', default: 'none' },
   { flag: 'enroll-selector', arg: 'SELECTOR', env: 'AMBIENT_ENROLL_SELECTOR', key: 'enrollment.selector', kind: 'string', help: 'label selector of namespaces that must be in the mesh', default: 'none' },

@@ -19,6 +19,9 @@ export const CNI_POD_LABELS = { 'k8s-app': 'istio-cni-node' };
 /** Upstream kube-flannel (namespace kube-flannel) carries app=flannel; Talos (kube-system) only k8s-app=flannel. */
 export const FLANNEL_POD_LABELS = { 'k8s-app': 'flannel' };
 export const FLANNEL_POD_LABELS_UPSTREAM = { app: 'flannel' };
+/** This project's node agents (manifests/agent): label and namespace of their DaemonSet's pods. */
+export const AGENT_POD_LABELS = { 'app.kubernetes.io/name': 'ambient-exporter-agent' };
+export const AGENT_NAMESPACE = 'ambient-exporter-agent';
 
 export const ISTIOD_SERVICE_NAME = 'istiod';
 /** ztunnel's env naming the istiod address it dials (the chart: istiod[-<rev>].<ns>.svc:15012). */

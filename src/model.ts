@@ -1,6 +1,7 @@
 // The data shapes that flow one way through the exporter:
 //   kube/ (ClusterState) + scrape/ (ScrapeResult) + probes/ (ProbeResults)  ->  issues/ (Signals)  ->  export/
 // Everything here is plain data: no classes, no I/O handles, so issues/ stays pure and testable.
+import type { AgentSummary } from './agent/summary.js';
 
 export const COMPONENTS = ['ztunnel', 'istiod', 'istio-cni'] as const;
 export type Component = (typeof COMPONENTS)[number];
@@ -120,6 +121,8 @@ export interface ClusterState {
   istiodPods: PodInfo[];
   cniPods: PodInfo[];
   flannelPods: PodInfo[];
+  /** node agents (`ambient-exporter agent`, one per node) in the agent namespace */
+  agentPods: PodInfo[];
   /** pods of enrolled or expected namespaces, plus every pod not yet started (any namespace) */
   workloadPods: PodInfo[];
   /** FailedCreatePodSandBox events (and only those) */
@@ -145,6 +148,7 @@ export function emptyClusterState(): ClusterState {
     istiodPods: [],
     cniPods: [],
     flannelPods: [],
+    agentPods: [],
     workloadPods: [],
     sandboxEvents: [],
     istiodXds: { service: 'istiod', port: 15012, source: 'config' },
@@ -169,6 +173,8 @@ export interface Target {
 
 export type ScrapeErrorReason = 'timeout' | 'connect' | 'http_status' | 'parse' | 'too_large';
 export const SCRAPE_ERROR_REASONS: readonly ScrapeErrorReason[] = ['timeout', 'connect', 'http_status', 'parse', 'too_large'];
+/** What the exporter reads over HTTP: the components' metrics, and the node agents' summaries. */
+export const SCRAPED_COMPONENTS = [...COMPONENTS, 'agent'] as const;
 
 /** One sample, with the exposed name (OpenMetrics counters keep their `_total` sample suffix). */
 export interface Sample {
@@ -193,6 +199,30 @@ export interface ScrapeResult {
   reachable: boolean;
   /** only the families the exporter reads (see scrape/families.ts) */
   samples: Sample[];
+  /**
+   * 'agent': the node's agent scraped it from the node itself and handed the result over in its
+   * summary. Nothing crossed the pod network, so `reachable` is false and means nothing.
+   */
+  source?: 'agent';
+}
+
+// ---------- Node agents (read by scrape/agent-summary.ts) ----------
+
+/** One agent's summary fetch: like a scrape (same caps, same failure reasons), with the summary when it worked. */
+export interface AgentReport {
+  node: string;
+  pod: string;
+  url: string;
+  up: boolean;
+  error?: ScrapeErrorReason;
+  /**
+   * The agent's address answered (a connection made or refused, or a response): the exporter
+   * reaches that node over the host network (agents run with hostNetwork), whatever the overlay does.
+   */
+  reachable: boolean;
+  durationSeconds: number;
+  /** set when up */
+  summary?: AgentSummary;
 }
 
 // ---------- Probes (collected by probes/) ----------

@@ -1,5 +1,6 @@
 // "Network": can the exporter reach each node's pods over the pod network, is Flannel ready and the
-// overlay configured there. A collapsed row holds the place of agent mode's node-pair matrix.
+// overlay configured there, and what the node agents see on their nodes. A collapsed row holds the
+// place of agent mode's node-pair matrix.
 import { BigValueColorMode } from '@grafana/grafana-foundation-sdk/common';
 import type { Dashboard } from '@grafana/grafana-foundation-sdk/dashboard';
 import {
@@ -24,7 +25,8 @@ function nodes(): Sized[] {
       title: 'Nodes cut off',
       description:
         'Nodes whose root cause is the cross-node pod network (ambient_issue_affected{issue="cross_node_network"}): Flannel ' +
-        'not ready, no valid overlay backend, or pods on the node unreachable over the pod network.',
+        'not ready, no valid overlay backend, the node\'s own VXLAN state broken (seen by its agent), or pods on the node ' +
+        'unreachable over the pod network.',
       unit: 'suffix: nodes',
       queries: [{ expr: `sum(${sel('issue:ambient_issue_affected:max', 'issue="cross_node_network"')})` }],
       steps: BAD_WHEN_POSITIVE,
@@ -37,7 +39,9 @@ function nodes(): Sized[] {
       title: 'Nodes cut off: which and why',
       description:
         'Only the nodes whose root cause is the cross-node pod network now (ambient_node_issue{issue="cross_node_network"}), ' +
-        'with the cause: flannel_not_ready, overlay_not_configured or pod_network_unreachable. Empty when no node is cut off.',
+        'with the cause: flannel_not_ready, overlay_not_configured, pod_network_unreachable, exporter_node_cut_off, or what the ' +
+        "node's agent sees on it (underlay_down, vxlan_device_missing, vxlan_device_down, vxlan_device_misconfigured, " +
+        'vxlan_port_not_bound, overlay_mtu_mismatch, fdb_incomplete) and node_unreachable. Empty when no node is cut off.',
     }),
     joinedTable({
       title: 'Nodes',
@@ -123,6 +127,76 @@ function scrapes(): Sized[] {
   ];
 }
 
+const AGENT = 'component="agent"';
+
+/** What the node agents (`ambient-exporter agent`) report from the nodes themselves, through the exporter. */
+function nodeChecks(): Sized[] {
+  return [
+    statPanel({
+      title: 'Agents answering',
+      description:
+        "Node agents whose summary the exporter read in its last round (ambient_exporter_scrape_up{component=\"agent\"}). 0 or no data " +
+        'without agents: the exporter then scrapes every ztunnel and istio-cni itself.',
+      unit: 'suffix: nodes',
+      queries: [{ expr: `sum(${sel('ambient_exporter_scrape_up', AGENT, NODE_MATCHER)})` }],
+      w: 6,
+      h: 6,
+    }),
+    statPanel({
+      title: 'Agents not answering',
+      description:
+        'Node agents the exporter could not read (timeout, refused, not a valid summary for their node): their nodes\' checks are ' +
+        'unknown this round, and so are their ztunnel and istio-cni samples.',
+      unit: 'suffix: nodes',
+      queries: [{ expr: `count(${sel('ambient_exporter_scrape_up', AGENT, NODE_MATCHER)} == 0) or vector(0)` }],
+      steps: BAD_WHEN_POSITIVE,
+      colorMode: BigValueColorMode.Background,
+      w: 6,
+      h: 6,
+    }),
+    joinedTable({
+      title: 'Node checks failing',
+      description:
+        'Each check a node agent reports as a problem (ambient_node_check_problem): the VXLAN device, its port and MTU, the ' +
+        'underlay, the FDB/neighbour/route entries of its peers, istio-cni in the CNI config, the not-ready taint. The reasons are ' +
+        'in docs/node-checks.md; the node\'s root cause is in the table above. Empty when every agent sees its node healthy.',
+      unit: 'none',
+      key: 'node',
+      keyTitle: 'Node',
+      columns: [
+        {
+          kind: 'labels',
+          expr: `max by (node, check, family, reason) (${sel('ambient_node_check_problem', NODE_MATCHER)})`,
+          labels: { check: 'Check', family: 'Family', reason: 'Reason' },
+          bad: true,
+        },
+      ],
+      w: 12,
+      h: 6,
+    }),
+    stateTimeline({
+      title: 'Agent summaries read',
+      description:
+        "Per node, whether the exporter read its agent's summary in each round. An agent on the host network that stops " +
+        'answering while the node\'s pods do not answer either puts the node off the network (cause node_unreachable).',
+      unit: 'none',
+      queries: [{ expr: `max by (node) (${sel('ambient_exporter_scrape_up', AGENT, NODE_MATCHER)})`, legend: '{{node}}' }],
+      mappings: boolMappings('read', 'not read'),
+    }),
+    timeSeries({
+      title: 'Checks the agents could not judge',
+      description:
+        'Per node, the checks its agent answered unknown (ambient_node_checks_unknown): no host network, iproute2 missing, the CNI ' +
+        'directory not mounted, its Node not listed. What an agent cannot see, it cannot report.',
+      unit: 'none',
+      queries: [{ expr: `max by (node) (${sel('ambient_node_checks_unknown', NODE_MATCHER)})`, legend: '{{node}}' }],
+      legend: 'max',
+      min: 0,
+      decimals: 0,
+    }),
+  ];
+}
+
 function nodePairPlaceholder(): Sized[] {
   return [
     markdown({
@@ -141,12 +215,14 @@ export function networkDashboard(runbookBase: string): Dashboard {
   return assemble({
     uid: UIDS.network,
     title: 'Ambient / network',
-    description: 'Cross-node pod network: reachability of each node\'s pods, Flannel readiness, overlay configuration, component scrapes.',
+    description:
+      'Cross-node pod network: reachability of each node\'s pods, Flannel readiness, overlay configuration, component scrapes, and the node agents\' checks.',
     variables: [datasourceVariable(), clusterVariable(), nodeVariable('ambient_node_pod_network_reachable')],
     links: [dashboardsDropdown(), runbooksLink(runbookBase)],
     sections: [
       { title: 'Nodes', panels: nodes() },
       { title: 'Reaching component pods', panels: scrapes() },
+      { title: 'Node-local checks (agents)', panels: nodeChecks() },
       { title: 'Node-pair reachability (agent mode)', collapsed: true, panels: nodePairPlaceholder() },
     ],
   });

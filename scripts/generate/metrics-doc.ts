@@ -1,6 +1,7 @@
 // docs/metrics.md, rendered from the declared families (the exporter's own, the verdicts, each issue
 // module's) and the modules' causes: a family or cause exists in one place, its code.
-import { EXPORTER_FAMILIES, VERDICT_FAMILIES } from '../../src/export/exporter-families.js';
+import { AGENT_FAMILIES } from '../../src/agent/families.js';
+import { AGENT_REPORT_FAMILIES, EXPORTER_FAMILIES, VERDICT_FAMILIES } from '../../src/export/exporter-families.js';
 import type { FamilySpec } from '../../src/export/family.js';
 import { MODULES } from '../../src/issues/registry.js';
 import type { IssueModule } from '../../src/issues/types.js';
@@ -78,6 +79,20 @@ export function renderMetricsDoc(): string {
     ...familyTable(EXPORTER_FAMILIES as readonly FamilySpec<never>[]),
     '',
     'Standard `process_*` and `nodejs_*` metrics of prom-client are served too.',
+    '',
+    '## Node agents, as the exporter reads them',
+    '',
+    'Where node agents run (`ambient-exporter agent`, docs/agent.md), the exporter reads their summaries and serves, besides',
+    '`ambient_exporter_scrape_up{component="agent"}` per agent:',
+    '',
+    ...familyTable(AGENT_REPORT_FAMILIES as readonly FamilySpec<never>[]),
+    '',
+    "## The agent's own `/metrics`",
+    '',
+    'Each agent also serves its own series on its port (9480), for its health and for one node at a time; pages come from the',
+    "exporter's. They carry no `node` label: the PodMonitor gives each agent target its node.",
+    '',
+    ...familyTable(AGENT_FAMILIES as readonly FamilySpec<never>[]),
     '',
   ].join('\n');
 }

@@ -79,6 +79,22 @@ export const INHIBITIONS: InhibitionSpec[] = [
     equal: ['node'],
   },
   {
+    why:
+      "A node cut off from the network: its node agent answers on the host network, which an underlay fault or a node that is off takes " +
+      "down too (cause node_unreachable or underlay_down), so the exporter's failed read of the agent's summary is the same fault.",
+    sources: ['AmbientCrossNodeNetworkFailure'],
+    targets: ['AmbientExporterTargetDown'],
+    targetLabels: { component: 'agent' },
+    equal: ['node'],
+  },
+  {
+    why:
+      "istio-cni not ready on a node: it has not (re)installed its plugin into the node's CNI configuration yet, and its own alert is the page.",
+    sources: ['AmbientIstioCniNotReady'],
+    targets: ['AmbientCniPluginNotConfigured'],
+    equal: ['node'],
+  },
+  {
     why: 'ztunnel down on a node: it proxies nothing until it runs again and istio-cni hands it the pods of the node.',
     sources: ['AmbientZtunnelNotReady'],
     targets: ['AmbientWorkloadsNotProxied'],

@@ -1,11 +1,8 @@
 // The settings of `ambient-exporter agent`: one table for flags, env vars and the YAML file, like
 // `serve`'s (src/config.ts). Keys that mean the same in both modes keep the same names.
 import { z } from 'zod';
-import { ConfigError, duration, hostPort, resolveSettings, type ConfigSources, type Setting } from '../config.js';
+import { AGENT_PORT, ConfigError, duration, hostPort, resolveSettings, type ConfigSources, type Setting } from '../config.js';
 import { CNI_CONF_DIR } from './checks/index.js';
-
-/** The agent's summary and metrics port: one above the exporter's 9479. */
-export const AGENT_PORT = 9480;
 
 const schema = z
   .object({
@@ -17,7 +14,7 @@ const schema = z
     scrapeConnectTimeout: duration.default(1_000),
     scrapeMaxBytes: z.coerce.number().int().min(1024).default(64 * 1024 * 1024),
     kubeconfig: z.string().min(1).optional(),
-    nodeName: z.string().regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, 'must be a node name (the downward API spec.nodeName)').max(253),
+    nodeName: z.string({ error: (i) => (i.input === undefined ? 'is required: the node this agent runs on (downward API spec.nodeName)' : 'must be a node name') }).regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, 'must be a node name (the downward API spec.nodeName)').max(253),
     istioNamespace: z.string().min(1).default('istio-system'),
     cniConfDir: z.string().min(1).default(CNI_CONF_DIR),
     vxlanPort: z.coerce.number().int().min(1).max(65535).optional(),

@@ -2,7 +2,7 @@
 // every issue shares. Issue-specific families live in their issue module (src/issues/*/families.ts).
 import { ISSUES } from '../issues/registry.js';
 import type { Signals } from '../issues/derive.js';
-import type { ClusterState, ProbeResults, ScrapeResult } from '../model.js';
+import type { AgentReport, ClusterState, ProbeResults, ScrapeResult } from '../model.js';
 import { bool, family } from './family.js';
 
 /** What one finished round hands to the export layer. */
@@ -13,7 +13,10 @@ export interface RoundResult {
    */
   stateKnown: boolean;
   state: ClusterState;
+  /** the exporter's own scrapes and the agents' local ones (source 'agent') */
   scrapes: ScrapeResult[];
+  /** the node agents' summaries (none without agents) */
+  agents?: AgentReport[];
   probes: ProbeResults;
   signals: Signals;
   durationSeconds: number;
@@ -48,22 +51,29 @@ export const EXPORTER_FAMILIES = [
     type: 'gauge',
     help: 'Whether the last scrape of the target succeeded (1) or not (0).',
     labels: ['component', 'node', 'pod'],
-    doc: '1 if the last scrape of that target succeeded.',
-    rows: (v) => v.round.scrapes.map((s) => ({ labels: targetLabels(s), value: bool(s.up) })),
+    doc:
+      '1 if the last scrape of that target succeeded. `component="agent"`: the summary of that node\'s agent; on a node with an agent, ' +
+      'the ztunnel and istio-cni rows are the agent\'s own scrapes of them (the exporter does not scrape them there).',
+    rows: (v) => [...v.round.scrapes.map((s) => ({ labels: targetLabels(s), value: bool(s.up) })), ...(v.round.agents ?? []).map((a) => ({ labels: agentLabels(a), value: bool(a.up) }))],
   }),
   family<V>({
     name: 'ambient_exporter_scrape_duration_seconds',
     type: 'gauge',
     help: 'Duration of the last scrape of the target.',
     labels: ['component', 'node', 'pod'],
-    rows: (v) => v.round.scrapes.map((s) => ({ labels: targetLabels(s), value: s.durationSeconds })),
+    rows: (v) => [
+      ...v.round.scrapes.map((s) => ({ labels: targetLabels(s), value: s.durationSeconds })),
+      ...(v.round.agents ?? []).map((a) => ({ labels: agentLabels(a), value: a.durationSeconds })),
+    ],
   }),
   family<V>({
     name: 'ambient_exporter_scrape_errors_total',
     type: 'counter',
     help: 'Failed scrapes by component and reason.',
     labels: ['component', 'reason'],
-    doc: 'Failed scrapes; `reason` is `timeout`, `connect`, `http_status`, `parse` or `too_large`. Every combination starts at 0.',
+    doc:
+      'Failed scrapes; `reason` is `timeout`, `connect`, `http_status`, `parse` or `too_large`; `component` one of `ztunnel`, `istiod`, ' +
+      '`istio-cni`, `agent` (a node agent\'s summary; `parse` also for one that is not a valid summary for its node). Every combination starts at 0.',
     rows: (v) => v.scrapeErrors.map((e) => ({ labels: { component: e.component, reason: e.reason }, value: e.value })),
   }),
   family<V>({
@@ -142,3 +152,41 @@ export const VERDICT_FAMILIES = [
 function targetLabels(s: ScrapeResult): Record<string, string> {
   return { component: s.target.component, node: s.target.node, pod: s.target.pod };
 }
+
+function agentLabels(a: AgentReport): Record<string, string> {
+  return { component: 'agent', node: a.node, pod: a.pod };
+}
+
+/**
+ * What the node agents report, per node: their problems (sparse), and how many checks they could not
+ * judge. About one series per node with an agent, plus one per problem.
+ */
+export const AGENT_REPORT_FAMILIES = [
+  family<V>({
+    name: 'ambient_node_check_problem',
+    type: 'gauge',
+    help: "A node check that its node agent reports failing (1), with the check's reason.",
+    labels: ['node', 'check', 'family', 'reason'],
+    doc:
+      "1 for each check a node's agent reports as a problem (docs/node-checks.md: `check`, `reason`; `family` `ipv4`/`ipv6` for the " +
+      'network checks, empty for the CNI ones); absent when the check passes. Several can hold at once; `ambient_node_issue` ' +
+      'names the one root cause.',
+    rows: (v) =>
+      (v.round.agents ?? []).flatMap((a) =>
+        (a.summary?.checks ?? [])
+          .filter((c) => c.status === 'problem')
+          .map((c) => ({ labels: { node: a.node, check: c.check, family: c.family ?? '', reason: c.reason }, value: 1 })),
+      ),
+  }),
+  family<V>({
+    name: 'ambient_node_checks_unknown',
+    type: 'gauge',
+    help: 'Checks the node agent could not judge in its last round.',
+    labels: ['node'],
+    doc:
+      "Checks the node's agent answered `unknown` (no host network, iproute2 missing, no CNI directory mounted, its Node not listed ...): " +
+      'what it cannot see, it cannot report. Present for every node whose agent summary was read.',
+    rows: (v) =>
+      (v.round.agents ?? []).flatMap((a) => (a.summary ? [{ labels: { node: a.node }, value: a.summary.checks.filter((c) => c.status === 'unknown').length }] : [])),
+  }),
+];

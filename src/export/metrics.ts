@@ -3,15 +3,16 @@
 // replaces every series at once (reset + set in one synchronous pass), so a scrape never sees half a
 // round and series of vanished pods, nodes and namespaces disappear.
 import { MODULES } from '../issues/registry.js';
-import { COMPONENTS } from '../model.js';
+import { SCRAPED_COMPONENTS } from '../model.js';
 import { FamilyRegistry, served, type ServedFamily } from './family-registry.js';
 import { ScrapeErrorCounts } from './scrape-errors.js';
-import { EXPORTER_FAMILIES, VERDICT_FAMILIES, type ExporterView, type RoundResult } from './exporter-families.js';
+import { AGENT_REPORT_FAMILIES, EXPORTER_FAMILIES, VERDICT_FAMILIES, type ExporterView, type RoundResult } from './exporter-families.js';
 
 /** Every family served, in exposition order, each with the part of the round it reads. */
 function servedFamilies(): ServedFamily<ExporterView>[] {
   return [
     ...EXPORTER_FAMILIES.map((spec) => served(spec, (v: ExporterView) => v)),
+    ...AGENT_REPORT_FAMILIES.map((spec) => served(spec, (v: ExporterView) => v)),
     ...MODULES.flatMap((m) => m.families.map((spec) => served(spec, (v: ExporterView) => verdicts(v)?.issues[m.issue as never]))),
     ...VERDICT_FAMILIES.map((spec) => served(spec, (v: ExporterView) => verdicts(v))),
   ];
@@ -33,7 +34,7 @@ export interface ExporterMetricsOptions {
 export class ExporterMetrics {
   private readonly families: FamilyRegistry<ExporterView>;
   /** failed scrapes so far, by component and reason */
-  private readonly scrapeErrors = new ScrapeErrorCounts(COMPONENTS);
+  private readonly scrapeErrors = new ScrapeErrorCounts(SCRAPED_COMPONENTS);
 
   constructor(private readonly opts: ExporterMetricsOptions) {
     const initial = this.initialView();
@@ -73,7 +74,11 @@ export class ExporterMetrics {
   /** Replace every per-round series with this round's values. Synchronous on purpose. */
   update(round: RoundResult): void {
     // counters accumulate across rounds
-    this.scrapeErrors.count(round.scrapes.map((s) => ({ up: s.up, error: s.error, component: s.target.component })));
+    this.scrapeErrors.count([
+      // the agents' local scrapes are counted by the agents (ambient_agent_local_scrape_errors_total)
+      ...round.scrapes.filter((s) => s.source !== 'agent').map((s) => ({ up: s.up, error: s.error, component: s.target.component })),
+      ...(round.agents ?? []).map((a) => ({ up: a.up, error: a.error, component: 'agent' })),
+    ]);
     this.families.set({ round, version: this.opts.version, mode: this.opts.mode, kube: this.opts.kube, scrapeErrors: this.scrapeErrors.snapshot() });
   }
 }

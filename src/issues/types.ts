@@ -4,7 +4,7 @@
 // lists the modules; derive.ts runs them and keeps one root cause per node.
 import type { FamilySpec } from '../export/family.js';
 import type { EnrollmentPolicy } from '../kube/enrollment.js';
-import type { ClusterState, ProbeResults, ScrapeResult } from '../model.js';
+import type { AgentReport, ClusterState, ProbeResults, ScrapeResult } from '../model.js';
 
 /** One node's finding: `issue` is the module's label value, `cause` one of its causes. */
 export interface NodeFinding<I extends string = string, C extends string = string> {
@@ -23,8 +23,11 @@ export interface NamespaceFinding<I extends string = string, C extends string = 
 /** Everything one round collected: the input of every module's detection. */
 export interface SignalInput {
   state: ClusterState;
+  /** the exporter's scrapes, and the node agents' local scrapes of their node's ztunnel and istio-cni (source 'agent') */
   scrapes: ScrapeResult[];
   probes: ProbeResults;
+  /** the node agents' summaries this round (their node-local checks); absent or empty without agents */
+  agents?: readonly AgentReport[] | undefined;
   /** the node the exporter runs on, when known */
   ownNode?: string | undefined;
   /** istiod's xDS port (15012) */

@@ -9,6 +9,8 @@ import {
   LABEL_DATAPLANE_MODE,
   FLANNEL_POD_LABELS,
   FLANNEL_POD_LABELS_UPSTREAM,
+  AGENT_NAMESPACE,
+  AGENT_POD_LABELS,
   ISTIOD_POD_LABELS,
   ISTIOD_SERVICE_NAME,
   PORTS,
@@ -40,9 +42,11 @@ export interface ClusterStateOptions {
   enrollment: EnrollmentPolicy;
   /** name of istiod's Service in the Istio namespace (default istiod; istiod-<revision> for revisioned installs) */
   istiodService?: string | undefined;
+  /** where the node agents run (default ambient-exporter-agent); agents elsewhere are not believed */
+  agentNamespace?: string | undefined;
 }
 
-export type PodRole = 'ztunnel' | 'istiod' | 'istio-cni' | 'flannel' | 'other';
+export type PodRole = 'ztunnel' | 'istiod' | 'istio-cni' | 'flannel' | 'agent' | 'other';
 
 /** Pods that have run to completion keep their labels but are no longer part of any component. */
 function isTerminal(pod: PodInfo): boolean {
@@ -68,8 +72,10 @@ export function isLiveComponent(pod: PodInfo): boolean {
  * counts in any namespace: upstream runs in kube-flannel with app=flannel, Talos in kube-system with
  * k8s-app=flannel only.
  */
-export function podRole(pod: PodInfo, istioNamespace: string): PodRole {
+export function podRole(pod: PodInfo, istioNamespace: string, agentNamespace: string = AGENT_NAMESPACE): PodRole {
   const inIstioNamespace = pod.namespace === istioNamespace;
+  // only in the agent namespace: a pod elsewhere wearing the label could feed the exporter its own "facts"
+  if (pod.namespace === agentNamespace && matchesLabels(pod.labels, AGENT_POD_LABELS)) return 'agent';
   if (matchesLabels(pod.labels, ZTUNNEL_POD_LABELS) && (inIstioNamespace || matchesLabels(pod.labels, ZTUNNEL_CHART_LABELS))) return 'ztunnel';
   if (inIstioNamespace && matchesLabels(pod.labels, ISTIOD_POD_LABELS)) return 'istiod';
   if (matchesLabels(pod.labels, CNI_POD_LABELS)) return 'istio-cni';
@@ -137,16 +143,18 @@ export function buildClusterState(stores: KubeStores, opts: ClusterStateOptions)
   const istiodPods: PodInfo[] = [];
   const cniPods: PodInfo[] = [];
   const flannelPods: PodInfo[] = [];
+  const agentPods: PodInfo[] = [];
   const workloadPods: PodInfo[] = [];
   const components: Record<Exclude<PodRole, 'other'>, PodInfo[]> = {
     ztunnel: ztunnelPods,
     istiod: istiodPods,
     'istio-cni': cniPods,
     flannel: flannelPods,
+    agent: agentPods,
   };
 
   for (const pod of [...stores.pods].sort(byNamespaceName)) {
-    const role = podRole(pod, istioNamespace);
+    const role = podRole(pod, istioNamespace, opts.agentNamespace);
     if (role !== 'other') {
       if (isLiveComponent(pod)) components[role].push(pod);
       continue;
@@ -171,6 +179,7 @@ export function buildClusterState(stores: KubeStores, opts: ClusterStateOptions)
     istiodPods,
     cniPods,
     flannelPods,
+    agentPods,
     workloadPods,
     sandboxEvents: stores.events
       .filter((e) => e.reason === REASON_FAILED_CREATE_POD_SANDBOX)

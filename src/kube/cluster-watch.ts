@@ -30,6 +30,8 @@ export interface ClusterWatchOptions extends InformerTuning {
   enrollment: EnrollmentPolicy;
   /** name of istiod's Service (default istiod) */
   istiodService?: string | undefined;
+  /** namespace of the node agents (default ambient-exporter-agent) */
+  agentNamespace?: string | undefined;
   logger?: KubeLogger | undefined;
 }
 
@@ -144,7 +146,12 @@ export function startClusterWatch(kubeConfig: KubeConfig, opts: ClusterWatchOpti
 
   return {
     snapshot() {
-      cached ??= buildClusterState(stores(), { istioNamespace: opts.istioNamespace, enrollment: opts.enrollment, istiodService: opts.istiodService });
+      cached ??= buildClusterState(stores(), {
+        istioNamespace: opts.istioNamespace,
+        enrollment: opts.enrollment,
+        istiodService: opts.istiodService,
+        agentNamespace: opts.agentNamespace,
+      });
       return cached;
     },
     synced: () => syncedPromise,

@@ -57,7 +57,7 @@ class TimeoutError extends Error {
 }
 
 /** Pass chunks through, failing as soon as more than `max` bytes have arrived. */
-async function* capBytes(source: Readable, max: number): AsyncGenerator<Buffer> {
+export async function* capBytes(source: Readable, max: number): AsyncGenerator<Buffer> {
   let total = 0;
   for await (const chunk of source as AsyncIterable<Buffer>) {
     total += chunk.length;
@@ -124,26 +124,58 @@ function trackingTransport(conn: ConnectionState, connectMs: number) {
 }
 
 export async function scrapeTarget(target: Target, opts: FetchOptions): Promise<ScrapeResult> {
+  const filter = opts.filter ?? keptSamples(target.component);
+  const r = await fetchCapped(target.url, opts, SCRAPE_ACCEPT, (body) => parseExposition(body, filter));
+  return {
+    target,
+    up: r.error === undefined,
+    durationSeconds: r.durationSeconds,
+    ...(r.error === undefined ? {} : { error: r.error }),
+    reachable: r.reachable,
+    samples: r.value?.samples ?? [],
+  };
+}
+
+/** What one capped GET found: the consumed body, or why not. */
+export interface FetchOutcome<T> {
+  durationSeconds: number;
+  /** set when the fetch failed; value is undefined then */
+  error?: ScrapeErrorReason;
+  /** see ScrapeResult.reachable */
+  reachable: boolean;
+  value?: T;
+}
+
+/**
+ * GET `url` within the budgets of `opts` (time, connect, body size) and hand the body, as a stream
+ * capped at `opts.maxBytes`, to `consume`. A ParseError from `consume` is `parse`; whatever the
+ * target does, the caller gets an outcome, never an exception. Scrapes and agent summaries both
+ * come through here.
+ */
+export async function fetchCapped<T>(url: string, opts: FetchOptions, accept: string, consume: (body: AsyncIterable<Buffer>) => Promise<T>): Promise<FetchOutcome<T>> {
   const given = opts.agents;
   const owned = given?.http && given.https ? undefined : createScrapeAgents();
   try {
-    return await scrapeWith(target, opts, { http: given?.http ?? owned!.http, https: given?.https ?? owned!.https });
+    return await fetchWith(url, opts, accept, consume, { http: given?.http ?? owned!.http, https: given?.https ?? owned!.https });
   } finally {
     if (owned) destroyScrapeAgents(owned);
   }
 }
 
-async function scrapeWith(target: Target, opts: FetchOptions, agents: ScrapeAgents): Promise<ScrapeResult> {
+async function fetchWith<T>(
+  url: string,
+  opts: FetchOptions,
+  accept: string,
+  consume: (body: AsyncIterable<Buffer>) => Promise<T>,
+  agents: ScrapeAgents,
+): Promise<FetchOutcome<T>> {
   const started = performance.now();
   const conn: ConnectionState = { reachable: false, reused: false, connectTimedOut: false };
   const connectMs = connectBudget(opts.connectTimeoutMs, opts.timeoutMs);
-  const done = (error?: ScrapeErrorReason, samples: ScrapeResult['samples'] = []): ScrapeResult => ({
-    target,
-    up: error === undefined,
+  const done = (error?: ScrapeErrorReason, value?: T): FetchOutcome<T> => ({
     durationSeconds: (performance.now() - started) / 1000,
-    ...(error === undefined ? {} : { error }),
+    ...(error === undefined ? { value } : { error }),
     reachable: conn.reachable,
-    samples,
   });
 
   const controller = new AbortController();
@@ -154,7 +186,7 @@ async function scrapeWith(target: Target, opts: FetchOptions, agents: ScrapeAgen
     controller.abort();
     body?.destroy(new TimeoutError(`scrape exceeded ${opts.timeoutMs}ms`));
   }, opts.timeoutMs);
-  const attempt = (): Promise<AxiosResponse<Readable>> => request(target.url, agents, conn, connectMs, controller.signal);
+  const attempt = (): Promise<AxiosResponse<Readable>> => request(url, accept, agents, conn, connectMs, controller.signal);
 
   try {
     let res: AxiosResponse<Readable>;
@@ -182,8 +214,7 @@ async function scrapeWith(target: Target, opts: FetchOptions, agents: ScrapeAgen
       body.destroy();
       return done('too_large');
     }
-    const parsed = await parseExposition(capBytes(body, opts.maxBytes), opts.filter ?? keptSamples(target.component));
-    return done(undefined, parsed.samples);
+    return done(undefined, await consume(capBytes(body, opts.maxBytes)));
   } catch (err) {
     if (err instanceof TooLargeError) return done('too_large');
     if (err instanceof ParseError) return done('parse');
@@ -201,12 +232,12 @@ async function scrapeWith(target: Target, opts: FetchOptions, agents: ScrapeAgen
   }
 }
 
-function request(url: string, agents: ScrapeAgents, conn: ConnectionState, connectMs: number, signal: AbortSignal): Promise<AxiosResponse<Readable>> {
+function request(url: string, accept: string, agents: ScrapeAgents, conn: ConnectionState, connectMs: number, signal: AbortSignal): Promise<AxiosResponse<Readable>> {
   return axios.request<Readable>({
     url,
     method: 'GET',
     responseType: 'stream',
-    headers: { Accept: SCRAPE_ACCEPT, 'User-Agent': 'ambient-exporter' },
+    headers: { Accept: accept, 'User-Agent': 'ambient-exporter' },
     httpAgent: agents.http,
     httpsAgent: agents.https,
     transport: trackingTransport(conn, connectMs),

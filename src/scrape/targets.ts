@@ -32,9 +32,12 @@ function podTargets(component: Component, pods: readonly PodInfo[]): Target[] {
 /**
  * Discovered targets (ztunnel, then istiod, then istio-cni; each by node and pod) followed by the
  * static ones. A URL is scraped once: a discovered target wins over a static one with the same URL.
+ * The ztunnel and istio-cni of `agentNodes` are left out: their node agent scrapes them from the
+ * node itself and hands the result over in its summary.
  */
-export function discoverTargets(state: ClusterState, staticTargets: readonly Target[]): Target[] {
-  const all = [...podTargets('ztunnel', state.ztunnelPods), ...podTargets('istiod', state.istiodPods), ...podTargets('istio-cni', state.cniPods), ...staticTargets];
+export function discoverTargets(state: ClusterState, staticTargets: readonly Target[], agentNodes: ReadonlySet<string> = new Set()): Target[] {
+  const own = (pods: readonly PodInfo[]) => pods.filter((p) => !agentNodes.has(p.node));
+  const all = [...podTargets('ztunnel', own(state.ztunnelPods)), ...podTargets('istiod', state.istiodPods), ...podTargets('istio-cni', own(state.cniPods)), ...staticTargets];
   const seen = new Set<string>();
   return all.filter((t) => !seen.has(t.url) && (seen.add(t.url), true));
 }

@@ -48,6 +48,7 @@ function watchCluster(config: Config, log: Logger): { watch: ClusterWatch; kubeC
   const watch = startClusterWatch(kubeConfig, {
     istioNamespace: config.istioNamespace,
     istiodService: config.istiodService,
+    agentNamespace: config.agentNamespace,
     enrollment: config.enrollment,
     logger: log,
   });

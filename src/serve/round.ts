@@ -7,8 +7,9 @@ import { deriveSignals } from '../issues/derive.js';
 import type { NamespaceFinding, NodeFinding } from '../issues/types.js';
 import type { ClusterWatch } from '../kube/cluster-watch.js';
 import type { Logger } from '../logger.js';
-import { emptyClusterState, type ProbeResults, type Target } from '../model.js';
+import { COMPONENTS, emptyClusterState, type ProbeResults, type ScrapeResult, type Target } from '../model.js';
 import { runProbes } from '../probes/index.js';
+import { agentNodes, agentTargets, fetchAgentReports, localScrapes } from '../scrape/agent-summary.js';
 import type { ScrapeAgents } from '../scrape/fetch.js';
 import { scrapeAll } from '../scrape/scraper.js';
 import { discoverTargets } from '../scrape/targets.js';
@@ -31,15 +32,19 @@ export async function runRound(deps: RoundDeps, previous: RoundResult | undefine
   const { config, watch, log } = deps;
   const started = performance.now();
   const state = watch ? watch.snapshot() : emptyClusterState();
-  const targets = discoverTargets(state, deps.staticTargets);
-  const [scrapes, probes] = await Promise.all([
-    scrapeAll(targets, {
-      concurrency: config.scrapeConcurrency,
-      timeoutMs: config.scrapeTimeout,
-      connectTimeoutMs: config.scrapeConnectTimeout,
-      maxBytes: config.scrapeMaxBytes,
-      agents: deps.agents,
-    }),
+  // Nodes with a serving agent: it scrapes their ztunnel and istio-cni; the exporter reads its summary.
+  const agentsToRead = agentTargets(state, config.agentPort);
+  const targets = discoverTargets(state, deps.staticTargets, agentNodes(agentsToRead));
+  const budget = {
+    concurrency: config.scrapeConcurrency,
+    timeoutMs: config.scrapeTimeout,
+    connectTimeoutMs: config.scrapeConnectTimeout,
+    maxBytes: config.scrapeMaxBytes,
+    agents: deps.agents,
+  };
+  const [centralScrapes, agents, probes] = await Promise.all([
+    scrapeAll(targets, budget),
+    fetchAgentReports(agentsToRead, budget),
     watch
       ? runProbes(state, {
           timeoutMs: config.scrapeTimeout,
@@ -51,10 +56,12 @@ export async function runRound(deps: RoundDeps, previous: RoundResult | undefine
         })
       : Promise.resolve(NO_PROBES),
   ]);
+  const scrapes = withLocalScrapes(centralScrapes, localScrapes(agents));
   const signals = deriveSignals({
     state,
     scrapes,
     probes,
+    agents,
     ownNode: config.nodeName,
     xdsPort: state.istiodXds.port,
     enrollment: config.enrollment,
@@ -66,6 +73,7 @@ export async function runRound(deps: RoundDeps, previous: RoundResult | undefine
     stateKnown: !watch || state.synced,
     state,
     scrapes,
+    agents,
     probes,
     signals,
     durationSeconds,
@@ -75,13 +83,29 @@ export async function runRound(deps: RoundDeps, previous: RoundResult | undefine
   return round;
 }
 
+/**
+ * The exporter's scrapes and the agents' local ones in one list, in discovery order (component,
+ * node, pod; static targets last): the detections read a node's newest ztunnel first either way.
+ */
+export function withLocalScrapes(central: readonly ScrapeResult[], local: readonly ScrapeResult[]): ScrapeResult[] {
+  const order = (s: ScrapeResult): [number, number, string, string] => [s.target.static ? 1 : 0, COMPONENTS.indexOf(s.target.component), s.target.node, s.target.pod];
+  const cmp = (a: ScrapeResult, b: ScrapeResult): number => {
+    const [x, y] = [order(a), order(b)];
+    for (let i = 0; i < x.length; i++) if (x[i] !== y[i]) return x[i]! < y[i]! ? -1 : 1;
+    return 0;
+  };
+  return local.length === 0 ? [...central] : [...central, ...local].sort(cmp);
+}
+
 const key = (f: NodeFinding | NamespaceFinding): string => ('node' in f ? `node ${f.node}` : `namespace ${f.namespace}`);
 
 /** Failed targets at debug; a root cause that appears, changes or clears at info. */
 function logRound(log: Logger, round: RoundResult, previous: RoundResult | undefined): void {
   const failed = round.scrapes.filter((s) => !s.up);
-  log.debug({ targets: round.scrapes.length, failed: failed.length, durationSeconds: round.durationSeconds }, 'round done');
-  for (const f of failed) log.debug({ component: f.target.component, node: f.target.node, pod: f.target.pod, reason: f.error }, 'scrape failed');
+  const agentsFailed = (round.agents ?? []).filter((a) => !a.up);
+  log.debug({ targets: round.scrapes.length, failed: failed.length, agents: round.agents?.length ?? 0, agentsFailed: agentsFailed.length, durationSeconds: round.durationSeconds }, 'round done');
+  for (const f of failed) log.debug({ component: f.target.component, node: f.target.node, pod: f.target.pod, reason: f.error, source: f.source }, 'scrape failed');
+  for (const a of agentsFailed) log.debug({ component: 'agent', node: a.node, pod: a.pod, reason: a.error }, 'agent summary failed');
   if (!round.stateKnown) return;
   const findings = (r: RoundResult | undefined) =>
     new Map(r?.stateKnown ? [...r.signals.nodeIssues, ...r.signals.namespaceIssues].map((f) => [key(f), f] as const) : []);

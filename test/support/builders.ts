@@ -69,6 +69,7 @@ export function healthyState(): ClusterState {
     istiodPods: [pod({ name: 'istiod-1', namespace: 'istio-system', node: 'node-a', labels: { app: 'istiod' } })],
     cniPods: NODES.map((n) => pod({ name: `istio-cni-node-${n}`, namespace: 'istio-system', node: n, hostNetwork: true })),
     flannelPods: NODES.map((n) => pod({ name: `kube-flannel-ds-${n}`, namespace: 'kube-flannel', node: n, hostNetwork: true })),
+    agentPods: [],
     workloadPods: NODES.map((n) =>
       pod({ name: `productpage-${n}`, namespace: 'bookinfo', node: n, annotations: { 'ambient.istio.io/redirection': 'enabled' } }),
     ),

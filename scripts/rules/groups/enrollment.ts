@@ -43,5 +43,18 @@ export const enrollmentGroup: AlertGroupSpec = {
         'reject it. This follows a node reboot without a drain; the pods need to be recreated to be captured again.',
       meaning: "A node's ztunnel proxies fewer pods than run there annotated `enabled`: those pods bypass the mesh (plain TCP) after a node reboot.",
     },
+      {
+      alert: 'AmbientCniPluginNotConfigured',
+      severity: 'warning',
+      // Longer than istio-cni takes to put its plugin back after Flannel's install-cni rewrote the
+      // config at boot (seconds), and than its own start with the node-readiness taint in place.
+      for: '15m',
+      expr: `max by (cluster, node) (ambient_node_issue{${JOB}, issue="namespace_not_enrolled", cause="cni_plugin_not_configured"}) > 0`,
+      summary: "A node's CNI configuration lacks the istio-cni plugin.",
+      description:
+        'On node {{ $labels.node }} istio-cni runs, but the active CNI configuration (the first file in /etc/cni/net.d, read by the node agent) ' +
+        'chains no istio-cni plugin: pods that start there are not handed to istio-cni and start outside the ambient mesh, on plain TCP.',
+      meaning: "A node's active CNI config lacks the istio-cni plugin while istio-cni runs there (seen by its node agent): new pods start outside the mesh.",
+    },
   ],
 };

@@ -47,7 +47,7 @@ export const exporterGroup: AlertGroupSpec = {
       description:
         'ambient-exporter fails to scrape {{ $labels.component }} pod {{ $labels.pod }} on node {{ $labels.node }}: ' +
         'the signals derived from that pod are missing or stale.',
-      meaning: 'The exporter cannot scrape one ztunnel, istiod or istio-cni pod.',
+      meaning: "The exporter cannot scrape one ztunnel, istiod or istio-cni pod, or read a node agent's summary (`component=\"agent\"`).",
     },
     {
       alert: 'AmbientExporterKubeWatchDown',

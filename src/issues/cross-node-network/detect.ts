@@ -1,12 +1,34 @@
 // Known issue 2: the overlay (Flannel VXLAN) is down, so pods on other nodes cannot be reached.
-// Evidence per node: the Flannel pod's readiness, the node's Flannel backend annotations, and
-// whether the exporter's own connections to pod-network addresses on that node got any answer.
+// Evidence per node: the Flannel pod's readiness, the node's Flannel backend annotations, whether
+// the exporter's own connections to pod-network addresses on that node got any answer, and, where
+// a node agent runs, what the node itself shows (its VXLAN device, port, MTU, peer entries) and
+// whether the agent answered over the host network.
+import type { CheckName, ProblemReason } from '../../agent/checks/types.js';
 import { FLANNEL_BACKEND_DATA, FLANNEL_BACKEND_TYPE, FLANNEL_BACKEND_V6_DATA } from '../../istio.js';
 import type { NodeInfo } from '../../model.js';
+import { agentFacts, reports, type NodeAgentFacts } from '../agent-facts.js';
 import type { NodeFinding, SignalInput } from '../types.js';
 
 export const ISSUE = 'cross_node_network';
-export const CAUSES = ['flannel_not_ready', 'overlay_not_configured', 'pod_network_unreachable', 'exporter_node_cut_off'] as const;
+/** Causes a node's agent reports from the node itself, most fundamental first (one per check family). */
+export const LOCAL_CAUSES = [
+  'underlay_down',
+  'vxlan_device_missing',
+  'vxlan_device_down',
+  'vxlan_device_misconfigured',
+  'vxlan_port_not_bound',
+  'overlay_mtu_mismatch',
+  'fdb_incomplete',
+] as const;
+export const CAUSES = [
+  'flannel_not_ready',
+  'overlay_not_configured',
+  'pod_network_unreachable',
+  'exporter_node_cut_off',
+  ...LOCAL_CAUSES,
+  'node_unreachable',
+] as const;
+export type LocalCause = (typeof LOCAL_CAUSES)[number];
 export type CrossNodeCause = (typeof CAUSES)[number];
 type Finding = NodeFinding<typeof ISSUE, CrossNodeCause>;
 
@@ -52,6 +74,22 @@ export function overlayOf(node: NodeInfo): { backend: string; configured: boolea
   return { backend, configured: vxlanLease(node.annotations[FLANNEL_BACKEND_DATA]) || vxlanLease(node.annotations[FLANNEL_BACKEND_V6_DATA]) };
 }
 
+/** Which agent report makes which cause, in LOCAL_CAUSES order; the first that holds is the node's. */
+const LOCAL_CAUSE_RULES: readonly { cause: LocalCause; checks: readonly CheckName[]; reasons?: readonly ProblemReason[] }[] = [
+  { cause: 'underlay_down', checks: ['underlay_link'] },
+  { cause: 'vxlan_device_missing', checks: ['flannel_vxlan_device'], reasons: ['vxlan_device_missing'] },
+  { cause: 'vxlan_device_down', checks: ['flannel_vxlan_device'], reasons: ['vxlan_device_down'] },
+  { cause: 'vxlan_device_misconfigured', checks: ['flannel_vxlan_device'], reasons: ['not_vxlan', 'vni_mismatch', 'vtep_mac_mismatch', 'vxlan_port_unexpected'] },
+  { cause: 'vxlan_port_not_bound', checks: ['flannel_vxlan_port'] },
+  { cause: 'overlay_mtu_mismatch', checks: ['flannel_vxlan_mtu'] },
+  { cause: 'fdb_incomplete', checks: ['flannel_fdb', 'flannel_neighbours', 'flannel_routes'] },
+];
+
+/** What the node's agent sees broken on the node itself, or undefined (no agent, or nothing wrong). */
+export function localCause(facts: NodeAgentFacts | undefined): LocalCause | undefined {
+  return LOCAL_CAUSE_RULES.find((r) => r.checks.some((c) => reports(facts, c, r.reasons)))?.cause;
+}
+
 /** Per node: did any pod-network address on it answer this round? Nodes never tried are left out. */
 export function podNetworkReachability(input: SignalInput): Map<string, boolean> {
   const { state, scrapes, probes } = input;
@@ -62,8 +100,9 @@ export function podNetworkReachability(input: SignalInput): Map<string, boolean>
   const record = (node: string, reachable: boolean) => out.set(node, (out.get(node) ?? false) || reachable);
   for (const s of scrapes) {
     const t = s.target;
-    // Static targets come through port-forwards, istio-cni runs on the host network: neither crosses the overlay.
-    if (t.static || t.component === 'istio-cni' || hostNetworkPods.has(t.pod) || !t.node) continue;
+    // Static targets come through port-forwards, istio-cni runs on the host network, and a node
+    // agent scrapes from the node itself: none crosses the overlay.
+    if (t.static || s.source === 'agent' || t.component === 'istio-cni' || hostNetworkPods.has(t.pod) || !t.node) continue;
     record(t.node, s.reachable);
   }
   for (const r of probes.ztunnelReadiness) if (r.node && !hostNetworkPods.has(r.pod)) record(r.node, r.reachable);
@@ -95,9 +134,21 @@ export function deriveCrossNode(input: SignalInput): CrossNodeSignals {
   const overlayMissing = new Set(overlayConfigured.filter((o) => !o.configured).map((o) => o.node));
   const notReadyNodes = new Set(state.nodes.filter((n) => !n.ready).map((n) => n.name));
 
-  const ownCutOff = exporterCutOff(reachability, ownNode, notReadyNodes);
-  // With the exporter's node broken, what it cannot reach says nothing about the other nodes.
-  const ownNodeBroken = !!ownNode && (ownCutOff || overlayMissing.has(ownNode) || (flannelNotReady.has(ownNode) && !ownReachesOthers(reachability, ownNode)));
+  // What each node's agent sees on the node itself: true wherever the exporter runs.
+  const facts = agentFacts(input);
+  const local = new Map([...facts].flatMap(([node, f]) => {
+    const cause = localCause(f);
+    return cause ? [[node, cause] as const] : [];
+  }));
+  // Nodes whose own state explains why they do not answer take no part in judging the exporter's node.
+  const ownCutOff = exporterCutOff(reachability, ownNode, new Set([...notReadyNodes, ...local.keys()]));
+  // With the exporter's node broken, what it cannot reach says nothing about the other nodes. Its
+  // agent tells when the breakage is local (a missing device, a lowered MTU, ...).
+  const ownNodeBroken =
+    !!ownNode &&
+    (local.has(ownNode) || ownCutOff || overlayMissing.has(ownNode) || (flannelNotReady.has(ownNode) && !ownReachesOthers(reachability, ownNode)));
+  /** Its agent (host network) did not answer either: the node is off the network, not just the overlay. */
+  const hostUnreachable = (node: string): boolean => facts.get(node)?.reachable === false;
   /** Does the node's pod network answer? For the exporter's own node: does it reach the others? */
   const answers = (node: string): boolean | undefined => (node === ownNode ? !ownCutOff && ownReachesOthers(reachability, node) !== false : reachability.get(node));
 
@@ -108,14 +159,17 @@ export function deriveCrossNode(input: SignalInput): CrossNodeSignals {
     // A NotReady node is down (its pods, Flannel's included, are marked NotReady): not an overlay fault.
     if (notReadyNodes.has(node)) continue;
     const add = (cause: CrossNodeCause) => nodeFindings.push({ node, issue: ISSUE, cause });
+    const localFault = local.get(node);
     if (overlayMissing.has(node)) add('overlay_not_configured');
+    // the node's own state, as its agent sees it, is the most specific cause (whatever the vantage point)
+    else if (localFault) add(localFault);
     else if (flannelNotReady.has(node)) {
       // flanneld exiting leaves flannel.1, its FDB, neighbour and route entries in place
       // (pkg/backend/vxlan/device.go): the node's traffic keeps flowing until leases change.
       if (answers(node) === true && !(node !== ownNode && ownNodeBroken)) flannelNotReadyDatapathUp.push(node);
       else add('flannel_not_ready');
     } else if (node === ownNode && ownCutOff) add('exporter_node_cut_off');
-    else if (node !== ownNode && !ownNodeBroken && reachability.get(node) === false) add('pod_network_unreachable');
+    else if (node !== ownNode && !ownNodeBroken && reachability.get(node) === false) add(hostUnreachable(node) ? 'node_unreachable' : 'pod_network_unreachable');
   }
 
   return {

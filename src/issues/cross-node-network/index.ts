@@ -9,8 +9,8 @@ export const crossNodeNetwork: IssueModule<typeof ISSUE, CrossNodeCause, CrossNo
   shortTitle: 'Cross-node pod network',
   symptom: "ztunnel works only on istiod's node",
   description:
-    'Nodes cut off from the pod network: Flannel pod not ready, no valid overlay (VXLAN) backend annotation, or pods on the ' +
-    'node unreachable over the pod network.',
+    'Nodes cut off from the pod network: Flannel pod not ready, no valid overlay (VXLAN) backend annotation, the node\'s own ' +
+    'VXLAN device, port, MTU or peer entries broken (seen by its node agent), or pods on the node unreachable over the pod network.',
   unit: 'nodes',
   causes: [
     { cause: 'flannel_not_ready', meaning: "The node's Flannel pod is not Ready.", pagedBy: 'AmbientCrossNodeNetworkFailure' },
@@ -27,11 +27,75 @@ export const crossNodeNetwork: IssueModule<typeof ISSUE, CrossNodeCause, CrossNo
         'is unreachable while their ztunnels are Ready and its own is not), the own node is reported instead of every node it cannot see.',
       pagedBy: 'AmbientCrossNodeNetworkFailure',
     },
+    {
+      cause: 'exporter_node_cut_off',
+      meaning:
+        "The exporter's own node reaches few or none of the other nodes over the pod network (two at least tried, most unreachable) " +
+        'while its agent, if any, sees nothing wrong on it: this node is cut off, or the overlay is down between every node. The ' +
+        'other nodes are not reported as unreachable from here.',
+      pagedBy: 'AmbientCrossNodeNetworkFailure',
+    },
+    {
+      cause: 'underlay_down',
+      meaning: "The node's agent sees the interface Flannel sends VXLAN out of (the VXLAN device's lower device) without carrier or down.",
+      pagedBy: 'AmbientCrossNodeNetworkFailure',
+    },
+    {
+      cause: 'vxlan_device_missing',
+      meaning:
+        "The node's agent finds no `flannel.<VNI>` (or `flannel-v6.<VNI>`) device: nothing sends or receives the node's cross-node pod " +
+        'traffic. flanneld recreates it when it starts (and since v0.27.4 while it runs).',
+      pagedBy: 'AmbientCrossNodeNetworkFailure',
+    },
+    {
+      cause: 'vxlan_device_down',
+      meaning: "The node's agent finds the Flannel VXLAN device down: the kernel closed its UDP socket and flushed its neighbours and routes.",
+      pagedBy: 'AmbientCrossNodeNetworkFailure',
+    },
+    {
+      cause: 'vxlan_device_misconfigured',
+      meaning:
+        "The node's Flannel VXLAN device is not what the node advertises: not VXLAN, another VNI, another MAC than its VtepMAC (peers " +
+        'address frames it drops), or another UDP port than configured (`--vxlan-port` of the agent).',
+      pagedBy: 'AmbientCrossNodeNetworkFailure',
+    },
+    {
+      cause: 'vxlan_port_not_bound',
+      meaning: "No socket listens on the VXLAN device's UDP port in the node's network namespace: VXLAN packets to the node are dropped.",
+      pagedBy: 'AmbientCrossNodeNetworkFailure',
+    },
+    {
+      cause: 'overlay_mtu_mismatch',
+      meaning:
+        "The node's VXLAN device MTU plus the VXLAN overhead (50 bytes over IPv4, 70 over IPv6) exceeds its underlay's MTU: small " +
+        'requests pass, full-size packets (TLS and HBONE handshakes, large responses) are dropped. Talos: Flannel at 1450 over KubeSpan at 1420.',
+      pagedBy: 'AmbientCrossNodeNetworkFailure',
+    },
+    {
+      cause: 'fdb_incomplete',
+      meaning:
+        "The node lacks, or has stale, FDB, neighbour or route entries Flannel programs for some peers (the agent's evidence names " +
+        'them): traffic from the node to those peers\' pods is dropped.',
+      pagedBy: 'AmbientCrossNodeNetworkFailure',
+    },
+    {
+      cause: 'node_unreachable',
+      meaning:
+        'Neither a pod-network address on the node nor its node agent (on the host network) answered the exporter: the node is off ' +
+        'the network (underlay down, or the node itself down), not only its overlay.',
+      pagedBy: 'AmbientCrossNodeNetworkFailure',
+    },
   ],
   families: FAMILIES,
   notes:
     'No `cross_node_network` finding is reported for a NotReady node: a node that is down marks its pods, Flannel\'s included, ' +
-    'NotReady, and that is a node failure, not an overlay fault.',
+    'NotReady, and that is a node failure, not an overlay fault. Where a node agent runs, what it sees on the node itself comes ' +
+    'first (`underlay_down`, then `vxlan_device_missing`, `vxlan_device_down`, `vxlan_device_misconfigured`, `vxlan_port_not_bound`, ' +
+    '`overlay_mtu_mismatch`, `fdb_incomplete`): it holds from any vantage point, it is more specific than `pod_network_unreachable`, ' +
+    "and a Flannel pod's readiness says nothing of the datapath. A node whose agent reports such a cause takes no part in judging " +
+    "whether the exporter's own node is cut off; when the exporter's own node is the one with the local fault, that cause is " +
+    "reported for it instead of `exporter_node_cut_off`, and the other nodes are not reported from its vantage point. A dropped " +
+    'VXLAN port or a datapath that drops everything changes nothing on the node: only `pod_network_unreachable` shows it.',
   derive: (input) => deriveCrossNode(input),
   rank: () => RANK.network,
   bundle: {

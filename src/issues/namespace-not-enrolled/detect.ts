@@ -13,11 +13,12 @@ import {
 import { enablementOf, enrollmentMatcher, isEnrolled } from '../../kube/enrollment.js';
 import type { PodInfo } from '../../model.js';
 import { ZTUNNEL_SAMPLES } from '../../scrape/families.js';
+import { agentFacts, reports } from '../agent-facts.js';
 import { gaugeOf, upScrapes } from '../samples.js';
 import type { DeriveContext, NamespaceFinding, NodeFinding, SignalInput } from '../types.js';
 
 export const ISSUE = 'namespace_not_enrolled' as const;
-export const CAUSES = ['label_missing', 'pods_not_captured', 'pods_not_proxied'] as const;
+export const CAUSES = ['label_missing', 'pods_not_captured', 'pods_not_proxied', 'cni_plugin_not_configured'] as const;
 export type EnrollmentCause = (typeof CAUSES)[number];
 type Finding = NamespaceFinding<typeof ISSUE, EnrollmentCause>;
 
@@ -33,7 +34,9 @@ export interface EnrollmentSignals {
   pods: { namespace: string; redirection: Redirection; count: number }[];
   /** per node: running pods annotated `enabled` (what its ztunnel should proxy), its ztunnel's active count, since when short */
   proxied: { node: string; enabled: number; active: number | undefined; shortSinceMs: number | undefined }[];
-  nodeFindings: NodeFinding<typeof ISSUE, 'pods_not_proxied'>[];
+  /** nodes whose istio-cni runs while their active CNI config lacks its plugin (their agent says so) */
+  cniPluginMissing: string[];
+  nodeFindings: NodeFinding<typeof ISSUE, 'pods_not_proxied' | 'cni_plugin_not_configured'>[];
   namespaceFindings: Finding[];
 }
 
@@ -90,10 +93,15 @@ export function deriveEnrollment(input: SignalInput, ctx: DeriveContext<Enrollme
 
   const proxied = proxiedByNode(input, ctx.previous?.proxied);
   const nowMs = input.nowMs ?? 0;
-  const nodeFindings = proxied
-    .filter((p) => p.shortSinceMs !== undefined && nowMs - p.shortSinceMs >= PODS_NOT_PROXIED_AFTER_MS)
+  const cniPluginMissing = cniPluginNotConfigured(input);
+  const missing = new Set(cniPluginMissing);
+  const notProxied = proxied
+    .filter((p) => !missing.has(p.node) && p.shortSinceMs !== undefined && nowMs - p.shortSinceMs >= PODS_NOT_PROXIED_AFTER_MS)
     .map((p) => ({ node: p.node, issue: ISSUE, cause: 'pods_not_proxied' as const }));
-  return { namespaces, pods, proxied, nodeFindings, namespaceFindings };
+  const nodeFindings = [...cniPluginMissing.map((node) => ({ node, issue: ISSUE, cause: 'cni_plugin_not_configured' as const })), ...notProxied].sort(
+    (a, b) => (a.node < b.node ? -1 : a.node > b.node ? 1 : 0),
+  );
+  return { namespaces, pods, proxied, cniPluginMissing, nodeFindings, namespaceFindings };
 }
 
 /**
@@ -121,4 +129,18 @@ function proxiedByNode(input: SignalInput, previous: EnrollmentSignals['proxied'
     out.push({ node, enabled: want, active, shortSinceMs: short ? (before.get(node)?.shortSinceMs ?? nowMs) : undefined });
   }
   return out.sort((a, b) => (a.node < b.node ? -1 : a.node > b.node ? 1 : 0));
+}
+
+/**
+ * Nodes where istio-cni runs (its pod is there, in any state) but the node's active CNI config, as
+ * its agent reads /etc/cni/net.d, chains no istio-cni plugin: pods that start there are not handed
+ * to istio-cni, so they start outside the mesh (their traffic plain TCP until the node agent's
+ * informer enrolls them, if it does). istio-cni puts its plugin back into the config it watches
+ * (cni/pkg/install), so a lasting absence means its installer is not doing that. The check alone
+ * does not know whether istio-cni belongs on the node; the istio-cni pod does.
+ */
+function cniPluginNotConfigured(input: SignalInput): string[] {
+  const facts = agentFacts(input);
+  const cniNodes = new Set(input.state.cniPods.map((p) => p.node));
+  return [...facts.values()].filter((f) => cniNodes.has(f.node) && reports(f, 'istio_cni_config', ['cni_plugin_not_configured'])).map((f) => f.node).sort();
 }

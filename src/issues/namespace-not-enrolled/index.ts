@@ -11,7 +11,8 @@ export const namespaceNotEnrolled: IssueModule<typeof ISSUE, EnrollmentCause, En
   description:
     'Namespaces that policy expects in the mesh but that lack istio.io/dataplane-mode=ambient (AmbientNamespaceNotEnrolled), ' +
     'or enrolled namespaces whose running pods carry no ambient redirection, still plain TCP and not HBONE ' +
-    '(AmbientWorkloadsNotCaptured), and nodes whose ztunnel proxies fewer pods than run there enrolled (AmbientWorkloadsNotProxied).',
+    '(AmbientWorkloadsNotCaptured), nodes whose ztunnel proxies fewer pods than run there enrolled (AmbientWorkloadsNotProxied), ' +
+    "and nodes whose CNI config lacks istio-cni's plugin (AmbientCniPluginNotConfigured, from the node agents).",
   unit: 'nodes or namespaces',
   causes: [
     {
@@ -33,6 +34,14 @@ export const namespaceNotEnrolled: IssueModule<typeof ISSUE, EnrollmentCause, En
         'annotated `ambient.istio.io/redirection: enabled`, for over 3 minutes. Those pods look enrolled but their traffic ' +
         'leaves as plain TCP (after a node reboot without a drain), and STRICT peers reject it.',
       pagedBy: 'AmbientWorkloadsNotProxied',
+    },
+    {
+      cause: 'cni_plugin_not_configured',
+      meaning:
+        "Per node: istio-cni runs there, but the node's active CNI configuration (the first file in `/etc/cni/net.d`, as its node agent " +
+        'reads it) chains no `istio-cni` plugin, as after a reboot where Flannel rewrote its config and istio-cni did not put itself ' +
+        'back. Pods that start on the node are not handed to istio-cni: they start outside the mesh.',
+      pagedBy: 'AmbientCniPluginNotConfigured',
     },
   ],
   families: FAMILIES,

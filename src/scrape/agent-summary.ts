@@ -1,0 +1,96 @@
+// Reading the node agents: which agent reports for which node (from the watched pods), fetching
+// each one's /summary with the same budgets as a scrape (time, connect, size, concurrency), and
+// what the exporter takes from it. An agent that hangs, lies or sends garbage costs one failed
+// report (ambient_exporter_scrape_up{component="agent"} 0 and an error count), never the round.
+import { parseSummary, SUMMARY_LIMITS, SUMMARY_PATH, type AgentSummary } from '../agent/summary.js';
+import type { AgentReport, ClusterState, PodInfo, ScrapeResult } from '../model.js';
+import { fetchCapped, type FetchOptions } from './fetch.js';
+import { ParseError } from './parser.js';
+import { mapWithConcurrency } from './pool.js';
+import { urlHost } from './targets.js';
+
+export interface AgentTarget {
+  node: string;
+  pod: string;
+  url: string;
+}
+
+/** An agent counts once it runs, has an address and is Ready (its first round after the API's first list is done). */
+const serving = (p: PodInfo): boolean => p.phase === 'Running' && p.ip !== '' && p.ready && p.node !== '';
+
+/**
+ * One agent per node: the newest serving agent pod (ClusterState lists them newest first per
+ * node). Its nodes are the ones whose ztunnel and istio-cni the exporter no longer scrapes itself.
+ */
+export function agentTargets(state: ClusterState, port: number): AgentTarget[] {
+  const seen = new Set<string>();
+  const out: AgentTarget[] = [];
+  for (const p of state.agentPods) {
+    if (!serving(p) || seen.has(p.node)) continue;
+    seen.add(p.node);
+    out.push({ node: p.node, pod: p.name, url: `http://${urlHost(p.ip)}:${port}${SUMMARY_PATH}` });
+  }
+  return out;
+}
+
+async function readJson(body: AsyncIterable<Buffer>): Promise<unknown> {
+  const chunks: Buffer[] = [];
+  for await (const c of body) chunks.push(c);
+  try {
+    return JSON.parse(Buffer.concat(chunks).toString('utf8')) as unknown;
+  } catch {
+    throw new ParseError(0, 'summary is not JSON');
+  }
+}
+
+/** The summary, if it is one and speaks for the node its pod runs on. */
+function summaryFor(node: string): (body: AsyncIterable<Buffer>) => Promise<AgentSummary> {
+  return async (body) => {
+    const parsed = parseSummary(await readJson(body));
+    if (!parsed.ok) throw new ParseError(0, parsed.why);
+    if (parsed.summary.node !== node) throw new ParseError(0, `summary for node ${parsed.summary.node}, agent pod on ${node}`);
+    return parsed.summary;
+  };
+}
+
+export async function fetchAgentReport(t: AgentTarget, opts: FetchOptions): Promise<AgentReport> {
+  const capped = { ...opts, maxBytes: Math.min(opts.maxBytes, SUMMARY_LIMITS.bytes) };
+  const r = await fetchCapped(t.url, capped, 'application/json', summaryFor(t.node));
+  return {
+    ...t,
+    up: r.error === undefined,
+    ...(r.error === undefined ? {} : { error: r.error }),
+    reachable: r.reachable,
+    durationSeconds: r.durationSeconds,
+    ...(r.value ? { summary: r.value } : {}),
+  };
+}
+
+export function fetchAgentReports(targets: readonly AgentTarget[], opts: FetchOptions & { concurrency: number }): Promise<AgentReport[]> {
+  return mapWithConcurrency(targets, opts.concurrency, (t) => fetchAgentReport(t, opts));
+}
+
+/**
+ * The agents' local scrapes as scrape results of the node's ztunnel and istio-cni pods, marked
+ * as the agent's (source 'agent': nothing crossed the pod network).
+ */
+export function localScrapes(reports: readonly AgentReport[]): ScrapeResult[] {
+  return reports.flatMap((r) =>
+    (r.summary?.scrapes ?? []).map(
+      (s): ScrapeResult => ({
+        target: { component: s.component, node: r.node, pod: s.pod, url: s.url, static: false },
+        up: s.up,
+        durationSeconds: s.durationSeconds,
+        ...(s.error ? { error: s.error } : {}),
+        reachable: false,
+        samples: s.samples,
+        source: 'agent',
+      }),
+    ),
+  );
+}
+
+/** Nodes whose agent serves: the exporter leaves their ztunnel and istio-cni to it. */
+export function agentNodes(targets: readonly AgentTarget[]): ReadonlySet<string> {
+  return new Set(targets.map((t) => t.node));
+}
