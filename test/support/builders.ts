@@ -1,5 +1,6 @@
 // Builders for the model's plain data, so detection tests state only what matters to them.
-import type { ClusterState, NodeInfo, PodInfo, ProbeResults, ReadinessResult, ScrapeResult, Sample, Target } from '../../src/model.js';
+import type { CheckSummary, AgentSummary } from '../../src/agent/summary.js';
+import type { AgentReport, ClusterState, NodeInfo, PodInfo, ProbeResults, ReadinessResult, ScrapeResult, Sample, Target } from '../../src/model.js';
 import type { SignalInput } from '../../src/issues/types.js';
 
 export function pod(p: Partial<PodInfo> & { name: string }): PodInfo {
@@ -134,5 +135,47 @@ export function healthyInput(over: Partial<SignalInput> = {}): SignalInput {
 export function withHealthy(edit: (input: SignalInput) => void): SignalInput {
   const input = healthyInput();
   edit(input);
+  return input;
+}
+
+/** A node check as an agent's summary carries it. */
+export function check(c: CheckSummary['check'], status: CheckSummary['status'] = 'ok', reason: CheckSummary['reason'] = 'ok', family?: CheckSummary['family']): CheckSummary {
+  const network = !c.startsWith('istio_cni');
+  return { check: c, ...(network ? { family: family ?? 'ipv4' } : {}), status, reason, evidence: {} };
+}
+
+export const NETWORK_CHECK_NAMES = ['flannel_vxlan_device', 'underlay_link', 'flannel_vxlan_mtu', 'flannel_vxlan_port', 'flannel_fdb', 'flannel_neighbours', 'flannel_routes'] as const;
+
+/** Every check ok, as a healthy node's agent reports it. */
+export function healthyChecks(): CheckSummary[] {
+  return [...NETWORK_CHECK_NAMES.map((c) => check(c)), check('istio_cni_config'), check('istio_cni_taint')];
+}
+
+/** A summary read from the agent on node `n`, its checks `checks` (default all ok), its local scrapes `scrapes`. */
+export function agentReport(n: string, checks: CheckSummary[] = healthyChecks(), over: Partial<AgentReport> = {}): AgentReport {
+  const summary: AgentSummary = {
+    schemaVersion: 1,
+    node: n,
+    agent: { version: '0.1.0' },
+    round: { number: 3, startedAtMs: 0, finishedAtMs: 0, durationSeconds: 0.05 },
+    kube: { synced: true, watchUp: { nodes: true, pods: true } },
+    checks,
+    scrapes: [],
+  };
+  return { node: n, pod: `ambient-exporter-agent-${n}`, url: `http://192.168.0.1:9480/summary`, up: true, reachable: true, durationSeconds: 0.01, summary, ...over };
+}
+
+/** An agent that did not answer at all (timeout: no route to the node's host address). */
+export function silentAgent(n: string): AgentReport {
+  return { node: n, pod: `ambient-exporter-agent-${n}`, url: 'http://192.168.0.1:9480/summary', up: false, error: 'timeout', reachable: false, durationSeconds: 0.5 };
+}
+
+/**
+ * A healthy cluster with an agent on every node: the agents' summaries, and the ztunnel and
+ * istio-cni scrapes as the agents hand them over (source 'agent').
+ */
+export function withAgents(input: SignalInput): SignalInput {
+  input.agents = NODES.map((n) => agentReport(n));
+  input.scrapes = input.scrapes.map((x) => (x.target.component === 'istiod' ? x : { ...x, reachable: false, source: 'agent' as const }));
   return input;
 }

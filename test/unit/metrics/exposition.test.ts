@@ -4,12 +4,21 @@ import { expect } from 'chai';
 import { ExporterMetrics } from '../../../src/export/metrics.js';
 import { deriveSignals } from '../../../src/issues/derive.js';
 import type { SignalInput } from '../../../src/issues/types.js';
-import { healthyInput, readiness, withHealthy } from '../../support/builders.js';
+import { agentReport, check, healthyChecks, healthyInput, readiness, silentAgent, withAgents, withHealthy } from '../../support/builders.js';
 
 async function exposition(inputs: SignalInput[], prefix: RegExp): Promise<string[]> {
   const m = new ExporterMetrics({ version: '1.2.3', mode: 'cluster', kube: true, defaultMetrics: false });
   for (const input of inputs) {
-    m.update({ stateKnown: true, state: input.state, scrapes: input.scrapes, probes: input.probes, signals: deriveSignals(input), durationSeconds: 0.5, finishedAtMs: 1_000_000 });
+    m.update({
+      stateKnown: true,
+      state: input.state,
+      scrapes: input.scrapes,
+      agents: [...(input.agents ?? [])],
+      probes: input.probes,
+      signals: deriveSignals(input),
+      durationSeconds: 0.5,
+      finishedAtMs: 1_000_000,
+    });
   }
   const text = await m.registry.metrics();
   return text.split('\n').filter((l) => prefix.test(l));
@@ -85,6 +94,26 @@ describe('metrics: exposition of derived signals', () => {
       'ambient_exporter_scrape_errors_total{component="ztunnel",reason="http_status"} 0',
       'ambient_exporter_scrape_errors_total{component="ztunnel",reason="parse"} 0',
       'ambient_exporter_scrape_errors_total{component="ztunnel",reason="too_large"} 0',
+    ]);
+  });
+
+  it("with node agents: each agent as a scrape target, its node's problems (sparse), the checks it could not judge, and its failures counted", async () => {
+    const input = withAgents(healthyInput());
+    input.agents = [
+      agentReport('node-a'),
+      agentReport('node-b', [...healthyChecks().filter((c) => c.check !== 'flannel_vxlan_mtu'), check('flannel_vxlan_mtu', 'problem', 'overlay_mtu_mismatch'), check('istio_cni_taint', 'unknown', 'node_not_found')]),
+      silentAgent('node-c'),
+    ];
+    const lines = await exposition([input], /^ambient_(node_check_problem|node_checks_unknown|exporter_scrape_up\{component="agent"|exporter_scrape_errors_total\{component="agent",reason="timeout"|node_issue)/);
+    expect(lines).to.deep.equal([
+      'ambient_exporter_scrape_up{component="agent",node="node-a",pod="ambient-exporter-agent-node-a"} 1',
+      'ambient_exporter_scrape_up{component="agent",node="node-b",pod="ambient-exporter-agent-node-b"} 1',
+      'ambient_exporter_scrape_up{component="agent",node="node-c",pod="ambient-exporter-agent-node-c"} 0',
+      'ambient_exporter_scrape_errors_total{component="agent",reason="timeout"} 1',
+      'ambient_node_check_problem{node="node-b",check="flannel_vxlan_mtu",family="ipv4",reason="overlay_mtu_mismatch"} 1',
+      'ambient_node_checks_unknown{node="node-a"} 0',
+      'ambient_node_checks_unknown{node="node-b"} 1',
+      'ambient_node_issue{node="node-b",issue="cross_node_network",cause="overlay_mtu_mismatch"} 1',
     ]);
   });
 });
