@@ -24,3 +24,5 @@ export type { Component, ScrapeTarget } from './components/index.js';
 export type { ApiAvailability } from './kube-api/server.js';
 export type { PortMode } from './net/network.js';
 export { BlackholePool } from './net/blackhole.js';
+export { startObjectApi, type ObjectApi, type ObjectApiOptions } from './kube-api/standalone.js';
+export type { KubeObject } from './kube-api/types.js';

@@ -69,9 +69,14 @@ class LabInstance implements ControlTarget {
     const ctx = { topology: t, view: () => this.view, now: o.now };
     this.components = new ComponentSet(ctx, this.network, o.ztunnelTrafficSeries);
     this.store.subscribe((c) => this.components.observeKubeChange(c));
-    reconcile(this.store, desiredObjects(t, this.view, o.now()), o.now());
+    reconcile(this.store, this.desired(o.now()), o.now());
     this.api = new KubeApiServer({ ...o.api, store: this.store, bookmarkIntervalMs: o.bookmarkIntervalMs, now: o.now });
     this.control = new ControlServer(o.control, this);
+  }
+
+  /** The objects the API serves now: the simulated cluster's, and the caller's own (options.extraObjects). */
+  private desired(now: number) {
+    return [...desiredObjects(this.t, this.view, now), ...(this.o.extraObjects?.(this.t.nodes.map((n) => ({ name: n.name, ip: n.ip }))) ?? [])];
   }
 
   private faultContext() {
@@ -109,7 +114,7 @@ class LabInstance implements ControlTarget {
       this.view = clusterView(this.t, this.active, this.ledger);
       // The network changes first; Kubernetes then reports what the change did.
       await this.components.update(this.view, now);
-      reconcile(this.store, desiredObjects(this.t, this.view, now), now);
+      reconcile(this.store, this.desired(now), now);
     });
   }
 
@@ -124,7 +129,7 @@ class LabInstance implements ControlTarget {
     return this.serialized(async () => {
       const now = this.o.now();
       await this.components.update(this.view, now);
-      reconcile(this.store, desiredObjects(this.t, this.view, now), now);
+      reconcile(this.store, this.desired(now), now);
     });
   }
 

@@ -1,6 +1,7 @@
 // Options of startLab and their defaults.
 import { ADDRESS_BLOCKS, MAX_NODES } from './cluster/addresses.js';
 import type { FlannelLayout } from './cluster/shapes.js';
+import type { KubeObject } from './kube-api/types.js';
 import { FaultError, parseFaults, type FaultSpec } from './faults/catalog.js';
 
 export interface LabOptions {
@@ -34,6 +35,11 @@ export interface LabOptions {
    * several labs can run on one machine.
    */
   addressBlock?: number | 'auto';
+  /**
+   * Objects the API serves beside the simulated cluster's, given its nodes (e.g. the pods of a
+   * DaemonSet the test runs itself, such as ambient-exporter's node agents); read at every change.
+   */
+  extraObjects?: (nodes: readonly { name: string; ip: string }[]) => KubeObject[];
 }
 
 export interface ResolvedLabOptions {
@@ -51,6 +57,7 @@ export interface ResolvedLabOptions {
   now: () => number;
   /** blocks to try, in order */
   addressBlocks: number[];
+  extraObjects: LabOptions['extraObjects'];
 }
 
 export interface HostPort {
@@ -103,6 +110,7 @@ export function resolveLabOptions(o: LabOptions = {}): ResolvedLabOptions {
     syncIntervalMs: positiveInt(o.syncIntervalMs, 5_000, 'syncIntervalMs'),
     now: o.now ?? Date.now,
     addressBlocks: addressBlocks(o.addressBlock),
+    extraObjects: o.extraObjects,
   };
 }
 

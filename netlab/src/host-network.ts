@@ -6,7 +6,11 @@ import { inNetns, ip, type Argv } from './exec.js';
 import { UNDERLAY_PREFIX_LEN, UNDERLAY_V6_PREFIX_LEN, type LabPlan, type NodePlan, type PodPlan } from './plan.js';
 
 export function switchCommands(lab: LabPlan): Argv[] {
-  return [ip(undefined, 'link', 'add', lab.bridge, 'type', 'bridge'), ip(undefined, 'link', 'set', lab.bridge, 'up')];
+  return [
+    ip(undefined, 'link', 'add', lab.bridge, 'type', 'bridge'),
+    ...(lab.hostIp ? [ip(undefined, 'addr', 'add', `${lab.hostIp}/${UNDERLAY_PREFIX_LEN}`, 'dev', lab.bridge)] : []),
+    ip(undefined, 'link', 'set', lab.bridge, 'up'),
+  ];
 }
 
 /**

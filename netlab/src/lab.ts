@@ -75,6 +75,18 @@ export class OverlayLab {
     return site;
   }
 
+  /**
+   * Runs a TypeScript file of this repository inside one of the lab's namespaces (`ip netns exec`),
+   * the way the lab runs its endpoints: it must print "ready", it is killed with the lab on every
+   * path out (stop, failure, signals), and its own stop() ends it earlier.
+   */
+  async start(netns: string, script: string, args: readonly string[], options: { wrapper?: readonly string[]; readyTimeoutMs?: number } = {}): Promise<NetnsProcess> {
+    if (this.stopped) throw new Error('the lab is stopped');
+    const proc = await startInNetns(netns, script, args, { ...options, onSpawn: (pid) => this.resources.pids.add(pid) });
+    this.processes.push(proc);
+    return proc;
+  }
+
   private async startEndpoint(site: Site): Promise<void> {
     const proc = await startInNetns(site.netns, ENDPOINT_SCRIPT, ['--listen', `${site.ip}:${site.port}`, '--control', site.control], {
       onSpawn: (pid) => this.resources.pids.add(pid),

@@ -36,6 +36,13 @@ export interface LabOptions {
    * IPv6 overlay are not built: the IPv6 overlay is for the node checks.
    */
   ipFamilies?: readonly IpFamily[];
+  /**
+   * Give the host namespace an address on the underlay switch (10.99.0.1/24), so processes in the
+   * node namespaces reach servers the test runs on the host (a Kubernetes API, Prometheus's
+   * targets the other way round), as nodes reach a control plane over their network. The address
+   * is one per machine: one such lab at a time.
+   */
+  hostAddress?: boolean;
 }
 
 export interface VxlanPlan {
@@ -94,6 +101,8 @@ export interface LabPlan {
   tag: string;
   /** the underlay switch, in the host namespace */
   bridge: string;
+  /** the host namespace's address on the switch (options.hostAddress), e.g. 10.99.0.1 */
+  hostIp?: string;
   /** where CNI dirs and control sockets live; removed with the lab */
   runDir: string;
   endpointPort: number;
@@ -165,7 +174,14 @@ export function planLab(tag: string, tmpDir: string, options: LabOptions = {}, m
       cniConfDir: path.join(runDir, name, 'etc', 'cni', 'net.d'),
     });
   }
-  return { tag, bridge: hostIfname(tag, 'br'), runDir, endpointPort: options.endpointPort ?? 8080, nodes };
+  return {
+    tag,
+    bridge: hostIfname(tag, 'br'),
+    ...(options.hostAddress ? { hostIp: `${UNDERLAY_PREFIX}.1` } : {}),
+    runDir,
+    endpointPort: options.endpointPort ?? 8080,
+    nodes,
+  };
 }
 
 export const UNDERLAY_PREFIX_LEN = 24;
