@@ -1,0 +1,135 @@
+// Each overlay fault done to the real kernel delivers exactly one page, at its root cause: real
+// Prometheus evaluates the shipped rules on what the exporter derives from the node agents'
+// summaries and its own probes across the overlay, and real Alertmanager routes and inhibits.
+// The exporter runs on node-1 (with istiod); faults hit node-2, and two hit node-1 itself.
+import { expect } from 'chai';
+import type { Fault } from '../../netlab/src/index.js';
+import { describeNetlab } from '../../netlab/test/support/describe-netlab.js';
+import { startNetlabStack, type NetlabStack } from './netlab-stack.js';
+import { waitFor } from './stack.js';
+
+const KEY_LABELS = ['node', 'component', 'hosts_istiod', 'exporter_node'];
+const alertId = (labels: Record<string, string>): string =>
+  `${labels.alertname}{${KEY_LABELS.filter((k) => labels[k] !== undefined).map((k) => `${k}=${labels[k]}`).join(',')}}`;
+
+const RECEIVER_BY_SEVERITY: Record<string, string> = { critical: 'pager', warning: 'ticket', info: 'null' };
+
+interface Scenario {
+  fault: Fault;
+  /** what reaches the receiver, and nothing else */
+  delivered: string[];
+  /** alerts that fire in Prometheus and are held back by an inhibition */
+  inhibited?: string[];
+  /** the cause the delivered page names in its description */
+  cause?: string;
+  why: string;
+}
+
+const crossNode = (node: string, extra = '') => `AmbientCrossNodeNetworkFailure{node=${node}${extra}}`;
+
+const SCENARIOS: Scenario[] = [
+  { fault: { kind: 'vxlan-device-deleted', node: 'node-2' }, delivered: [crossNode('node-2')], cause: 'vxlan_device_missing', why: "from node-2's agent" },
+  { fault: { kind: 'vxlan-device-down', node: 'node-2' }, delivered: [crossNode('node-2')], cause: 'vxlan_device_down', why: "from node-2's agent" },
+  {
+    fault: { kind: 'vxlan-port-dropped', node: 'node-2' },
+    delivered: [crossNode('node-2')],
+    cause: 'pod_network_unreachable',
+    why: "nothing changes on the node: only the exporter's probes across the overlay see it",
+  },
+  { fault: { kind: 'underlay-mtu-lowered', node: 'node-2' }, delivered: [crossNode('node-2')], cause: 'overlay_mtu_mismatch', why: 'small probes pass, the agent sees the MTUs' },
+  { fault: { kind: 'fdb-entry-missing', node: 'node-2', peer: 'node-1' }, delivered: [crossNode('node-2')], cause: 'fdb_incomplete', why: "node-2 lacks node-1's entry" },
+  {
+    fault: { kind: 'underlay-down', node: 'node-2' },
+    delivered: [crossNode('node-2')],
+    inhibited: ['AmbientExporterTargetDown{node=node-2,component=agent}'],
+    cause: 'node_unreachable',
+    why: 'the agent that cannot be read is the same fault',
+  },
+  {
+    fault: { kind: 'vxlan-device-deleted', node: 'node-1' },
+    delivered: [crossNode('node-1', ',hosts_istiod=true')],
+    cause: 'vxlan_device_missing',
+    why: "the exporter's (and istiod's) own node: its agent names the cause, no other node is blamed",
+  },
+  {
+    fault: { kind: 'istio-cni-plugin-missing', node: 'node-3' },
+    delivered: ['AmbientCniPluginNotConfigured{node=node-3}'],
+    why: 'not an overlay fault: a ticket, not a page',
+  },
+];
+
+describeNetlab('e2e on the real-kernel lab: one notification per overlay fault, at its root cause', function () {
+  this.timeout(120_000);
+  let stack: NetlabStack;
+
+  before(async function () {
+    this.timeout(120_000);
+    stack = await startNetlabStack();
+  });
+  after(async function () {
+    this.timeout(30_000);
+    await stack?.close();
+  });
+
+  async function snapshot(since: number): Promise<string> {
+    const prom = await stack.prometheusAlerts().catch(() => []);
+    const am = await stack.alertmanagerAlerts().catch(() => []);
+    return [
+      `prometheus: ${prom.map((a) => `${alertId(a)} ${a.alertstate}`).sort().join(', ') || '(none)'}`,
+      `alertmanager: ${am.map((a) => `${alertId(a.labels)} ${a.status.state}`).sort().join(', ') || '(none)'}`,
+      `notified since: ${stack.notifiedFiring(since).map((a) => alertId(a.labels)).join(', ') || '(none)'}`,
+    ].join('\n');
+  }
+
+  it('healthy: nothing fires', async () => {
+    // the rules have run on the exporter's data for longer than the longest compressed `for` (9 s)
+    const window = 12;
+    await waitFor(
+      async () => ((await stack.query(`count_over_time(issue:ambient_issue_affected:max{issue="cross_node_network"}[${window}s])`))[0]?.value ?? 0) >= window,
+      { timeoutMs: 30_000, what: `${window}s of rule evaluations` },
+    );
+    expect(await stack.query(`count_over_time(ALERTS[${window}s])`), await snapshot(0)).to.deep.equal([]);
+  });
+
+  for (const s of SCENARIOS) {
+    it(`${s.fault.kind} on ${s.fault.node}: ${s.why}`, async () => {
+      const since = Date.now();
+      await stack.lab.apply(s.fault);
+      const inhibited = s.inhibited ?? [];
+      await waitFor(
+        async () => {
+          const state = new Map((await stack.alertmanagerAlerts()).map((a) => [alertId(a.labels), a.status.state]));
+          const got = new Set(stack.notifiedFiring(since).map((a) => alertId(a.labels)));
+          return s.delivered.every((d) => got.has(d) && state.get(d) === 'active') && inhibited.every((i) => state.get(i) === 'suppressed');
+        },
+        { timeoutMs: 60_000, what: async () => `${s.delivered.join(', ')} delivered${inhibited.length ? `, ${inhibited.join(', ')} suppressed` : ''}\n${await snapshot(since)}` },
+      );
+      // steady state: nothing pending, only the root cause active in Alertmanager
+      await waitFor(
+        async () => {
+          const prom = await stack.prometheusAlerts();
+          const active = (await stack.alertmanagerAlerts()).filter((a) => a.status.state === 'active').map((a) => alertId(a.labels));
+          return !prom.some((a) => a.alertstate === 'pending') && active.sort().join() === [...s.delivered].sort().join();
+        },
+        { timeoutMs: 30_000, what: async () => `only ${s.delivered.join(', ')} active\n${await snapshot(since)}` },
+      );
+      const context = await snapshot(since);
+      expect([...new Set(stack.notifiedFiring(since).map((a) => alertId(a.labels)))].sort(), context).to.deep.equal([...s.delivered].sort());
+      for (const r of stack.receivers(since)) expect(r.receiver, alertId(r.labels)).to.equal(RECEIVER_BY_SEVERITY[r.labels.severity ?? '']);
+      if (s.cause) {
+        const page = stack.notifiedFiring(since).find((a) => alertId(a.labels) === s.delivered[0]);
+        expect(page?.annotations.description, 'the page names the root cause').to.contain(`(cause: ${s.cause})`);
+      }
+
+      // recovery delivers nothing new
+      const clearedAt = Date.now();
+      await stack.lab.removeAll();
+      await waitFor(async () => (await stack.prometheusAlerts()).length === 0 && (await stack.alertmanagerAlerts()).length === 0, {
+        timeoutMs: 60_000,
+        what: async () => `no alerts after the fault was removed\n${await snapshot(clearedAt)}`,
+      });
+      const renotified = stack.notifiedFiring(clearedAt).map((a) => alertId(a.labels));
+      expect(renotified.filter((n) => !s.delivered.includes(n)), await snapshot(clearedAt)).to.deep.equal([]);
+    });
+  }
+});
