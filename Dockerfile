@@ -15,6 +15,11 @@ RUN npm run build
 
 FROM node:22-bookworm-slim AS runtime
 ENV NODE_ENV=production
+# iproute2 (`ip`, `bridge`) for the node agent's network checks (`ambient-exporter agent`), which
+# read links, addresses, FDB, neighbours and routes as iproute2's JSON; `serve` does not use it.
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends iproute2 \
+ && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 COPY package.json package-lock.json ./
 # No production dependency has an install script; refusing them keeps the image build hermetic.

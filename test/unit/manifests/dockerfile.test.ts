@@ -5,6 +5,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import { join, posix, relative } from 'node:path';
 import { expect } from 'chai';
+import { CHECK_REQUIREMENTS } from '../../../src/agent/checks/index.js';
 import { loadConfig } from '../../../src/cli-flags.js';
 import { exporterPod } from './exporter-pod.js';
 import { execForm, inBuildContext, parseCopy, parseDockerfile, type Stage } from './dockerfile.js';
@@ -174,6 +175,18 @@ describe('Dockerfile', () => {
     expect(pkg.bin['ambient-exporter']).to.equal(compiled);
     expect(under(posix.resolve(workdir(runtime), compiled), copiedInto(runtime))).to.be.true;
     expect(execForm(of(runtime, 'CMD').at(-1)?.args ?? '')).to.deep.equal(['serve']);
+  });
+
+  it("installs iproute2 from Debian in the runtime stage, for the commands the agent's checks run (ip, bridge)", () => {
+    expect(runtime.image).to.match(/bookworm|bullseye|trixie/, 'a Debian base image');
+    const installs = of(runtime, 'RUN').filter((r) => /\bapt-get install\b/.test(r.args));
+    expect(installs.map((r) => r.args).join(' ')).to.match(/\bapt-get install -y --no-install-recommends\b.*\biproute2\b/);
+    for (const r of installs) {
+      expect(r.args, `line ${r.line}: refreshes the package lists first`).to.match(/\bapt-get update\b.*&&.*\bapt-get install\b/);
+      expect(r.args, `line ${r.line}: leaves no package lists in the layer`).to.match(/rm -rf \/var\/lib\/apt\/lists\/\*/);
+    }
+    const commands = new Set(Object.values(CHECK_REQUIREMENTS).flatMap((req) => req.commands));
+    expect([...commands].sort(), 'what iproute2 provides').to.deep.equal(['bridge', 'ip']);
   });
 
   it('exposes the default listen port', () => {

@@ -110,6 +110,10 @@ describe('manifests: the exporter workload', () => {
           expect(egressAllowed(spec, PORTS.cniMonitoring, 'TCP', offPodNetwork)).to.be.true;
         });
 
+        it("lets the exporter read the node agents' summaries on 9480 of each node's address (they run on the host network)", () => {
+          expect(egressAllowed(spec, config.agentPort, 'TCP', offPodNetwork)).to.be.true;
+        });
+
         it('keeps the API server ports in the second egress rule, where docs/deploy.md\'s patch adds another', () => {
           expect(spec.egress?.[1]?.to).to.equal(undefined);
           expect(spec.egress?.[1]?.ports).to.deep.equal([
@@ -126,7 +130,7 @@ describe('manifests: the exporter workload', () => {
           const other = { pod: { namespace: 'shop', labels: { app: 'web' } } };
           expect(egressAllowed(spec, PORTS.ztunnelStats, 'TCP', other)).to.be.false;
           expect(egressAllowed(spec, PORTS.ztunnelReadiness, 'TCP', other)).to.be.false;
-          expect(egressPorts(spec)).to.deep.equal(['TCP/15012', 'TCP/15014', 'TCP/15020', 'TCP/15021', 'TCP/443', 'TCP/53', 'TCP/6443', 'UDP/53']);
+          expect(egressPorts(spec)).to.deep.equal(['TCP/15012', 'TCP/15014', 'TCP/15020', 'TCP/15021', 'TCP/443', 'TCP/53', 'TCP/6443', 'TCP/9480', 'UDP/53']);
         });
       });
     });

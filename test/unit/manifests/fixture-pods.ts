@@ -46,6 +46,16 @@ export const EXPORTER_POD: FixturePod = {
   ports: [{ name: 'http-metrics', port: 9479 }],
 };
 
+/** A node agent (manifests/agent): on the host network, its pod address is the node's. */
+export const AGENT_POD: FixturePod = {
+  namespace: 'ambient-exporter-agent',
+  name: 'ambient-exporter-agent-q8r2x',
+  node: 'node-a',
+  ip: '192.168.1.11',
+  labels: { 'app.kubernetes.io/name': 'ambient-exporter-agent', 'istio.io/dataplane-mode': 'none' },
+  ports: [{ name: 'http-summary', port: 9480 }],
+};
+
 /** Pods in the same namespaces that must not become targets. */
 export const OTHER_PODS: FixturePod[] = [
   // A ztunnel pod that has finished (e.g. evicted): not scraped.

@@ -41,3 +41,32 @@ export function restrictedViolations(spec: PodSpec): string[] {
   }
   return out;
 }
+
+/** The capabilities `baseline` lets a container add (Pod Security Standards, "Capabilities"). */
+const BASELINE_CAPABILITIES = new Set([
+  'AUDIT_WRITE', 'CHOWN', 'DAC_OVERRIDE', 'FOWNER', 'FSETID', 'KILL', 'MKNOD', 'NET_BIND_SERVICE', 'SETFCAP', 'SETGID', 'SETPCAP', 'SETUID', 'SYS_CHROOT',
+]);
+
+/**
+ * Every way `spec` breaks the baseline profile, as the admission controller checks it. On the host
+ * network every container port is a host port (the API server defaults hostPort to containerPort).
+ */
+export function baselineViolations(spec: PodSpec): string[] {
+  const out: string[] = [];
+  const pod = (spec.securityContext ?? {}) as SecurityContext;
+  if (spec.hostNetwork || spec.hostPID || spec.hostIPC) out.push('host namespaces');
+  for (const v of spec.volumes ?? []) if ('hostPath' in v) out.push(`volume ${v.name}: hostPath`);
+  if (pod.seccompProfile?.type === 'Unconfined') out.push('pod seccompProfile Unconfined');
+  for (const c of [...spec.containers, ...(spec.initContainers ?? [])]) {
+    const sc = (c.securityContext ?? {}) as SecurityContext;
+    const where = `container ${c.name}`;
+    if (sc.privileged) out.push(`${where}: privileged`);
+    const added = (sc.capabilities?.add ?? []).filter((cap) => !BASELINE_CAPABILITIES.has(cap));
+    if (added.length > 0) out.push(`${where}: adds capabilities ${added.join(', ')}`);
+    if (sc.seccompProfile?.type === 'Unconfined') out.push(`${where}: seccompProfile Unconfined`);
+    for (const p of (c.ports ?? []) as { hostPort?: number; containerPort: number }[]) {
+      if (p.hostPort || spec.hostNetwork) out.push(`${where}: host port ${p.hostPort ?? p.containerPort}`);
+    }
+  }
+  return out;
+}

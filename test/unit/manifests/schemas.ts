@@ -4,6 +4,7 @@ import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { DaemonSet } from 'kubernetes-models/apps/v1/DaemonSet';
 import { Deployment } from 'kubernetes-models/apps/v1/Deployment';
 import { NetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicy';
 import { ClusterRole } from 'kubernetes-models/rbac.authorization.k8s.io/v1/ClusterRole';
@@ -37,6 +38,7 @@ export const SCHEMAS: Record<string, Schema> = {
   'v1/ConfigMap': schema(ConfigMap, 'kubernetes-models/v1/ConfigMap', 'IConfigMap'),
   'v1/Service': schema(Service, 'kubernetes-models/v1/Service', 'IService'),
   'apps/v1/Deployment': schema(Deployment, 'kubernetes-models/apps/v1/Deployment', 'IDeployment'),
+  'apps/v1/DaemonSet': schema(DaemonSet, 'kubernetes-models/apps/v1/DaemonSet', 'IDaemonSet'),
   'networking.k8s.io/v1/NetworkPolicy': schema(NetworkPolicy, 'kubernetes-models/networking.k8s.io/v1/NetworkPolicy', 'INetworkPolicy'),
   'rbac.authorization.k8s.io/v1/ClusterRole': schema(ClusterRole, 'kubernetes-models/rbac.authorization.k8s.io/v1/ClusterRole', 'IClusterRole'),
   'rbac.authorization.k8s.io/v1/ClusterRoleBinding': schema(

@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import { parse } from 'yaml';
-import { CNI_POD, EXPORTER_POD, ISTIOD_POD, OTHER_PODS, ZTUNNEL_POD } from './fixture-pods.js';
+import { AGENT_POD, CNI_POD, EXPORTER_POD, ISTIOD_POD, OTHER_PODS, ZTUNNEL_POD } from './fixture-pods.js';
 import { MANIFESTS } from './paths.js';
 import { checkConfig, promtoolAvailable, relabelTargets, type FixturePod, type ScrapeJob } from './promtool-sd.js';
 
@@ -26,10 +26,10 @@ function discoverable(j: ScrapeJob, pods: FixturePod[]): FixturePod[] {
   return pods.filter((p) => !sd.namespaces || sd.namespaces.names.includes(p.namespace));
 }
 
-const ALL = [ZTUNNEL_POD, ISTIOD_POD, CNI_POD, EXPORTER_POD, ...OTHER_PODS];
+const ALL = [ZTUNNEL_POD, ISTIOD_POD, CNI_POD, EXPORTER_POD, AGENT_POD, ...OTHER_PODS];
 
 describe('manifests: plain Prometheus scrape configs', function () {
-  // Each promtool run collects discovery results for one second; run the four jobs at once.
+  // Each promtool run collects discovery results for one second; run the jobs at once.
   const targetsOf = new Map<string, Record<string, string>[]>();
   before(async function () {
     if (!promtoolAvailable()) {
@@ -65,18 +65,20 @@ describe('manifests: plain Prometheus scrape configs', function () {
       ztunnel: ['istio-system'],
       istiod: ['istio-system'],
       'istio-cni': ['istio-system'],
+      'ambient-exporter-agent': ['ambient-exporter-agent'],
     });
   });
 
   it('names the exporter job ambient-exporter and honours its labels', () => {
     expect(job('ambient-exporter').honor_labels).to.equal(true);
-    for (const name of ['ztunnel', 'istiod', 'istio-cni']) expect(job(name).honor_labels, name).to.equal(undefined);
+    for (const name of ['ztunnel', 'istiod', 'istio-cni', 'ambient-exporter-agent']) expect(job(name).honor_labels, name).to.equal(undefined);
   });
 
   const cases: { job: string; pod: FixturePod; address: string; path: string; app?: string }[] = [
     { job: 'ztunnel', pod: ZTUNNEL_POD, address: '10.244.1.7:15020', path: '/stats/prometheus', app: 'ztunnel' },
     { job: 'istiod', pod: ISTIOD_POD, address: '10.244.2.4:15014', path: '/metrics', app: 'istiod' },
     { job: 'istio-cni', pod: CNI_POD, address: '192.168.1.11:15014', path: '/metrics' },
+    { job: 'ambient-exporter-agent', pod: AGENT_POD, address: '192.168.1.11:9480', path: '/metrics' },
   ];
   for (const c of cases) {
     it(`${c.job}: one target per pod, on its metrics port, labelled node, pod and namespace`, () => {
