@@ -58,7 +58,7 @@ describe('manifests: the node agents', () => {
         expect(spec.hostNetwork).to.equal(needs.some((r) => r.hostNetwork));
         expect(spec.hostPID ?? false).to.equal(false);
         expect(spec.hostIPC ?? false).to.equal(false);
-        const hostPaths = (spec.volumes ?? []).flatMap((v) => ('hostPath' in v ? [(v as { hostPath: { path: string } }).hostPath.path] : []));
+        const hostPaths = (spec.volumes ?? []).flatMap((v) => { const h = v.hostPath as { path: string } | undefined; return h ? [h.path] : []; });
         expect(hostPaths.sort()).to.deep.equal([...new Set(needs.flatMap((r) => r.hostPaths))].sort());
         for (const m of container.volumeMounts ?? []) {
           const v = spec.volumes?.find((x) => x.name === m.name);
