@@ -14,7 +14,7 @@ import { parseArgs } from 'node:util';
 import { buildDashboards, render as renderDashboard } from '../dashboards/src/index.js';
 import { checkManifests, generateManifests, writeManifests } from './generate/manifests.js';
 import { METRICS_DOC_FILE, renderMetricsDoc } from './generate/metrics-doc.js';
-import { README_FILE, renderReadme } from './generate/readme.js';
+import { AGENT_DOC_FILE, AGENT_DOC_SECTIONS, README_FILE, renderReadme, renderSections } from './generate/readme.js';
 import { renderAll as renderRules } from './rules/render.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -37,6 +37,7 @@ export function generatedFiles(root: string = ROOT): Map<string, string> {
   const files = bundleFiles();
   files.set(METRICS_DOC_FILE, renderMetricsDoc());
   files.set(README_FILE, renderReadme(readFileSync(join(root, README_FILE), 'utf8')));
+  files.set(AGENT_DOC_FILE, renderSections(AGENT_DOC_FILE, readFileSync(join(root, AGENT_DOC_FILE), 'utf8'), AGENT_DOC_SECTIONS));
   return files;
 }
 

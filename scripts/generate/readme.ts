@@ -1,6 +1,7 @@
 // The README's tables (known issues, settings, alerts), rendered from the issue modules, the settings
 // table and the alert groups, between marker comments; the prose around them is written by hand.
-import { SETTINGS } from '../../src/config.js';
+import { AGENT_SETTINGS } from '../../src/agent/config.js';
+import { SETTINGS, type Setting } from '../../src/config.js';
 import { MODULES } from '../../src/issues/registry.js';
 import { allAlerts } from '../rules/render.js';
 
@@ -17,11 +18,11 @@ function issuesTable(): string[] {
   ];
 }
 
-function settingsTable(): string[] {
+function settingsTable(settings: readonly Setting[] = SETTINGS): string[] {
   return [
     '| flag | env | YAML key | default |',
     '|---|---|---|---|',
-    ...SETTINGS.map((s) => {
+    ...settings.map((s) => {
       const flag = s.kind === 'boolean' ? `--no-${s.flag}` : `--${s.flag} ${s.arg ?? 'VALUE'}`;
       const repeat = s.kind === 'list' ? ' (repeatable)' : '';
       return `| \`${flag}\`${repeat} | \`${s.env}\` | \`${s.key}\` | ${s.default} |`;
@@ -35,18 +36,28 @@ function alertsTable(): string[] {
 
 export const README_SECTIONS: Record<string, () => string[]> = {
   issues: issuesTable,
-  settings: settingsTable,
+  settings: () => settingsTable(),
   alerts: alertsTable,
 };
 
-/** The README with every generated section replaced; throws when a section's markers are missing. */
-export function renderReadme(current: string): string {
+export const AGENT_DOC_FILE = 'docs/agent.md';
+export const AGENT_DOC_SECTIONS: Record<string, () => string[]> = {
+  'agent-settings': () => settingsTable(AGENT_SETTINGS),
+};
+
+/** `current` with every generated section replaced; throws when a section's markers are missing. */
+export function renderSections(file: string, current: string, sections: Record<string, () => string[]>): string {
   let out = current;
-  for (const [name, render] of Object.entries(README_SECTIONS)) {
+  for (const [name, render] of Object.entries(sections)) {
     const from = out.indexOf(begin(name));
     const to = out.indexOf(end(name));
-    if (from < 0 || to < from) throw new Error(`${README_FILE}: markers of the generated "${name}" section are missing`);
+    if (from < 0 || to < from) throw new Error(`${file}: markers of the generated "${name}" section are missing`);
     out = `${out.slice(0, from)}${begin(name)}\n${render().join('\n')}\n${out.slice(to)}`;
   }
   return out;
+}
+
+/** The README with every generated section replaced. */
+export function renderReadme(current: string): string {
+  return renderSections(README_FILE, current, README_SECTIONS);
 }
