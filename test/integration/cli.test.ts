@@ -4,6 +4,7 @@ import { expect } from 'chai';
 import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
+import { startObjectApi } from 'ambient-lab';
 import { getText, waitFor } from '../support/http.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -34,6 +35,9 @@ describe('cli', function () {
     [['serve', '--no-kube', '--target', 'envoy:n1=http://127.0.0.1:1/metrics'], /^ambient-exporter: config: targets \(--target, AMBIENT_TARGETS\): target "envoy:n1=.*COMPONENT must be one of/],
     [['serve', '--kubeconfig', '/nonexistent/kubeconfig'], /^ambient-exporter: config: kubeconfig: .*\/nonexistent\/kubeconfig/],
     [['lab', '--fault', 'dns-down'], /^ambient-exporter: faults: unknown fault "dns-down"; known faults: healthy, /],
+    [['agent'], /^ambient-exporter: config: nodeName \(--node-name, AMBIENT_NODE_NAME\): is required/],
+    [['agent', '--node-name', 'w1', '--vxlan-port', '0'], /^ambient-exporter: config: vxlanPort \(--vxlan-port, AMBIENT_VXLAN_PORT\): /],
+    [['agent', '--node-name', 'w1', '--kubeconfig', '/nonexistent/kubeconfig'], /^ambient-exporter: config: kubeconfig: .*\/nonexistent\/kubeconfig/],
   ];
   for (const [args, pattern] of bad) {
     it(`exits 2 with one line for: ${args.join(' ')}`, async () => {
@@ -56,5 +60,23 @@ describe('cli', function () {
     expect(code).to.equal(0);
     const logs = stdout.trim().split('\n').map((l) => JSON.parse(l) as { msg: string; level: number });
     expect(logs.map((l) => l.msg)).to.include.members(['serving', 'shutting down']);
+  });
+
+  it('agent: serves its summary until SIGTERM, then exits 0', async () => {
+    const api = await startObjectApi({ objects: [{ apiVersion: 'v1', kind: 'Node', metadata: { name: 'w1', uid: 'u', creationTimestamp: '2026-01-01T00:00:00Z' } }] });
+    try {
+      const port = await freePort();
+      const proc = run(['agent', '--node-name', 'w1', '--kubeconfig', api.kubeconfigPath, '--listen-address', `127.0.0.1:${port}`, '--refresh-interval', '1s', '--scrape-timeout', '200ms']);
+      await waitFor('the agent to be ready', async () => (await getText(`http://127.0.0.1:${port}/readyz`)).status === 200, 20_000, 100);
+      const summary = JSON.parse((await getText(`http://127.0.0.1:${port}/summary`)).body) as { node: string; schemaVersion: number; checks: unknown[] };
+      expect(summary).to.deep.include({ node: 'w1', schemaVersion: 1 });
+      expect(summary.checks).to.not.be.empty;
+      proc.kill('SIGTERM');
+      const { code, stdout } = await proc.done;
+      expect(code).to.equal(0);
+      expect(stdout.trim().split('\n').map((l) => (JSON.parse(l) as { msg: string }).msg)).to.include.members(['agent serving', 'shutting down']);
+    } finally {
+      await api.close();
+    }
   });
 });
