@@ -146,9 +146,9 @@ function nodeChecks(): Sized[] {
       title: 'Agents not answering',
       description:
         'Node agents the exporter could not read (timeout, refused, not a valid summary for their node): their nodes\' checks are ' +
-        'unknown this round, and so are their ztunnel and istio-cni samples.',
+        'unknown this round, and so are their ztunnel and istio-cni samples. No data without agents.',
       unit: 'suffix: nodes',
-      queries: [{ expr: `count(${sel('ambient_exporter_scrape_up', AGENT, NODE_MATCHER)} == 0) or vector(0)` }],
+      queries: [{ expr: `sum(1 - ${sel('ambient_exporter_scrape_up', AGENT, NODE_MATCHER)})` }],
       steps: BAD_WHEN_POSITIVE,
       colorMode: BigValueColorMode.Background,
       w: 6,

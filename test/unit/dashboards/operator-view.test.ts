@@ -119,7 +119,7 @@ describe('dashboards: runbooks of the issue tiles', () => {
       for (const alert of paging) expect(linked, `${issue.issue} tile links ${alert}`).to.include(`${DEFAULT_RUNBOOK_BASE_URL}/${alert}.md`);
     }
     const enrollment = KNOWN_ISSUES.find((i) => i.issue === 'namespace_not_enrolled')!;
-    expect(enrollment.alerts).to.deep.equal(['AmbientNamespaceNotEnrolled', 'AmbientWorkloadsNotCaptured']);
+    expect(enrollment.alerts).to.deep.equal(['AmbientNamespaceNotEnrolled', 'AmbientWorkloadsNotCaptured', 'AmbientWorkloadsNotProxied', 'AmbientCniPluginNotConfigured']);
   });
 });
 
@@ -130,7 +130,8 @@ describe('dashboards: broken nodes first', () => {
         const sortBy = (options(p).sortBy ?? []) as { displayName: string; desc: boolean }[];
         if (sortBy[0]?.displayName !== 'Node') continue; // sorted by something else: checked below
         const exprs = targets(p).map((t) => t.expr ?? '');
-        const onlyAffected = exprs.every((e) => metricNames(e).every((m) => m === 'ambient_node_issue'));
+        // series present only while something is wrong: the table lists affected nodes only
+        const onlyAffected = exprs.every((e) => metricNames(e).every((m) => m === 'ambient_node_issue' || m === 'ambient_node_check_problem'));
         expect(onlyAffected, `${d.uid} "${p.title}" lists every node in name order`).to.equal(true);
       }
     }
