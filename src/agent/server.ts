@@ -1,7 +1,7 @@
 // The agent's HTTP endpoints, all served from memory: /summary (the central exporter reads it),
 // /metrics (ambient_agent_*), /healthz, /readyz.
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
-import { wantsOpenMetrics } from '../server.js';
+import { metricsRoute } from '../export/metrics-route.js';
 import type { AgentMetrics } from './metrics.js';
 import { SUMMARY_PATH } from './summary.js';
 
@@ -22,14 +22,7 @@ export function createAgentApp(deps: AgentServerDeps): Express {
     if ('body' in s) res.type('application/json').send(s.body);
     else res.status(503).type('text/plain').send(`${s.unavailable}\n`);
   });
-  app.get('/metrics', async (req, res, next) => {
-    try {
-      const registry = wantsOpenMetrics(req.get('accept')) ? deps.metrics.openMetricsRegistry : deps.metrics.registry;
-      res.set('Content-Type', registry.contentType).set('Vary', 'Accept').send(await registry.metrics());
-    } catch (err) {
-      next(err);
-    }
-  });
+  app.get('/metrics', metricsRoute(deps.metrics));
   app.get('/healthz', (_req, res) => {
     res.type('text/plain').send('ok\n');
   });
