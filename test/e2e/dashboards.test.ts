@@ -15,6 +15,8 @@ import type { PanelQuery } from '../../dashboards/src/index.js';
 import type { FaultName } from 'ambient-lab';
 import { ROOT, startStack, waitFor } from './stack.js';
 import type { Stack } from './stack.js';
+import { agentPodObjects } from '../support/agent-pods.js';
+import { labNodes, startLabAgents } from '../support/lab-agents.js';
 
 /** Grafana's $__rate_interval for a 1s scrape interval is 4s; one more sample of headroom. */
 const VALUES = { ...DEFAULT_SUBSTITUTIONS, __rate_interval: '5s' };
@@ -154,8 +156,11 @@ describe('dashboards end to end: every panel against real Prometheus and the lab
     );
   }
 
+  /** whether the lab serves the node agents' pods (the "node agents" scenario) */
+  let agentsDeployed = false;
+
   before(async () => {
-    stack = await startStack({ scrapeComponents: true, alertmanager: false });
+    stack = await startStack({ scrapeComponents: true, alertmanager: false, lab: { extraObjects: (nodes) => (agentsDeployed ? agentPodObjects(nodes) : []) } });
   });
 
   after(async () => {
@@ -207,6 +212,32 @@ describe('dashboards end to end: every panel against real Prometheus and the lab
       await sample(fault, since);
     });
   }
+
+  it('node agents: the exporter reads one per node; one node\'s CNI config lacks istio-cni', async () => {
+    await backToHealthy(false);
+    const since = Date.now();
+    const nodes = await labNodes(stack.lab);
+    const agents = await startLabAgents(stack.lab, nodes, { withoutIstioCni: [nodes[1]!.name] });
+    try {
+      agentsDeployed = true;
+      await stack.lab.sync();
+      await stack.waitFor(
+        async () => {
+          await agents.refreshAll();
+          await stack.exporter.refreshNow();
+          const read = await stack.query('ambient_exporter_scrape_up{component="agent"} == 1');
+          const problems = await stack.query('ambient_node_check_problem');
+          return read.length === nodes.length && problems.length > 0;
+        },
+        { timeoutMs: 30_000, what: 'every agent read and the missing istio-cni plugin reported' },
+      );
+      await sample('node agents', since);
+    } finally {
+      agentsDeployed = false;
+      await stack.lab.sync();
+      await agents.close();
+    }
+  });
 
   it('healthy again: every tile returns to 0 and no Ambient alert fires', async () => {
     const since = Date.now();

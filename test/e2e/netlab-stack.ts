@@ -24,6 +24,7 @@ import {
 export interface NetlabStack {
   lab: OverlayLab;
   mesh: AmbientOnLab;
+  prometheusUrl: string;
   query(expr: string): Promise<Sample[]>;
   prometheusAlerts(): Promise<Record<string, string>[]>;
   alertmanagerAlerts(): Promise<AmAlert[]>;
@@ -69,6 +70,7 @@ export async function startNetlabStack(): Promise<NetlabStack> {
     return {
       lab,
       mesh,
+      prometheusUrl: prometheus.url,
       query: (expr) => promQuery(prometheus.url, expr),
       prometheusAlerts: async () => (await promQuery(prometheus.url, 'ALERTS')).map((s) => s.metric),
       alertmanagerAlerts: () => alertmanagerAlerts(alertmanager.url),

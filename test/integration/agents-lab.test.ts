@@ -3,17 +3,13 @@
 // kernel state, so the agents' network checks answer unknown (no host network) and add nothing;
 // what they add is their local scrapes of each node's ztunnel and istio-cni, which the exporter
 // uses instead of its own. Every fault of the lab gives the same root causes as without agents.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { expect } from 'chai';
 import { startLab, type Lab } from 'ambient-lab';
-import { resolveAgentConfig } from '../../src/agent/config.js';
-import { startAgent, type Agent } from '../../src/agent/index.js';
 import { loadConfig } from '../../src/cli-flags.js';
 import { startServe, type Exporter } from '../../src/serve/index.js';
 import { agentPodObjects } from '../support/agent-pods.js';
 import { getText, waitFor } from '../support/http.js';
+import { labNodes, startLabAgents, type LabAgents, type LabNode } from '../support/lab-agents.js';
 
 const issues = (body: string): string[] =>
   body
@@ -26,25 +22,13 @@ describe('node agents in the simulated cluster', function () {
   this.timeout(60_000);
   let lab: Lab;
   let exporter: Exporter;
-  const agents: Agent[] = [];
-  let cniDir: string;
-  let nodes: { name: string; ip: string }[] = [];
+  let agents: LabAgents | undefined;
+  let nodes: LabNode[] = [];
 
   before(async () => {
-    cniDir = mkdtempSync(path.join(tmpdir(), 'agents-lab-cni-'));
-    // Flannel's conflist with istio-cni chained, as istio-cni leaves it
-    writeFileSync(path.join(cniDir, '10-flannel.conflist'), JSON.stringify({ cniVersion: '0.3.1', name: 'cbr0', plugins: [{ type: 'flannel' }, { type: 'portmap' }, { type: 'istio-cni' }] }));
     lab = await startLab({ nodes: 3, extraObjects: (n) => agentPodObjects(n) });
-    const list = (await (await fetch(`${lab.apiUrl}/api/v1/nodes`)).json()) as { items: { metadata: { name: string }; status: { addresses: { type: string; address: string }[] } }[] };
-    nodes = list.items.map((n) => ({ name: n.metadata.name, ip: n.status.addresses.find((a) => a.type === 'InternalIP')!.address }));
-    for (const n of nodes) {
-      const config = resolveAgentConfig({
-        flags: { nodeName: n.name, kubeconfig: lab.kubeconfigPath, listenAddress: `${n.ip}:9480`, refreshInterval: '1s', scrapeTimeout: '400ms', cniConfDir: cniDir },
-        env: {},
-      });
-      agents.push(await startAgent(config, { defaultMetrics: false }));
-    }
-    await Promise.all(agents.map((a) => a.ready()));
+    nodes = await labNodes(lab);
+    agents = await startLabAgents(lab, nodes);
     exporter = await startServe(
       loadConfig({
         argv: [
@@ -62,14 +46,13 @@ describe('node agents in the simulated cluster', function () {
 
   after(async () => {
     await exporter?.close();
-    await Promise.all(agents.map((a) => a.close()));
+    await agents?.close();
     await lab?.close();
-    rmSync(cniDir, { recursive: true, force: true });
   });
 
   async function metricsWhen(what: string, ok: (body: string) => boolean): Promise<string> {
     return waitFor(what, async () => {
-      await Promise.all(agents.map((a) => a.refreshNow()));
+      await agents?.refreshAll();
       await exporter.refreshNow();
       const { body } = await getText(`${exporter.url}/metrics`);
       return ok(body) ? body : undefined;
