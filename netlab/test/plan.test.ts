@@ -21,6 +21,21 @@ describe('netlab: plan and names', () => {
     expect(n1?.pods.map((p) => p.ip)).to.deep.equal(['10.244.1.2', '10.244.1.3']);
   });
 
+  it('plans the IPv6 overlay beside (dual stack) or instead of (IPv6-only) the IPv4 one', () => {
+    const dual = planLab('nlab0000a00', '/tmp', { nodes: 2, ipFamilies: ['ipv6', 'ipv4'] }, () => '02:00:00:00:00:02');
+    const [n1] = dual.nodes;
+    expect(n1?.families).to.deep.equal(['ipv4', 'ipv6']);
+    expect(n1?.v6).to.deep.equal({
+      publicIp: 'fd99::b',
+      podCidr: 'fd44:0:0:1::/64',
+      subnetIp: 'fd44:0:0:1::',
+      vxlan: { name: 'flannel-v6.1', vni: 1, port: 8472, mtu: 1450, mac: '02:00:00:00:00:02' },
+    });
+    expect(planLab('t', '/tmp', { nodes: 1, ipFamilies: ['ipv6'] }).nodes[0]?.families).to.deep.equal(['ipv6']);
+    expect(() => planLab('t', '/tmp', { ipFamilies: [] })).to.throw(/ipFamilies/);
+    expect(planLab('t', '/tmp', { hostAddress: true }).hostIp).to.equal('10.99.0.1');
+  });
+
   it('keeps host interface names within the kernel\'s 15 bytes at the largest size', () => {
     const plan = planLab(newRunTag(4_194_303), '/tmp', { nodes: 200 });
     for (const n of plan.nodes) expect(n.switchPort.length).to.be.at.most(15);
