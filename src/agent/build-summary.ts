@@ -55,6 +55,7 @@ export function buildSummary(round: AgentRound, node: string, version: string): 
     agent: { version: clip(version, 64) },
     round: { number: round.number, startedAtMs: round.startedAtMs, finishedAtMs: round.finishedAtMs, durationSeconds: round.durationSeconds },
     kube: { synced: round.kube.synced, watchUp: round.kube.watchUp },
+    ready: round.kube.synced,
     checks: round.checks.slice(0, SUMMARY_LIMITS.checks).map(checkSummary),
     scrapes: round.scrapes
       .filter((s) => s.target.component === 'ztunnel' || s.target.component === 'istio-cni')

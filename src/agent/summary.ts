@@ -79,8 +79,10 @@ export const agentSummarySchema = z.object({
     finishedAtMs: z.number().nonnegative(),
     durationSeconds: z.number().nonnegative(),
   }),
-  /** the agent's own view of the API: its Node objects and its node's pods */
+  /** the agent's own view of the API: its Node, its peers' and its node's pods */
   kube: z.object({ synced: z.boolean(), watchUp: z.record(text(64), z.boolean()) }),
+  /** the round judged the node against its leases: the API had been listed (what /readyz says) */
+  ready: z.boolean(),
   checks: z.array(checkSummarySchema).max(SUMMARY_LIMITS.checks),
   scrapes: z.array(localScrapeSchema).max(SUMMARY_LIMITS.scrapes),
 });

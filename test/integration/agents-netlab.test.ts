@@ -84,7 +84,8 @@ describeNetlab('node agents and the exporter on the real-kernel lab', function (
       expect(s.node).to.equal(n.name);
       expect(verdicts(s), n.name).to.deep.equal(ALL_OK);
       expect(s.scrapes.map((x) => `${x.component} ${x.up}`), n.name).to.deep.equal(['ztunnel true', 'istio-cni true']);
-      expect(s.kube).to.deep.equal({ synced: true, watchUp: { nodes: true, pods: true } });
+      expect(s.kube).to.deep.equal({ synced: true, watchUp: { node: true, nodes: true, pods: true } });
+      expect(s.ready).to.equal(true);
     }
     const lines = await exporterSees([]);
     for (const n of lab.nodes) expect(lines).to.include(`ambient_exporter_scrape_up{component="agent",node="${n.name}",pod="ambient-exporter-agent-${n.name}"} 1`);

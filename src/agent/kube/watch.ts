@@ -10,7 +10,7 @@ import { agentWatchedResources } from './resources.js';
 
 /** What the agent knows of the API now. */
 export interface AgentKubeState {
-  /** every node (this one and its peers), sorted by name */
+  /** this node (from its own watch) and its peers (every other node), sorted by name */
   nodes: AgentNode[];
   /** live ztunnel pods of this node, newest first */
   ztunnelPods: PodInfo[];
@@ -37,7 +37,7 @@ export interface AgentWatchOptions extends InformerTuning {
 const newestFirst = (a: PodInfo, b: PodInfo): number => b.createdAt - a.createdAt || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
 
 export function startAgentWatch(kubeConfig: KubeConfig, opts: AgentWatchOptions): AgentWatch {
-  const [nodesResource, podsResource] = agentWatchedResources(opts.nodeName);
+  const [ownResource, nodesResource, podsResource] = agentWatchedResources(opts.nodeName);
   const common = {
     backoff: opts.backoff,
     watchTimeoutSeconds: opts.watchTimeoutSeconds,
@@ -49,9 +49,15 @@ export function startAgentWatch(kubeConfig: KubeConfig, opts: AgentWatchOptions)
     logger: opts.logger,
     onChange: () => undefined,
   };
-  const nodes = new ResourceInformer<AgentNode>({ ...common, resource: nodesResource!, convert: (raw) => toAgentNode(raw as RawCheckNode, opts.nodeName) });
+  const own = new ResourceInformer<AgentNode>({ ...common, resource: ownResource!, convert: (raw) => toAgentNode(raw as RawCheckNode, opts.nodeName) });
+  // peers only: the node's own object, taints included, comes from its own watch
+  const peers = new ResourceInformer<AgentNode>({
+    ...common,
+    resource: nodesResource!,
+    convert: (raw) => ((raw as RawCheckNode).metadata?.name === opts.nodeName ? null : toAgentNode(raw as RawCheckNode, '')),
+  });
   const pods = new ResourceInformer<PodInfo>({ ...common, resource: podsResource!, convert: (raw) => toPodInfo(raw as RawPod) });
-  const informers = [nodes, pods];
+  const informers = [own, peers, pods];
   for (const inf of informers) inf.start();
   let stopped = false;
   let rejectSynced: (err: Error) => void = () => undefined;
@@ -66,7 +72,7 @@ export function startAgentWatch(kubeConfig: KubeConfig, opts: AgentWatchOptions)
       const mine = pods.items().filter((p) => p.node === opts.nodeName && isLiveComponent(p));
       const role = (p: PodInfo) => podRole(p, opts.istioNamespace);
       return {
-        nodes: nodes.items().sort((a, b) => (a.metadata.name < b.metadata.name ? -1 : a.metadata.name > b.metadata.name ? 1 : 0)),
+        nodes: [...own.items(), ...peers.items()].sort((a, b) => (a.metadata.name < b.metadata.name ? -1 : a.metadata.name > b.metadata.name ? 1 : 0)),
         ztunnelPods: mine.filter((p) => role(p) === 'ztunnel').sort(newestFirst),
         cniPods: mine.filter((p) => role(p) === 'istio-cni').sort(newestFirst),
         watchUp: Object.fromEntries(informers.map((inf) => [inf.name, inf.up])),

@@ -41,8 +41,12 @@ describe('agent mode', () => {
   });
 
   describe('what it reads from the API', () => {
-    it('every Node, and only its own node\'s pods (field selector)', () => {
-      expect(agentWatchedResources('worker-1').map((r) => `${r.plural} ${r.fieldSelector ?? '-'}`)).to.deep.equal(['nodes -', 'pods spec.nodeName=worker-1']);
+    it('its own Node and every Node (its peers) apart, and only its own node\'s pods (field selectors)', () => {
+      expect(agentWatchedResources('worker-1').map((r) => `${r.name}: ${r.plural} ${r.fieldSelector ?? '-'}`)).to.deep.equal([
+        'node: nodes metadata.name=worker-1',
+        'nodes: nodes -',
+        'pods: pods spec.nodeName=worker-1',
+      ]);
     });
 
     it("keeps of a Node the Flannel annotations and pod CIDRs, and the taints of its own node only", () => {
