@@ -48,7 +48,7 @@ async function agentSummaries(lab: Lab, nodes: { name: string; ip: string }[]): 
       startedAtMs: Date.now(),
       finishedAtMs: Date.now(),
       durationSeconds: 0.1,
-      kube: { synced: true, watchUp: { nodes: true, pods: true } },
+      kube: { synced: true, watchUp: { node: true, nodes: true, pods: true } },
       checks: [...checks, { check: 'istio_cni_config', status: 'ok', reason: 'ok', evidence: { active_file: '10-flannel.conflist' }, ...ok }, { check: 'istio_cni_taint', status: 'ok', reason: 'ok', evidence: {}, ...ok }],
       scrapes,
     };
