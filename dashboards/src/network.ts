@@ -24,7 +24,8 @@ function nodes(): Sized[] {
       title: 'Nodes cut off',
       description:
         'Nodes whose root cause is the cross-node pod network (ambient_issue_affected{issue="cross_node_network"}): Flannel ' +
-        'not ready, no valid overlay backend, or pods on the node unreachable over the pod network.',
+        'down with the node silent, no valid overlay backend, pods on the node unreachable over the pod network, or the ' +
+        "exporter's own node reaching none of the others.",
       unit: 'suffix: nodes',
       queries: [{ expr: `sum(${sel('issue:ambient_issue_affected:max', 'issue="cross_node_network"')})` }],
       steps: BAD_WHEN_POSITIVE,
@@ -37,7 +38,9 @@ function nodes(): Sized[] {
       title: 'Nodes cut off: which and why',
       description:
         'Only the nodes whose root cause is the cross-node pod network now (ambient_node_issue{issue="cross_node_network"}), ' +
-        'with the cause: flannel_not_ready, overlay_not_configured or pod_network_unreachable. Empty when no node is cut off.',
+        'with the cause: flannel_not_ready, overlay_not_configured, pod_network_unreachable or exporter_node_cut_off (the ' +
+        "exporter's own node: it or the whole overlay is cut off, alike from one vantage point). Empty when no node is cut off. " +
+        'A Flannel pod not Ready while the node still answers is no cut-off: see the Flannel ready column (alert AmbientFlannelNotReady).',
     }),
     joinedTable({
       title: 'Nodes',

@@ -5,6 +5,22 @@ import { CROSS_NODE, KEEP_FIRING, READY_ISTIOD_NODES, currentCause } from './com
 /** The exporter's own node is the cut-off one: it cannot see the others, whatever they do. */
 const EXPORTER_NODE_CUT_OFF = `max by (cluster, node) (ambient_node_issue{${JOB}, issue="cross_node_network", cause="exporter_node_cut_off"}) > 0`;
 
+/** Every cut-off node, labelled hosts_istiod="true" where it holds a ready istiod and no ready istiod sits elsewhere. */
+const CUT_OFF_NODES = [
+  '(',
+  '  label_replace(',
+  `      (${CROSS_NODE})`,
+  '    and on (cluster, node)',
+  `      (${READY_ISTIOD_NODES})`,
+  '    unless on (cluster)',
+  `      ((${READY_ISTIOD_NODES}) unless on (cluster, node) (${CROSS_NODE})),`,
+  '    "hosts_istiod", "true", "", ""',
+  '  )',
+  '  or on (cluster, node)',
+  `  ${CROSS_NODE}`,
+  ')',
+];
+
 export const crossNodeNetworkGroup: AlertGroupSpec = {
   title: 'Cross-node network',
   name: 'ambient-cross-node-network',
@@ -19,19 +35,14 @@ export const crossNodeNetworkGroup: AlertGroupSpec = {
       // hosts_istiod="true" marks a node holding every ready istiod: the ztunnels of all other nodes
       // lose istiod through it, and an inhibition with equal: [cluster] silences them.
       expr: [
-        `label_replace(${EXPORTER_NODE_CUT_OFF}, "exporter_node", "true", "", "")`,
-        'or on (cluster, node)',
-        // cut-off nodes holding a ready istiod, in clusters where no ready istiod sits elsewhere
+        // the two labels combine: the exporter's own node cut off may also hold every ready istiod
         'label_replace(',
-        `    (${CROSS_NODE})`,
-        '  and on (cluster, node)',
-        `    (${READY_ISTIOD_NODES})`,
-        '  unless on (cluster)',
-        `    ((${READY_ISTIOD_NODES}) unless on (cluster, node) (${CROSS_NODE})),`,
-        '  "hosts_istiod", "true", "", ""',
+        ...CUT_OFF_NODES.map((l) => `  ${l}`),
+        `  and on (cluster, node) (${EXPORTER_NODE_CUT_OFF}),`,
+        '  "exporter_node", "true", "", ""',
         ')',
         'or on (cluster, node)',
-        CROSS_NODE,
+        ...CUT_OFF_NODES,
       ].join('\n'),
       summary: 'A node is cut off from the cross-node pod network.',
       description:
@@ -48,9 +59,12 @@ export const crossNodeNetworkGroup: AlertGroupSpec = {
       severity: 'warning',
       for: '15m',
       // A Flannel pod NotReady while the node's pods still answer: the kernel datapath keeps forwarding
-      // on its last state (flanneld leaves flannel.1 and its entries behind when it exits).
+      // on its last state (flanneld leaves flannel.1 and its entries behind when it exits). Only where
+      // the exporter reached the node's pods this round: a node that is down (its pods, Flannel's
+      // included, marked NotReady) has no cross-node finding either, and its pods do not answer.
       expr: [
         `max by (cluster, node) (ambient_flannel_pod_ready{${JOB}}) == 0`,
+        `and on (cluster, node) (max by (cluster, node) (ambient_node_pod_network_reachable{${JOB}}) == 1)`,
         `unless on (cluster, node) (${CROSS_NODE})`,
       ].join('\n'),
       summary: 'Flannel is not Ready on a node whose pods still answer.',

@@ -30,10 +30,13 @@ export const istioCniGroup: AlertGroupSpec = {
       keepFiringFor: KEEP_FIRING.podCreation,
       expr: `max by (cluster, node) (ambient_node_issue{${JOB}, issue="cni_pod_creation_blocked"}) > 0`,
       summary: 'The istio-cni node agent blocks pod creation on a node.',
+      // Causes: no ztunnel connected to the agent (ztunnel_not_connected, sandbox_failures) or the
+      // agent refusing sandboxes for another reason (cni_agent_errors: ambient_pods_refused_by_cni{reason}).
       description:
-        `New pods on node {{ $labels.node }} cannot start: istio-cni rejects their sandboxes with "no ztunnel connection" (cause: ${currentCause('cni_pod_creation_blocked')}). ` +
-        'They stay in ContainerCreating until the ztunnel of the node connects to istio-cni.',
-      meaning: 'istio-cni refuses new pods on a node ("no ztunnel connection") and nothing upstream explains it.',
+        `New pods on node {{ $labels.node }} cannot start: the istio-cni plugin fails their sandboxes (cause: ${currentCause('cni_pod_creation_blocked')}). ` +
+        "They stay in ContainerCreating until a ztunnel connects to the node's istio-cni agent, or what the agent refuses them for is fixed " +
+        '(ambient_pods_refused_by_cni gives the reason).',
+      meaning: 'istio-cni refuses new pods on a node (`no ztunnel connection`, or another agent error) and nothing upstream explains it.',
     },
   ],
 };

@@ -17,7 +17,10 @@ export const FAMILIES = [
     type: 'gauge',
     help: "ztunnel connections to the istio-cni node agent (istio-cni's ztunnel_connected).",
     labels: ['node'],
-    doc: "istio-cni's `ztunnel_connected` (normally 1; 0 means new pods fail).",
+    doc:
+      "istio-cni's `ztunnel_connected` (normally 1, 2 during a ztunnel rollout; 0 means new meshed pods fail). The agent " +
+      'serves the family only once a ztunnel has connected since it started: absent from a successful scrape while a ' +
+      'ztunnel runs on the node, it is exported as 0.',
     rows: (s) => s.ztunnelConnected.map((r) => ({ labels: { node: r.node }, value: r.value })),
   }),
   family<S>({

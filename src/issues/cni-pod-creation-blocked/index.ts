@@ -7,7 +7,7 @@ export const cniPodCreationBlocked: IssueModule<typeof ISSUE, CniCause, CniSigna
   issue: ISSUE,
   title: 'istio-cni blocks pod creation',
   shortTitle: 'istio-cni blocking pod creation',
-  symptom: 'pods stuck in ContainerCreating with `no ztunnel connection`',
+  symptom: 'pods stuck in ContainerCreating with `no ztunnel connection` or another istio-cni error',
   description:
     'Nodes where istio-cni refuses new pods: it has no ztunnel connection ("no ztunnel connection"), or it fails their sandboxes ' +
     'for another reason.',

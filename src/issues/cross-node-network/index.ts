@@ -9,22 +9,39 @@ export const crossNodeNetwork: IssueModule<typeof ISSUE, CrossNodeCause, CrossNo
   shortTitle: 'Cross-node pod network',
   symptom: "ztunnel works only on istiod's node",
   description:
-    'Nodes cut off from the pod network: Flannel pod not ready, no valid overlay (VXLAN) backend annotation, or pods on the ' +
-    'node unreachable over the pod network.',
+    'Nodes cut off from the pod network: Flannel down and the node silent, no valid overlay (VXLAN) backend annotation, ' +
+    "pods on the node unreachable over the pod network, or the exporter's own node unable to reach the others.",
   unit: 'nodes',
   causes: [
-    { cause: 'flannel_not_ready', meaning: "The node's Flannel pod is not Ready.", pagedBy: 'AmbientCrossNodeNetworkFailure' },
+    {
+      cause: 'flannel_not_ready',
+      meaning:
+        "The node's Flannel pod is not Ready and the node's pods do not answer (or the exporter has nothing to try there). " +
+        'A Flannel pod not Ready while the node\'s pods still answer is no finding: flanneld leaves `flannel.1` and its ' +
+        'forwarding entries in place when it exits, so the kernel keeps forwarding (alert `AmbientFlannelNotReady`, a warning).',
+      pagedBy: 'AmbientCrossNodeNetworkFailure',
+    },
     {
       cause: 'overlay_not_configured',
-      meaning: 'The node lacks a valid Flannel backend annotation (`backend-type`, and for VXLAN well-formed `backend-data`).',
+      meaning:
+        'The node lacks a valid Flannel backend annotation (`backend-type`, and for VXLAN well-formed `backend-data` or, ' +
+        'IPv6-only, `backend-v6-data`).',
       pagedBy: 'AmbientCrossNodeNetworkFailure',
     },
     {
       cause: 'pod_network_unreachable',
       meaning:
         'No pod-network address on the node answered the exporter this round (timeouts; a refused connection counts as an answer). ' +
-        "When the exporter's own node (`--node-name`) is the broken one (its Flannel is down or unconfigured, or every other node " +
-        'is unreachable while their ztunnels are Ready and its own is not), the own node is reported instead of every node it cannot see.',
+        "Not reported while the exporter's own node is itself broken (cut off, its Flannel down with no other node answering, no overlay annotation): " +
+        'what it cannot reach then says nothing about the other nodes.',
+      pagedBy: 'AmbientCrossNodeNetworkFailure',
+    },
+    {
+      cause: 'exporter_node_cut_off',
+      meaning:
+        "On the exporter's own node (`--node-name`) only: most other nodes it tried (two at least) did not answer. From one " +
+        'vantage point that is this node cut off or the overlay down between every node; either way it is one fault, reported ' +
+        'once, here, instead of on every node the exporter cannot see (alert label `exporter_node="true"`).',
       pagedBy: 'AmbientCrossNodeNetworkFailure',
     },
   ],

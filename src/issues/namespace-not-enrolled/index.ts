@@ -7,7 +7,7 @@ export const namespaceNotEnrolled: IssueModule<typeof ISSUE, EnrollmentCause, En
   issue: ISSUE,
   title: 'workloads on TCP instead of HBONE',
   shortTitle: 'Namespaces not enrolled',
-  symptom: 'namespace not enrolled, or pods never captured',
+  symptom: 'namespace not enrolled, pods never captured, or pods bypassing ztunnel after a node reboot',
   description:
     'Namespaces that policy expects in the mesh but that lack istio.io/dataplane-mode=ambient (AmbientNamespaceNotEnrolled), ' +
     'or enrolled namespaces whose running pods carry no ambient redirection, still plain TCP and not HBONE ' +

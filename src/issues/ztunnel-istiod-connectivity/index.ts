@@ -7,10 +7,10 @@ export const ztunnelIstiodConnectivity: IssueModule<typeof ISSUE, IstiodCause, Z
   issue: ISSUE,
   title: 'ztunnel cannot reach istiod on 15012',
   shortTitle: 'ztunnel → istiod (15012)',
-  symptom: 'ztunnel pods 0/1 Ready, no workloads or certificates',
+  symptom: 'ztunnels on stale configuration and certificates; one that restarts stays 0/1 Ready and new pods on its node fail',
   description:
     'Nodes whose ztunnel cannot get configuration from istiod on port 15012 (Service port missing, no ready istiod endpoint, ' +
-    'xDS dial failing, or ztunnel still pending "state manager").',
+    'xDS dial failing, ztunnel still pending "state manager", or its xDS stream failing).',
   unit: 'nodes',
   causes: [
     {

@@ -26,9 +26,15 @@ function byLists(expr: string): string[][] {
   return [...own, ...recordingsRead(expr).flatMap((r) => byLists(r.expr))];
 }
 
-/** Labels an alert carries besides alertname/severity: its first `by (...)` list (or that of the recording it reads), plus label_replace targets. */
+/**
+ * Labels an alert carries besides alertname/severity: its first `by (...)` list (or that of the
+ * recording it reads), plus label_replace targets (the last four arguments of every label_replace,
+ * nested ones included).
+ */
 function outputLabels(a: { expr: string }): string[] {
-  const added = [...a.expr.matchAll(/label_replace\([\s\S]*?,\s*"([a-z_]+)",\s*"[^"]*",\s*"[^"]*",\s*"[^"]*"\s*\)/g)].map((m) => m[1] as string);
+  const added = a.expr.includes('label_replace(')
+    ? [...a.expr.matchAll(/,\s*"([a-z_]+)",\s*"[^"]*",\s*"[^"]*",\s*"[^"]*"\s*\)/g)].map((m) => m[1] as string)
+    : [];
   const by = /\bby \(([^)]*)\)/.exec(a.expr);
   if (by) return [...(by[1] as string).split(',').map((l) => l.trim()), ...added];
   const recorded = recordingsRead(a.expr)[0];

@@ -103,6 +103,62 @@ const SITUATIONS: Situation[] = [
     ],
   },
   {
+    title: "the exporter's own node cut off: one page for it; its failed scrapes of pod-network pods anywhere are held back, istio-cni's are not",
+    firing: [
+      ['AmbientCrossNodeNetworkFailure', { node: 'a', exporter_node: 'true' }],
+      ['AmbientExporterTargetDown', { node: 'b', component: 'ztunnel', pod: 'ztunnel-b' }],
+      ['AmbientExporterTargetDown', { node: 'c', component: 'istiod', pod: 'istiod-c' }],
+      ['AmbientExporterTargetDown', { node: 'a', component: 'ztunnel', pod: 'ztunnel-a' }],
+      ['AmbientExporterTargetDown', { node: 'b', component: 'istio-cni', pod: 'istio-cni-node-b' }],
+      // a ztunnel's Ready condition comes from the API server, not through the cut-off node: still its own page
+      ['AmbientZtunnelNotReady', { node: 'b', pod: 'ztunnel-b' }],
+    ],
+    delivered: [
+      ['AmbientCrossNodeNetworkFailure', { node: 'a', exporter_node: 'true' }],
+      ['AmbientExporterTargetDown', { node: 'b', component: 'istio-cni', pod: 'istio-cni-node-b' }],
+      ['AmbientZtunnelNotReady', { node: 'b', pod: 'ztunnel-b' }],
+    ],
+  },
+  {
+    title: "the exporter's own node cut off holding every ready istiod: one page for the whole cluster's ztunnel alerts",
+    firing: [
+      ['AmbientCrossNodeNetworkFailure', { node: 'a', exporter_node: 'true', hosts_istiod: 'true' }],
+      ['AmbientZtunnelNotReady', { node: 'b', pod: 'ztunnel-b' }],
+      ['AmbientZtunnelIstiodUnreachable', { node: 'c' }],
+      ['AmbientExporterTargetDown', { node: 'b', component: 'ztunnel', pod: 'ztunnel-b' }],
+      ['AmbientIstiodXdsUnreachable'],
+      ['AmbientIstioCniNotReady', { node: 'c' }],
+    ],
+    delivered: [
+      ['AmbientCrossNodeNetworkFailure', { node: 'a', exporter_node: 'true', hosts_istiod: 'true' }],
+      ['AmbientIstioCniNotReady', { node: 'c' }],
+    ],
+  },
+  {
+    title: 'pods bypassing ztunnel: held back on a node whose network, istio-cni agent or ztunnel explains them, paged elsewhere',
+    firing: [
+      ['AmbientWorkloadsNotProxied', { node: 'a' }],
+      ['AmbientCrossNodeNetworkFailure', { node: 'a' }],
+      ['AmbientWorkloadsNotProxied', { node: 'b' }],
+      ['AmbientIstioCniNotReady', { node: 'b' }],
+      ['AmbientWorkloadsNotProxied', { node: 'c' }],
+      ['AmbientZtunnelIstiodUnreachable', { node: 'c' }],
+      ['AmbientWorkloadsNotProxied', { node: 'd' }],
+      ['AmbientZtunnelNotReady', { node: 'd', pod: 'ztunnel-d' }],
+      ['AmbientWorkloadsNotProxied', { node: 'e' }],
+      // a warning about Flannel on the node silences nothing: the datapath still forwards
+      ['AmbientFlannelNotReady', { node: 'e' }],
+    ],
+    delivered: [
+      ['AmbientCrossNodeNetworkFailure', { node: 'a' }],
+      ['AmbientIstioCniNotReady', { node: 'b' }],
+      ['AmbientZtunnelIstiodUnreachable', { node: 'c' }],
+      ['AmbientZtunnelNotReady', { node: 'd', pod: 'ztunnel-d' }],
+      ['AmbientWorkloadsNotProxied', { node: 'e' }],
+      ['AmbientFlannelNotReady', { node: 'e' }],
+    ],
+  },
+  {
     title: 'a ztunnel without xDS: its stream errors are held back; a crash (not Ready, not waiting for istiod) and pod creation are not',
     firing: [
       ['AmbientZtunnelIstiodUnreachable', { node: 'a' }],
