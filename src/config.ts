@@ -1,26 +1,70 @@
 // One configuration schema for flags, environment variables and the YAML file. Precedence:
 // flag > env > file > default. Any bad value stops start-up with one line naming the key.
 import { readFileSync } from 'node:fs';
-import { parse as parseYaml } from 'yaml';
+import { isScalar, parseDocument, visit } from 'yaml';
 import { z } from 'zod';
 import { parseDuration } from './duration.js';
 import { parseSelector } from './kube/selector.js';
+import { DEFAULT_SAMPLE_LIMITS } from './scrape/limits.js';
+import type { SampleLimits } from './scrape/parser.js';
 import { parseStaticTarget } from './scrape/targets.js';
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
 }
 
-const hostPort = z.string().regex(/^(\[[0-9a-fA-F:.]+\]|[^:\s]*):\d{1,5}$/, 'must be host:port');
+const hostPort = z
+  .string()
+  .regex(/^(\[[0-9a-fA-F:.]+\]|[^:\s]*):\d+$/, 'must be host:port')
+  .superRefine((v, ctx) => {
+    const port = Number(v.slice(v.lastIndexOf(':') + 1));
+    if (port > 65535) ctx.addIssue({ code: 'custom', message: `port ${port} is not between 0 and 65535` });
+  });
+
+/**
+ * The longest accepted duration. Node's timers hold at most 2^31-1 ms (about 24.8 days) and fire
+ * at once, in a loop, past that; a day is far beyond any sensible interval or timeout here.
+ */
+export const MAX_DURATION_MS = 24 * 3_600_000;
+const MAX_DURATION_TEXT = '24h';
+
+/** A duration string (15s, 500ms, 1m30s) or, from YAML, a number of seconds; whole milliseconds. */
 const duration = z.union([z.string(), z.number()]).transform((v, ctx) => {
-  const ms = typeof v === 'number' ? v * 1000 : parseDuration(v);
-  if (ms === undefined || !(ms > 0)) {
-    ctx.addIssue({ code: 'custom', message: `"${v}" is not a positive duration like 15s, 500ms or 1m` });
+  const raw = typeof v === 'number' ? v * 1000 : parseDuration(v);
+  const fail = (message: string): never => {
+    ctx.addIssue({ code: 'custom', message });
     return z.NEVER;
-  }
+  };
+  if (raw === undefined || !(raw > 0)) return fail(`"${v}" is not a positive duration like 15s, 500ms or 1m`);
+  // Decimal fractions are not exact in binary (1.1 * 1000 = 1100.0000000000002): round to whole ms first.
+  const ms = Math.round(raw);
+  if (Math.abs(raw - ms) > 1e-6 || ms < 1) return fail(`"${v}" is not a whole number of milliseconds`);
+  if (ms > MAX_DURATION_MS) return fail(`"${v}" is longer than ${MAX_DURATION_TEXT}`);
   return ms;
 });
+
+/**
+ * A whole number in [min, max]: a YAML integer, or decimal digits from a flag or the environment.
+ * Nothing is coerced: true, [7], 7.5 and (see readFile) 0x10 or 1e6 are refused.
+ */
+function wholeNumber(min: number, max: number) {
+  return z.unknown().transform((v, ctx): number => {
+    const fail = (message: string): never => {
+      ctx.addIssue({ code: 'custom', message });
+      return z.NEVER;
+    };
+    let n: number;
+    if (typeof v === 'number' && Number.isInteger(v)) n = v;
+    else if (typeof v === 'string' && /^\s*[0-9]+\s*$/.test(v)) n = Number(v);
+    else return fail(`${typeof v === 'string' || typeof v === 'number' ? `"${v}"` : JSON.stringify(v)} is not a whole number like ${min === 0 ? 32 : Math.max(min, 32)}`);
+    if (n < min || n > max) return fail(`${n} is not between ${min} and ${max}`);
+    return n;
+  });
+}
 const stringList = z.array(z.string().min(1));
+
+/** A blackholed pod costs this much of a round, not the whole scrape timeout. */
+const DEFAULT_CONNECT_TIMEOUT_MS = 1_000;
 
 export const DEFAULT_ENROLL_EXCLUDE = ['kube-system', 'kube-public', 'kube-node-lease', 'istio-system', 'kube-flannel'];
 
@@ -31,9 +75,14 @@ const schema = z
     logFormat: z.enum(['json', 'text']).default('json'),
     refreshInterval: duration.default(15_000),
     scrapeTimeout: duration.default(5_000),
-    scrapeConnectTimeout: duration.default(1_000),
-    scrapeConcurrency: z.coerce.number().int().min(1).max(1024).default(32),
-    scrapeMaxBytes: z.coerce.number().int().min(1024).default(64 * 1024 * 1024),
+    // Optional: when not set it is 1s, or the scrape timeout if that is shorter.
+    scrapeConnectTimeout: duration.optional(),
+    scrapeConcurrency: wholeNumber(1, 1024).default(32),
+    scrapeMaxBytes: wholeNumber(1024, 1024 * 1024 * 1024).default(64 * 1024 * 1024),
+    scrapeSampleLimit: wholeNumber(1, 100_000).default(DEFAULT_SAMPLE_LIMITS.samples),
+    scrapeLabelLimit: wholeNumber(1, 256).default(DEFAULT_SAMPLE_LIMITS.labels),
+    scrapeLabelNameLengthLimit: wholeNumber(1, 1024).default(DEFAULT_SAMPLE_LIMITS.labelNameLength),
+    scrapeLabelValueLengthLimit: wholeNumber(1, 65_536).default(DEFAULT_SAMPLE_LIMITS.labelValueLength),
     kube: z.boolean().default(true),
     kubeconfig: z.string().min(1).optional(),
     istioNamespace: z.string().min(1).default('istio-system'),
@@ -69,7 +118,24 @@ const schema = z
       .strict()
       .default({ namespaces: [], exclude: DEFAULT_ENROLL_EXCLUDE }),
   })
-  .strict();
+  .strict()
+  .transform((c, ctx) => {
+    if (c.scrapeConnectTimeout !== undefined && c.scrapeConnectTimeout > c.scrapeTimeout) {
+      ctx.addIssue({ code: 'custom', path: ['scrapeConnectTimeout'], message: 'must not be longer than scrapeTimeout' });
+    }
+    return c;
+  })
+  .transform((c) => ({
+    ...c,
+    scrapeConnectTimeout: c.scrapeConnectTimeout ?? Math.min(DEFAULT_CONNECT_TIMEOUT_MS, c.scrapeTimeout),
+    /** the four per-target limits, as the scraper takes them */
+    scrapeLimits: {
+      samples: c.scrapeSampleLimit,
+      labels: c.scrapeLabelLimit,
+      labelNameLength: c.scrapeLabelNameLengthLimit,
+      labelValueLength: c.scrapeLabelValueLengthLimit,
+    } satisfies SampleLimits,
+  }));
 
 export type Config = z.output<typeof schema>;
 type RawConfig = Record<string, unknown> & { enrollment?: Record<string, unknown> };
@@ -92,6 +158,10 @@ export const SETTINGS: readonly Setting[] = [
   { flag: 'scrape-connect-timeout', env: 'AMBIENT_SCRAPE_CONNECT_TIMEOUT', key: 'scrapeConnectTimeout', kind: 'string', help: 'timeout of the TCP connect of a scrape or probe, at most the scrape timeout (default 1s)' },
   { flag: 'scrape-concurrency', env: 'AMBIENT_SCRAPE_CONCURRENCY', key: 'scrapeConcurrency', kind: 'string', help: 'targets scraped (and probed) at once (default 32)' },
   { flag: 'scrape-max-bytes', env: 'AMBIENT_SCRAPE_MAX_BYTES', key: 'scrapeMaxBytes', kind: 'string', help: 'largest accepted response body in bytes (default 67108864)' },
+  { flag: 'scrape-sample-limit', env: 'AMBIENT_SCRAPE_SAMPLE_LIMIT', key: 'scrapeSampleLimit', kind: 'string', help: 'most samples kept from one scrape; more fail it (default 200)' },
+  { flag: 'scrape-label-limit', env: 'AMBIENT_SCRAPE_LABEL_LIMIT', key: 'scrapeLabelLimit', kind: 'string', help: 'most labels on a kept sample (default 16)' },
+  { flag: 'scrape-label-name-length-limit', env: 'AMBIENT_SCRAPE_LABEL_NAME_LENGTH_LIMIT', key: 'scrapeLabelNameLengthLimit', kind: 'string', help: 'longest label name of a kept sample, in characters (default 128)' },
+  { flag: 'scrape-label-value-length-limit', env: 'AMBIENT_SCRAPE_LABEL_VALUE_LENGTH_LIMIT', key: 'scrapeLabelValueLengthLimit', kind: 'string', help: 'longest label value of a kept sample, in characters (default 256)' },
   { flag: 'kube', env: 'AMBIENT_KUBE', key: 'kube', kind: 'boolean', help: 'watch the Kubernetes API (--no-kube: static targets only)' },
   { flag: 'kubeconfig', env: 'AMBIENT_KUBECONFIG', key: 'kubeconfig', kind: 'string', help: 'kubeconfig file (default $KUBECONFIG, then in-cluster)' },
   { flag: 'istio-namespace', env: 'AMBIENT_ISTIO_NAMESPACE', key: 'istioNamespace', kind: 'string', help: 'namespace of istiod, ztunnel and istio-cni (default istio-system)' },
@@ -128,12 +198,18 @@ function readFile(path: string): RawConfig {
   } catch (err) {
     throw new ConfigError(`config: cannot read ${path}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
   }
-  let doc: unknown;
-  try {
-    doc = parseYaml(text);
-  } catch (err) {
-    throw new ConfigError(`config: ${path} is not valid YAML: ${(err as Error).message.split('\n')[0]}`);
-  }
+  const parsed = parseDocument(text);
+  if (parsed.errors.length > 0) throw new ConfigError(`config: ${path} is not valid YAML: ${parsed.errors[0]!.message.split('\n')[0]}`);
+  // YAML reads 0x10, 0o17 and 1e6 as numbers: hand the schema what was written, so it can refuse
+  // anything but a plain decimal number instead of silently taking 16, 15 or 1000000.
+  visit(parsed, {
+    Scalar(_key, node) {
+      if (isScalar(node) && typeof node.value === 'number' && node.source !== undefined && !/^[-+]?[0-9]+(\.[0-9]+)?$/.test(node.source)) {
+        node.value = node.source;
+      }
+    },
+  });
+  const doc: unknown = parsed.toJS();
   if (doc === null || doc === undefined) return {};
   if (typeof doc !== 'object' || Array.isArray(doc)) throw new ConfigError(`config: ${path} must hold a mapping of settings`);
   return doc as RawConfig;

@@ -151,8 +151,9 @@ export interface Target {
   static: boolean;
 }
 
-export type ScrapeErrorReason = 'timeout' | 'connect' | 'http_status' | 'parse' | 'too_large';
-export const SCRAPE_ERROR_REASONS: readonly ScrapeErrorReason[] = ['timeout', 'connect', 'http_status', 'parse', 'too_large'];
+/** sample_limit and label_limit: the body was valid but over a per-target limit (scrape/limits.ts). */
+export type ScrapeErrorReason = 'timeout' | 'connect' | 'http_status' | 'parse' | 'too_large' | 'sample_limit' | 'label_limit';
+export const SCRAPE_ERROR_REASONS: readonly ScrapeErrorReason[] = ['timeout', 'connect', 'http_status', 'parse', 'too_large', 'sample_limit', 'label_limit'];
 
 /** One sample, with the exposed name (OpenMetrics counters keep their `_total` sample suffix). */
 export interface Sample {

@@ -104,6 +104,7 @@ export async function startServe(config: Config, opts: ServeOptions = {}): Promi
         timeoutMs: config.scrapeTimeout,
         connectTimeoutMs: config.scrapeConnectTimeout,
         maxBytes: config.scrapeMaxBytes,
+        limits: config.scrapeLimits,
         agents,
       }),
       watch

@@ -8,7 +8,8 @@ import axios, { type AxiosResponse } from 'axios';
 import type { ScrapeErrorReason, ScrapeResult, Target } from '../model.js';
 import { armConnectTimeout, connectBudget, ConnectTimeoutError } from './connect-timeout.js';
 import { keptSamples } from './families.js';
-import { ParseError, parseExposition, type SampleFilter } from './parser.js';
+import { DEFAULT_SAMPLE_LIMITS } from './limits.js';
+import { ParseError, SampleLimitError, parseExposition, type SampleFilter, type SampleLimits } from './parser.js';
 
 /** Prefer OpenMetrics, then classic text (the order Prometheus itself asks in). */
 export const SCRAPE_ACCEPT =
@@ -45,6 +46,8 @@ export interface FetchOptions {
   maxBytes: number;
   /** samples to keep; default: the component's families (scrape/families.ts) */
   filter?: SampleFilter;
+  /** bounds on the kept samples (default DEFAULT_SAMPLE_LIMITS); a body over one fails the scrape */
+  limits?: SampleLimits;
   /** keep-alive pools to use; without them the scrape gets pools of its own, closed when it ends */
   agents?: Partial<ScrapeAgents>;
 }
@@ -214,10 +217,11 @@ async function scrapeWith(target: Target, opts: FetchOptions, agents: ScrapeAgen
       body.destroy();
       return done('too_large');
     }
-    const parsed = await parseExposition(capBytes(body, opts.maxBytes), opts.filter ?? keptSamples(target.component));
+    const parsed = await parseExposition(capBytes(body, opts.maxBytes), opts.filter ?? keptSamples(target.component), opts.limits ?? DEFAULT_SAMPLE_LIMITS);
     return done(undefined, parsed.samples);
   } catch (err) {
     if (err instanceof TooLargeError) return done('too_large');
+    if (err instanceof SampleLimitError) return done(err.limit);
     if (err instanceof ParseError) return done('parse');
     if (timedOut || conn.connectTimedOut) return done('timeout');
     const code = errorCode(err);

@@ -84,6 +84,8 @@ describe('metrics: exposition of derived signals', () => {
       'ambient_exporter_scrape_errors_total{component="ztunnel",reason="http_status"} 0',
       'ambient_exporter_scrape_errors_total{component="ztunnel",reason="parse"} 0',
       'ambient_exporter_scrape_errors_total{component="ztunnel",reason="too_large"} 0',
+      'ambient_exporter_scrape_errors_total{component="ztunnel",reason="sample_limit"} 0',
+      'ambient_exporter_scrape_errors_total{component="ztunnel",reason="label_limit"} 0',
     ]);
   });
 });

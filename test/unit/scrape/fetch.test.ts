@@ -166,6 +166,8 @@ describe('scrape/fetch', () => {
         r.writeHead(200, { 'Content-Encoding': 'gzip' }).end(gz);
       },
     },
+    { name: 'more kept samples than the sample limit', reason: 'sample_limit', reachable: true, handler: (_q, r) => r.end('istio_build{component="ztunnel"} 1\n'.repeat(201)) },
+    { name: 'a kept sample with a label value over the length limit', reason: 'label_limit', reachable: true, handler: (_q, r) => r.end(`istio_build{tag="${'x'.repeat(10_000)}"} 1\n`) },
     { name: 'a body that is not gzip although declared so', reason: 'parse', reachable: true, handler: (_q, r) => r.writeHead(200, { 'Content-Encoding': 'gzip' }).end(istiodBody) },
     {
       name: 'a bad chunk size',
