@@ -248,6 +248,25 @@ function settingName(path: PropertyKey[]): string {
   return s ? `${key} (--${s.flag}, ${s.env})` : key || 'config';
 }
 
+/**
+ * Why the listen address could not be bound, as a ConfigError naming the key: the address is in
+ * use, needs privileges, does not resolve, or belongs to no interface of this machine.
+ */
+export function listenError(err: unknown, address: string): ConfigError {
+  const e = err as NodeJS.ErrnoException;
+  const host = address.slice(0, address.lastIndexOf(':')).replace(/^\[|\]$/g, '');
+  const why: Record<string, string> = {
+    EADDRINUSE: `${address} is already in use`,
+    EACCES: `no permission to listen on ${address} (ports below 1024 need privileges)`,
+    EPERM: `no permission to listen on ${address}`,
+    ENOTFOUND: `host ${host} does not resolve`,
+    EAI_AGAIN: `host ${host} does not resolve (DNS unavailable)`,
+    EADDRNOTAVAIL: `${host} is not an address of this machine`,
+  };
+  const message = (e?.code && why[e.code]) || `cannot listen on ${address}: ${e?.message ?? String(err)}`;
+  return new ConfigError(`config: ${settingName(['listenAddress'])}: ${message}`);
+}
+
 /** Validate every source into one Config, or throw ConfigError with one line naming the key. */
 export function resolveConfig(sources: ConfigSources): Config {
   const env = sources.env ?? {};

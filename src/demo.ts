@@ -1,5 +1,5 @@
 // `npm run demo`: the lab and the exporter against it in one process, ready to browse.
-import { resolveConfig } from './config.js';
+import { resolveConfig, type Config } from './config.js';
 import { runLabCommand, type Lab } from './lab/index.js';
 import { createLogger } from './logger.js';
 import { startServe, type Exporter } from './serve.js';
@@ -10,8 +10,13 @@ export interface DemoOptions {
   listenAddress: string;
 }
 
+/**
+ * Runs until SIGINT/SIGTERM. Rejects with the exporter's start-up error (a ConfigError for a listen
+ * address that cannot be used) once the lab is closed again, so the command exits as `serve` does.
+ */
 export async function runDemo(opts: DemoOptions): Promise<void> {
   let exporter: Exporter | undefined;
+  let failure: unknown;
   const lines: string[] = [];
   // On SIGINT/SIGTERM the exporter stops first, then the lab, so no watch sees the API vanish.
   const stopLab = new AbortController();
@@ -29,18 +34,28 @@ export async function runDemo(opts: DemoOptions): Promise<void> {
     handleSignals: false,
     print: (line) => lines.push(line),
     onReady: (lab: Lab) => {
-      const config = resolveConfig({
-        flags: {
-          kubeconfig: lab.kubeconfigPath,
-          listenAddress: opts.listenAddress,
-          refreshInterval: '5s',
-          scrapeTimeout: '1s',
-          nodeName: lab.istiodNode,
-          logFormat: 'text',
-          'enrollment.namespaces': lab.enrollment.namespaces,
-        },
-        env: {},
-      });
+      const fail = (err: unknown): void => {
+        failure = err;
+        stop();
+      };
+      let config: Config;
+      try {
+        config = resolveConfig({
+          flags: {
+            kubeconfig: lab.kubeconfigPath,
+            listenAddress: opts.listenAddress,
+            refreshInterval: '5s',
+            scrapeTimeout: '1s',
+            nodeName: lab.istiodNode,
+            logFormat: 'text',
+            'enrollment.namespaces': lab.enrollment.namespaces,
+          },
+          env: {},
+        });
+      } catch (err) {
+        fail(err);
+        return;
+      }
       const log = createLogger({ level: 'warn', format: 'text' });
       startServe(config, { logger: log })
         .then(async (e) => {
@@ -57,10 +72,8 @@ export async function runDemo(opts: DemoOptions): Promise<void> {
           for (const l of banner.slice(switchAt)) out(l);
           out('Values refresh every 5 s.');
         })
-        .catch((err: unknown) => {
-          process.stderr.write(`ambient-exporter: ${(err as Error).message}\n`);
-          process.kill(process.pid, 'SIGTERM');
-        });
+        .catch(fail);
     },
   });
+  if (failure !== undefined) throw failure;
 }

@@ -1,9 +1,9 @@
 // Cluster mode: watch, then every refresh interval collect (scrape + probe), derive, export.
 // Rounds never overlap; /metrics always serves the last finished round.
 import type { AddressInfo } from 'node:net';
-import type { Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { Config } from './config.js';
-import { ConfigError } from './config.js';
+import { ConfigError, listenError } from './config.js';
 import { PORTS } from './istio.js';
 import { loadKubeConfig } from './kube/client.js';
 import { startClusterWatch, type ClusterWatch } from './kube/cluster-watch.js';
@@ -178,10 +178,26 @@ export async function startServe(config: Config, opts: ServeOptions = {}): Promi
     }),
   });
   const { host, port } = splitListenAddress(config.listenAddress);
-  const server: Server = await new Promise((resolve, reject) => {
-    const s = app.listen(port, host, () => resolve(s));
-    s.once('error', (err) => reject(new ConfigError(`config: listenAddress (--listen-address, AMBIENT_LISTEN_ADDRESS): ${err.message}`)));
-  });
+  // http.createServer rather than app.listen: Express 5 calls app.listen's callback on errors too.
+  const server: Server = createServer(app);
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, host, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+  } catch (err) {
+    // Nothing was served yet: stop what started (watches, the round timer) and say why in one line.
+    closed = true;
+    clearTimeout(timer);
+    stopWaiting?.();
+    await watch?.stop();
+    await chain;
+    destroyScrapeAgents(agents);
+    throw listenError(err, config.listenAddress);
+  }
   server.keepAliveTimeout = 65_000; // longer than Prometheus' idle connection reuse
   const bound = server.address() as AddressInfo;
   const url = `http://${bound.family === 'IPv6' ? `[${bound.address}]` : bound.address}:${bound.port}`;
