@@ -17,6 +17,7 @@ import {
   type RawNode,
   type RawPod,
   type RawService,
+  type ReportInvalid,
 } from './convert.js';
 import { buildClusterState, type KubeStores } from './cluster-state.js';
 import type { EnrollmentPolicy } from './enrollment.js';
@@ -48,12 +49,12 @@ export interface ClusterWatch {
 
 /** Resource name (WATCHED_RESOURCES) -> conversion of its objects. */
 const CONVERTERS = {
-  nodes: (raw: unknown) => toNodeInfo(raw as RawNode),
+  nodes: (raw: unknown, report: ReportInvalid) => toNodeInfo(raw as RawNode, report),
   namespaces: (raw: unknown) => toNamespaceInfo(raw as RawNamespace),
-  pods: (raw: unknown) => toPodInfo(raw as RawPod),
+  pods: (raw: unknown, report: ReportInvalid) => toPodInfo(raw as RawPod, report),
   events: (raw: unknown) => toPodEventInfo(raw as RawEvent),
-  services: (raw: unknown) => toServiceInfo(raw as RawService),
-  endpointslices: (raw: unknown) => toEndpointSliceInfo(raw as RawEndpointSlice),
+  services: (raw: unknown, report: ReportInvalid) => toServiceInfo(raw as RawService, report),
+  endpointslices: (raw: unknown, report: ReportInvalid) => toEndpointSliceInfo(raw as RawEndpointSlice, report),
 };
 type Converters = typeof CONVERTERS;
 type Informers = { [K in keyof Converters]: ResourceInformer<NonNullable<ReturnType<Converters[K]>>> };
@@ -99,7 +100,7 @@ export function startClusterWatch(kubeConfig: KubeConfig, opts: ClusterWatchOpti
   };
   const byName = new Map<string, ResourceInformer<unknown>>();
   for (const resource of WATCHED_RESOURCES) {
-    const convert = CONVERTERS[resource.name as keyof Converters] as (raw: unknown) => unknown;
+    const convert = CONVERTERS[resource.name as keyof Converters] as (raw: unknown, report: ReportInvalid) => unknown;
     byName.set(
       resource.name,
       new ResourceInformer<unknown>({

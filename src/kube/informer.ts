@@ -18,6 +18,7 @@ import { ListWatch, Watch, type KubeConfig, type KubernetesListObject, type Kube
 import { listPath, type WatchedResource } from './resources.js';
 import { listAll } from './list.js';
 import { Backoff, type BackoffOptions } from './backoff.js';
+import type { ReportInvalid } from './convert.js';
 
 /** The subset of a pino logger the watch uses. */
 export interface KubeLogger {
@@ -47,7 +48,8 @@ export interface InformerOptions<T> extends InformerTuning {
   kubeConfig: KubeConfig;
   resource: WatchedResource;
   istioNamespace: string;
-  convert: (raw: unknown) => T | null;
+  /** raw object -> model shape (null: not kept); refused field values go to `report` */
+  convert: (raw: unknown, report: ReportInvalid) => T | null;
   logger?: KubeLogger | undefined;
   /** called after any change of items, `up` or `listed` */
   onChange: () => void;
@@ -160,8 +162,10 @@ export class ResourceInformer<T> {
   trim(raw: unknown): TrimmedObject<T> {
     const meta = (raw as RawMeta | null)?.metadata ?? {};
     let info: T | null = null;
+    const report: ReportInvalid = (field, value) =>
+      this.opts.logger?.debug({ resource: this.name, namespace: meta.namespace, object: meta.name, field, value }, 'not an IP address; ignoring it');
     try {
-      info = this.opts.convert(raw);
+      info = this.opts.convert(raw, report);
     } catch (err) {
       this.opts.logger?.warn({ resource: this.name, object: meta.name, err: String(err) }, 'cannot convert object; ignoring it');
     }
