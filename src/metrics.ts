@@ -49,6 +49,11 @@ export class ExporterMetrics {
   /** failed scrapes so far, by component and reason (served through mirroredCounter) */
   private readonly scrapeErrorCounts = new Map<string, { component: string; reason: string; value: number }>();
   readonly watchUp = this.gauge('ambient_exporter_kube_watch_up', 'Whether the watch of the Kubernetes resource is established.', ['resource']);
+  readonly watchLastEvent = this.gauge(
+    'ambient_exporter_kube_watch_last_event_timestamp_seconds',
+    'Unix time the state of the Kubernetes resource was last confirmed by the API server: a list, a watch event or a bookmark.',
+    ['resource'],
+  );
   readonly refreshDuration = this.gauge('ambient_exporter_refresh_duration_seconds', 'Duration of the last discovery, scrape, probe and derive round.');
   readonly lastRefresh = this.gauge('ambient_exporter_last_refresh_timestamp_seconds', 'Unix time the last round finished.');
   readonly apiReady = this.gauge('ambient_kube_api_ready', "Whether the API server's /readyz answered 200.");
@@ -161,6 +166,7 @@ export class ExporterMetrics {
       this.scrapeDuration.set(labels, s.durationSeconds);
     }
     for (const [resource, up] of Object.entries(state.watchUp)) this.watchUp.set({ resource }, b(up));
+    for (const [resource, ms] of Object.entries(state.watchLastEvent)) this.watchLastEvent.set({ resource }, ms / 1000);
     this.refreshDuration.set(round.durationSeconds);
     this.lastRefresh.set(Date.now() / 1000);
     if (this.opts.kube) {

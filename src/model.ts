@@ -117,6 +117,11 @@ export interface ClusterState {
   istiodEndpoints: EndpointAddress[];
   /** resource name (see kube/resources.ts) -> watch established */
   watchUp: Record<string, boolean>;
+  /**
+   * resource name -> when its state was last confirmed by the API server (a LIST applied, a watch
+   * event or bookmark received), ms since epoch; absent before the first
+   */
+  watchLastEvent: Record<string, number>;
   /** true once every informer has completed its first list */
   synced: boolean;
 }
@@ -135,6 +140,7 @@ export function emptyClusterState(): ClusterState {
     istiodService: undefined,
     istiodEndpoints: [],
     watchUp: {},
+    watchLastEvent: {},
     synced: false,
   };
 }

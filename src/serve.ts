@@ -5,6 +5,7 @@ import { createServer, type Server } from 'node:http';
 import type { Config } from './config.js';
 import { ConfigError, listenError } from './config.js';
 import { PORTS } from './istio.js';
+import { KubeApiTransport } from './kube/api-transport.js';
 import { loadKubeConfig } from './kube/client.js';
 import { startClusterWatch, type ClusterWatch } from './kube/cluster-watch.js';
 import { silentLogger, type Logger } from './logger.js';
@@ -53,8 +54,9 @@ export async function startServe(config: Config, opts: ServeOptions = {}): Promi
   const metrics = new ExporterMetrics({ version: VERSION, mode, kube: config.kube });
 
   let watch: ClusterWatch | undefined;
-  let kubeConfig: ReturnType<typeof loadKubeConfig>['kubeConfig'] | undefined;
+  let api: KubeApiTransport | undefined; // one connection pool to the API server: watches, lists, /readyz
   if (config.kube) {
+    let kubeConfig: ReturnType<typeof loadKubeConfig>['kubeConfig'];
     try {
       const loaded = loadKubeConfig({ kubeconfig: config.kubeconfig });
       kubeConfig = loaded.kubeConfig;
@@ -62,7 +64,9 @@ export async function startServe(config: Config, opts: ServeOptions = {}): Promi
     } catch (err) {
       throw new ConfigError(`config: kubeconfig: ${(err as Error).message}`);
     }
+    api = new KubeApiTransport(kubeConfig);
     watch = startClusterWatch(kubeConfig, {
+      api,
       istioNamespace: config.istioNamespace,
       istiodService: config.istiodService,
       enrollment: config.enrollment,
@@ -112,7 +116,7 @@ export async function startServe(config: Config, opts: ServeOptions = {}): Promi
             timeoutMs: config.scrapeTimeout,
             connectTimeoutMs: config.scrapeConnectTimeout,
             concurrency: config.scrapeConcurrency,
-            kubeConfig,
+            api,
             istioNamespace: config.istioNamespace,
             xdsPort: PORTS.istiodXds,
           })
@@ -196,6 +200,7 @@ export async function startServe(config: Config, opts: ServeOptions = {}): Promi
     await watch?.stop();
     await chain;
     destroyScrapeAgents(agents);
+    api?.close();
     throw listenError(err, config.listenAddress);
   }
   server.keepAliveTimeout = 65_000; // longer than Prometheus' idle connection reuse
@@ -218,6 +223,7 @@ export async function startServe(config: Config, opts: ServeOptions = {}): Promi
       });
       await chain;
       destroyScrapeAgents(agents);
+      api?.close();
     },
   };
 }

@@ -22,11 +22,17 @@ import {
 import { buildClusterState, type KubeStores } from './cluster-state.js';
 import type { EnrollmentPolicy } from './enrollment.js';
 import { enrollmentMatcher } from './enrollment.js';
+import { KubeApiTransport } from './api-transport.js';
 import { ResourceInformer, type InformerTuning, type KubeLogger } from './informer.js';
 
 export type { KubeLogger } from './informer.js';
 
 export interface ClusterWatchOptions extends InformerTuning {
+  /**
+   * The connection pool to the API server, shared with the /readyz probe; its owner closes it.
+   * Without one the watch makes its own and closes it when stopped.
+   */
+  api?: KubeApiTransport;
   istioNamespace: string;
   enrollment: EnrollmentPolicy;
   /** name of istiod's Service (default istiod) */
@@ -97,7 +103,10 @@ export function startClusterWatch(kubeConfig: KubeConfig, opts: ClusterWatchOpti
     healthyAfterMs: opts.healthyAfterMs,
     pageSize: opts.pageSize,
     listTimeoutMs: opts.listTimeoutMs,
+    responseTimeoutMs: opts.responseTimeoutMs,
+    watchIdleTimeoutMs: opts.watchIdleTimeoutMs,
   };
+  const api = opts.api ?? new KubeApiTransport(kubeConfig);
   const byName = new Map<string, ResourceInformer<unknown>>();
   for (const resource of WATCHED_RESOURCES) {
     const convert = CONVERTERS[resource.name as keyof Converters] as (raw: unknown, report: ReportInvalid) => unknown;
@@ -105,6 +114,7 @@ export function startClusterWatch(kubeConfig: KubeConfig, opts: ClusterWatchOpti
       resource.name,
       new ResourceInformer<unknown>({
         ...tuning,
+        api,
         kubeConfig,
         resource,
         istioNamespace: opts.istioNamespace,
@@ -125,6 +135,7 @@ export function startClusterWatch(kubeConfig: KubeConfig, opts: ClusterWatchOpti
     endpointSlices: informers.endpointslices.items(),
     watchUp: Object.fromEntries([...byName].map(([name, inf]) => [name, inf.up])),
     listed: Object.fromEntries([...byName].map(([name, inf]) => [name, inf.listed])),
+    lastEvent: Object.fromEntries([...byName].map(([name, inf]) => [name, inf.lastEventMs])),
   });
 
   let rejectSynced: (err: Error) => void = () => {};
@@ -155,6 +166,7 @@ export function startClusterWatch(kubeConfig: KubeConfig, opts: ClusterWatchOpti
       stopped = true;
       rejectSynced(new Error('cluster watch stopped before the first sync'));
       await Promise.all([...byName.values()].map((inf) => inf.stop()));
+      if (!opts.api) api.close();
       cached = undefined;
     },
   };

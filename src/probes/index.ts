@@ -1,6 +1,6 @@
 // One probe round: TCP dials to istiod's xDS port, ztunnel readiness, API server readiness.
 // Every probe resolves to data; nothing here throws.
-import type { KubeConfig } from '@kubernetes/client-node';
+import type { KubeApiTransport } from '../kube/api-transport.js';
 import type { ClusterState, DialResult, PodInfo, ProbeResults, ReadinessResult } from '../model.js';
 import { PORTS } from '../istio.js';
 import { connectBudget } from '../scrape/connect-timeout.js';
@@ -18,8 +18,8 @@ export interface ProbeOptions {
    * rather than timeoutMs. It is the whole budget of an xDS dial, which is nothing but a connect.
    */
   connectTimeoutMs?: number;
-  /** absent with --no-kube: the API probe then reports not ready */
-  kubeConfig?: KubeConfig;
+  /** the connection pool to the API server; absent with --no-kube: the API probe then reports not ready */
+  api?: KubeApiTransport | undefined;
   istioNamespace: string;
   /** probes in flight at once per kind (default 16) */
   concurrency?: number;
@@ -89,7 +89,7 @@ export async function runProbes(state: ClusterState, opts: ProbeOptions): Promis
           { timeoutMs: opts.timeoutMs, connectTimeoutMs: connectMs, ...(opts.readinessPort ? { port: opts.readinessPort } : {}) },
         ),
     ),
-    probeApiHealth(opts.kubeConfig, opts.timeoutMs),
+    probeApiHealth(opts.api, opts.timeoutMs),
   ]);
   return { istiodDials, ztunnelReadiness, api };
 }
