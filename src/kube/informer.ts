@@ -217,6 +217,7 @@ export class ResourceInformer<T> {
 
   /** An event or a bookmark arrived on the open watch: the stream is proven alive. */
   heard(): void {
+    if (this.awaitingProof) this.opts.logger?.info({ resource: this.name }, 'watch delivering again');
     this.awaitingProof = false;
     this.confirmed();
     if (this.streamOpen) this.setUp(true);
