@@ -11,7 +11,6 @@
 // sized from them.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -42,12 +41,21 @@ function deploymentArgs(): string[] {
   return [...block.matchAll(/^\s+- (.+)$/gm)].map((m) => m[1]!.trim());
 }
 
-async function freePort(): Promise<number> {
-  const srv = createServer();
-  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
-  const { port } = srv.address() as { port: number };
-  await new Promise<void>((r) => srv.close(() => r()));
-  return port;
+/** The URL the exporter serves on, from its `serving` log line (JSON logs, as the Deployment asks). */
+function servingUrl(exporter: ChildProcess): Promise<string> {
+  let out = '';
+  return new Promise((resolve, reject) => {
+    exporter.on('exit', (code) => reject(new Error(`exporter exited (${code}) before serving`)));
+    exporter.stdout!.on('data', (d: Buffer) => {
+      out += d.toString();
+      for (const line of out.split('\n')) {
+        if (!line.startsWith('{')) continue;
+        const entry = JSON.parse(line) as { msg?: string; url?: string };
+        if (entry.msg === 'serving' && entry.url) resolve(entry.url);
+      }
+      out = out.slice(out.lastIndexOf('\n') + 1);
+    });
+  });
 }
 
 function procStatusKiB(pid: number, field: 'VmRSS' | 'VmHWM'): number {
@@ -94,20 +102,20 @@ async function measure(nodes: number): Promise<void> {
   const labStart = performance.now();
   const lab = await startLabProcess(nodes);
   const labSeconds = (performance.now() - labStart) / 1000;
-  const port = await freePort();
-  const url = `http://127.0.0.1:${port}`;
   const flags = flagsOpt.value === undefined ? imageNodeFlags() : flagsOpt.value.split(/\s+/).filter(Boolean);
   const exporterArgs = [
     ...deploymentArgs().map((a) => a.replace('/etc/ambient-exporter/config.yaml', `${ROOT}/manifests/base/config.yaml`).replace('$(AMBIENT_NODE_NAME)', lab.istiodNode)),
     '--kubeconfig',
     lab.kubeconfig,
     '--listen-address',
-    `127.0.0.1:${port}`,
+    '127.0.0.1:0',
   ];
-  const exporter = spawn(process.execPath, [...flags, 'dist/cli.js', ...exporterArgs], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
+  const exporter = spawn(process.execPath, [...flags, 'dist/cli.js', ...exporterArgs], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
   const rounds: number[] = [];
   let peakSampled = 0;
   try {
+    const url = await servingUrl(exporter);
+    exporter.stdout!.resume(); // keep reading (and dropping) the logs
     let last: number | undefined;
     const deadline = Date.now() + (ROUNDS + 4) * 60_000;
     while (rounds.length < ROUNDS) {
