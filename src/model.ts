@@ -132,6 +132,11 @@ export interface ClusterState {
   istiodEndpoints: EndpointAddress[];
   /** resource name (see kube/resources.ts) -> watch established */
   watchUp: Record<string, boolean>;
+  /**
+   * resource name -> when its state was last confirmed by the API server (a LIST applied, a watch
+   * event or bookmark received), ms since epoch; absent before the first
+   */
+  watchLastEvent: Record<string, number>;
   /** true once every informer has completed its first list */
   synced: boolean;
 }
@@ -151,6 +156,7 @@ export function emptyClusterState(): ClusterState {
     istiodService: undefined,
     istiodEndpoints: [],
     watchUp: {},
+    watchLastEvent: {},
     synced: false,
   };
 }
@@ -167,8 +173,9 @@ export interface Target {
   static: boolean;
 }
 
-export type ScrapeErrorReason = 'timeout' | 'connect' | 'http_status' | 'parse' | 'too_large';
-export const SCRAPE_ERROR_REASONS: readonly ScrapeErrorReason[] = ['timeout', 'connect', 'http_status', 'parse', 'too_large'];
+/** sample_limit and label_limit: the body was valid but over a per-target limit (scrape/limits.ts). */
+export type ScrapeErrorReason = 'timeout' | 'connect' | 'http_status' | 'parse' | 'too_large' | 'sample_limit' | 'label_limit';
+export const SCRAPE_ERROR_REASONS: readonly ScrapeErrorReason[] = ['timeout', 'connect', 'http_status', 'parse', 'too_large', 'sample_limit', 'label_limit'];
 
 /** One sample, with the exposed name (OpenMetrics counters keep their `_total` sample suffix). */
 export interface Sample {

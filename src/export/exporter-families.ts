@@ -75,6 +75,16 @@ export const EXPORTER_FAMILIES = [
     rows: (v) => Object.entries(v.round.state.watchUp).map(([resource, up]) => ({ labels: { resource }, value: bool(up) })),
   }),
   family<V>({
+    name: 'ambient_exporter_kube_watch_last_event_timestamp_seconds',
+    type: 'gauge',
+    help: 'Unix time the state of the Kubernetes resource was last confirmed by the API server: a list, a watch event or a bookmark.',
+    labels: ['resource'],
+    doc:
+      'Unix time the API server last confirmed the state of that resource: its last list, watch event or bookmark (the API server ' +
+      'sends a bookmark every minute). A watch silent for two bookmark periods is replaced and the resource listed again.',
+    rows: (v) => Object.entries(v.round.state.watchLastEvent ?? {}).map(([resource, ms]) => ({ labels: { resource }, value: ms / 1000 })),
+  }),
+  family<V>({
     name: 'ambient_exporter_refresh_duration_seconds',
     type: 'gauge',
     help: 'Duration of the last discovery, scrape, probe and derive round.',

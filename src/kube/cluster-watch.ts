@@ -17,15 +17,22 @@ import {
   type RawNode,
   type RawPod,
   type RawService,
+  type ReportInvalid,
 } from './convert.js';
 import { buildClusterState, type KubeStores } from './cluster-state.js';
 import type { EnrollmentPolicy } from './enrollment.js';
 import { enablementOf, enrollmentMatcher } from './enrollment.js';
+import { KubeApiTransport } from './api-transport.js';
 import { ResourceInformer, type InformerTuning, type KubeLogger } from './informer.js';
 
 export type { KubeLogger } from './informer.js';
 
 export interface ClusterWatchOptions extends InformerTuning {
+  /**
+   * The connection pool to the API server, shared with the /readyz probe; its owner closes it.
+   * Without one the watch makes its own and closes it when stopped.
+   */
+  api?: KubeApiTransport;
   istioNamespace: string;
   enrollment: EnrollmentPolicy;
   /** name of istiod's Service (default istiod) */
@@ -49,12 +56,12 @@ export interface ClusterWatch {
 /** Resource name (WATCHED_RESOURCES) -> conversion of its objects; pods keep the labels the enablement selectors read. */
 function converters(podLabelKeys: readonly string[]) {
   return {
-    nodes: (raw: unknown) => toNodeInfo(raw as RawNode),
+    nodes: (raw: unknown, report: ReportInvalid) => toNodeInfo(raw as RawNode, report),
     namespaces: (raw: unknown) => toNamespaceInfo(raw as RawNamespace),
-    pods: (raw: unknown) => toPodInfo(raw as RawPod, podLabelKeys),
+    pods: (raw: unknown, report: ReportInvalid) => toPodInfo(raw as RawPod, report, podLabelKeys),
     events: (raw: unknown) => toPodEventInfo(raw as RawEvent),
-    services: (raw: unknown) => toServiceInfo(raw as RawService),
-    endpointslices: (raw: unknown) => toEndpointSliceInfo(raw as RawEndpointSlice),
+    services: (raw: unknown, report: ReportInvalid) => toServiceInfo(raw as RawService, report),
+    endpointslices: (raw: unknown, report: ReportInvalid) => toEndpointSliceInfo(raw as RawEndpointSlice, report),
   };
 }
 type Converters = ReturnType<typeof converters>;
@@ -99,14 +106,18 @@ export function startClusterWatch(kubeConfig: KubeConfig, opts: ClusterWatchOpti
     healthyAfterMs: opts.healthyAfterMs,
     pageSize: opts.pageSize,
     listTimeoutMs: opts.listTimeoutMs,
+    responseTimeoutMs: opts.responseTimeoutMs,
+    watchIdleTimeoutMs: opts.watchIdleTimeoutMs,
   };
+  const api = opts.api ?? new KubeApiTransport(kubeConfig);
   const byName = new Map<string, ResourceInformer<unknown>>();
   for (const resource of WATCHED_RESOURCES) {
-    const convert = CONVERTERS[resource.name as keyof Converters] as (raw: unknown) => unknown;
+    const convert = CONVERTERS[resource.name as keyof Converters] as (raw: unknown, report: ReportInvalid) => unknown;
     byName.set(
       resource.name,
       new ResourceInformer<unknown>({
         ...tuning,
+        api,
         kubeConfig,
         resource,
         istioNamespace: opts.istioNamespace,
@@ -127,6 +138,7 @@ export function startClusterWatch(kubeConfig: KubeConfig, opts: ClusterWatchOpti
     endpointSlices: informers.endpointslices.items(),
     watchUp: Object.fromEntries([...byName].map(([name, inf]) => [name, inf.up])),
     listed: Object.fromEntries([...byName].map(([name, inf]) => [name, inf.listed])),
+    lastEvent: Object.fromEntries([...byName].map(([name, inf]) => [name, inf.lastEventMs])),
   });
 
   let rejectSynced: (err: Error) => void = () => {};
@@ -157,6 +169,7 @@ export function startClusterWatch(kubeConfig: KubeConfig, opts: ClusterWatchOpti
       stopped = true;
       rejectSynced(new Error('cluster watch stopped before the first sync'));
       await Promise.all([...byName.values()].map((inf) => inf.stop()));
+      if (!opts.api) api.close();
       cached = undefined;
     },
   };

@@ -24,8 +24,27 @@ import {
   REASON_FAILED_CREATE_POD_SANDBOX,
   ENV_XDS_ADDRESS,
 } from '../istio.js';
+import { isIpLiteral } from '../scrape/address.js';
 
 type Time = string | Date | null | undefined;
+
+/**
+ * Told about an address field whose value the conversion refused (not an IP literal), with the
+ * field's path and the value; the caller logs it.
+ */
+export type ReportInvalid = (field: string, value: string) => void;
+const ignoreInvalid: ReportInvalid = () => undefined;
+
+/**
+ * `value` if it is an IP literal, '' (no address) otherwise, reporting anything non-empty that was
+ * refused. Addresses become scrape URLs and dial targets (scrape/address.ts).
+ */
+function ipOrNone(value: string | null | undefined, field: string, report: ReportInvalid): string {
+  if (!value) return '';
+  if (isIpLiteral(value)) return value;
+  report(field, value);
+  return '';
+}
 
 export interface RawMeta {
   name?: string;
@@ -187,7 +206,7 @@ function xdsAddress(pod: RawPod): string {
 }
 
 /** `extraLabelKeys`: pod labels to keep beyond POD_LABEL_KEYS (those custom enablement selectors read). */
-export function toPodInfo(pod: RawPod, extraLabelKeys: readonly string[] = []): PodInfo {
+export function toPodInfo(pod: RawPod, report: ReportInvalid = ignoreInvalid, extraLabelKeys: readonly string[] = []): PodInfo {
   const meta = pod.metadata ?? {};
   const xds = xdsAddress(pod);
   return {
@@ -196,7 +215,7 @@ export function toPodInfo(pod: RawPod, extraLabelKeys: readonly string[] = []): 
     uid: meta.uid ?? '',
     node: pod.spec?.nodeName ?? '',
     phase: pod.status?.phase ?? '',
-    ip: pod.status?.podIP ?? '',
+    ip: ipOrNone(pod.status?.podIP, 'status.podIP', report),
     hostNetwork: pod.spec?.hostNetwork === true,
     ready: conditionTrue(pod.status?.conditions, 'Ready'),
     started: allContainersRunning(pod),
@@ -210,7 +229,7 @@ export function toPodInfo(pod: RawPod, extraLabelKeys: readonly string[] = []): 
   };
 }
 
-export function toNodeInfo(node: RawNode): NodeInfo {
+export function toNodeInfo(node: RawNode, report: ReportInvalid = ignoreInvalid): NodeInfo {
   const meta = node.metadata ?? {};
   const internal = (node.status?.addresses ?? []).find((a) => a.type === 'InternalIP' && a.address);
   return {
@@ -218,7 +237,7 @@ export function toNodeInfo(node: RawNode): NodeInfo {
     ready: conditionTrue(node.status?.conditions, 'Ready'),
     labels: pickKeys(meta.labels, NODE_LABEL_KEYS),
     annotations: pickKeys(meta.annotations, NODE_ANNOTATION_KEYS),
-    internalIP: internal?.address ?? '',
+    internalIP: ipOrNone(internal?.address, 'status.addresses[InternalIP]', report),
   };
 }
 
@@ -254,7 +273,7 @@ export function toPodEventInfo(ev: RawEvent): PodEventInfo | null {
   };
 }
 
-export function toServiceInfo(svc: RawService): ServiceInfo {
+export function toServiceInfo(svc: RawService, report: ReportInvalid = ignoreInvalid): ServiceInfo {
   const ports: ServicePortInfo[] = (svc.spec?.ports ?? []).map((p) => ({
     name: p.name ?? '',
     port: p.port ?? 0,
@@ -265,13 +284,14 @@ export function toServiceInfo(svc: RawService): ServiceInfo {
   return {
     namespace: svc.metadata?.namespace ?? '',
     name: svc.metadata?.name ?? '',
-    clusterIP: svc.spec?.clusterIP ?? '',
+    // "None" marks a headless Service; any other value must be an address.
+    clusterIP: svc.spec?.clusterIP === 'None' ? 'None' : ipOrNone(svc.spec?.clusterIP, 'spec.clusterIP', report),
     ports,
   };
 }
 
 /** Addresses of an EndpointSlice. FQDN slices carry no IPs and yield none; ready nil means ready. */
-export function toEndpointAddresses(slice: RawEndpointSlice): EndpointAddress[] {
+export function toEndpointAddresses(slice: RawEndpointSlice, report: ReportInvalid = ignoreInvalid): EndpointAddress[] {
   if (slice.addressType === 'FQDN') return [];
   const ports: Record<string, number> = {};
   for (const p of slice.ports ?? []) {
@@ -282,19 +302,20 @@ export function toEndpointAddresses(slice: RawEndpointSlice): EndpointAddress[] 
   for (const ep of slice.endpoints ?? []) {
     const ready = ep.conditions?.ready !== false;
     const pod = ep.targetRef?.kind === 'Pod' ? (ep.targetRef.name ?? '') : '';
-    for (const ip of ep.addresses ?? []) {
-      out.push({ ip, ready, node: ep.nodeName ?? '', pod, ports: { ...ports } });
+    for (const address of ep.addresses ?? []) {
+      const ip = ipOrNone(address, 'endpoints[].addresses', report);
+      if (ip !== '') out.push({ ip, ready, node: ep.nodeName ?? '', pod, ports: { ...ports } });
     }
   }
   return out;
 }
 
-export function toEndpointSliceInfo(slice: RawEndpointSlice): EndpointSliceInfo {
+export function toEndpointSliceInfo(slice: RawEndpointSlice, report: ReportInvalid = ignoreInvalid): EndpointSliceInfo {
   const meta = slice.metadata ?? {};
   return {
     namespace: meta.namespace ?? '',
     name: meta.name ?? '',
     service: meta.labels?.[LABEL_SERVICE_NAME] ?? '',
-    addresses: toEndpointAddresses(slice),
+    addresses: toEndpointAddresses(slice, report),
   };
 }

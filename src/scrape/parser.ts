@@ -37,6 +37,43 @@ export class ParseError extends Error {
 
 export const keepAllSamples: SampleFilter = () => true;
 
+/**
+ * Bounds on what one body may make the parser keep, as Prometheus's per-target `sample_limit`,
+ * `label_limit`, `label_name_length_limit` and `label_value_length_limit`. Only kept samples count:
+ * skipped families cost no memory. Lengths are in characters, after unescaping.
+ */
+export interface SampleLimits {
+  /** kept samples per body */
+  samples: number;
+  /** labels per kept sample */
+  labels: number;
+  labelNameLength: number;
+  labelValueLength: number;
+}
+
+export const NO_SAMPLE_LIMITS: SampleLimits = { samples: Infinity, labels: Infinity, labelNameLength: Infinity, labelValueLength: Infinity };
+
+/** A body within the syntax but over a limit; `limit` is the scrape error reason it becomes. */
+export class SampleLimitError extends Error {
+  override name = 'SampleLimitError';
+  constructor(
+    readonly limit: 'sample_limit' | 'label_limit',
+    readonly line: number,
+    readonly detail: string,
+  ) {
+    super(`line ${line}: ${detail}`);
+  }
+}
+
+/**
+ * A copy of `s` that shares no memory with the string it was cut from. V8 may represent a slice of
+ * a long string as a view into it (a sliced string): a short label value kept from a chunk of a
+ * response would otherwise keep the whole chunk alive for as long as the sample lives.
+ */
+function detached(s: string): string {
+  return s.length === 0 ? '' : Buffer.from(s, 'utf8').toString('utf8');
+}
+
 const METRIC_TYPES = new Set(['counter', 'gauge', 'histogram', 'summary', 'untyped', 'unknown', 'gaugehistogram', 'stateset', 'info']);
 const OPENMETRICS_ONLY_TYPES = new Set(['unknown', 'gaugehistogram', 'stateset', 'info']);
 /** Sample-name suffixes a family's samples may carry (both formats). */
@@ -117,7 +154,10 @@ export class ExpositionParser {
   private familyWanted = false;
   private readonly want: (name: string) => boolean;
 
-  constructor(filter: SampleFilter) {
+  constructor(
+    filter: SampleFilter,
+    private readonly limits: SampleLimits = NO_SAMPLE_LIMITS,
+  ) {
     this.want = typeof filter === 'function' ? filter : (name) => filter.has(name);
   }
 
@@ -141,6 +181,10 @@ export class ExpositionParser {
 
   private fail(reason: string): never {
     throw new ParseError(this.lineNo, reason);
+  }
+
+  private overLimit(limit: SampleLimitError['limit'], detail: string): never {
+    throw new SampleLimitError(limit, this.lineNo, detail);
   }
 
   private line(t: string, s: number, e: number): void {
@@ -224,14 +268,20 @@ export class ExpositionParser {
       return;
     }
 
+    if (this.samples.length >= this.limits.samples) this.overLimit('sample_limit', `more than ${this.limits.samples} kept samples`);
     const labels: Record<string, string> = {};
-    if (hasLabels) i = this.labelSet(t, i + 1, e, labels);
+    if (hasLabels) i = this.labelSet(t, i + 1, e, labels, this.limits);
     const value = this.valueTail(t, i, e, true);
-    this.samples.push({ name, labels, value });
+    this.samples.push({ name: detached(name), labels, value });
   }
 
-  /** Parses `{` already consumed ... `}`; returns the index after `}`. */
-  private labelSet(t: string, i: number, e: number, labels: Record<string, string>): number {
+  /**
+   * Parses `{` already consumed ... `}`; returns the index after `}`. With `limits` (a kept sample)
+   * the labels are checked against them and copied out of the body; without (an exemplar, which is
+   * validated and dropped) they are not.
+   */
+  private labelSet(t: string, i: number, e: number, labels: Record<string, string>, limits?: SampleLimits): number {
+    let count = 0;
     for (;;) {
       while (i < e && isBlank(t.charCodeAt(i))) i++;
       if (i >= e) this.fail('unterminated label set');
@@ -240,7 +290,7 @@ export class ExpositionParser {
       if (!isLabelStart(t.charCodeAt(i))) this.fail('invalid label name');
       i++;
       while (i < e && isLabelChar(t.charCodeAt(i))) i++;
-      const lname = t.slice(ns, i);
+      let lname = t.slice(ns, i);
       while (i < e && isBlank(t.charCodeAt(i))) i++;
       if (i >= e || t.charCodeAt(i) !== EQUALS) this.fail(`expected = after label ${quote(lname)}`);
       i++;
@@ -265,6 +315,13 @@ export class ExpositionParser {
       }
       i = j + 1;
       if (Object.hasOwn(labels, lname)) this.fail(`duplicate label ${quote(lname)}`);
+      if (limits) {
+        if (++count > limits.labels) this.overLimit('label_limit', `more than ${limits.labels} labels`);
+        if (lname.length > limits.labelNameLength) this.overLimit('label_limit', `label name ${quote(lname)} longer than ${limits.labelNameLength} characters`);
+        if (value.length > limits.labelValueLength) this.overLimit('label_limit', `value of label ${quote(lname)} longer than ${limits.labelValueLength} characters`);
+        lname = detached(lname);
+        value = detached(value);
+      }
       if (lname === '__proto__') Object.defineProperty(labels, lname, { value, enumerable: true, writable: true, configurable: true });
       else labels[lname] = value;
       while (i < e && isBlank(t.charCodeAt(i))) i++;
@@ -327,11 +384,16 @@ export class ExpositionParser {
 
 /**
  * Parse an exposition body arriving as chunks (an HTTP response stream). Lines may be split across
- * chunks anywhere, including inside a multi-byte UTF-8 character. Throws ParseError on invalid text;
- * errors of the source (reset, abort, size cap) propagate unchanged.
+ * chunks anywhere, including inside a multi-byte UTF-8 character. Throws ParseError on invalid text
+ * and SampleLimitError at the first kept sample over `limits` (reading no further); errors of the
+ * source (reset, abort, size cap) propagate unchanged.
  */
-export async function parseExposition(chunks: AsyncIterable<Buffer | Uint8Array | string>, filter: SampleFilter): Promise<ParseResult> {
-  const parser = new ExpositionParser(filter);
+export async function parseExposition(
+  chunks: AsyncIterable<Buffer | Uint8Array | string>,
+  filter: SampleFilter,
+  limits: SampleLimits = NO_SAMPLE_LIMITS,
+): Promise<ParseResult> {
+  const parser = new ExpositionParser(filter, limits);
   const decoder = new StringDecoder('utf8');
   // Text of the unfinished line, kept in pieces: joining only when a newline arrives keeps a body
   // without newlines linear in its size instead of re-copying it on every chunk.
@@ -359,7 +421,7 @@ export async function parseExposition(chunks: AsyncIterable<Buffer | Uint8Array 
 }
 
 /** Parse a whole exposition body held in a string. */
-export function parseExpositionText(body: string, filter: SampleFilter): ParseResult {
-  const parser = new ExpositionParser(filter);
+export function parseExpositionText(body: string, filter: SampleFilter, limits: SampleLimits = NO_SAMPLE_LIMITS): ParseResult {
+  const parser = new ExpositionParser(filter, limits);
   return parser.finish(body.slice(parser.consume(body)));
 }

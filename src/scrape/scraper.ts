@@ -1,6 +1,7 @@
 // One scrape round over every target, with bounded concurrency. Never throws.
 import type { ScrapeResult, Target } from '../model.js';
 import { createScrapeAgents, destroyScrapeAgents, scrapeTarget, type FetchOptions, type ScrapeAgents } from './fetch.js';
+import type { SampleLimits } from './parser.js';
 import { mapWithConcurrency } from './pool.js';
 
 export interface ScrapeAllOptions {
@@ -12,6 +13,8 @@ export interface ScrapeAllOptions {
   connectTimeoutMs?: number;
   /** per-target body cap in bytes */
   maxBytes: number;
+  /** per-target bounds on kept samples and their labels (default DEFAULT_SAMPLE_LIMITS) */
+  limits?: SampleLimits;
   /**
    * The caller's keep-alive pools (createScrapeAgents), reused round after round and destroyed by the
    * caller. Without them the round uses pools of its own and closes them when it ends.
@@ -27,6 +30,7 @@ export async function scrapeAll(targets: readonly Target[], opts: ScrapeAllOptio
     maxBytes: opts.maxBytes,
     agents,
     ...(opts.connectTimeoutMs === undefined ? {} : { connectTimeoutMs: opts.connectTimeoutMs }),
+    ...(opts.limits === undefined ? {} : { limits: opts.limits }),
   };
   try {
     return await mapWithConcurrency(targets, opts.concurrency, async (target) => {

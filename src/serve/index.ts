@@ -5,6 +5,7 @@ import type { Config } from '../config.js';
 import { ConfigError } from '../config.js';
 import type { RoundResult } from '../export/exporter-families.js';
 import { ExporterMetrics } from '../export/metrics.js';
+import { KubeApiTransport } from '../kube/api-transport.js';
 import { loadKubeConfig } from '../kube/client.js';
 import { startClusterWatch, type ClusterWatch } from '../kube/cluster-watch.js';
 import { silentLogger, type Logger } from '../logger.js';
@@ -34,8 +35,11 @@ export interface ServeOptions {
   firstSyncWaitMs?: number;
 }
 
-/** The API watch, or undefined with --no-kube; a kubeconfig that cannot be used is a configuration error. */
-function watchCluster(config: Config, log: Logger): { watch: ClusterWatch; kubeConfig: KubeConfig } | undefined {
+/**
+ * The API watch and the exporter's one connection pool to the API server (watches, lists, /readyz),
+ * or undefined with --no-kube; a kubeconfig that cannot be used is a configuration error.
+ */
+function watchCluster(config: Config, log: Logger): { watch: ClusterWatch; kubeConfig: KubeConfig; api: KubeApiTransport } | undefined {
   if (!config.kube) return undefined;
   let kubeConfig: KubeConfig;
   try {
@@ -45,13 +49,15 @@ function watchCluster(config: Config, log: Logger): { watch: ClusterWatch; kubeC
   } catch (err) {
     throw new ConfigError(`config: kubeconfig: ${(err as Error).message}`);
   }
+  const api = new KubeApiTransport(kubeConfig);
   const watch = startClusterWatch(kubeConfig, {
+    api,
     istioNamespace: config.istioNamespace,
     istiodService: config.istiodService,
     enrollment: config.enrollment,
     logger: log,
   });
-  return { watch, kubeConfig };
+  return { watch, kubeConfig, api };
 }
 
 /** Resolves once the API was listed, or after `waitMs`, or when `cancel` is called. */
@@ -79,7 +85,7 @@ export async function startServe(config: Config, opts: ServeOptions = {}): Promi
   const deps = {
     config,
     watch: cluster?.watch,
-    kubeConfig: cluster?.kubeConfig,
+    api: cluster?.api,
     agents,
     staticTargets: config.targets.map(parseStaticTarget),
     log,
@@ -125,10 +131,13 @@ export async function startServe(config: Config, opts: ServeOptions = {}): Promi
   try {
     listener = await listen(app, config.listenAddress);
   } catch (err) {
+    // Nothing was served yet: stop what started (watches, the round timer) and say why in one line.
     sync.cancel();
-    await scheduler.stop();
+    const stopping = scheduler.stop();
     await cluster?.watch.stop();
+    await stopping;
     destroyScrapeAgents(agents);
+    cluster?.api.close();
     throw err;
   }
   log.info({ url: listener.url, mode, refreshIntervalMs: config.refreshInterval }, 'serving');
@@ -144,6 +153,7 @@ export async function startServe(config: Config, opts: ServeOptions = {}): Promi
       await listener.close();
       await stopping;
       destroyScrapeAgents(agents);
+      cluster?.api.close();
     },
   };
 }

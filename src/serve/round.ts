@@ -1,10 +1,10 @@
 // One round: collect (discover, scrape and probe concurrently), derive (pure), and hand the result to
 // the export layer. `serve` runs it on a schedule; `diagnose` runs it once.
-import type { KubeConfig } from '@kubernetes/client-node';
 import type { Config } from '../config.js';
 import type { RoundResult } from '../export/exporter-families.js';
 import { deriveSignals } from '../issues/derive.js';
 import type { NamespaceFinding, NodeFinding } from '../issues/types.js';
+import type { KubeApiTransport } from '../kube/api-transport.js';
 import type { ClusterWatch } from '../kube/cluster-watch.js';
 import type { Logger } from '../logger.js';
 import { emptyClusterState, type ProbeResults, type Target } from '../model.js';
@@ -17,7 +17,8 @@ export interface RoundDeps {
   config: Config;
   /** absent with --no-kube */
   watch: ClusterWatch | undefined;
-  kubeConfig: KubeConfig | undefined;
+  /** the exporter's connection pool to the API server (absent with --no-kube) */
+  api: KubeApiTransport | undefined;
   /** keep-alive pools reused round after round */
   agents: ScrapeAgents;
   staticTargets: readonly Target[];
@@ -38,6 +39,7 @@ export async function runRound(deps: RoundDeps, previous: RoundResult | undefine
       timeoutMs: config.scrapeTimeout,
       connectTimeoutMs: config.scrapeConnectTimeout,
       maxBytes: config.scrapeMaxBytes,
+      limits: config.scrapeLimits,
       agents: deps.agents,
     }),
     watch
@@ -45,7 +47,7 @@ export async function runRound(deps: RoundDeps, previous: RoundResult | undefine
           timeoutMs: config.scrapeTimeout,
           connectTimeoutMs: config.scrapeConnectTimeout,
           concurrency: config.scrapeConcurrency,
-          kubeConfig: deps.kubeConfig,
+          api: deps.api,
           istioNamespace: config.istioNamespace,
           xdsPort: state.istiodXds.port,
         })

@@ -2,14 +2,25 @@
 // code 2; SIGTERM stops a running exporter cleanly with exit code 0.
 import { expect } from 'chai';
 import { spawn } from 'node:child_process';
-import { createServer } from 'node:net';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createServer, type Server } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { getText, waitFor } from '../support/http.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const BAD_SERVER_KUBECONFIG = join(mkdtempSync(join(tmpdir(), 'cli-test-')), 'kubeconfig');
+writeFileSync(
+  BAD_SERVER_KUBECONFIG,
+  'apiVersion: v1\nkind: Config\nclusters: [{name: c, cluster: {server: "not a url"}}]\nusers: [{name: u, user: {token: t}}]\ncontexts: [{name: x, context: {cluster: c, user: u}}]\ncurrent-context: x\n',
+);
 
-function run(args: string[]): { done: Promise<{ code: number | null; stdout: string; stderr: string }>; kill: (sig: NodeJS.Signals) => void } {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args], { cwd: ROOT, env: { ...process.env, KUBECONFIG: '' } });
+function run(
+  args: string[],
+  as: { uid?: number; gid?: number } = {},
+): { done: Promise<{ code: number | null; stdout: string; stderr: string }>; kill: (sig: NodeJS.Signals) => void } {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args], { cwd: ROOT, env: { ...process.env, KUBECONFIG: '' }, ...as });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -34,6 +45,8 @@ describe('cli', function () {
     [['serve', '--no-kube', '--target', 'envoy:n1=http://127.0.0.1:1/metrics'], /^ambient-exporter: config: targets \(--target, AMBIENT_TARGETS\): target "envoy:n1=.*COMPONENT must be one of/],
     [['serve', '--kubeconfig', '/nonexistent/kubeconfig'], /^ambient-exporter: config: kubeconfig: .*\/nonexistent\/kubeconfig/],
     [['lab', '--fault', 'dns-down'], /^ambient-exporter: faults: unknown fault "dns-down"; known faults: healthy, /],
+    [['serve', '--refresh-interval', '10000h'], /^ambient-exporter: config: refreshInterval \(--refresh-interval, AMBIENT_REFRESH_INTERVAL\): "10000h" is longer than 24h/],
+    [['serve', '--kubeconfig', BAD_SERVER_KUBECONFIG], /^ambient-exporter: config: kubeconfig: kubeconfig .* \(--kubeconfig\): cluster "c" has server not a url, which is not an http:\/\/ or https:\/\/ URL$/],
   ];
   for (const [args, pattern] of bad) {
     it(`exits 2 with one line for: ${args.join(' ')}`, async () => {
@@ -44,6 +57,48 @@ describe('cli', function () {
       expect(lines[0]).to.match(pattern);
     });
   }
+
+  describe('a listen address that cannot be used', () => {
+    let taken: Server;
+    let takenPort: number;
+    before(async () => {
+      taken = createServer();
+      await new Promise<void>((r) => taken.listen(0, '127.0.0.1', r));
+      takenPort = (taken.address() as { port: number }).port;
+    });
+    after(() => new Promise<void>((r) => taken.close(() => r())));
+
+    const KEY = /^ambient-exporter: config: listenAddress \(--listen-address, AMBIENT_LISTEN_ADDRESS\): /;
+    const STATIC = ['--no-kube', '--target', 'ztunnel:n1=http://127.0.0.1:1/stats/prometheus'];
+    const cases: [string, () => string[], RegExp][] = [
+      ['in use', () => ['serve', ...STATIC, '--listen-address', `127.0.0.1:${takenPort}`], /127\.0\.0\.1:\d+ is already in use/],
+      ['a port above 65535', () => ['serve', ...STATIC, '--listen-address', '127.0.0.1:70000'], /port 70000 is not between 0 and 65535/],
+      ['a host that does not resolve', () => ['serve', ...STATIC, '--listen-address', 'no-such-host.invalid:9479'], /host no-such-host\.invalid does not resolve/],
+      ['an address of another machine', () => ['serve', ...STATIC, '--listen-address', '192.0.2.1:9479'], /192\.0\.2\.1 is not an address of this machine/],
+      ['in use, for demo', () => ['demo', '--nodes', '1', '--listen-address', `127.0.0.1:${takenPort}`], /127\.0\.0\.1:\d+ is already in use/],
+    ];
+    for (const [name, args, pattern] of cases) {
+      it(`exits 2 with one line naming the key: ${name}`, async () => {
+        const { code, stderr } = await run(args()).done;
+        const lines = stderr.trim().split('\n');
+        expect(lines, stderr).to.have.length(1);
+        expect(lines[0]).to.match(KEY).and.to.match(pattern);
+        expect(code).to.equal(2);
+      });
+    }
+
+    it('exits 2 with one line naming the key: a privileged port without the privilege', async function () {
+      const unprivilegedFrom = Number(readFileSync('/proc/sys/net/ipv4/ip_unprivileged_port_start', 'utf8'));
+      const root = process.getuid?.() === 0;
+      if (unprivilegedFrom <= 80 || (!root && process.getuid === undefined)) this.skip(); // this kernel lets anyone bind port 80
+      // As root, run as nobody (65534), as the image runs as a non-root user.
+      const { code, stderr } = await run(['serve', ...STATIC, '--listen-address', '127.0.0.1:80'], root ? { uid: 65534, gid: 65534 } : {}).done;
+      const lines = stderr.trim().split('\n');
+      expect(lines, stderr).to.have.length(1);
+      expect(lines[0]).to.match(KEY).and.to.match(/no permission to listen on 127\.0\.0\.1:80/);
+      expect(code).to.equal(2);
+    });
+  });
 
   it('serves until SIGTERM, then exits 0', async () => {
     const port = await freePort();

@@ -87,6 +87,7 @@ export function healthyState(): ClusterState {
     },
     istiodEndpoints: [{ ip: '10.0.0.5', ready: true, node: 'node-a', pod: 'istiod-1', ports: { 'https-dns': 15012 } }],
     watchUp: { pods: true },
+    watchLastEvent: {},
     synced: true,
   };
 }

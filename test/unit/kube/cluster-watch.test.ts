@@ -129,6 +129,20 @@ describe('kube/cluster-watch against a fake API server', function () {
     expect(api.requests.list, 'no relist for plain events').to.equal(WATCHED_RESOURCES.length);
   });
 
+  it('keeps a pod whose status.podIP is not an IP literal without an address, and logs it at debug', async () => {
+    const w = start();
+    await w.synced();
+    const bad = structuredClone(fx.ztunnelPod) as any;
+    bad.status.podIP = '127.0.0.77/latest/meta-data?';
+    api.upsert(P.pods!, bad);
+    const s = await waitFor('the pod updated', () => (w.snapshot().ztunnelPods[0]?.ip === '' ? w.snapshot() : undefined));
+    expect(s.ztunnelPods.map((p) => p.name)).to.deep.equal(['ztunnel-7xk2p']);
+    expect(logs.find((l) => l.msg === 'not an IP address; ignoring it')).to.deep.include({
+      level: 'debug',
+      obj: { resource: 'pods', namespace: 'istio-system', object: 'ztunnel-7xk2p', field: 'status.podIP', value: '127.0.0.77/latest/meta-data?' },
+    });
+  });
+
   it('follows a DaemonSet surge: the new ztunnel listed first, the old one gone once it terminates', async () => {
     const w = start();
     await w.synced();

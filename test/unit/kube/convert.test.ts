@@ -220,6 +220,41 @@ describe('kube/convert', () => {
     ]);
   });
 
+  describe('addresses that are not IP literals', () => {
+    // Addresses become scrape URLs and dial targets: only an IPv4 or IPv6 literal may, nothing a
+    // field could smuggle into a URL (a path, a query, a host name, a zone).
+    const notIps = ['127.0.0.77/latest/meta-data?', 'metadata.google.internal', '10.0.0.1:80', 'fe80::1%eth0', '10.0.0.256', ' 10.0.0.1'];
+    const noted = (): [string, string][] => [];
+
+    it('a pod IP becomes "" (no address: never scraped or probed), and is reported', () => {
+      for (const bad of notIps) {
+        const notes = noted();
+        const pod = toPodInfo({ ...fx.ztunnelPod, status: { ...fx.ztunnelPod.status, podIP: bad } } as never, (field, value) => notes.push([field, value]));
+        expect(pod.ip, bad).to.equal('');
+        expect(notes).to.deep.equal([['status.podIP', bad]]);
+      }
+      expect(toPodInfo(fx.ztunnelPod as never).ip).to.equal('10.244.1.5');
+      expect(toPodInfo({ ...fx.ztunnelPod, status: { ...fx.ztunnelPod.status, podIP: 'fd00::5' } } as never).ip).to.equal('fd00::5');
+    });
+
+    it('a node InternalIP, a Service ClusterIP and EndpointSlice addresses likewise', () => {
+      const notes = noted();
+      const report = (field: string, value: string): void => void notes.push([field, value]);
+      const node = toNodeInfo({ ...fx.node, status: { ...fx.node.status, addresses: [{ type: 'InternalIP', address: 'node-1.internal' }] } } as never, report);
+      expect(node.internalIP).to.equal('');
+      const svc = toServiceInfo({ ...fx.istiodService, spec: { ...fx.istiodService.spec, clusterIP: '10.96.0.1/x' } } as never, report);
+      expect(svc.clusterIP).to.equal('');
+      expect(toServiceInfo({ metadata: { name: 's' }, spec: { clusterIP: 'None' } }, report).clusterIP, 'headless').to.equal('None');
+      const slice = { endpoints: [{ addresses: ['10.0.0.1', '127.0.0.77/latest/meta-data?'], conditions: { ready: true } }], ports: [{ name: 'https-dns', port: 15012 }] };
+      expect(toEndpointAddresses(slice, report).map((a) => a.ip)).to.deep.equal(['10.0.0.1']);
+      expect(notes).to.deep.equal([
+        ['status.addresses[InternalIP]', 'node-1.internal'],
+        ['spec.clusterIP', '10.96.0.1/x'],
+        ['endpoints[].addresses', '127.0.0.77/latest/meta-data?'],
+      ]);
+    });
+  });
+
   describe('EndpointSlice', () => {
     it('one address per endpoint IP; ready nil means ready; node, pod and ports kept', () => {
       const ports = { 'grpc-xds': 15010, 'https-dns': 15012, 'https-webhook': 15017, 'http-monitoring': 15014 };

@@ -74,6 +74,19 @@ describe('metrics: exposition of derived signals', () => {
     expect(text).to.match(/^ambient_exporter_build_info\{version="1.2.3",mode="cluster"\} 1$/m);
   });
 
+  it('says per resource whether its watch is up and when its state was last confirmed', async () => {
+    const input = withHealthy((i) => {
+      i.state.watchUp = { nodes: true, pods: false };
+      i.state.watchLastEvent = { nodes: 1_767_225_600_500, pods: 1_767_225_000_000 };
+    });
+    expect(await exposition([input], /^ambient_exporter_kube_watch_/)).to.deep.equal([
+      'ambient_exporter_kube_watch_up{resource="nodes"} 1',
+      'ambient_exporter_kube_watch_up{resource="pods"} 0',
+      'ambient_exporter_kube_watch_last_event_timestamp_seconds{resource="nodes"} 1767225600.5',
+      'ambient_exporter_kube_watch_last_event_timestamp_seconds{resource="pods"} 1767225000',
+    ]);
+  });
+
   it('counts failed scrapes across rounds, every component and reason starting at 0', async () => {
     const failing = withHealthy((i) => {
       i.scrapes[0] = { ...i.scrapes[0]!, up: false, error: 'timeout', reachable: false, samples: [] };
@@ -85,6 +98,8 @@ describe('metrics: exposition of derived signals', () => {
       'ambient_exporter_scrape_errors_total{component="ztunnel",reason="http_status"} 0',
       'ambient_exporter_scrape_errors_total{component="ztunnel",reason="parse"} 0',
       'ambient_exporter_scrape_errors_total{component="ztunnel",reason="too_large"} 0',
+      'ambient_exporter_scrape_errors_total{component="ztunnel",reason="sample_limit"} 0',
+      'ambient_exporter_scrape_errors_total{component="ztunnel",reason="label_limit"} 0',
     ]);
   });
 });

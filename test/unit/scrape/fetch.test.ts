@@ -155,6 +155,26 @@ describe('scrape/fetch', () => {
       },
     },
     { name: 'a refused connection', reason: 'connect', reachable: true, url: async () => `http://127.0.0.1:${await closedPort()}/metrics` },
+    // The target answered, with bytes that do not decode: that is garbage, not a broken connection.
+    {
+      name: 'a corrupt gzip body',
+      reason: 'parse',
+      reachable: true,
+      handler: (_q, r) => {
+        const gz = gzipSync(istiodBody);
+        gz.fill(0x55, 20, 60); // the deflate stream, past the 10-byte header
+        r.writeHead(200, { 'Content-Encoding': 'gzip' }).end(gz);
+      },
+    },
+    { name: 'more kept samples than the sample limit', reason: 'sample_limit', reachable: true, handler: (_q, r) => r.end('istio_build{component="ztunnel"} 1\n'.repeat(201)) },
+    { name: 'a kept sample with a label value over the length limit', reason: 'label_limit', reachable: true, handler: (_q, r) => r.end(`istio_build{tag="${'x'.repeat(10_000)}"} 1\n`) },
+    { name: 'a body that is not gzip although declared so', reason: 'parse', reachable: true, handler: (_q, r) => r.writeHead(200, { 'Content-Encoding': 'gzip' }).end(istiodBody) },
+    {
+      name: 'a bad chunk size',
+      reason: 'parse',
+      reachable: true,
+      handler: (q) => q.socket.end(`HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n10\r\n${istiodBody.slice(0, 16)}\r\nzz\r\nnot a chunk\r\n`),
+    },
   ];
   for (const f of failures) {
     it(`fails with ${f.reason} on ${f.name}`, async () => {

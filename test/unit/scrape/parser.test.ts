@@ -1,8 +1,10 @@
 import { readFileSync } from 'node:fs';
+import v8 from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { expect } from 'chai';
 import type { Sample } from '../../../src/model.js';
 import { KEPT_SAMPLES } from '../../../src/scrape/families.js';
-import { MAX_LINE_LENGTH, ParseError, keepAllSamples, parseExposition, parseExpositionText, type SampleFilter } from '../../../src/scrape/parser.js';
+import { MAX_LINE_LENGTH, ParseError, SampleLimitError, keepAllSamples, parseExposition, parseExpositionText, type SampleFilter, type SampleLimits } from '../../../src/scrape/parser.js';
 
 const fixture = (name: string): string => readFileSync(new URL(`../../fixtures/scrape/${name}`, import.meta.url), 'utf8');
 
@@ -316,4 +318,77 @@ describe('scrape/parser: bounded memory on hostile bodies', () => {
     expect((err as Error).message).to.match(/line longer than/);
     expect(sent).to.be.at.most(MAX_LINE_LENGTH + 64 * 1024);
   });
+
+  it('keeps no part of the body alive through the samples it returns', async () => {
+    // Strings cut from a larger one may share its memory (V8 sliced strings): a kept label value of
+    // a few bytes would then hold the whole chunk it came from, for as long as the sample lives.
+    const gc = exposeGc();
+    const padding = `# ${'x'.repeat(512 * 1024)}\n`;
+    const bodies = 64; // 64 x 1 MiB chunks (UTF-16)
+    gc();
+    const before = process.memoryUsage().heapUsed;
+    const kept: Sample[][] = [];
+    for (let i = 0; i < bodies; i++) {
+      const chunk = `${padding}workload_manager_active_proxy_count{node_name_label="node-${i}-abcdefghijklmnop"} ${i}\n${padding}`;
+      kept.push((await parseExposition(once(chunk), KEPT_SAMPLES.ztunnel)).samples);
+    }
+    gc();
+    const retainedMiB = (process.memoryUsage().heapUsed - before) / (1 << 20);
+    expect(kept.flat()).to.have.length(bodies);
+    expect(retainedMiB, `${retainedMiB.toFixed(1)} MiB retained by ${bodies} samples`).to.be.below(8);
+  });
 });
+
+describe('scrape/parser: per-body limits on kept samples (Prometheus sample_limit, label_limit, label_*_length_limit)', () => {
+  const limits: SampleLimits = { samples: 2, labels: 2, labelNameLength: 8, labelValueLength: 10 };
+  const keep = new Set(['kept']);
+  const limitOf = (body: string): string | undefined => {
+    try {
+      parseExpositionText(body, keep, limits);
+      return undefined;
+    } catch (err) {
+      if (err instanceof SampleLimitError) return err.limit;
+      throw err;
+    }
+  };
+
+  it('accepts a body at every limit', () => {
+    expect(limitOf('kept{a="0123456789",abcdefgh="x"} 1\nkept 2\nskipped{a="1",b="2",c="3"} 3\nskipped 4\n')).to.equal(undefined);
+  });
+
+  it('counts only kept samples against sample_limit, and stops at the first one over it', () => {
+    expect(limitOf('kept 1\nkept 2\nkept 3\n')).to.equal('sample_limit');
+    let pulled = 0;
+    async function* endless(): AsyncGenerator<string> {
+      for (;;) {
+        pulled++;
+        yield 'kept 1\n';
+      }
+    }
+    return parseExposition(endless(), keep, limits).then(
+      () => expect.fail('an endless body of kept samples must be refused'),
+      (err: unknown) => {
+        expect(err).to.be.instanceOf(SampleLimitError);
+        expect(pulled).to.equal(3);
+      },
+    );
+  });
+
+  it('refuses a kept sample with too many labels, too long a label name or value (after unescaping)', () => {
+    expect(limitOf('kept{a="1",b="2",c="3"} 1\n')).to.equal('label_limit');
+    expect(limitOf('kept{abcdefghi="1"} 1\n')).to.equal('label_limit');
+    expect(limitOf('kept{a="01234567890"} 1\n')).to.equal('label_limit');
+    expect(limitOf('kept{a="0123456789\\\\"} 1\n')).to.equal('label_limit');
+    expect(limitOf('kept{a="012345678\\\\"} 1\n')).to.equal(undefined);
+  });
+});
+
+/** global.gc, made available at run time (mocha runs without --expose-gc). */
+function exposeGc(): () => void {
+  v8.setFlagsFromString('--expose-gc');
+  return runInNewContext('gc') as () => void;
+}
+
+async function* once(chunk: string): AsyncGenerator<string> {
+  yield chunk;
+}
