@@ -3,6 +3,7 @@
 import { cniPodCreationBlocked } from './cni-pod-creation-blocked/index.js';
 import { crossNodeNetwork } from './cross-node-network/index.js';
 import { namespaceNotEnrolled } from './namespace-not-enrolled/index.js';
+import type { Component } from '../model.js';
 import type { CauseSpec, IssueModule } from './types.js';
 import { ztunnelIstiodConnectivity } from './ztunnel-istiod-connectivity/index.js';
 
@@ -25,4 +26,13 @@ export function moduleOf(issue: string): IssueModule | undefined {
 /** The spec of one cause of one issue. */
 export function causeOf(issue: string, cause: string): CauseSpec | undefined {
   return moduleOf(issue)?.causes.find((c) => c.cause === cause);
+}
+
+const KEPT = new Map<Component, ReadonlySet<string>>();
+
+/** The samples to keep from a component's scrape: what the modules read, nothing else. */
+export function keptSamplesOf(component: Component): ReadonlySet<string> {
+  let kept = KEPT.get(component);
+  if (!kept) KEPT.set(component, (kept = new Set(MODULES.flatMap((m) => m.keeps[component] ?? []))));
+  return kept;
 }

@@ -4,7 +4,7 @@
 // lists the modules; derive.ts runs them and keeps one root cause per node.
 import type { FamilySpec } from '../export/family.js';
 import type { EnrollmentPolicy } from '../kube/enrollment.js';
-import type { ClusterState, ProbeResults, ScrapeResult } from '../model.js';
+import type { ClusterState, Component, ProbeResults, ScrapeResult } from '../model.js';
 
 /** One node's finding: `issue` is the module's label value, `cause` one of its causes. */
 export interface NodeFinding<I extends string = string, C extends string = string> {
@@ -93,6 +93,11 @@ export interface IssueModule<I extends string = string, C extends string = strin
   /** what `ambient_issue_affected` counts for it */
   unit: 'nodes' | 'namespaces' | 'nodes or namespaces';
   causes: readonly CauseSpec<C>[];
+  /**
+   * The samples its detection reads from each component's scrape (exposed names, OpenMetrics counters
+   * with `_total`): the scraper keeps the union of every module's and skips the rest of the body.
+   */
+  keeps: Partial<Record<Component, readonly string[]>>;
   /** its metric families (beside the shared ambient_node_issue / ambient_namespace_issue) */
   families: readonly FamilySpec<S>[];
   /** markdown that follows the cause table in docs/metrics.md: precedence notes, caveats */

@@ -1,8 +1,8 @@
-// The only samples the exporter keeps from each component's scrape: everything else in the body
-// (notably ztunnel's tens of thousands of istio_tcp_* series) is skipped by the parser without
-// tokenising its labels. Names are the exposed sample names, see
-// shared/reference/istio-ambient-facts.md §1.2 (ztunnel), §3.2 (istiod), §5.2 (istio-cni).
-import type { Component } from '../model.js';
+// The names of the samples the issue modules read from each component's scrape (each module lists
+// the ones it reads in its `keeps`; the scraper keeps their union and skips everything else in the
+// body, notably ztunnel's tens of thousands of istio_tcp_* series, without tokenising its labels).
+// Names are the exposed sample names, see shared/reference/istio-ambient-facts.md §1.2 (ztunnel),
+// §3.2 (istiod), §5.2 (istio-cni).
 
 /** ztunnel speaks OpenMetrics: counter samples carry `_total`. */
 export const ZTUNNEL_SAMPLES = {
@@ -35,14 +35,3 @@ export const CNI_SAMPLES = {
   /** gauge, 1 when the CNI config and binaries are installed */
   installReady: 'istio_cni_install_ready',
 } as const;
-
-export const KEPT_SAMPLES: Readonly<Record<Component, ReadonlySet<string>>> = {
-  ztunnel: new Set(Object.values(ZTUNNEL_SAMPLES)),
-  istiod: new Set(Object.values(ISTIOD_SAMPLES)),
-  'istio-cni': new Set(Object.values(CNI_SAMPLES)),
-};
-
-/** The sample filter the parser uses for a component's scrape. */
-export function keptSamples(component: Component): ReadonlySet<string> {
-  return KEPT_SAMPLES[component];
-}

@@ -7,7 +7,6 @@ import type { Readable } from 'node:stream';
 import axios, { type AxiosResponse } from 'axios';
 import type { ScrapeErrorReason, ScrapeResult, Target } from '../model.js';
 import { armConnectTimeout, connectBudget, ConnectTimeoutError } from './connect-timeout.js';
-import { keptSamples } from './families.js';
 import { DEFAULT_SAMPLE_LIMITS } from './limits.js';
 import { ParseError, SampleLimitError, parseExposition, type SampleFilter, type SampleLimits } from './parser.js';
 
@@ -44,8 +43,8 @@ export interface FetchOptions {
   connectTimeoutMs?: number;
   /** largest body accepted (after decompression); the stream is aborted as soon as it is exceeded */
   maxBytes: number;
-  /** samples to keep; default: the component's families (scrape/families.ts) */
-  filter?: SampleFilter;
+  /** the samples to keep (what the issue modules read from this component); everything else is skipped */
+  filter: SampleFilter;
   /** bounds on the kept samples (default DEFAULT_SAMPLE_LIMITS); a body over one fails the scrape */
   limits?: SampleLimits;
   /** keep-alive pools to use; without them the scrape gets pools of its own, closed when it ends */
@@ -217,7 +216,7 @@ async function scrapeWith(target: Target, opts: FetchOptions, agents: ScrapeAgen
       body.destroy();
       return done('too_large');
     }
-    const parsed = await parseExposition(capBytes(body, opts.maxBytes), opts.filter ?? keptSamples(target.component), opts.limits ?? DEFAULT_SAMPLE_LIMITS);
+    const parsed = await parseExposition(capBytes(body, opts.maxBytes), opts.filter, opts.limits ?? DEFAULT_SAMPLE_LIMITS);
     return done(undefined, parsed.samples);
   } catch (err) {
     if (err instanceof TooLargeError) return done('too_large');

@@ -1,7 +1,7 @@
 // One scrape round over every target, with bounded concurrency. Never throws.
 import type { ScrapeResult, Target } from '../model.js';
 import { createScrapeAgents, destroyScrapeAgents, scrapeTarget, type FetchOptions, type ScrapeAgents } from './fetch.js';
-import type { SampleLimits } from './parser.js';
+import type { SampleFilter, SampleLimits } from './parser.js';
 import { mapWithConcurrency } from './pool.js';
 
 export interface ScrapeAllOptions {
@@ -15,6 +15,8 @@ export interface ScrapeAllOptions {
   maxBytes: number;
   /** per-target bounds on kept samples and their labels (default DEFAULT_SAMPLE_LIMITS) */
   limits?: SampleLimits;
+  /** the samples to keep from a component's scrape */
+  keep: (component: Target['component']) => SampleFilter;
   /**
    * The caller's keep-alive pools (createScrapeAgents), reused round after round and destroyed by the
    * caller. Without them the round uses pools of its own and closes them when it ends.
@@ -25,7 +27,7 @@ export interface ScrapeAllOptions {
 /** Scrape every target; results come back in the order of `targets`. */
 export async function scrapeAll(targets: readonly Target[], opts: ScrapeAllOptions): Promise<ScrapeResult[]> {
   const agents = opts.agents ?? createScrapeAgents();
-  const fetchOpts: FetchOptions = {
+  const fetchOpts: Omit<FetchOptions, 'filter'> = {
     timeoutMs: opts.timeoutMs,
     maxBytes: opts.maxBytes,
     agents,
@@ -35,7 +37,7 @@ export async function scrapeAll(targets: readonly Target[], opts: ScrapeAllOptio
   try {
     return await mapWithConcurrency(targets, opts.concurrency, async (target) => {
       try {
-        return await scrapeTarget(target, fetchOpts);
+        return await scrapeTarget(target, { ...fetchOpts, filter: opts.keep(target.component) });
       } catch {
         // scrapeTarget classifies every failure itself; this only guards the round against a bug.
         return { target, up: false, durationSeconds: 0, error: 'connect', reachable: false, samples: [] };

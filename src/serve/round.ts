@@ -3,6 +3,7 @@
 import type { Config } from '../config.js';
 import type { RoundResult } from '../export/exporter-families.js';
 import { deriveSignals } from '../issues/derive.js';
+import { keptSamplesOf } from '../issues/registry.js';
 import type { NamespaceFinding, NodeFinding } from '../issues/types.js';
 import type { KubeApiTransport } from '../kube/api-transport.js';
 import type { ClusterWatch } from '../kube/cluster-watch.js';
@@ -40,6 +41,7 @@ export async function runRound(deps: RoundDeps, previous: RoundResult | undefine
       connectTimeoutMs: config.scrapeConnectTimeout,
       maxBytes: config.scrapeMaxBytes,
       limits: config.scrapeLimits,
+      keep: keptSamplesOf,
       agents: deps.agents,
     }),
     watch

@@ -2,12 +2,14 @@
 // costs without the test runner's own heap in the figures.
 //   node --import tsx test/support/scrape-child.ts '<ScrapeChildInput as JSON>'
 // Prints one JSON line (ScrapeChildOutput) on stdout.
+import { keptSamplesOf } from '../../src/issues/registry.js';
 import type { Target } from '../../src/model.js';
 import { scrapeTarget, type FetchOptions } from '../../src/scrape/fetch.js';
 
 export interface ScrapeChildInput {
   targets: Target[];
-  options: FetchOptions;
+  /** the fetch options but the filter: each target keeps what the issue modules read from its component */
+  options: Omit<FetchOptions, 'filter'>;
   /** how many times each target is scraped, one after another */
   rounds: number;
 }
@@ -26,7 +28,7 @@ const baselineRssMiB = process.memoryUsage().rss / (1 << 20);
 const outcomes: string[][] = input.targets.map(() => []);
 for (let round = 0; round < input.rounds; round++) {
   for (const [i, target] of input.targets.entries()) {
-    const r = await scrapeTarget(target, input.options);
+    const r = await scrapeTarget(target, { ...input.options, filter: keptSamplesOf(target.component) });
     outcomes[i]!.push(r.error ?? 'up');
   }
 }

@@ -2,6 +2,7 @@
 import { RANK, type IssueModule } from '../types.js';
 import { ISSUE, deriveCni, type CniCause, type CniSignals } from './detect.js';
 import { FAMILIES } from './families.js';
+import { CNI_SAMPLES } from '../../scrape/families.js';
 
 export const cniPodCreationBlocked: IssueModule<typeof ISSUE, CniCause, CniSignals> = {
   issue: ISSUE,
@@ -32,6 +33,7 @@ export const cniPodCreationBlocked: IssueModule<typeof ISSUE, CniCause, CniSigna
       pagedBy: 'AmbientPodCreationBlockedByCNI',
     },
   ],
+  keeps: { 'istio-cni': [CNI_SAMPLES.ztunnelConnected, CNI_SAMPLES.installReady] },
   families: FAMILIES,
   derive: (input) => deriveCni(input),
   rank: () => RANK.dataPlane,

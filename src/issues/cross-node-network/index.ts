@@ -45,6 +45,8 @@ export const crossNodeNetwork: IssueModule<typeof ISSUE, CrossNodeCause, CrossNo
       pagedBy: 'AmbientCrossNodeNetworkFailure',
     },
   ],
+  // judged from Kubernetes objects and whether scrapes got an answer, not from what they returned
+  keeps: {},
   families: FAMILIES,
   notes:
     'No `cross_node_network` finding is reported for a NotReady node: a node that is down marks its pods, Flannel\'s included, ' +

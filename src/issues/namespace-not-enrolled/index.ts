@@ -2,6 +2,7 @@
 import { RANK, type IssueModule } from '../types.js';
 import { ISSUE, deriveEnrollment, type EnrollmentCause, type EnrollmentSignals } from './detect.js';
 import { FAMILIES } from './families.js';
+import { ZTUNNEL_SAMPLES } from '../../scrape/families.js';
 
 export const namespaceNotEnrolled: IssueModule<typeof ISSUE, EnrollmentCause, EnrollmentSignals> = {
   issue: ISSUE,
@@ -35,6 +36,7 @@ export const namespaceNotEnrolled: IssueModule<typeof ISSUE, EnrollmentCause, En
       pagedBy: 'AmbientWorkloadsNotProxied',
     },
   ],
+  keeps: { ztunnel: [ZTUNNEL_SAMPLES.activeProxies] },
   families: FAMILIES,
   derive: deriveEnrollment,
   rank: () => RANK.application,

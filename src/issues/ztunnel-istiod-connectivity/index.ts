@@ -2,6 +2,7 @@
 import { RANK, type IssueModule } from '../types.js';
 import { CLUSTER_WIDE_CAUSES, ISSUE, deriveZtunnelIstiod, type IstiodCause, type ZtunnelIstiodSignals } from './detect.js';
 import { FAMILIES } from './families.js';
+import { ISTIOD_SAMPLES, ZTUNNEL_SAMPLES } from '../../scrape/families.js';
 
 export const ztunnelIstiodConnectivity: IssueModule<typeof ISSUE, IstiodCause, ZtunnelIstiodSignals> = {
   issue: ISSUE,
@@ -44,6 +45,10 @@ export const ztunnelIstiodConnectivity: IssueModule<typeof ISSUE, IstiodCause, Z
       pagedBy: 'AmbientZtunnelIstiodUnreachable',
     },
   ],
+  keeps: {
+    ztunnel: [ZTUNNEL_SAMPLES.build, ZTUNNEL_SAMPLES.xdsConnectionTerminations, ZTUNNEL_SAMPLES.xdsMessages, ZTUNNEL_SAMPLES.activeProxies, ZTUNNEL_SAMPLES.pendingProxies],
+    istiod: [ISTIOD_SAMPLES.build, ISTIOD_SAMPLES.info, ISTIOD_SAMPLES.xdsClients],
+  },
   families: FAMILIES,
   notes:
     'A cluster-wide cause (`service_port_missing`, `no_ready_endpoints`, `xds_dial_failed`) marks every node with a ztunnel, ' +

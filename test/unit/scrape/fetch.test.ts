@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import { gzipSync } from 'node:zlib';
 import { expect } from 'chai';
+import { keptSamplesOf } from '../../../src/issues/registry.js';
 import type { Target } from '../../../src/model.js';
 import { SCRAPE_ACCEPT, scrapeTarget, type FetchOptions } from '../../../src/scrape/fetch.js';
 import { blackholedEndpoint, closedPort, endlessBody, startHttpServer, startTcpServer, type LocalServer } from './local-servers.js';
@@ -23,7 +24,7 @@ describe('scrape/fetch', () => {
 
   beforeEach(() => {
     agent = new http.Agent({ keepAlive: true });
-    opts = { timeoutMs: 2000, maxBytes: 1 << 20, agents: { http: agent } };
+    opts = { timeoutMs: 2000, maxBytes: 1 << 20, agents: { http: agent }, filter: keptSamplesOf('ztunnel') };
   });
   afterEach(async () => {
     agent.destroy();
@@ -56,14 +57,14 @@ describe('scrape/fetch', () => {
 
   it('scrapes istiod with the istiod families', async () => {
     const s = await serve((_req, res) => res.writeHead(200, { 'Content-Type': 'text/plain; version=0.0.4' }).end(istiodBody));
-    const r = await scrapeTarget(target(s.url(), 'istiod'), opts);
+    const r = await scrapeTarget(target(s.url(), 'istiod'), { ...opts, filter: keptSamplesOf('istiod') });
     expect(r.up).to.equal(true);
     expect(r.samples.map((x) => x.name)).to.deep.equal(['istio_build', 'pilot_info', 'pilot_xds', 'pilot_xds']);
   });
 
   it('decompresses a gzip body', async () => {
     const s = await serve((_req, res) => res.writeHead(200, { 'Content-Encoding': 'gzip' }).end(gzipSync(istiodBody)));
-    const r = await scrapeTarget(target(s.url(), 'istiod'), opts);
+    const r = await scrapeTarget(target(s.url(), 'istiod'), { ...opts, filter: keptSamplesOf('istiod') });
     expect(r.up).to.equal(true);
     expect(r.samples).to.have.length(4);
   });

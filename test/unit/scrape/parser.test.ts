@@ -3,7 +3,7 @@ import v8 from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { expect } from 'chai';
 import type { Sample } from '../../../src/model.js';
-import { KEPT_SAMPLES } from '../../../src/scrape/families.js';
+import { keptSamplesOf } from '../../../src/issues/registry.js';
 import { MAX_LINE_LENGTH, ParseError, SampleLimitError, keepAllSamples, parseExposition, parseExpositionText, type SampleFilter, type SampleLimits } from '../../../src/scrape/parser.js';
 
 const fixture = (name: string): string => readFileSync(new URL(`../../fixtures/scrape/${name}`, import.meta.url), 'utf8');
@@ -192,7 +192,7 @@ describe('scrape/parser', () => {
 
   describe('component bodies and the kept families', () => {
     it('ztunnel: OpenMetrics body (as served even under text/plain) keeps build, xDS terminations and messages, and workload counts', () => {
-      const out = parseExpositionText(fixture('ztunnel-1.28.openmetrics.txt'), KEPT_SAMPLES.ztunnel);
+      const out = parseExpositionText(fixture('ztunnel-1.28.openmetrics.txt'), keptSamplesOf('ztunnel'));
       expect(out.format).to.equal('openmetrics');
       expect(out.samples).to.deep.equal([
         { name: 'istio_build', labels: { component: 'ztunnel', tag: '1.28.0' }, value: 1 },
@@ -206,7 +206,7 @@ describe('scrape/parser', () => {
     });
 
     it('istiod: classic text keeps istio_build, pilot_info and pilot_xds, not pilot_xds_pushes', () => {
-      const out = parseExpositionText(fixture('istiod-1.28.prometheus.txt'), KEPT_SAMPLES.istiod);
+      const out = parseExpositionText(fixture('istiod-1.28.prometheus.txt'), keptSamplesOf('istiod'));
       expect(out.format).to.equal('prometheus');
       expect(out.samples).to.deep.equal([
         { name: 'istio_build', labels: { component: 'pilot', tag: '1.28.0' }, value: 1 },
@@ -217,7 +217,7 @@ describe('scrape/parser', () => {
     });
 
     it('istio-cni: keeps ztunnel_connected and istio_cni_install_ready', () => {
-      const out = parseExpositionText(fixture('istio-cni-1.28.prometheus.txt'), KEPT_SAMPLES['istio-cni']);
+      const out = parseExpositionText(fixture('istio-cni-1.28.prometheus.txt'), keptSamplesOf('istio-cni'));
       expect(out.samples).to.deep.equal([
         { name: 'istio_cni_install_ready', labels: {}, value: 1 },
         { name: 'ztunnel_connected', labels: {}, value: 1 },
@@ -330,7 +330,7 @@ describe('scrape/parser: bounded memory on hostile bodies', () => {
     const kept: Sample[][] = [];
     for (let i = 0; i < bodies; i++) {
       const chunk = `${padding}workload_manager_active_proxy_count{node_name_label="node-${i}-abcdefghijklmnop"} ${i}\n${padding}`;
-      kept.push((await parseExposition(once(chunk), KEPT_SAMPLES.ztunnel)).samples);
+      kept.push((await parseExposition(once(chunk), keptSamplesOf('ztunnel'))).samples);
     }
     gc();
     const retainedMiB = (process.memoryUsage().heapUsed - before) / (1 << 20);
