@@ -74,4 +74,20 @@ describe('manifests: the unknown-field check itself', () => {
     expect(problems).to.have.length(1);
     expect(problems[0]).to.match(/^v1\/ServiceAccount\/\/x: .*automountServiceAccountTokn/);
   });
+
+  it("names a misspelt field of a custom resource, checked against the operator's CRD", async () => {
+    const rule = {
+      apiVersion: 'monitoring.coreos.com/v1',
+      kind: 'PrometheusRule',
+      metadata: { name: 'r', namespace: 'n' },
+      spec: { groups: [{ name: 'g', rules: [{ alert: 'A', expr: 'up == 0', keep_firing_for: '5m', keep_firing: '5m' }] }] },
+    } as unknown as KubeObject;
+    const problems = await unknownFields([{ id: 'rule', obj: rule }], PROJECT_ROOT);
+    expect(problems).to.deep.equal(['rule: unknown field "spec.groups[0].rules[0].keep_firing"']);
+  });
+
+  it("rejects a custom resource the operator's CRD does not accept", () => {
+    const monitor = { apiVersion: 'monitoring.coreos.com/v1', kind: 'PodMonitor', metadata: { name: 'm' }, spec: { podMetricsEndpoints: 'all' } } as unknown as KubeObject;
+    expect(() => schemaFor(monitor).validate(monitor)).to.throw(/podMetricsEndpoints/);
+  });
 });
