@@ -26,10 +26,11 @@ const byId = (objects: KubeObject[]): Record<string, KubeObject> => Object.fromE
 describe('manifests: every kustomization', () => {
   const entries = entryPoints();
 
-  it('includes the base and the Prometheus Operator and enrollment-policy overlays', () => {
+  it('includes the base and the Prometheus Operator, kube-prometheus-stack and enrollment-policy overlays', () => {
     expect(entries).to.include.members([
       'manifests/base',
       'manifests/overlays/prometheus-operator',
+      'manifests/overlays/kube-prometheus-stack',
       'manifests/overlays/enrollment-policy',
     ]);
   });
