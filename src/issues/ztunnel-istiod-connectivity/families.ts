@@ -52,17 +52,17 @@ export const FAMILIES = [
   family<S>({
     name: 'ambient_istiod_service_port_present',
     type: 'gauge',
-    help: 'Whether Service istiod exposes the port.',
+    help: 'Whether the istiod Service the ztunnels dial exposes the port.',
     labels: ['port'],
-    doc: '1 if Service `istiod` (`--istiod-service`) exposes the port (15012, 15014, 15010).',
+    doc: '1 if the istiod Service the exporter checks (`ambient_istiod_xds_target_info`) exposes the port (15012, 15014, 15010).',
     rows: (s) => s.istiodServicePortPresent.map((r) => ({ labels: { port: r.port }, value: bool(r.present) })),
   }),
   family<S>({
     name: 'ambient_istiod_ready_endpoints',
     type: 'gauge',
-    help: 'Ready addresses behind Service istiod.',
+    help: 'Ready addresses behind the istiod Service the ztunnels dial.',
     labels: [],
-    doc: 'Ready addresses behind Service `istiod`.',
+    doc: 'Ready addresses behind the istiod Service the exporter checks (`ambient_istiod_xds_target_info`).',
     rows: (s) => (s.istiodReadyEndpoints === undefined ? [] : [{ labels: {}, value: s.istiodReadyEndpoints }]),
   }),
   family<S>({
