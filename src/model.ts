@@ -34,6 +34,11 @@ export interface PodInfo {
   terminating: boolean;
   /** ztunnel pods: the istiod address it dials (env XDS_ADDRESS), when set */
   xdsAddress?: string;
+  /**
+   * Istio component pods: the tag of the image of its Istio container (ISTIO_VERSIONED_CONTAINERS in
+   * istio.ts), e.g. `1.28.2-distroless`, when the image names a tag
+   */
+  istioImageTag?: string;
 }
 
 export interface NodeInfo {
