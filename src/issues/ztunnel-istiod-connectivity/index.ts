@@ -57,7 +57,7 @@ export const ztunnelIstiodConnectivity: IssueModule<typeof ISSUE, IstiodCause, Z
   // workload manager after the first xDS response): the istiod cause explains the node's CNI failures.
   rank: (f, s) => (CLUSTER_WIDE_CAUSES.has(f.cause) && !s.neverSynced.includes(f.node) ? RANK.clusterControlPlane : RANK.nodeControlPlane),
   bundle: {
-    alertGroups: ['ambient-istiod', 'ambient-ztunnel'],
+    alertGroups: ['ambient-istiod', 'ambient-ztunnel', 'ambient-istiod-lifecycle'],
     dashboardRow: { dashboard: 'controlPlane', row: 'istiod reachability' },
     labFaults: ['istiod-port-missing', 'istiod-unreachable'],
   },
