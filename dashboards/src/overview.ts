@@ -188,6 +188,7 @@ export const ALERT_LABELS: Record<string, string> = {
   component: 'Component',
   resource: 'Resource',
   port: 'Port',
+  certificate: 'Certificate',
 };
 
 function firingAlerts(runbookBase: string): Sized {

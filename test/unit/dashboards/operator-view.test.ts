@@ -147,6 +147,7 @@ describe('dashboards: broken nodes first', () => {
       'ambient-mesh-health / Nodes / ztunnel ready',
       'ambient-ztunnel / ztunnel pods / Ready',
       'ambient-control-plane / istio-cni per node / ztunnel connected',
+      'ambient-control-plane / Data plane version skew / Supported',
       'ambient-network / Nodes / Pod network',
     ]);
     for (const { sort } of sorted) expect(sort!.desc).to.equal(false);
