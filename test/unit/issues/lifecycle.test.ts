@@ -2,6 +2,8 @@
 // the data plane's version skew against the istiod serving it (as Istio supports it: the data plane
 // at istiod's minor version or one behind), ztunnel's failed connections and istio-cni's refused
 // plugin requests. Each as a module signal (what `diagnose` and the status page read) and as a row.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { expect } from 'chai';
 import { deriveCni } from '../../../src/issues/cni-pod-creation-blocked/detect.js';
 import { FAMILIES as CNI_FAMILIES } from '../../../src/issues/cni-pod-creation-blocked/families.js';
@@ -10,7 +12,10 @@ import { deriveZtunnelIstiod } from '../../../src/issues/ztunnel-istiod-connecti
 import { FAMILIES as ZTUNNEL_ISTIOD_FAMILIES } from '../../../src/issues/ztunnel-istiod-connectivity/families.js';
 import type { SignalInput } from '../../../src/issues/types.js';
 import type { ScrapeResult } from '../../../src/model.js';
+import { keptSamples } from '../../../src/scrape/families.js';
+import { parseExposition } from '../../../src/scrape/parser.js';
 import { failedScrape, pod, s, scrape, target, withHealthy } from '../../support/builders.js';
+import { ROOT } from '../rules/files.js';
 
 const NO_HISTORY = { previous: undefined, earlierNodeFindings: [] };
 const derive = (edit: (i: SignalInput) => void) => deriveZtunnelIstiod(withHealthy(edit), NO_HISTORY);
@@ -178,5 +183,34 @@ describe("issues: ztunnel's failed connections and istio-cni's plugin requests",
     expect(rowsOf(CNI_FAMILIES, 'ambient_cni_plugin_requests_total', out)[1]).to.deep.equal({ labels: { node: 'node-c', response_code: '500' }, value: 6 });
     expect(out.cniInfo[0]).to.deep.equal({ node: 'node-a', pod: 'istio-cni-node-node-a', version: '1.28.1-distroless' });
     expect(rowsOf(CNI_FAMILIES, 'ambient_cni_info', out)).to.have.length(3);
+  });
+});
+
+describe('issues: the newer signals from bodies written from upstream (never the lab)', () => {
+  async function* chunks(text: string): AsyncGenerator<Buffer> {
+    yield Buffer.from(text);
+  }
+  const samplesOf = async (component: ScrapeResult['target']['component'], file: string) =>
+    (await parseExposition(chunks(readFileSync(join(ROOT, 'test/fixtures', file), 'utf8')), keptSamples(component))).samples;
+
+  it("ztunnel 1.30's failed connections, istiod's CA expiry and istio-cni 1.31's plugin requests", async () => {
+    const ztunnel = await samplesOf('ztunnel', 'versions/1.30/ztunnel-healthy.txt');
+    const istiod = await samplesOf('istiod', 'scrape/istiod-1.28.prometheus.txt');
+    const cni = await samplesOf('istio-cni', 'scrape/istio-cni-1.31.prometheus.txt');
+    const input = withHealthy((i) => {
+      i.scrapes = i.scrapes.map((x) => {
+        if (x.target.component === 'ztunnel' && x.target.node === 'node-a') return scrape(x.target, ztunnel);
+        if (x.target.component === 'istiod') return scrape(x.target, istiod);
+        if (x.target.component === 'istio-cni' && x.target.node === 'node-a') return scrape(x.target, cni);
+        return x;
+      });
+    });
+    const out = deriveZtunnelIstiod(input, NO_HISTORY);
+    expect(out.connectionsFailed).to.deep.equal([{ node: 'node-a', responseFlags: 'CONNECT', value: 3 }]);
+    expect(out.caCertificates.map((c) => c.certificate)).to.deep.equal(['root_cert', 'cert_chain']);
+    expect(deriveCni(input).pluginRequests).to.deep.equal([
+      { node: 'node-a', responseCode: '200', value: 23 },
+      { node: 'node-a', responseCode: '500', value: 2 },
+    ]);
   });
 });
