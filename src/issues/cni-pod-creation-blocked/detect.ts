@@ -4,7 +4,7 @@ import { ANNOTATION_REDIRECTION, CNI_PLUGIN_RESPONSE_CODES } from '../../istio.j
 import type { PodEventInfo, PodInfo, ScrapeResult } from '../../model.js';
 import { CNI_SAMPLES } from '../../scrape/families.js';
 import type { NodeFinding, SignalInput } from '../types.js';
-import { gaugeOf, samplesNamed, upScrapes } from '../samples.js';
+import { counterByNodeAnd, gaugeOf, upScrapes } from '../samples.js';
 import { SANDBOX_REFUSAL_REASONS, sandboxRefusal, type SandboxRefusalReason } from './sandbox-errors.js';
 
 export const ISSUE = 'cni_pod_creation_blocked';
@@ -61,18 +61,11 @@ const KNOWN_RESPONSE_CODES: ReadonlySet<string> = new Set(CNI_PLUGIN_RESPONSE_CO
 
 /** istio_cni_plugin_requests_total per node and response code (unknown codes count as `other`). */
 export function pluginRequests(cniScrapes: readonly ScrapeResult[]): CniSignals['pluginRequests'] {
-  const byNode = new Map<string, Map<string, number>>();
-  for (const s of cniScrapes) {
-    const perCode = byNode.get(s.target.node) ?? new Map<string, number>();
-    for (const { labels, value } of samplesNamed(s, CNI_SAMPLES.pluginRequests)) {
-      if (!Number.isFinite(value) || value < 0) continue; // a counter is neither negative nor infinite
-      const code = labels['response_code'] ?? '';
-      const key = KNOWN_RESPONSE_CODES.has(code) ? code : 'other';
-      perCode.set(key, (perCode.get(key) ?? 0) + value);
-    }
-    if (perCode.size > 0) byNode.set(s.target.node, perCode);
-  }
-  return [...byNode].flatMap(([node, m]) => [...m].map(([responseCode, value]) => ({ node, responseCode, value })));
+  return counterByNodeAnd(cniScrapes, CNI_SAMPLES.pluginRequests, 'response_code', KNOWN_RESPONSE_CODES).map(({ node, key, value }) => ({
+    node,
+    responseCode: key,
+    value,
+  }));
 }
 
 function countByNodeNamespace(pods: PodInfo[]): { node: string; namespace: string; count: number }[] {

@@ -6,7 +6,7 @@ import { CONNECTION_FAILURE_FLAGS } from '../../istio.js';
 import type { ClusterState, PodInfo, ScrapeResult } from '../../model.js';
 import { ISTIOD_SAMPLES, ZTUNNEL_SAMPLES } from '../../scrape/families.js';
 import { minorVersion, minorsBehind, skewSupported } from '../istio-version.js';
-import { labelOf, samplesNamed } from '../samples.js';
+import { counterByNodeAnd, labelOf, samplesNamed } from '../samples.js';
 
 export type CaCertificate = 'root_cert' | 'cert_chain';
 
@@ -132,16 +132,9 @@ const KNOWN_FLAGS: ReadonlySet<string> = new Set(CONNECTION_FAILURE_FLAGS);
 
 /** ztunnel's failed connections per node and response flag (bounded: unknown flags count as `other`). */
 export function connectionsFailed(ztunnelScrapes: readonly ScrapeResult[]): ConnectionsFailed[] {
-  const byNode = new Map<string, Map<string, number>>();
-  for (const s of ztunnelScrapes) {
-    const perFlag = byNode.get(s.target.node) ?? new Map<string, number>();
-    for (const { labels, value } of samplesNamed(s, ZTUNNEL_SAMPLES.connectionsFailed)) {
-      if (!Number.isFinite(value) || value < 0) continue; // a counter is neither negative nor infinite
-      const flag = labels['response_flags'] ?? '';
-      const key = KNOWN_FLAGS.has(flag) ? flag : 'other';
-      perFlag.set(key, (perFlag.get(key) ?? 0) + value);
-    }
-    if (perFlag.size > 0) byNode.set(s.target.node, perFlag);
-  }
-  return [...byNode].flatMap(([node, m]) => [...m].map(([responseFlags, value]) => ({ node, responseFlags, value })));
+  return counterByNodeAnd(ztunnelScrapes, ZTUNNEL_SAMPLES.connectionsFailed, 'response_flags', KNOWN_FLAGS).map(({ node, key, value }) => ({
+    node,
+    responseFlags: key,
+    value,
+  }));
 }

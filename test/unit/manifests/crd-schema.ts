@@ -27,8 +27,10 @@ interface Crd {
 export interface CrdSchema {
   /** apiVersion/kind, e.g. monitoring.coreos.com/v1/PodMonitor */
   key: string;
-  validate(obj: KubeObject): void;
-  unknownFields(obj: KubeObject): string[];
+  /** throws with what the API server would refuse */
+  validate: (obj: KubeObject) => void;
+  /** JSON paths of fields the CRD does not declare */
+  unknownFields: (obj: KubeObject) => string[];
 }
 
 const CRD_DIR = 'test/fixtures/crds';
