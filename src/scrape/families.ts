@@ -3,7 +3,7 @@
 // without tokenising its labels. Of the istio_tcp_* families only the failed connections are kept
 // (one series per failing source/destination pair, summed per node at once). Names are the exposed
 // sample names, see shared/reference/istio-ambient-facts.md §1.2 (ztunnel), §3.2 (istiod), §5.2
-// (istio-cni), and research notes on 1.29-1.31 for the newer ones.
+// (istio-cni); the 1.29-1.31 additions name their upstream source at each.
 import type { Component } from '../model.js';
 
 /** ztunnel speaks OpenMetrics: counter samples carry `_total`. */
@@ -21,7 +21,7 @@ export const ZTUNNEL_SAMPLES = {
   /**
    * counter (1.29+), CommonTrafficLabels: connections that failed to establish, by response_flags
    * CONNECT | DENY | TLS_FAILURE | H2_HANDSHAKE_FAILURE | NETWORK_POLICY | IDENTITY_ERROR
-   * (istio/ztunnel@release-1.29 src/proxy/metrics.rs; research-8 §4). Absent before ztunnel 1.29,
+   * (istio/ztunnel@release-1.29 src/proxy/metrics.rs). Absent before ztunnel 1.29,
    * and on 1.29.3+ until the first failure (empty families are left out).
    */
   connectionsFailed: 'istio_tcp_connections_failed_total',
@@ -53,7 +53,7 @@ export const CNI_SAMPLES = {
   /**
    * counter (1.31+), label response_code: the plugin's /cmdadd requests the node agent answered;
    * 500 = the agent refused to add the pod (cni/pkg/nodeagent/cni-watcher.go handleAddEvent,
-   * istio/istio#60878; research-8 §5). istiod's exporter adds no `_total`: the name holds it.
+   * istio/istio#60878). istiod's exporter adds no `_total`: the name holds it.
    */
   pluginRequests: 'istio_cni_plugin_requests_total',
 } as const;
