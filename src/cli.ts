@@ -47,11 +47,21 @@ addServeOptions(program.command('serve').description('watch the Kubernetes API, 
   },
 );
 
+/**
+ * The lab's faults as `--help` lists them. The CLI cannot import the lab (a development tool, not in
+ * a built installation), so they are written out here; test/integration/cli.test.ts checks them
+ * against the lab's own list.
+ */
+const FAULT_OPTION_HELP =
+  'faults to start with, comma-separated NAME[@NODE|@NAMESPACE]: healthy, istiod-port-missing, istiod-unreachable, ' +
+  'cross-node, flannel-down[@NODE], cni-blocked[@NODE], namespace-unlabeled[@NAMESPACE], pods-not-captured[@NAMESPACE]';
+const NODES_OPTION_HELP = 'number of simulated nodes (istiod runs on the first)';
+
 program
   .command('lab')
   .description('start the simulated ambient cluster on loopback')
-  .option('--nodes <n>', 'number of nodes', '3')
-  .option('--fault <names>', 'comma-separated faults to start with', 'healthy')
+  .option('--nodes <n>', NODES_OPTION_HELP, '3')
+  .option('--fault <names>', FAULT_OPTION_HELP, 'healthy')
   .option('--control-address <host:port>', 'control endpoint address', '127.0.0.1:0')
   .option('--api-address <host:port>', 'Kubernetes API address', '127.0.0.1:0')
   .action(async (opts: Record<string, string>) => {
@@ -63,9 +73,9 @@ program
 program
   .command('demo')
   .description('start the lab and the exporter against it, ready to browse')
-  .option('--nodes <n>', 'number of nodes', '3')
-  .option('--fault <names>', 'comma-separated faults to start with', 'healthy')
-  .option('--listen-address <host:port>', 'exporter address', '127.0.0.1:9479')
+  .option('--nodes <n>', NODES_OPTION_HELP, '3')
+  .option('--fault <names>', FAULT_OPTION_HELP, 'healthy')
+  .option('--listen-address <host:port>', "where the exporter listens (status page on /, metrics on /metrics)", '127.0.0.1:9479')
   .action(async (opts: Record<string, string>) => {
     const { runDemo } = await loadDemo();
     await runDemo({ nodes: Number(opts.nodes), fault: opts.fault!, listenAddress: opts.listenAddress! });

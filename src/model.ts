@@ -34,6 +34,12 @@ export interface PodInfo {
   terminating: boolean;
   /** ztunnel pods: the istiod address it dials (env XDS_ADDRESS), when set */
   xdsAddress?: string;
+  /**
+   * The tag of the image of its Istio container (ISTIO_VERSIONED_CONTAINERS in istio.ts), e.g.
+   * `1.28.2-distroless`, when it has one and the image names a tag: read for ztunnel, istiod and
+   * istio-cni pods (a sidecar-injected workload's istio-proxy carries one too, unused)
+   */
+  istioImageTag?: string;
 }
 
 export interface NodeInfo {

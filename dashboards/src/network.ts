@@ -57,7 +57,7 @@ function nodes(): Sized[] {
         { kind: 'bool', name: 'Flannel ready', expr: `max by (node) (${sel('ambient_flannel_pod_ready', NODE_MATCHER)})`, yes: 'ready', no: 'not ready' },
         { kind: 'labels', expr: `max by (node, backend) (${sel('ambient_node_overlay_configured', NODE_MATCHER)})`, labels: { backend: 'Overlay backend' } },
         { kind: 'bool', name: 'Overlay configured', expr: `max by (node) (${sel('ambient_node_overlay_configured', NODE_MATCHER)})`, yes: 'yes', no: 'no' },
-        { kind: 'labels', expr: `max by (node, issue, cause) (${sel('ambient_node_issue', NODE_MATCHER)})`, labels: { issue: 'Root cause', cause: 'Cause' }, bad: true },
+        { kind: 'labels', expr: `max by (node, issue, cause) (${sel('ambient_node_issue', NODE_MATCHER)})`, labels: { issue: 'Issue', cause: 'Cause' }, bad: true },
       ],
       sortBy: { column: 'Pod network' },
       w: 24,

@@ -1,5 +1,7 @@
-// The README's tables (known issues, settings, alerts), rendered from the issue modules, the settings
-// table and the alert groups, between marker comments; the prose around them is written by hand.
+// The README's tables (known issues, settings, lab faults, alerts), rendered from the issue modules,
+// the settings table, the lab's fault catalog and the alert groups, between marker comments; the
+// prose around them is written by hand.
+import { FAULT_CATALOG, FAULT_NAMES } from 'ambient-lab';
 import { SETTINGS } from '../../src/config.js';
 import { MODULES } from '../../src/issues/registry.js';
 import { allAlerts } from '../rules/render.js';
@@ -29,6 +31,19 @@ function settingsTable(): string[] {
   ];
 }
 
+const FAULT_TARGET = { none: '', cluster: '', node: '`@NODE` (default: the node after istiod\'s)', namespace: '`@NAMESPACE`' } as const;
+
+function faultsTable(): string[] {
+  return [
+    '| fault | target | what the lab does |',
+    '|---|---|---|',
+    ...FAULT_NAMES.map((name) => {
+      const { scope, summary } = FAULT_CATALOG[name];
+      return `| \`${name}\` | ${FAULT_TARGET[scope]} | ${summary} |`;
+    }),
+  ];
+}
+
 function alertsTable(): string[] {
   return ['| alert | severity | meaning |', '|---|---|---|', ...allAlerts().map((a) => `| \`${a.alert}\` | ${a.severity} | ${a.meaning} |`)];
 }
@@ -36,6 +51,7 @@ function alertsTable(): string[] {
 export const README_SECTIONS: Record<string, () => string[]> = {
   issues: issuesTable,
   settings: settingsTable,
+  faults: faultsTable,
   alerts: alertsTable,
 };
 

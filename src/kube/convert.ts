@@ -23,6 +23,7 @@ import {
   POD_LABEL_KEYS,
   REASON_FAILED_CREATE_POD_SANDBOX,
   ENV_XDS_ADDRESS,
+  ISTIO_VERSIONED_CONTAINERS,
 } from '../istio.js';
 import { isIpLiteral } from '../scrape/address.js';
 
@@ -75,7 +76,7 @@ interface RawContainerStatus {
 
 export interface RawPod {
   metadata?: RawMeta;
-  spec?: { nodeName?: string; hostNetwork?: boolean; containers?: { name?: string; env?: { name?: string; value?: string }[] | null }[] };
+  spec?: { nodeName?: string; hostNetwork?: boolean; containers?: { name?: string; image?: string; env?: { name?: string; value?: string }[] | null }[] };
   status?: {
     phase?: string;
     podIP?: string;
@@ -205,10 +206,28 @@ function xdsAddress(pod: RawPod): string {
   return '';
 }
 
+/**
+ * The tag of an image reference (`hub/name:tag`, `hub/name:tag@sha256:...`), '' when it names
+ * none (`hub/name`, `hub/name@sha256:...`); a registry port (`host:5000/name`) is not a tag.
+ */
+export function imageTag(image: string): string {
+  const ref = image.split('@')[0] ?? '';
+  const lastPart = ref.slice(ref.lastIndexOf('/') + 1);
+  const colon = lastPart.lastIndexOf(':');
+  return colon < 0 ? '' : lastPart.slice(colon + 1);
+}
+
+/** The image tag of the pod's Istio container (its version, see ISTIO_VERSIONED_CONTAINERS), '' when none. */
+function istioImageTag(pod: RawPod): string {
+  const c = (pod.spec?.containers ?? []).find((x) => x.name !== undefined && ISTIO_VERSIONED_CONTAINERS.includes(x.name));
+  return c?.image ? imageTag(c.image).slice(0, 128) : '';
+}
+
 /** `extraLabelKeys`: pod labels to keep beyond POD_LABEL_KEYS (those custom enablement selectors read). */
 export function toPodInfo(pod: RawPod, report: ReportInvalid = ignoreInvalid, extraLabelKeys: readonly string[] = []): PodInfo {
   const meta = pod.metadata ?? {};
   const xds = xdsAddress(pod);
+  const tag = istioImageTag(pod);
   return {
     namespace: meta.namespace ?? '',
     name: meta.name ?? '',
@@ -226,6 +245,7 @@ export function toPodInfo(pod: RawPod, report: ReportInvalid = ignoreInvalid, ex
     // Any value counts: the API server sets it once and never clears it.
     terminating: meta.deletionTimestamp !== undefined && meta.deletionTimestamp !== null && meta.deletionTimestamp !== '',
     ...(xds ? { xdsAddress: xds } : {}),
+    ...(tag ? { istioImageTag: tag } : {}),
   };
 }
 

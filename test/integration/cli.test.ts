@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createServer, type Server } from 'node:net';
 import { fileURLToPath } from 'node:url';
+import { FAULT_CATALOG, FAULT_NAMES } from 'ambient-lab';
 import { getText, waitFor } from '../support/http.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -98,6 +99,25 @@ describe('cli', function () {
       expect(lines[0]).to.match(KEY).and.to.match(/no permission to listen on 127\.0\.0\.1:80/);
       expect(code).to.equal(2);
     });
+  });
+
+  for (const command of ['lab', 'demo']) {
+    it(`${command} --help lists every lab fault with its target${command === 'demo' ? ', and where the exporter listens' : ''}`, async () => {
+      const { code, stdout } = await run([command, '--help']).done;
+      expect(code).to.equal(0);
+      const help = stdout.replace(/\s+/g, ' ');
+      const target = { none: '', cluster: '', node: '[@NODE]', namespace: '[@NAMESPACE]' } as const;
+      for (const name of FAULT_NAMES) expect(help, name).to.match(new RegExp(`[ :,]${name}${target[FAULT_CATALOG[name].scope].replace(/[[\]]/g, '\\$&')}[,( ]`));
+      if (command === 'demo') expect(help).to.contain('--listen-address <host:port> where the exporter listens (status page on /, metrics on /metrics) (default: "127.0.0.1:9479")');
+    });
+  }
+
+  it("the README's table of the demo's flags names every flag of demo --help, with its default", async () => {
+    const { stdout } = await run(['demo', '--help']).done;
+    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+    const options = [...stdout.replace(/\s+/g, ' ').matchAll(/(--[a-z-]+) <[^>]+> .*?\(default: "([^"]*)"\)/g)].map((m) => [m[1]!, m[2]!] as const);
+    expect(options.map(([flag]) => flag)).to.deep.equal(['--nodes', '--fault', '--listen-address']);
+    for (const [flag, def] of options) expect(readme, flag).to.match(new RegExp(`\\| \`${flag} [^|]*\` \\| \`${def}\` \\|`));
   });
 
   it('serves until SIGTERM, then exits 0', async () => {

@@ -126,6 +126,19 @@ describe('lab components', function () {
     expect(value(r.body, 'pilot_xds_pushes', '{type="wds"}')).to.be.greaterThan(0);
     expect(value(r.body, 'pilot_xds_push_time_bucket', '{type="wds",le="+Inf"}')).to.equal(value(r.body, 'pilot_xds_pushes', '{type="wds"}'));
     expect(value(r.body, 'citadel_server_root_cert_expiry_seconds')).to.be.greaterThan(0);
+    // the CA's expiry as timestamps (what the exporter keeps), consistent with the time left
+    const nowS = clock / 1000;
+    for (const [timestamp, left] of [
+      ['citadel_server_root_cert_expiry_timestamp', 'citadel_server_root_cert_expiry_seconds'],
+      ['citadel_server_cert_chain_expiry_timestamp', 'citadel_server_cert_chain_expiry_seconds'],
+    ] as const) {
+      expect(value(r.body, timestamp), timestamp).to.be.greaterThan(nowS + 30 * 86_400);
+      expect(Math.abs(value(r.body, timestamp)! - nowS - value(r.body, left)!), `${timestamp} - now = ${left}`).to.be.lessThan(2);
+    }
+    // the Go and process collectors (the control-plane dashboard's istiod memory and CPU)
+    expect(value(r.body, 'go_memstats_heap_inuse_bytes')).to.be.greaterThan(0);
+    expect(value(r.body, 'process_resident_memory_bytes')).to.be.greaterThan(value(r.body, 'go_memstats_heap_inuse_bytes')!);
+    expect(value(r.body, 'process_cpu_seconds_total')).to.be.greaterThan(0);
     expect(value(r.body, 'pilot_k8s_reg_events', '{event="add",type="Pods"}')).to.be.greaterThan(0);
 
     await lab.setFaults([{ name: 'cross-node' }]);

@@ -33,7 +33,7 @@ export const cniPodCreationBlocked: IssueModule<typeof ISSUE, CniCause, CniSigna
       pagedBy: 'AmbientPodCreationBlockedByCNI',
     },
   ],
-  keeps: { 'istio-cni': [CNI_SAMPLES.ztunnelConnected, CNI_SAMPLES.installReady] },
+  keeps: { 'istio-cni': [CNI_SAMPLES.ztunnelConnected, CNI_SAMPLES.installReady, CNI_SAMPLES.pluginRequests] },
   families: FAMILIES,
   derive: (input) => deriveCni(input),
   rank: () => RANK.dataPlane,

@@ -46,8 +46,15 @@ export const ztunnelIstiodConnectivity: IssueModule<typeof ISSUE, IstiodCause, Z
     },
   ],
   keeps: {
-    ztunnel: [ZTUNNEL_SAMPLES.build, ZTUNNEL_SAMPLES.xdsConnectionTerminations, ZTUNNEL_SAMPLES.xdsMessages, ZTUNNEL_SAMPLES.activeProxies, ZTUNNEL_SAMPLES.pendingProxies],
-    istiod: [ISTIOD_SAMPLES.build, ISTIOD_SAMPLES.info, ISTIOD_SAMPLES.xdsClients],
+    ztunnel: [
+      ZTUNNEL_SAMPLES.build,
+      ZTUNNEL_SAMPLES.xdsConnectionTerminations,
+      ZTUNNEL_SAMPLES.xdsMessages,
+      ZTUNNEL_SAMPLES.activeProxies,
+      ZTUNNEL_SAMPLES.pendingProxies,
+      ZTUNNEL_SAMPLES.connectionsFailed,
+    ],
+    istiod: [ISTIOD_SAMPLES.build, ISTIOD_SAMPLES.info, ISTIOD_SAMPLES.xdsClients, ISTIOD_SAMPLES.rootCertExpiry, ISTIOD_SAMPLES.certChainExpiry],
   },
   families: FAMILIES,
   notes:
@@ -62,7 +69,7 @@ export const ztunnelIstiodConnectivity: IssueModule<typeof ISSUE, IstiodCause, Z
   // workload manager after the first xDS response): the istiod cause explains the node's CNI failures.
   rank: (f, s) => (CLUSTER_WIDE_CAUSES.has(f.cause) && !s.neverSynced.includes(f.node) ? RANK.clusterControlPlane : RANK.nodeControlPlane),
   bundle: {
-    alertGroups: ['ambient-istiod', 'ambient-ztunnel'],
+    alertGroups: ['ambient-istiod', 'ambient-ztunnel', 'ambient-istiod-lifecycle'],
     dashboardRow: { dashboard: 'controlPlane', row: 'istiod reachability' },
     labFaults: ['istiod-port-missing', 'istiod-unreachable'],
   },

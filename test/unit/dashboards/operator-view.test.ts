@@ -142,15 +142,28 @@ describe('dashboards: broken nodes first', () => {
       allPanels(d)
         .filter((p) => p.type === 'table')
         .map((p) => ({ d, p, sort: ((options(p).sortBy ?? []) as { displayName: string; desc: boolean }[])[0] }))
-        .filter((x) => x.sort && !['Node', 'Alert', 'Issue', 'Namespace', 'Root cause'].includes(x.sort.displayName)),
+        .filter((x) => x.sort && !['Node', 'Alert', 'Issue', 'Namespace'].includes(x.sort.displayName)),
     );
     expect(sorted.map((x) => `${x.d.uid} / ${x.p.title} / ${x.sort!.displayName}`)).to.have.members([
       'ambient-mesh-health / Nodes / ztunnel ready',
       'ambient-ztunnel / ztunnel pods / Ready',
       'ambient-control-plane / istio-cni per node / ztunnel connected',
+      'ambient-control-plane / Data plane version skew / Supported',
       'ambient-network / Nodes / Pod network',
     ]);
     for (const { sort } of sorted) expect(sort!.desc).to.equal(false);
+  });
+
+  it('table columns are named for the label they hold: `issue` is the Issue, `cause` the Cause', () => {
+    const titles = dashboards.flatMap((d) =>
+      allPanels(d)
+        .filter((p) => p.type === 'table')
+        .flatMap((p) => (p.transformations ?? []).filter((t) => t.id === 'organize').map((t) => ({ where: `${d.uid} / ${p.title}`, rename: (t.options as { renameByName: Record<string, string> }).renameByName }))),
+    );
+    const named = (label: string) => titles.filter((t) => label in t.rename).map((t) => `${t.where}: ${t.rename[label]}`);
+    expect(named('issue')).to.not.be.empty;
+    for (const n of named('issue')) expect(n).to.match(/: Issue$/);
+    for (const n of named('cause')) expect(n).to.match(/: Cause$/);
   });
 
   it('the overview, network and control-plane dashboards each have a table of only the affected nodes', () => {

@@ -49,6 +49,21 @@ export function recordingRuleNames(dir = RULES_DIR): Set<string> {
 /** Series Prometheus itself writes. */
 export const PROMETHEUS_BUILTINS = new Set(['ALERTS', 'ALERTS_FOR_STATE', 'up']);
 
+/**
+ * Resource series the components do not define themselves, as Istio's dashboards 21306 and 7645
+ * read them: cAdvisor's per-container series, served by the kubelet on /metrics/cadvisor
+ * (google/cadvisor metrics/prometheus.go), and client_golang's process and Go collectors, which
+ * istiod registers with its own metrics (prometheus/client_golang prometheus/process_collector.go,
+ * go_collector.go).
+ */
+export const RESOURCE_METRICS = new Set([
+  'container_cpu_usage_seconds_total',
+  'container_memory_working_set_bytes',
+  'process_cpu_seconds_total',
+  'process_resident_memory_bytes',
+  'go_memstats_heap_inuse_bytes',
+]);
+
 export interface KnownMetrics {
   exporter: Set<string>;
   istio: Set<string>;
@@ -73,6 +88,7 @@ export function definedIn(name: string, known: KnownMetrics): string | undefined
     if (known.istio.has(c)) return 'test/fixtures/istio-metrics.md';
     if (known.recording.has(c)) return 'recording rule';
     if (PROMETHEUS_BUILTINS.has(c)) return 'Prometheus';
+    if (RESOURCE_METRICS.has(c)) return 'cAdvisor or client_golang';
   }
   return undefined;
 }

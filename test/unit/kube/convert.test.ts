@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import {
   toEndpointAddresses,
   toEndpointSliceInfo,
+  imageTag,
   toMillis,
   toNamespaceInfo,
   toNodeInfo,
@@ -104,9 +105,28 @@ describe('kube/convert', () => {
       expect(toPodInfo(raw).terminating).to.equal(true);
     });
 
+    it("keeps the image tag of an Istio component's own container (istio-cni exports no istio_build: its version is there)", () => {
+      expect(toPodInfo(fx.ztunnelPod).istioImageTag, 'ztunnel: istio-proxy').to.equal('1.28.0');
+      expect(toPodInfo(fx.cniPod).istioImageTag, 'istio-cni: install-cni').to.equal('1.28.0');
+      expect(toPodInfo(fx.crashLoopPod).istioImageTag, 'a workload keeps none').to.equal(undefined);
+      const raw = structuredClone(fx.cniPod) as any;
+      raw.spec.containers = [{ name: 'sidecar', image: 'busybox:1.36' }, { name: 'install-cni', image: 'registry.local:5000/mirror/install-cni:1.30.1-distroless@sha256:0123' }];
+      expect(toPodInfo(raw).istioImageTag, 'the named container, tag without digest or registry port').to.equal('1.30.1-distroless');
+      raw.spec.containers = [{ name: 'install-cni', image: 'registry.local:5000/install-cni@sha256:0123' }];
+      expect(toPodInfo(raw).istioImageTag, 'pinned by digest only: no tag').to.equal(undefined);
+    });
+
+    it('reads the tag of an image reference', () => {
+      expect(imageTag('docker.io/istio/ztunnel:1.28.2')).to.equal('1.28.2');
+      expect(imageTag('gcr.io/istio-release/pilot:1.29.0-distroless')).to.equal('1.29.0-distroless');
+      expect(imageTag('localhost:5000/pilot')).to.equal('');
+      expect(imageTag('pilot')).to.equal('');
+      expect(imageTag('pilot:1.28.0@sha256:abc')).to.equal('1.28.0');
+    });
+
     it('keeps only the model fields', () => {
       expect(Object.keys(toPodInfo(fx.ztunnelPod)).sort()).to.deep.equal(
-        ['annotations', 'createdAt', 'hostNetwork', 'ip', 'labels', 'name', 'namespace', 'node', 'phase', 'ready', 'started', 'terminating', 'uid', 'waitingReason'].sort(),
+        ['annotations', 'createdAt', 'hostNetwork', 'ip', 'istioImageTag', 'labels', 'name', 'namespace', 'node', 'phase', 'ready', 'started', 'terminating', 'uid', 'waitingReason'].sort(),
       );
     });
 

@@ -85,6 +85,14 @@ describe('rules: alert catalog', () => {
         for (const l of outputLabels(a).filter((x) => !objects.includes(x) && x !== 'cluster')) expect(d, `description should use $labels.${l}`).to.contain(`$labels.${l}`);
       });
 
+      it('says where through its labels: the object it is about, or the cluster for a cluster-wide alert', () => {
+        const d = a.annotations?.description ?? '';
+        const [first] = byLists(a.expr);
+        const objects = (first ?? []).filter((l) => l !== 'cluster');
+        if (objects.length === 0) expect(d, 'a cluster-wide alert names its cluster').to.contain('$labels.cluster');
+        else expect(objects.some((l) => d.includes(`{{ $labels.${l} }}`))).to.equal(true);
+      });
+
       it('has a runbook_url under the default base that resolves to docs/runbooks/<AlertName>.md', () => {
         const url = a.annotations?.runbook_url ?? '';
         expect(url).to.equal(`${DEFAULT_RUNBOOK_BASE_URL}/${a.alert}.md`);

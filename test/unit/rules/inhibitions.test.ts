@@ -173,6 +173,48 @@ const SITUATIONS: Situation[] = [
     ],
   },
   {
+    title: "a CA certificate within 7 days: its 30-day warning is held back, another certificate's is not",
+    firing: [
+      ['AmbientIstiodCertificateExpiryImminent', { certificate: 'cert_chain' }],
+      ['AmbientIstiodCertificateExpiringSoon', { certificate: 'cert_chain' }],
+      ['AmbientIstiodCertificateExpiringSoon', { certificate: 'root_cert' }],
+    ],
+    delivered: [
+      ['AmbientIstiodCertificateExpiryImminent', { certificate: 'cert_chain' }],
+      ['AmbientIstiodCertificateExpiringSoon', { certificate: 'root_cert' }],
+    ],
+  },
+  {
+    title: "pods refused on a node (blocked pod creation, the agent or the ztunnel down): the agent's plugin errors there are held back, another node's are not",
+    firing: [
+      ['AmbientPodCreationBlockedByCNI', { node: 'a' }],
+      ['AmbientIstioCniAgentErrors', { node: 'a' }],
+      ['AmbientIstioCniNotReady', { node: 'b' }],
+      ['AmbientIstioCniAgentErrors', { node: 'b' }],
+      ['AmbientZtunnelNotReady', { node: 'c', pod: 'ztunnel-c' }],
+      ['AmbientIstioCniAgentErrors', { node: 'c' }],
+      ['AmbientIstioCniAgentErrors', { node: 'd' }],
+    ],
+    delivered: [
+      ['AmbientPodCreationBlockedByCNI', { node: 'a' }],
+      ['AmbientIstioCniNotReady', { node: 'b' }],
+      ['AmbientZtunnelNotReady', { node: 'c', pod: 'ztunnel-c' }],
+      ['AmbientIstioCniAgentErrors', { node: 'd' }],
+    ],
+  },
+  {
+    title: 'a ztunnel without istiod: its handshake failures are held back; another node\'s are not',
+    firing: [
+      ['AmbientZtunnelIstiodUnreachable', { node: 'a' }],
+      ['AmbientZtunnelHandshakeFailures', { node: 'a' }],
+      ['AmbientZtunnelHandshakeFailures', { node: 'b' }],
+    ],
+    delivered: [
+      ['AmbientZtunnelIstiodUnreachable', { node: 'a' }],
+      ['AmbientZtunnelHandshakeFailures', { node: 'b' }],
+    ],
+  },
+  {
     title: 'the exporter frozen: its own health alerts are held back',
     firing: [
       ['AmbientExporterStale'],

@@ -59,14 +59,21 @@ describe('scrape/fetch', () => {
     const s = await serve((_req, res) => res.writeHead(200, { 'Content-Type': 'text/plain; version=0.0.4' }).end(istiodBody));
     const r = await scrapeTarget(target(s.url(), 'istiod'), { ...opts, filter: keptSamplesOf('istiod') });
     expect(r.up).to.equal(true);
-    expect(r.samples.map((x) => x.name)).to.deep.equal(['istio_build', 'pilot_info', 'pilot_xds', 'pilot_xds']);
+    expect(r.samples.map((x) => x.name)).to.deep.equal([
+      'citadel_server_cert_chain_expiry_timestamp',
+      'citadel_server_root_cert_expiry_timestamp',
+      'istio_build',
+      'pilot_info',
+      'pilot_xds',
+      'pilot_xds',
+    ]);
   });
 
   it('decompresses a gzip body', async () => {
     const s = await serve((_req, res) => res.writeHead(200, { 'Content-Encoding': 'gzip' }).end(gzipSync(istiodBody)));
     const r = await scrapeTarget(target(s.url(), 'istiod'), { ...opts, filter: keptSamplesOf('istiod') });
     expect(r.up).to.equal(true);
-    expect(r.samples).to.have.length(4);
+    expect(r.samples).to.have.length(6);
   });
 
   it('reuses the keep-alive connection across scrapes', async () => {

@@ -205,10 +205,12 @@ describe('scrape/parser', () => {
       ]);
     });
 
-    it('istiod: classic text keeps istio_build, pilot_info and pilot_xds, not pilot_xds_pushes', () => {
+    it("istiod: classic text keeps the CA's expiry, istio_build, pilot_info and pilot_xds, not pilot_xds_pushes", () => {
       const out = parseExpositionText(fixture('istiod-1.28.prometheus.txt'), keptSamplesOf('istiod'));
       expect(out.format).to.equal('prometheus');
       expect(out.samples).to.deep.equal([
+        { name: 'citadel_server_cert_chain_expiry_timestamp', labels: {}, value: 1819785600 },
+        { name: 'citadel_server_root_cert_expiry_timestamp', labels: {}, value: 2072451600 },
         { name: 'istio_build', labels: { component: 'pilot', tag: '1.28.0' }, value: 1 },
         { name: 'pilot_info', labels: { version: '1.28.0-4d9e6b3b5f6c6a1d2f0e2c1b9a8f7e6d5c4b3a21-Clean' }, value: 1 },
         { name: 'pilot_xds', labels: { version: '1.28.0' }, value: 3 },
