@@ -75,10 +75,15 @@ export const DEFAULT_FAULT_NAMESPACE: Partial<Record<FaultName, string>> = {
   'pods-not-captured': 'payments',
 };
 
-/** Deployments that scale up on the fault node while cni-blocked is active (their new pods get stuck). */
+/**
+ * Deployments whose rollout lands a new pod on a node that refuses new pods: two enrolled ones (their
+ * pods get stuck) and a non-ambient one (istio-cni lets it through unless its plugin cannot even ask
+ * the API server about it: `Unauthorized` refuses every pod).
+ */
 export const ROLLOUT_DEPLOYMENTS: readonly { namespace: string; deployment: string }[] = [
   { namespace: 'bookinfo', deployment: 'reviews-v2' },
   { namespace: 'shop', deployment: 'cart' },
+  { namespace: 'legacy', deployment: 'batch-reports' },
 ];
 
 /** Replicas per Deployment: one for small labs, about one pod per node per four Deployments for big ones. */
