@@ -26,9 +26,9 @@ export interface LabOptions {
    */
   layout?: ClusterLayout;
   /** the Istio minor whose bodies and error texts the components produce: 1.24, 1.28 (default) or 1.30 */
-  istioVersion?: IstioMinor | string;
+  istioVersion?: IstioMinor;
   /** Flannel's address family: `ipv4` (default) or `ipv6` (IPv6-only VXLAN: backend-v6-data and public-ipv6 only) */
-  ipFamily?: IpFamily | string;
+  ipFamily?: IpFamily;
   /** a revisioned istiod: Service `istiod-<revision>`, which the ztunnels' XDS_ADDRESS names */
   revision?: string;
   /** watch history kept by the API server, in changes; older resourceVersions get 410 (default 5000) */
@@ -111,9 +111,10 @@ export function resolveLabOptions(o: LabOptions = {}): ResolvedLabOptions {
     control: parseHostPort(o.controlAddress ?? '127.0.0.1:0', 'controlAddress'),
     ztunnelTrafficSeries: positiveInt(o.ztunnelTrafficSeries, 8, 'ztunnelTrafficSeries'),
     seed: String(o.seed ?? 'ambient-lab'),
-    layout: oneOf(o.layout, CLUSTER_LAYOUTS, 'upstream', 'layout'),
+    // checked at run time too: values from a command line or the control API arrive as any string
+    layout: oneOf<ClusterLayout>(o.layout, CLUSTER_LAYOUTS, 'upstream', 'layout'),
     istioVersion: istioMinor(o.istioVersion),
-    ipFamily: oneOf(o.ipFamily, IP_FAMILIES, 'ipv4', 'ipFamily'),
+    ipFamily: oneOf<IpFamily>(o.ipFamily, IP_FAMILIES, 'ipv4', 'ipFamily'),
     revision: revisionName(o.revision),
     historyLimit: positiveInt(o.historyLimit, 5000, 'historyLimit', 1),
     bookmarkIntervalMs: positiveInt(o.bookmarkIntervalMs, 60_000, 'bookmarkIntervalMs'),

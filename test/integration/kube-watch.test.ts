@@ -80,7 +80,7 @@ describe('kube watch against the lab API server', function () {
   });
 
   it('finds Flannel in kube-system in the Talos layout', async () => {
-    lab = await startLab({ nodes: 2, flannelLayout: 'talos' });
+    lab = await startLab({ nodes: 2, layout: 'talos' });
     watch = await watchLab(lab);
     const flannel = watch.snapshot().flannelPods;
     expect(nodesOf(flannel)).to.deep.equal([...lab.nodes].sort());
