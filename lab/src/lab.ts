@@ -145,7 +145,7 @@ class LabInstance implements ControlTarget {
     }
     this.active = next;
     this.runtime.apply(after, now);
-    if (next.length === 0) this.runtime.clearFinishedEpisodes();
+    if (next.length === 0) this.runtime.forgetEpisodes();
   }
 
   setFaults(specs: readonly FaultSpec[]): Promise<void> {

@@ -60,7 +60,7 @@ export class ClusterRuntime {
       crash(agentDown(before, name), agentDown(effects, name), () => n.agentCrash(now), () => n.agentRestart(now));
       crash(before.rebooted.has(name), effects.rebooted.has(name), () => n.reboot(now, rebootLostPods(this.t, name)), () => n.endReboot());
       n.setXdsMode(xdsPathMode(this.t, effects, name), now);
-      n.setRefusingFault(effects.cniRefusing.get(name), now);
+      n.setRefusingFault(effects.cniRefusing.get(name));
     }
     this.effects = effects;
     this.advance(now);
@@ -82,9 +82,9 @@ export class ClusterRuntime {
     n.advance(now);
   }
 
-  /** Back to healthy: rollouts that have finished are forgotten. */
-  clearFinishedEpisodes(): void {
-    for (const n of this.nodes.values()) n.clearFinishedEpisode();
+  /** Back to healthy: rollouts are forgotten (those still waiting, once their node admits them). */
+  forgetEpisodes(): void {
+    for (const n of this.nodes.values()) n.forgetEpisode();
   }
 
   states(now: number): Map<string, NodeRuntimeState> {

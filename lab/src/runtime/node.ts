@@ -1,7 +1,8 @@
 // One node's processes over time, and what follows from them: the ztunnel's readiness as ztunnel
 // and kubelet report it, what istio-cni records, and whether the node refuses new pods (and since
 // when). Advanced lazily on the lab clock: every read and every change first runs the node up to
-// `now`, so a change (a fault, a restart) always lands after everything that happened before it.
+// `now`, so a change (a fault, a restart) always lands after everything that happened before it;
+// the caller advances again after a change, which is when its consequences are judged.
 import type { CniRefusalReason } from '../faults/catalog.js';
 import type { PathMode } from '../faults/effects.js';
 import { CniAgent, ZtunnelProcess } from './processes.js';
@@ -71,6 +72,8 @@ export class NodeRuntime {
   private lost = new Set<string>();
   private episode: Episode | undefined;
   private episodes = 0;
+  /** the lab went back to healthy while the node still refused pods: forget the rollout once it admits them */
+  private forgetOnAdmission = false;
   private lastAdvance = Number.NEGATIVE_INFINITY;
 
   constructor(
@@ -113,9 +116,8 @@ export class NodeRuntime {
     this.xdsMode = mode;
   }
 
-  setRefusingFault(r: { reason: CniRefusalReason; since: number } | undefined, now: number): void {
+  setRefusingFault(r: { reason: CniRefusalReason; since: number } | undefined): void {
     this.refusingFault = r;
-    this.updateEpisode(now, undefined);
   }
 
   /** The ztunnel container exits (a crash loop begins): the agent records the connection gone. */
@@ -123,21 +125,18 @@ export class NodeRuntime {
     if (!this.ztunnel.running) return;
     if (this.ztunnel.agentLink.connected) this.agent.ztunnelConnected = 0; // deleteConn
     this.ztunnel.stop(now);
-    this.updateEpisode(now, undefined);
   }
 
   /** The ztunnel container (re)starts: a fresh process. */
   ztunnelStart(now: number): void {
     if (this.ztunnel.running && this.ztunnel.agentLink.connected) this.agent.ztunnelConnected = 0; // deleteConn
     this.ztunnel.start(now);
-    this.updateEpisode(now, undefined);
   }
 
   /** The agent's container exits and crash-loops: its socket is gone, ztunnel's stream ends and it retries. */
   agentCrash(now: number): void {
     this.agent.crash();
     this.ztunnel.agentLink.disconnect(now);
-    this.updateEpisode(now, undefined);
   }
 
   /**
@@ -151,7 +150,6 @@ export class NodeRuntime {
     this.agent.restart(now);
     this.ztunnel.agentLink.disconnect(now);
     this.lost.clear();
-    this.updateEpisode(now, undefined);
   }
 
   /**
@@ -170,9 +168,10 @@ export class NodeRuntime {
     this.lost.clear();
   }
 
-  /** Forgets a finished rollout (the lab is back to healthy). */
-  clearFinishedEpisode(): void {
+  /** The lab is back to healthy: a finished rollout is forgotten now, one still waiting once the node admits its pods. */
+  forgetEpisode(): void {
     if (this.episode?.admittedAt !== undefined) this.episode = undefined;
+    else if (this.episode) this.forgetOnAdmission = true;
   }
 
   // ---- reads
@@ -223,7 +222,10 @@ export class NodeRuntime {
     if (r) {
       if (!ep || ep.admittedAt !== undefined) {
         // a new rollout lands only while the refusal lasts (not in a reconnect's seconds)
-        if (r.lasting) this.episode = { seq: ++this.episodes, since: r.since, periods: [{ reason: r.reason, since: r.since }] };
+        if (r.lasting) {
+          this.episode = { seq: ++this.episodes, since: r.since, periods: [{ reason: r.reason, since: r.since }] };
+          this.forgetOnAdmission = false;
+        }
         return;
       }
       const last = ep.periods[ep.periods.length - 1];
@@ -236,6 +238,8 @@ export class NodeRuntime {
       ep.admittedAt = Math.max(ep.since, linkedAt ?? now);
       const last = ep.periods[ep.periods.length - 1];
       if (last) last.until = ep.admittedAt;
+      if (this.forgetOnAdmission) this.episode = undefined;
+      this.forgetOnAdmission = false;
     }
   }
 }
