@@ -59,12 +59,15 @@ describe('lab restarts', function () {
       'istio-cni cmdAdd failed to contact node Istio CNI agent: unable to push CNI event (status code 500): no ztunnel connection',
     ]);
 
-    // istiod back: the next attempt (at most 15 s later) syncs; ztunnel connects and the pods start
-    await lab.setFaults([{ name: 'cross-node' }]);
+    // istiod back (another node's fault left on, so the rollout is not forgotten as it is on healthy):
+    // the next attempt (at most 15 s later) syncs, ztunnel connects, and the waiting pods start
+    await lab.setFaults([{ name: 'flannel-crash-loop', node: 'lab-node-2' }]);
     await later(15 * SECOND);
     expect(await readiness()).to.equal('200 ready\n');
     expect(await connected()).to.equal(1);
     expect(await podsPending()).to.deep.equal([]);
+    const started = (await core.listPodForAllNamespaces({ fieldSelector: `spec.nodeName=${NODE}` })).items.filter((p) => p.metadata?.name?.startsWith('reviews-v2-'));
+    expect(started.map((p) => [p.status?.phase, p.metadata?.annotations?.['ambient.istio.io/redirection']])).to.deep.include(['Running', 'enabled']);
     expect((await ztunnelPod())?.status?.containerStatuses?.[0]).to.include({ ready: true, restartCount: 1 });
   });
 
