@@ -220,7 +220,7 @@ export function istiodPod(t: PodTemplateContext, node: SimNode, ip: string): Sim
 export function appPodFields(namespace: string, d: AppDeployment): Pick<SimPod, 'role' | 'labels' | 'annotations' | 'containers' | 'serviceAccount'> {
   return {
     role: 'app',
-    labels: { app: d.app, version: d.version },
+    labels: { app: d.app, version: d.version, ...d.podLabels },
     annotations: {},
     containers: [{ name: d.app, image: d.image, ports: [{ containerPort: d.port, protocol: 'TCP' }] }],
     serviceAccount: `${namespace}-${d.app}`,

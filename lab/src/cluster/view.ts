@@ -10,7 +10,7 @@ import { ISTIOD_SERVICE_PORTS, type ServicePort } from './objects/service.js';
 import type { ContainerLook, PodLook } from './objects/pod.js';
 import { rolloutPods, type Topology } from './topology.js';
 import type { SimPod } from './shapes.js';
-import { APP_NAMESPACES } from './workloads.js';
+import { APP_NAMESPACES, enrolledBy } from './workloads.js';
 
 const REDIRECTION = 'ambient.istio.io/redirection';
 
@@ -72,8 +72,8 @@ export function clusterView(
     health.set(n.name, { ...rt, node: n.name, podNetworkReachable: podPathOk(effects, t.istiodNode, n.name), flannelReady: !effects.flannelCrashLoop.has(n.name) });
   }
   const ambient = (ns: string) => namespaceAmbient(AMBIENT_BY_DEFAULT.get(ns) ?? false, effects, ns);
-  /** istio-cni enrolls the namespace's pods as they start */
-  const enrolls = (ns: string) => ambient(ns) && !effects.uncaptured.has(ns);
+  /** istio-cni enrolls the pod as it starts (pods-not-captured: it did not enroll the namespace's running pods) */
+  const enrolls = (pod: SimPod) => enrolledBy(pod.labels, ambient(pod.namespace)) && !effects.uncaptured.has(pod.namespace);
 
   const namespaceLabels = new Map<string, Record<string, string>>();
   for (const ns of t.namespaces) {
@@ -100,7 +100,7 @@ export function clusterView(
     if (since !== undefined) containers = { kind: 'crashloop', since, restartsBefore: ledger.get(pod.uid) };
     else if (pod.role === 'ztunnel' && h) containers = running(h.ztunnelPodReady, pod, h.ztunnelNotReadySince);
     else if (pod.role === 'istio-cni' && h) containers = running(h.agentListening, pod, h.agentStartedAt);
-    else if (pod.role === 'app' && enrolls(pod.namespace)) annotations[REDIRECTION] = 'enabled';
+    else if (pod.role === 'app' && enrolls(pod)) annotations[REDIRECTION] = 'enabled';
     pods.push({ pod, look: { containers, annotations } });
   }
 
@@ -118,13 +118,13 @@ export function clusterView(
  * (ContainerCreating, kubelet's events naming istio-cni's error) until the node admits them; the
  * others, and all of them once admitted, run.
  */
-function rolloutLooks(t: Topology, nodeName: string, h: NodeHealth, enrolls: (ns: string) => boolean, ledger: RestartLedger): ViewPod[] {
+function rolloutLooks(t: Topology, nodeName: string, h: NodeHealth, enrolls: (pod: SimPod) => boolean, ledger: RestartLedger): ViewPod[] {
   const node = t.nodeByName.get(nodeName);
   const ep = h.episode;
   if (!node || !ep) return [];
   const out: ViewPod[] = [];
   for (const pod of rolloutPods(t, node, ep.since, ep.seq)) {
-    const enrolled = enrolls(pod.namespace);
+    const enrolled = enrolls(pod);
     const hitBy = ep.periods.filter((p) => refusalHits(p.reason, enrolled));
     const current: Refusal | undefined = ep.admittedAt === undefined ? h.refusal : undefined;
     const runningLook: ContainerLook = { kind: 'running', ready: true, restarts: ledger.get(pod.uid) };

@@ -8,7 +8,7 @@
 import type { Labels } from './exposition.js';
 import type { Topology } from '../cluster/topology.js';
 import type { SimPod } from '../cluster/shapes.js';
-import { APP_NAMESPACES } from '../cluster/workloads.js';
+import { APP_NAMESPACES, enrolledBy } from '../cluster/workloads.js';
 
 export type ResponseFlag = 'DENY' | 'CONNECT';
 
@@ -27,6 +27,7 @@ export interface TrafficSeries {
 }
 
 const AMBIENT = new Set(APP_NAMESPACES.filter((n) => n.ambient).map((n) => n.name));
+const inMesh = (p: SimPod) => p.role === 'app' && enrolledBy(p.labels, AMBIENT.has(p.namespace));
 
 function workloadLabels(prefix: 'source' | 'destination', p: SimPod): [string, string][] {
   const app = p.labels.app ?? 'unknown';
@@ -68,12 +69,15 @@ function seriesLabels(t: Topology, reporter: 'source' | 'destination', src: SimP
   ];
 }
 
-/** Which series fail some connections, and how: inbound denials and connect failures (outbound ones too from 1.29). */
-const FAILURES: readonly (ResponseFlag | undefined)[] = [undefined, undefined, 'CONNECT', undefined, 'DENY', undefined];
+/**
+ * Which series fail some connections, and how, by position (series alternate destination and
+ * source): inbound denials and connect failures, and outbound connect failures that only 1.29+ flags.
+ */
+const FAILURES: readonly (ResponseFlag | undefined)[] = [undefined, undefined, 'CONNECT', 'DENY', undefined];
 
 /** Up to `count` distinct series for the ztunnel on `node`; none when it carries no workloads. */
 export function trafficSeries(t: Topology, node: string, count: number): TrafficSeries[] {
-  const mesh = t.pods.filter((p) => p.role === 'app' && AMBIENT.has(p.namespace));
+  const mesh = t.pods.filter(inMesh);
   const local = mesh.filter((p) => p.node === node);
   if (local.length === 0 || mesh.length === 0 || count <= 0) return [];
   const out: TrafficSeries[] = [];
@@ -89,7 +93,7 @@ export function trafficSeries(t: Topology, node: string, count: number): Traffic
       .join('\0');
     if (seen.has(key)) continue;
     seen.add(key);
-    const flag = FAILURES[Math.floor(f('flags') * FAILURES.length)];
+    const flag = FAILURES[i % FAILURES.length];
     const flagged = flag !== undefined && (reporter === 'destination' || t.release.outboundFlags);
     out.push({
       reporter,

@@ -1,7 +1,7 @@
 // Every node's processes, kept in step with the active faults and the restart actions.
 import { agentDown, effectsOf, xdsPathMode, type Effects } from '../faults/effects.js';
 import type { Topology } from '../cluster/topology.js';
-import { APP_NAMESPACES } from '../cluster/workloads.js';
+import { APP_NAMESPACES, enrolledBy } from '../cluster/workloads.js';
 import { NodeRuntime, type NodeRuntimeState } from './node.js';
 
 const DAY_MS = 86_400_000;
@@ -19,7 +19,7 @@ export function initialZtunnelUptimeMs(t: Topology, node: string): number {
  */
 export function rebootLostPods(t: Topology, node: string): string[] {
   const pods = t.pods
-    .filter((p) => p.role === 'app' && p.node === node && !p.late && AMBIENT_NAMESPACES.has(p.namespace))
+    .filter((p) => p.role === 'app' && p.node === node && !p.late && enrolledBy(p.labels, AMBIENT_NAMESPACES.has(p.namespace)))
     .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   return pods.filter((_, i) => i % 2 === 0).map((p) => p.uid);
 }
