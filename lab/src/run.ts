@@ -28,7 +28,7 @@ export function labBanner(lab: Lab): string[] {
     `  API server:  ${lab.apiUrl}`,
     `  control:     ${lab.controlUrl}`,
     '',
-    'Switch faults and restart components while it runs:',
+    'Switch faults while it runs, and restart components:',
     `  curl -s -X PUT ${lab.controlUrl}/faults -d '{"faults":["cni-blocked"],"node":"${lab.faultNode}"}'`,
     `  curl -s -X PUT ${lab.controlUrl}/faults -d '{"faults":["cni-refusing:unauthorized@${lab.faultNode}"]}'`,
     `  curl -s -X PUT ${lab.controlUrl}/faults -d '{"faults":[]}'            # back to healthy`,
