@@ -49,9 +49,9 @@ export function labBanner(lab: Lab): string[] {
 export async function runLabCommand(opts: RunLabOptions = {}): Promise<void> {
   const print = opts.print ?? ((line: string) => process.stdout.write(`${line}\n`));
   const lab = await startLab(opts);
-  for (const line of labBanner(lab)) print(line);
-  opts.onReady?.(lab);
-  await new Promise<void>((resolve) => {
+  // Listen for Ctrl-C before saying how to use the lab: a signal sent as soon as the banner shows
+  // must stop it cleanly, not kill it.
+  const stopped = new Promise<void>((resolve) => {
     const handleSignals = opts.handleSignals !== false;
     const stop = () => {
       if (handleSignals) {
@@ -68,6 +68,9 @@ export async function runLabCommand(opts: RunLabOptions = {}): Promise<void> {
     if (opts.signal?.aborted) stop();
     else opts.signal?.addEventListener('abort', stop);
   });
+  for (const line of labBanner(lab)) print(line);
+  opts.onReady?.(lab);
+  await stopped;
   print('stopping the lab');
   await lab.close();
 }
