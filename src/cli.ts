@@ -3,7 +3,7 @@
 import { Command, CommanderError } from 'commander';
 import { addServeOptions, flagsFromOptions } from './cli-flags.js';
 import { ConfigError, resolveConfig } from './config.js';
-import { DevToolMissing, loadDemo, loadLab } from './dev-tools.js';
+import { DevToolMissing, loadDemo, loadLab, type LabCommandOptions } from './dev-tools.js';
 import { createLogger, type Logger } from './logger.js';
 import { startServe, type Exporter } from './serve/index.js';
 import { VERSION } from './version.js';
@@ -53,20 +53,36 @@ addServeOptions(program.command('serve').description('watch the Kubernetes API, 
  * against the lab's own list.
  */
 const FAULT_OPTION_HELP =
-  'faults to start with, comma-separated NAME[@NODE|@NAMESPACE]: healthy, istiod-port-missing, istiod-unreachable, ' +
-  'cross-node, flannel-down[@NODE], cni-blocked[@NODE], namespace-unlabeled[@NAMESPACE], pods-not-captured[@NAMESPACE]';
+  'faults to start with, comma-separated NAME[:REASON][@NODE|@NAMESPACE]: healthy, istiod-port-missing, istiod-unreachable, ' +
+  'cross-node, flannel-down[@NODE], cni-blocked[@NODE], namespace-unlabeled[@NAMESPACE], pods-not-captured[@NAMESPACE], ' +
+  'node-cut-off[@NODE], flannel-crash-loop[@NODE], pods-not-proxied[@NODE], cni-refusing:REASON[@NODE] ' +
+  '(REASON: not-retryable, agent-socket-missing, unauthorized, ipset-exist, ack-error)';
 const NODES_OPTION_HELP = 'number of simulated nodes (istiod runs on the first)';
 
 program
   .command('lab')
-  .description('start the simulated ambient cluster on loopback')
+  .description('start the simulated ambient cluster on loopback (it prints its fault catalog; lab/README.md explains each fault)')
   .option('--nodes <n>', NODES_OPTION_HELP, '3')
   .option('--fault <names>', FAULT_OPTION_HELP, 'healthy')
+  .option('--istio-version <minor>', 'Istio release whose bodies and error texts the components produce: 1.24, 1.28 or 1.30', '1.28')
+  .option('--layout <layout>', 'upstream (istio-system, kube-flannel), talos (Flannel in kube-system) or gke (ztunnel and istio-cni in kube-system, no Flannel)', 'upstream')
+  .option('--ip-family <family>', "Flannel's VXLAN address family: ipv4, or ipv6 (IPv6-only: backend-v6-data only)", 'ipv4')
+  .option('--revision <revision>', 'a revisioned istiod: Service istiod-<revision>, named by the ztunnels\' XDS_ADDRESS')
   .option('--control-address <host:port>', 'control endpoint address', '127.0.0.1:0')
   .option('--api-address <host:port>', 'Kubernetes API address', '127.0.0.1:0')
-  .action(async (opts: Record<string, string>) => {
+  .action(async (opts: Record<string, string | undefined>) => {
     const { runLabCommand } = await loadLab();
-    await runLabCommand({ nodes: Number(opts.nodes), faults: opts.fault!, controlAddress: opts.controlAddress!, apiAddress: opts.apiAddress! });
+    await runLabCommand({
+      nodes: Number(opts.nodes),
+      faults: opts.fault ?? 'healthy',
+      controlAddress: opts.controlAddress ?? '127.0.0.1:0',
+      apiAddress: opts.apiAddress ?? '127.0.0.1:0',
+      // the lab checks these and names the bad one (exit 2)
+      istioVersion: opts.istioVersion as LabCommandOptions['istioVersion'],
+      layout: opts.layout as LabCommandOptions['layout'],
+      ipFamily: opts.ipFamily as LabCommandOptions['ipFamily'],
+      revision: opts.revision,
+    });
     process.exit(0);
   });
 

@@ -33,6 +33,12 @@ export interface ServeOptions {
   logger?: Logger;
   /** how long the first round waits for the API's first list (default 10 s) */
   firstSyncWaitMs?: number;
+  /**
+   * the clock the issue modules' time windows read (default Date.now): how long xDS errors count,
+   * how long a ztunnel may proxy fewer pods than run enrolled. Tests against a lab with its own
+   * clock pass the same one.
+   */
+  now?: () => number;
 }
 
 /**
@@ -89,6 +95,7 @@ export async function startServe(config: Config, opts: ServeOptions = {}): Promi
     agents,
     staticTargets: config.targets.map(parseStaticTarget),
     log,
+    now: opts.now ?? Date.now,
   };
 
   let last: RoundResult | undefined;

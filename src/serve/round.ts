@@ -24,6 +24,8 @@ export interface RoundDeps {
   agents: ScrapeAgents;
   staticTargets: readonly Target[];
   log: Logger;
+  /** the clock of the issue modules' time windows (Date.now in production) */
+  now: () => number;
 }
 
 const NO_PROBES: ProbeResults = { istiodDials: [], ztunnelReadiness: [], api: { ready: false, durationSeconds: 0 } };
@@ -63,7 +65,7 @@ export async function runRound(deps: RoundDeps, previous: RoundResult | undefine
     xdsPort: state.istiodXds.port,
     enrollment: config.enrollment,
     previous: previous?.signals.issues,
-    nowMs: Date.now(),
+    nowMs: deps.now(),
   });
   const durationSeconds = (performance.now() - started) / 1000;
   const round: RoundResult = {

@@ -20,14 +20,14 @@ writeFileSync(
 function run(
   args: string[],
   as: { uid?: number; gid?: number } = {},
-): { done: Promise<{ code: number | null; stdout: string; stderr: string }>; kill: (sig: NodeJS.Signals) => void } {
+): { done: Promise<{ code: number | null; stdout: string; stderr: string }>; kill: (sig: NodeJS.Signals) => void; stdout: NodeJS.ReadableStream } {
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args], { cwd: ROOT, env: { ...process.env, KUBECONFIG: '' }, ...as });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
   child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
   const done = new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })));
-  return { done, kill: (sig) => child.kill(sig) };
+  return { done, kill: (sig) => child.kill(sig), stdout: child.stdout };
 }
 
 async function freePort(): Promise<number> {
@@ -48,6 +48,9 @@ describe('cli', function () {
     [['lab', '--fault', 'dns-down'], /^ambient-exporter: faults: unknown fault "dns-down"; known faults: healthy, /],
     [['serve', '--refresh-interval', '10000h'], /^ambient-exporter: config: refreshInterval \(--refresh-interval, AMBIENT_REFRESH_INTERVAL\): "10000h" is longer than 24h/],
     [['serve', '--kubeconfig', BAD_SERVER_KUBECONFIG], /^ambient-exporter: config: kubeconfig: kubeconfig .* \(--kubeconfig\): cluster "c" has server not a url, which is not an http:\/\/ or https:\/\/ URL$/],
+    [['lab', '--istio-version', '1.99'], /^ambient-exporter: istioVersion: the lab simulates Istio 1\.24, 1\.28, 1\.30, got "1\.99"$/],
+    [['lab', '--layout', 'eks'], /^ambient-exporter: layout: expected one of upstream, talos, gke, got "eks"$/],
+    [['lab', '--fault', 'cni-refusing:ipset-exist'], /^ambient-exporter: fault "cni-refusing": reason "ipset-exist" happens on Istio 1\.24 only .*this lab runs 1\.28$/],
   ];
   for (const [args, pattern] of bad) {
     it(`exits 2 with one line for: ${args.join(' ')}`, async () => {
@@ -118,6 +121,22 @@ describe('cli', function () {
     const options = [...stdout.replace(/\s+/g, ' ').matchAll(/(--[a-z-]+) <[^>]+> .*?\(default: "([^"]*)"\)/g)].map((m) => [m[1]!, m[2]!] as const);
     expect(options.map(([flag]) => flag)).to.deep.equal(['--nodes', '--fault', '--listen-address']);
     for (const [flag, def] of options) expect(readme, flag).to.match(new RegExp(`\\| \`${flag} [^|]*\` \\| \`${def}\` \\|`));
+  });
+
+  it('lab takes the Istio version, layout, address family and revision, says so, and stops on SIGINT', async () => {
+    const proc = run(['lab', '--nodes', '2', '--istio-version', '1.30', '--layout', 'gke', '--ip-family', 'ipv6', '--revision', 'canary', '--fault', 'cni-refusing:unauthorized']);
+    let out = '';
+    const banner = new Promise<string>((resolve) => {
+      proc.stdout.on('data', (d: Buffer) => {
+        out += d.toString();
+        if (out.includes('Ctrl-C stops the lab.')) resolve(out);
+      });
+    });
+    expect((await banner).split('\n')[0]).to.equal(
+      'ambient lab: 2 node(s), Istio 1.30.2 (ztunnel and istio-cni in kube-system, Service istiod-canary), istiod on lab-node-0, faults: cni-refusing:unauthorized@lab-node-1',
+    );
+    proc.kill('SIGINT');
+    expect((await proc.done).code).to.equal(0);
   });
 
   it('serves until SIGTERM, then exits 0', async () => {

@@ -40,6 +40,6 @@ export const cniPodCreationBlocked: IssueModule<typeof ISSUE, CniCause, CniSigna
   bundle: {
     alertGroups: ['ambient-istio-cni'],
     dashboardRow: { dashboard: 'controlPlane', row: 'istio-cni' },
-    labFaults: ['cni-blocked'],
+    labFaults: ['cni-blocked', 'cni-refusing'],
   },
 };

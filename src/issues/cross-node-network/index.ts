@@ -56,6 +56,6 @@ export const crossNodeNetwork: IssueModule<typeof ISSUE, CrossNodeCause, CrossNo
   bundle: {
     alertGroups: ['ambient-cross-node-network'],
     dashboardRow: { dashboard: 'network', row: 'Nodes' },
-    labFaults: ['cross-node', 'flannel-down'],
+    labFaults: ['cross-node', 'flannel-down', 'node-cut-off', 'flannel-crash-loop'],
   },
 };

@@ -43,6 +43,6 @@ export const namespaceNotEnrolled: IssueModule<typeof ISSUE, EnrollmentCause, En
   bundle: {
     alertGroups: ['ambient-enrollment'],
     dashboardRow: { dashboard: 'overview', row: 'Namespaces' },
-    labFaults: ['namespace-unlabeled', 'pods-not-captured'],
+    labFaults: ['namespace-unlabeled', 'pods-not-captured', 'pods-not-proxied'],
   },
 };
