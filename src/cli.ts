@@ -55,8 +55,8 @@ addServeOptions(program.command('serve').description('watch the Kubernetes API, 
 const FAULT_OPTION_HELP =
   'faults to start with, comma-separated NAME[:REASON][@NODE|@NAMESPACE]: healthy, istiod-port-missing, istiod-unreachable, ' +
   'cross-node, flannel-down[@NODE], cni-blocked[@NODE], namespace-unlabeled[@NAMESPACE], pods-not-captured[@NAMESPACE], ' +
-  'node-cut-off[@NODE], flannel-crash-loop[@NODE], pods-not-proxied[@NODE], cni-refusing:REASON[@NODE] ' +
-  '(REASON: not-retryable, agent-socket-missing, unauthorized, ipset-exist, ack-error)';
+  'node-cut-off[@NODE], flannel-crash-loop[@NODE], pods-not-proxied[@NODE], cni-refusing[@NODE] ' +
+  '(cni-refusing:REASON says why: not-retryable, agent-socket-missing, unauthorized, ipset-exist, ack-error)';
 const NODES_OPTION_HELP = 'number of simulated nodes (istiod runs on the first)';
 
 program

@@ -45,6 +45,13 @@ export interface FindingsOf {
   namespaceFindings: NamespaceFinding[];
 }
 
+/**
+ * A sample a module reads: by name, kept whole; or a counter kept only as sums by a few of its labels
+ * (its other labels never copied: a family with one series per pair of workloads costs one sample
+ * per value of the labels read).
+ */
+export type KeptSample = string | { name: string; sumBy: readonly string[] };
+
 export interface DeriveContext<S> {
   /** this module's signals of the previous round, when there was one */
   previous: Partial<S> | undefined;
@@ -97,7 +104,7 @@ export interface IssueModule<I extends string = string, C extends string = strin
    * The samples its detection reads from each component's scrape (exposed names, OpenMetrics counters
    * with `_total`): the scraper keeps the union of every module's and skips the rest of the body.
    */
-  keeps: Partial<Record<Component, readonly string[]>>;
+  keeps: Partial<Record<Component, readonly KeptSample[]>>;
   /** its metric families (beside the shared ambient_node_issue / ambient_namespace_issue) */
   families: readonly FamilySpec<S>[];
   /** markdown that follows the cause table in docs/metrics.md: precedence notes, caveats */

@@ -14,7 +14,19 @@ export type ExpositionFormat = 'prometheus' | 'openmetrics';
  * `pilot_xds`) and against the family named by the preceding `# TYPE` line, so listing a histogram's
  * family name (`foo`) keeps its `foo_bucket`, `foo_sum` and `foo_count` samples.
  */
-export type SampleFilter = ReadonlySet<string> | ((name: string) => boolean);
+export type SampleFilter = ReadonlySet<string> | ((name: string) => boolean) | SampleSelection;
+
+/**
+ * Samples kept whole (`names`), and counters kept only as sums by a few labels (`sumBy`): ztunnel's
+ * `istio_tcp_connections_failed_total` has one series of some 30 labels per failing pair of
+ * workloads, and the exporter reads it by `response_flags` alone. The other labels of such a sample
+ * are checked but never copied, series with the same kept labels are added up as they arrive, and the
+ * limits count the sums, so the family costs one sample per value of its kept labels.
+ */
+export interface SampleSelection {
+  names: ReadonlySet<string>;
+  sumBy: ReadonlyMap<string, readonly string[]>;
+}
 
 export interface ParseResult {
   samples: Sample[];
@@ -36,6 +48,10 @@ export class ParseError extends Error {
 }
 
 export const keepAllSamples: SampleFilter = () => true;
+
+function isSelection(filter: SampleFilter): filter is SampleSelection {
+  return typeof filter === 'object' && 'names' in filter && 'sumBy' in filter;
+}
 
 /**
  * Bounds on what one body may make the parser keep, as Prometheus's per-target `sample_limit`,
@@ -153,12 +169,18 @@ export class ExpositionParser {
   private family = '';
   private familyWanted = false;
   private readonly want: (name: string) => boolean;
+  private readonly sumBy: ReadonlyMap<string, ReadonlySet<string>>;
+  /** the sum kept for each name and kept label values of a summed family */
+  private readonly sums = new Map<string, Sample>();
 
   constructor(
     filter: SampleFilter,
     private readonly limits: SampleLimits = NO_SAMPLE_LIMITS,
   ) {
-    this.want = typeof filter === 'function' ? filter : (name) => filter.has(name);
+    if (typeof filter === 'function') this.want = filter;
+    else if (isSelection(filter)) this.want = (name) => filter.names.has(name) || filter.sumBy.has(name);
+    else this.want = (name) => filter.has(name);
+    this.sumBy = new Map(isSelection(filter) ? [...filter.sumBy].map(([name, labels]) => [name, new Set(labels)]) : []);
   }
 
   /** Parse every complete line of `text`; returns the index where the incomplete tail begins. */
@@ -268,11 +290,31 @@ export class ExpositionParser {
       return;
     }
 
-    if (this.samples.length >= this.limits.samples) this.overLimit('sample_limit', `more than ${this.limits.samples} kept samples`);
+    const summed = this.sumBy.get(name);
+    if (!summed && this.samples.length >= this.limits.samples) this.overLimit('sample_limit', `more than ${this.limits.samples} kept samples`);
     const labels: Record<string, string> = {};
-    if (hasLabels) i = this.labelSet(t, i + 1, e, labels, this.limits);
+    if (hasLabels) i = this.labelSet(t, i + 1, e, labels, this.limits, summed);
     const value = this.valueTail(t, i, e, true);
-    this.samples.push({ name: detached(name), labels, value });
+    if (summed) this.addToSum(name, labels, value);
+    else this.samples.push({ name: detached(name), labels, value });
+  }
+
+  private addToSum(name: string, labels: Record<string, string>, value: number): void {
+    // a counter's series is never negative nor NaN: one that lies is left out of the sum, not let spoil it
+    if (!Number.isFinite(value) || value < 0) return;
+    const key = `${name}\u0000${Object.keys(labels)
+      .sort()
+      .map((k) => `${k}\u0001${labels[k]}`)
+      .join('\u0000')}`;
+    const sum = this.sums.get(key);
+    if (sum) {
+      sum.value += value;
+      return;
+    }
+    if (this.samples.length >= this.limits.samples) this.overLimit('sample_limit', `more than ${this.limits.samples} kept samples`);
+    const sample = { name: detached(name), labels, value };
+    this.sums.set(key, sample);
+    this.samples.push(sample);
   }
 
   /**
@@ -280,7 +322,7 @@ export class ExpositionParser {
    * the labels are checked against them and copied out of the body; without (an exemplar, which is
    * validated and dropped) they are not.
    */
-  private labelSet(t: string, i: number, e: number, labels: Record<string, string>, limits?: SampleLimits): number {
+  private labelSet(t: string, i: number, e: number, labels: Record<string, string>, limits?: SampleLimits, only?: ReadonlySet<string>): number {
     let count = 0;
     for (;;) {
       while (i < e && isBlank(t.charCodeAt(i))) i++;
@@ -315,14 +357,18 @@ export class ExpositionParser {
       }
       i = j + 1;
       if (Object.hasOwn(labels, lname)) this.fail(`duplicate label ${quote(lname)}`);
-      if (limits) {
+      if (only && !only.has(lname)) {
+        // a label a summed family does not keep: checked, never copied
+      } else if (limits) {
         if (++count > limits.labels) this.overLimit('label_limit', `more than ${limits.labels} labels`);
         if (lname.length > limits.labelNameLength) this.overLimit('label_limit', `label name ${quote(lname)} longer than ${limits.labelNameLength} characters`);
         if (value.length > limits.labelValueLength) this.overLimit('label_limit', `value of label ${quote(lname)} longer than ${limits.labelValueLength} characters`);
         lname = detached(lname);
         value = detached(value);
       }
-      if (lname === '__proto__') Object.defineProperty(labels, lname, { value, enumerable: true, writable: true, configurable: true });
+      if (only && !only.has(lname)) {
+        // not kept (see above)
+      } else if (lname === '__proto__') Object.defineProperty(labels, lname, { value, enumerable: true, writable: true, configurable: true });
       else labels[lname] = value;
       while (i < e && isBlank(t.charCodeAt(i))) i++;
       if (i >= e) this.fail('unterminated label set');

@@ -52,7 +52,8 @@ export const ztunnelIstiodConnectivity: IssueModule<typeof ISSUE, IstiodCause, Z
       ZTUNNEL_SAMPLES.xdsMessages,
       ZTUNNEL_SAMPLES.activeProxies,
       ZTUNNEL_SAMPLES.pendingProxies,
-      ZTUNNEL_SAMPLES.connectionsFailed,
+      // one series of ~30 labels per failing pair of workloads: read by response flag only
+      { name: ZTUNNEL_SAMPLES.connectionsFailed, sumBy: ['response_flags'] },
     ],
     istiod: [ISTIOD_SAMPLES.build, ISTIOD_SAMPLES.info, ISTIOD_SAMPLES.xdsClients, ISTIOD_SAMPLES.rootCertExpiry, ISTIOD_SAMPLES.certChainExpiry],
   },

@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import type { Component } from '../../../src/model.js';
-import { keptSamplesOf } from '../../../src/issues/registry.js';
+import { keptNamesOf, keptSamplesOf } from '../../../src/issues/registry.js';
 import { parseExposition } from '../../../src/scrape/parser.js';
 import { ROOT } from '../rules/files.js';
 
@@ -31,9 +31,9 @@ describe('scrape/families', () => {
         const { samples } = await parseExposition(chunks(body), keptSamplesOf(component));
         for (const s of samples) found.add(s.name);
       }
-      expect([...keptSamplesOf(component)].filter((name) => !found.has(name))).to.deep.equal([]);
+      expect([...keptNamesOf(component)].filter((name) => !found.has(name))).to.deep.equal([]);
       // and nothing else is kept: ztunnel's traffic families are skipped
-      expect([...found].filter((name) => !keptSamplesOf(component).has(name))).to.deep.equal([]);
+      expect([...found].filter((name) => !keptNamesOf(component).has(name))).to.deep.equal([]);
     });
   }
 });

@@ -394,3 +394,32 @@ function exposeGc(): () => void {
 async function* once(chunk: string): AsyncGenerator<string> {
   yield chunk;
 }
+
+describe('scrape/parser: families kept as sums by a few labels', () => {
+  const LABELS = (flags: string, src: string) =>
+    `reporter="destination",source_workload="${src}",source_principal="spiffe://cluster.local/ns/demo/sa/${src}",destination_workload="httpbin",request_protocol="tcp",response_flags="${flags}",connection_security_policy="unknown"`;
+  const body = [
+    '# TYPE istio_tcp_connections_failed counter',
+    ...Array.from({ length: 500 }, (_, k) => `istio_tcp_connections_failed_total{${LABELS(k % 2 ? 'DENY' : 'CONNECT', `client-${k}`)}} 2`),
+    `istio_tcp_connections_failed_total{${LABELS('CONNECT', 'liar')}} NaN`,
+    '# TYPE workload_manager_active_proxy_count gauge',
+    'workload_manager_active_proxy_count 4',
+    '# EOF',
+  ].join('\n');
+  const selection = { names: new Set(['workload_manager_active_proxy_count']), sumBy: new Map([['istio_tcp_connections_failed_total', ['response_flags']]]) };
+
+  it('adds up the series by the kept labels only, and drops a value that cannot be a counter', () => {
+    const out = parseExpositionText(body, selection);
+    expect(out.samples).to.deep.equal([
+      { name: 'istio_tcp_connections_failed_total', labels: { response_flags: 'CONNECT' }, value: 500 },
+      { name: 'istio_tcp_connections_failed_total', labels: { response_flags: 'DENY' }, value: 500 },
+      { name: 'workload_manager_active_proxy_count', labels: {}, value: 4 },
+    ]);
+  });
+
+  it('counts the sums, not the series, against the sample and label limits', () => {
+    const limits = { samples: 3, labels: 2, labelNameLength: 128, labelValueLength: 256 };
+    expect(parseExpositionText(body, selection, limits).samples).to.have.length(3);
+    expect(() => parseExpositionText(body, { names: new Set(['istio_tcp_connections_failed_total']), sumBy: new Map() }, limits)).to.throw(/label_limit|more than 2 labels/);
+  });
+});
