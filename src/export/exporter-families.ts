@@ -28,6 +28,8 @@ export interface ExporterView {
   mode: string;
   /** cluster mode: the API is watched and probed */
   kube: boolean;
+  /** the node the exporter runs on (--node-name), when known */
+  ownNode?: string | undefined;
   /** failed scrapes since start, by component and reason (every combination present, from 0) */
   scrapeErrors: readonly { component: string; reason: string; value: number }[];
 }
@@ -42,6 +44,16 @@ export const EXPORTER_FAMILIES = [
     labels: ['version', 'mode'],
     doc: '1; `mode` is `cluster` or `static` (`--no-kube`).',
     rows: (v) => [{ labels: { version: v.version, mode: v.mode }, value: 1 }],
+  }),
+  family<V>({
+    name: 'ambient_exporter_node_info',
+    type: 'gauge',
+    help: 'The node the exporter runs on (value 1; absent without --node-name).',
+    labels: ['node'],
+    doc:
+      "1 for the node the exporter runs on (`--node-name`): its vantage point. The alert rules mark a cross-node failure of that " +
+      'node `exporter_node="true"`, whatever its cause: from there the exporter reaches no other node either.',
+    rows: (v) => (v.ownNode ? [{ labels: { node: v.ownNode }, value: 1 }] : []),
   }),
   family<V>({
     name: 'ambient_exporter_scrape_up',

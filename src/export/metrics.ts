@@ -36,6 +36,8 @@ export interface ExporterMetricsOptions {
   version: string;
   mode: string;
   kube: boolean;
+  /** the node the exporter runs on (--node-name) */
+  ownNode?: string | undefined;
   /** process_* and nodejs_* metrics of prom-client (default true) */
   defaultMetrics?: boolean;
 }
@@ -142,7 +144,7 @@ export class ExporterMetrics {
   /** Replace every per-round series with this round's values. Synchronous on purpose. */
   update(round: RoundResult): void {
     this.countErrors(round.scrapes);
-    this.view = { round, version: this.opts.version, mode: this.opts.mode, kube: this.opts.kube, scrapeErrors: [...this.scrapeErrors.values()] };
+    this.view = { round, version: this.opts.version, mode: this.opts.mode, kube: this.opts.kube, ownNode: this.opts.ownNode, scrapeErrors: [...this.scrapeErrors.values()] };
     this.setGauges(this.view);
   }
 }

@@ -85,7 +85,7 @@ function firstSync(watch: ClusterWatch | undefined, waitMs: number, log: Logger)
 export async function startServe(config: Config, opts: ServeOptions = {}): Promise<Exporter> {
   const log = opts.logger ?? silentLogger();
   const mode = config.kube ? 'cluster' : 'static';
-  const metrics = new ExporterMetrics({ version: VERSION, mode, kube: config.kube });
+  const metrics = new ExporterMetrics({ version: VERSION, mode, kube: config.kube, ownNode: config.nodeName });
   const cluster = watchCluster(config, log);
   const agents = createScrapeAgents(); // keep-alive pools owned by this exporter
   const deps = {
