@@ -62,8 +62,11 @@ export async function runRound(deps: RoundDeps, previous: RoundResult | undefine
     nowMs: Date.now(),
   });
   const durationSeconds = (performance.now() - started) / 1000;
+  const stateAgeSeconds = stateAge(watch);
   const round: RoundResult = {
-    stateKnown: !watch || state.synced,
+    // Verdicts rest on the cluster state: none before the first list, none once it is too old.
+    stateKnown: !watch || (state.synced && stateAgeSeconds !== undefined && stateAgeSeconds * 1000 <= config.maxStateAge),
+    stateAgeSeconds,
     state,
     scrapes,
     probes,
@@ -75,6 +78,12 @@ export async function runRound(deps: RoundDeps, previous: RoundResult | undefine
   return round;
 }
 
+/** Seconds since the watch's view was last known current; undefined before the first list or without one. */
+function stateAge(watch: ClusterWatch | undefined): number | undefined {
+  const asOf = watch?.currentAsOf();
+  return asOf === undefined ? undefined : Math.max(0, Date.now() - asOf) / 1000;
+}
+
 const key = (f: NodeFinding | NamespaceFinding): string => ('node' in f ? `node ${f.node}` : `namespace ${f.namespace}`);
 
 /** Failed targets at debug; a root cause that appears, changes or clears at info. */
@@ -82,6 +91,12 @@ function logRound(log: Logger, round: RoundResult, previous: RoundResult | undef
   const failed = round.scrapes.filter((s) => !s.up);
   log.debug({ targets: round.scrapes.length, failed: failed.length, durationSeconds: round.durationSeconds }, 'round done');
   for (const f of failed) log.debug({ component: f.target.component, node: f.target.node, pod: f.target.pod, reason: f.error }, 'scrape failed');
+  // Verdicts withdrawn or back: the one line that explains series vanishing and returning.
+  if (previous?.stateKnown && !round.stateKnown) {
+    log.warn({ stateAgeSeconds: round.stateAgeSeconds }, 'view of the Kubernetes API too old: verdicts withdrawn until the watches are back');
+  } else if (previous && !previous.stateKnown && round.stateKnown && previous.state.synced) {
+    log.info({}, 'watches re-established: verdicts served again');
+  }
   if (!round.stateKnown) return;
   const findings = (r: RoundResult | undefined) =>
     new Map(r?.stateKnown ? [...r.signals.nodeIssues, ...r.signals.namespaceIssues].map((f) => [key(f), f] as const) : []);
