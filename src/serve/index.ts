@@ -1,12 +1,9 @@
 // Cluster mode, composed: the API watch, the round (collect -> derive -> export) on a schedule, and
 // the HTTP server. /metrics always serves the last finished round.
-import type { KubeConfig } from '@kubernetes/client-node';
 import type { Config } from '../config.js';
-import { ConfigError } from '../config.js';
 import type { RoundResult } from '../export/exporter-families.js';
 import { ExporterMetrics } from '../export/metrics.js';
-import { loadKubeConfig } from '../kube/client.js';
-import { startClusterWatch, type ClusterWatch } from '../kube/cluster-watch.js';
+import type { ClusterWatch } from '../kube/cluster-watch.js';
 import { silentLogger, type Logger } from '../logger.js';
 import { createScrapeAgents, destroyScrapeAgents } from '../scrape/fetch.js';
 import { parseStaticTarget } from '../scrape/targets.js';
@@ -15,6 +12,7 @@ import { VERSION } from '../version.js';
 import { listen } from './http-listener.js';
 import { runRound } from './round.js';
 import { startScheduler } from './scheduler.js';
+import { watchCluster } from './watch-cluster.js';
 
 export interface Exporter {
   url: string;
@@ -32,26 +30,6 @@ export interface ServeOptions {
   logger?: Logger;
   /** how long the first round waits for the API's first list (default 10 s) */
   firstSyncWaitMs?: number;
-}
-
-/** The API watch, or undefined with --no-kube; a kubeconfig that cannot be used is a configuration error. */
-function watchCluster(config: Config, log: Logger): { watch: ClusterWatch; kubeConfig: KubeConfig } | undefined {
-  if (!config.kube) return undefined;
-  let kubeConfig: KubeConfig;
-  try {
-    const loaded = loadKubeConfig({ kubeconfig: config.kubeconfig });
-    kubeConfig = loaded.kubeConfig;
-    log.info({ kube: loaded.describe() }, 'using Kubernetes API');
-  } catch (err) {
-    throw new ConfigError(`config: kubeconfig: ${(err as Error).message}`);
-  }
-  const watch = startClusterWatch(kubeConfig, {
-    istioNamespace: config.istioNamespace,
-    istiodService: config.istiodService,
-    enrollment: config.enrollment,
-    logger: log,
-  });
-  return { watch, kubeConfig };
 }
 
 /** Resolves once the API was listed, or after `waitMs`, or when `cancel` is called. */

@@ -3,7 +3,7 @@
 import type { KubeConfig } from '@kubernetes/client-node';
 import type { Config } from '../config.js';
 import type { RoundResult } from '../export/exporter-families.js';
-import { deriveSignals } from '../issues/derive.js';
+import { deriveSignals, type Signals } from '../issues/derive.js';
 import type { NamespaceFinding, NodeFinding } from '../issues/types.js';
 import type { ClusterWatch } from '../kube/cluster-watch.js';
 import type { Logger } from '../logger.js';
@@ -25,6 +25,21 @@ export interface RoundDeps {
 }
 
 const NO_PROBES: ProbeResults = { istiodDials: [], ztunnelReadiness: [], api: { ready: false, durationSeconds: 0 } };
+
+/** What a round collects: the evidence every module's detection reads. */
+export type Evidence = Pick<RoundResult, 'state' | 'scrapes' | 'probes'>;
+
+/** The pure part of a round: every module's signals from the evidence (previous: the last round, for modules with history). */
+export function deriveRound(config: Config, evidence: Evidence, previous: RoundResult | undefined, nowMs: number): Signals {
+  return deriveSignals({
+    ...evidence,
+    ownNode: config.nodeName,
+    xdsPort: evidence.state.istiodXds.port,
+    enrollment: config.enrollment,
+    previous: previous?.signals.issues,
+    nowMs,
+  });
+}
 
 /** Collect and derive once; `previous` is the last round (issue modules read their own history from it). */
 export async function runRound(deps: RoundDeps, previous: RoundResult | undefined): Promise<RoundResult> {
@@ -51,16 +66,7 @@ export async function runRound(deps: RoundDeps, previous: RoundResult | undefine
         })
       : Promise.resolve(NO_PROBES),
   ]);
-  const signals = deriveSignals({
-    state,
-    scrapes,
-    probes,
-    ownNode: config.nodeName,
-    xdsPort: state.istiodXds.port,
-    enrollment: config.enrollment,
-    previous: previous?.signals.issues,
-    nowMs: Date.now(),
-  });
+  const signals = deriveRound(config, { state, scrapes, probes }, previous, Date.now());
   const durationSeconds = (performance.now() - started) / 1000;
   const stateAgeSeconds = stateAge(watch);
   const round: RoundResult = {

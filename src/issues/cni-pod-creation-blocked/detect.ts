@@ -3,6 +3,7 @@
 import { ANNOTATION_REDIRECTION } from '../../istio.js';
 import type { PodEventInfo, PodInfo } from '../../model.js';
 import { CNI_SAMPLES } from '../../scrape/families.js';
+import { samplePods, type PodSample } from '../diagnose-spec.js';
 import type { NodeFinding, SignalInput } from '../types.js';
 import { gaugeOf, upScrapes } from '../samples.js';
 import { SANDBOX_REFUSAL_REASONS, sandboxRefusal, type SandboxRefusalReason } from './sandbox-errors.js';
@@ -20,6 +21,8 @@ export interface CniSignals {
   /** pods waiting for a sandbox istio-cni refused, by why */
   podsRefused: { node: string; namespace: string; reason: SandboxRefusalReason; count: number }[];
   redirectionPending: { node: string; namespace: string; count: number }[];
+  /** per node, the pods waiting for a sandbox istio-cni refused, by name (bounded; for people, never labels) */
+  refusedPods: { node: string; reasons: SandboxRefusalReason[]; pods: PodSample }[];
   nodeFindings: Finding[];
   namespaceFindings: [];
 }
@@ -113,6 +116,10 @@ export function deriveCni(input: SignalInput): CniSignals {
     podsBlocked,
     podsRefused,
     redirectionPending: countByNodeNamespace(pending),
+    refusedPods: [...refusedNodes].sort().map((node) => {
+      const here = refused.filter((r) => r.pod.node === node);
+      return { node, reasons: SANDBOX_REFUSAL_REASONS.filter((reason) => here.some((r) => r.reason === reason)), pods: samplePods(here.map((r) => r.pod)) };
+    }),
     nodeFindings,
     namespaceFindings: [],
   };
