@@ -43,7 +43,7 @@ function apiCheck(round: RoundResult, opts: AccessOptions): { check: ReportCheck
   }
   const age = Math.round(round.stateAgeSeconds ?? 0);
   if (!round.stateKnown) {
-    const reason = `its view of the Kubernetes API is ${age} s old (watches down: ${listNames(down)})`;
+    const reason = `its view of the Kubernetes API is ${age} s old (${down.length === watches.length ? 'every watch down' : `watches down: ${listNames(down)}`})`;
     const item: ReportItem = {
       status: 'unknown',
       where: {},

@@ -51,6 +51,7 @@ function findingItems(m: IssueModule, check: DiagnoseCheck, signals: Signals, ct
     return {
       status,
       where,
+      title: m.title,
       issue: f.issue,
       cause: f.cause,
       ...(spec ? { meaning: spec.meaning } : {}),

@@ -17,6 +17,8 @@ export interface ItemWhere {
 export interface ReportItem {
   status: ItemStatus;
   where: ItemWhere;
+  /** what goes wrong, in the module's words (its title), for findings */
+  title?: string;
   /** the finding's issue and cause (absent for notes) */
   issue?: string;
   cause?: string;

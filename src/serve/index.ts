@@ -1,12 +1,15 @@
 // Cluster mode, composed: the API watch, the round (collect -> derive -> export) on a schedule, and
 // the HTTP server. /metrics always serves the last finished round.
 import type { Config } from '../config.js';
+import { buildReport } from '../diagnosis/report.js';
+import type { Report } from '../diagnosis/types.js';
 import type { RoundResult } from '../export/exporter-families.js';
 import { ExporterMetrics } from '../export/metrics.js';
 import type { ClusterWatch } from '../kube/cluster-watch.js';
 import { silentLogger, type Logger } from '../logger.js';
 import { createScrapeAgents, destroyScrapeAgents } from '../scrape/fetch.js';
 import { parseStaticTarget } from '../scrape/targets.js';
+import { loadRunbooks } from '../runbooks/library.js';
 import { createApp } from '../server.js';
 import { VERSION } from '../version.js';
 import { listen } from './http-listener.js';
@@ -86,6 +89,17 @@ export async function startServe(config: Config, opts: ServeOptions = {}): Promi
     onError: (err) => log.error({ err }, 'round failed'),
   });
 
+  // The status page's report, built once per round (on the first request after it).
+  let reported: { round: RoundResult; report: Report } | undefined;
+  const reportOf = (round: RoundResult | undefined): Report | undefined => {
+    if (!round) return undefined;
+    if (reported?.round !== round) {
+      const options = { kube: config.kube, maxStateAgeMs: config.maxStateAge, istioNamespace: config.istioNamespace, ownNode: config.nodeName };
+      reported = { round, report: buildReport(round, options) };
+    }
+    return reported.report;
+  };
+
   const app = createApp({
     metrics,
     onError: (err) => log.error({ err }, 'request failed'),
@@ -93,11 +107,12 @@ export async function startServe(config: Config, opts: ServeOptions = {}): Promi
     status: () => ({
       version: VERSION,
       mode,
-      ready,
-      lastRefresh: last ? new Date(last.finishedAtMs) : undefined,
-      signals: last?.signals,
-      targets: (last?.scrapes ?? []).map((s) => ({ component: s.target.component, node: s.target.node, pod: s.target.pod, up: s.up, error: s.error })),
+      refreshIntervalSeconds: config.refreshInterval / 1000,
+      report: reportOf(last),
+      lastRoundAtMs: last?.finishedAtMs,
+      nowMs: Date.now(),
     }),
+    runbooks: loadRunbooks(),
   });
   let listener;
   try {
