@@ -66,7 +66,9 @@ export const cniDiagnosis: IssueDiagnosis<CniCause, CniSignals> = {
   detail(f, s, ctx) {
     const node = 'node' in f ? f.node : '';
     const refused = s.refusedPods.find((r) => r.node === node);
-    const stuck = refused ? `; ${plural(refused.pods.total, 'pod')} wait in ContainerCreating` : '';
+    const n = refused?.pods.total ?? 0;
+    const waits = `${plural(n, 'pod')} on node ${node} ${n === 1 ? 'waits' : 'wait'}`;
+    const stuck = refused ? `; ${plural(n, 'pod')} ${n === 1 ? 'waits' : 'wait'} in ContainerCreating` : '';
     const podLook = refused?.pods.pods[0] ? [kubectlIn(refused.pods.pods[0].namespace, 'describe pod', sh(refused.pods.pods[0].name))] : [];
     const pods = refused ? { pods: refused.pods } : {};
     switch (f.cause) {
@@ -78,14 +80,14 @@ export const cniDiagnosis: IssueDiagnosis<CniCause, CniSignals> = {
         };
       case 'sandbox_failures':
         return {
-          evidence: `${plural(refused?.pods.total ?? 0, 'pod')} on node ${node} wait in ContainerCreating: istio-cni refused their sandbox with "no ztunnel connection"; ${ztunnelState(node, ctx)}`,
+          evidence: `${waits} in ContainerCreating: istio-cni refused the sandbox with "no ztunnel connection"; ${ztunnelState(node, ctx)}`,
           ...pods,
           next: [...podLook, ...nodeLook(node, ctx)],
         };
       default:
         return {
           evidence:
-            `${plural(refused?.pods.total ?? 0, 'pod')} on node ${node} wait for a sandbox istio-cni refused ` +
+            `${waits} for a sandbox istio-cni refused ` +
             `(${listNames((refused?.reasons ?? []).map((r) => r.replaceAll('_', ' ')))}; ambient_pods_refused_by_cni)`,
           ...pods,
           next: [...podLook, ...nodeLook(node, ctx).slice(1), ...nodeLook(node, ctx).slice(0, 1)],

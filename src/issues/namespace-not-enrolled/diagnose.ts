@@ -54,7 +54,7 @@ export const enrollmentDiagnosis: IssueDiagnosis<EnrollmentCause, EnrollmentSign
             status: 'warn',
             where: { node: p.node },
             evidence:
-              `ztunnel proxies ${p.active ?? '?'} workloads while ${plural(p.enabled, 'pod')} there are annotated enabled ` +
+              `ztunnel proxies ${p.active ?? '?'} workloads while ${plural(p.enabled, 'pod')} there ${p.enabled === 1 ? 'is' : 'are'} annotated enabled ` +
               `(short for ${Math.round((ctx.nowMs - (p.shortSinceMs ?? ctx.nowMs)) / 1000)} s; a finding after ${PODS_NOT_PROXIED_AFTER_MS / 60_000} minutes)`,
             next: [workloadsOf(p.node, ctx)],
           }));
@@ -82,7 +82,7 @@ export const enrollmentDiagnosis: IssueDiagnosis<EnrollmentCause, EnrollmentSign
         const ns = 'namespace' in f ? f.namespace : '';
         const pods = s.uncaptured.find((u) => u.namespace === ns)?.pods;
         return {
-          evidence: `${plural(pods?.total ?? 0, 'running pod')} in namespace ${ns} carry no ${ANNOTATION_REDIRECTION} annotation: istio-cni never captured them (plain TCP, not HBONE)`,
+          evidence: `${plural(pods?.total ?? 0, 'running pod')} in namespace ${ns} ${pods?.total === 1 ? 'carries' : 'carry'} no ${ANNOTATION_REDIRECTION} annotation: istio-cni never captured ${pods?.total === 1 ? 'it' : 'them'} (plain TCP, not HBONE)`,
           ...(pods ? { pods } : {}),
           next: [kubectlIn(ns, 'get pods', redirectionColumns), kubectlIn(ns, 'rollout restart deployment')],
         };
@@ -93,7 +93,7 @@ export const enrollmentDiagnosis: IssueDiagnosis<EnrollmentCause, EnrollmentSign
         const since = p?.shortSinceMs ? ` since ${new Date(p.shortSinceMs).toISOString()}` : '';
         const pods = s.enabledPods.find((e) => e.node === node)?.pods;
         return {
-          evidence: `ztunnel on node ${node} proxies ${p?.active ?? '?'} workloads while ${plural(p?.enabled ?? 0, 'running pod')} there are annotated enabled${since}: the rest bypass the mesh`,
+          evidence: `ztunnel on node ${node} proxies ${p?.active ?? '?'} workloads while ${plural(p?.enabled ?? 0, 'running pod')} there ${p?.enabled === 1 ? 'is' : 'are'} annotated enabled${since}: the rest bypass the mesh`,
           ...(pods ? { pods } : {}),
           next: [workloadsOf(node, ctx), `kubectl get pods -A -o wide --field-selector spec.nodeName=${sh(node)}`],
         };
