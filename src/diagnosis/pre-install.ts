@@ -52,7 +52,7 @@ function probePods(pods: readonly PodInfo[], node: string): PodInfo[] {
 }
 
 /** Per Ready node: the round's evidence, else a connect to a few of its pods. */
-export async function podNetworkReachability(round: RoundResult, allPods: readonly PodInfo[], connectTimeoutMs: number): Promise<NodeReachability[]> {
+export async function podNetworkReachability(round: RoundResult, allPods: readonly PodInfo[], connectTimeoutMs: number, port = PROBE_PORT): Promise<NodeReachability[]> {
   const known = new Map(round.signals.issues.cross_node_network.podNetworkReachable.map((r) => [r.node, r.reachable]));
   const nodes = round.state.nodes.filter((n) => n.ready).map((n) => n.name);
   return mapWithConcurrency(nodes, 16, async (node): Promise<NodeReachability> => {
@@ -60,7 +60,7 @@ export async function podNetworkReachability(round: RoundResult, allPods: readon
     if (evidence !== undefined) return { node, reachable: evidence, tried: ['its Istio pods'] };
     const pods = probePods(allPods, node);
     if (pods.length === 0) return { node, reachable: undefined, tried: [] };
-    const answers = await Promise.all(pods.map((p) => dialTcp(p.ip, PROBE_PORT, connectTimeoutMs)));
+    const answers = await Promise.all(pods.map((p) => dialTcp(p.ip, port, connectTimeoutMs)));
     return { node, reachable: answers.some((a) => a.answered), tried: pods.map((p) => `${p.namespace}/${p.name} ${p.ip}`) };
   });
 }
