@@ -24,9 +24,13 @@ import { explainerOf } from './explain.js';
 import { ACCESS_TITLE, assembleReport, checkContext, moduleChecks, type ReportOptions } from './report.js';
 import { checkStatus, type Report, type ReportCheck, type ReportItem } from './types.js';
 
-/** Pods tried per node that has no other evidence, and the port tried (any port: a refusal is an answer). */
+/**
+ * Pods tried per node that has no other evidence, and the port tried. Any port will do, a refusal
+ * being an answer; 15014 is one the shipped NetworkPolicy lets the exporter's pod reach on any
+ * address (istio-cni's metrics), so `diagnose --pre-install` run there is not stopped by its own policy.
+ */
 const PODS_PER_NODE = 3;
-const PROBE_PORT = 9;
+const PROBE_PORT: number = PORTS.cniMonitoring;
 const FLANNEL_CHECKS = ['cross_node_network.flannel_ready', 'cross_node_network.overlay_configured'];
 
 export interface PreInstallDeps {

@@ -60,7 +60,16 @@ export const cniDiagnosis: IssueDiagnosis<CniCause, CniSignals> = {
       layer: 'dataPlane',
       title: 'No pod stuck in ContainerCreating because istio-cni refused it',
       causes: ['sandbox_failures', 'cni_agent_errors'],
-      assess: () => ({ evidence: 'no pod waits for a sandbox istio-cni refused' }),
+      assess(s) {
+        if (s.refusedPods.length === 0) return { evidence: 'no pod waits for a sandbox istio-cni refused' };
+        // Refused pods on a node whose cause is another (its istio-cni reports no ztunnel): said here too, pointing there.
+        const own = new Set(s.nodeFindings.filter((f) => f.cause !== 'ztunnel_not_connected').map((f) => f.node));
+        const notes: CheckNote[] = s.refusedPods
+          .filter((r) => !own.has(r.node))
+          .map((r) => ({ status: 'warn', where: { node: r.node }, evidence: `${plural(r.pods.total, 'pod')} wait for a sandbox istio-cni refused`, pods: r.pods }));
+        const total = s.refusedPods.reduce((n, r) => n + r.pods.total, 0);
+        return { evidence: `${plural(total, 'pod')} on ${plural(s.refusedPods.length, 'node')} wait for a sandbox istio-cni refused`, notes };
+      },
     },
   ],
   detail(f, s, ctx) {
