@@ -6,8 +6,7 @@ import type { RoundResult } from '../export/exporter-families.js';
 import type { ClusterWatch, KubeLogger } from '../kube/cluster-watch.js';
 import { silentLogger } from '../logger.js';
 import { createScrapeAgents, destroyScrapeAgents } from '../scrape/fetch.js';
-import { parseStaticTarget } from '../scrape/targets.js';
-import { deriveRound, runRound } from '../serve/round.js';
+import { deriveRound, roundDeps, runRound } from '../serve/round.js';
 import { watchCluster } from '../serve/watch-cluster.js';
 import { exitCodeOf } from './exit-code.js';
 import { renderJson } from './json.js';
@@ -66,15 +65,7 @@ export async function runDiagnose(config: Config, opts: DiagnoseOptions): Promis
   const agents = createScrapeAgents();
   try {
     if (cluster) await firstList(cluster.watch, opts.listTimeoutMs, cluster.kubeConfig.getCurrentCluster()?.server ?? 'the API server', logger.lastError);
-    const deps = {
-      config,
-      watch: cluster?.watch,
-      kubeConfig: cluster?.kubeConfig,
-      agents,
-      staticTargets: config.targets.map(parseStaticTarget),
-      log: silentLogger(),
-    };
-    let round: RoundResult = await runRound(deps, undefined);
+    let round: RoundResult = await runRound(roundDeps(config, cluster, agents, silentLogger()), undefined);
     const off = offPodNetwork(round, config.nodeName);
     // From outside the pod network only the answers are evidence; the same detection reads them.
     if (off) round = { ...round, signals: deriveRound(config, answersOnly(round), undefined, round.finishedAtMs) };

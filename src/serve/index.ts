@@ -8,12 +8,11 @@ import { ExporterMetrics } from '../export/metrics.js';
 import type { ClusterWatch } from '../kube/cluster-watch.js';
 import { silentLogger, type Logger } from '../logger.js';
 import { createScrapeAgents, destroyScrapeAgents } from '../scrape/fetch.js';
-import { parseStaticTarget } from '../scrape/targets.js';
 import { loadRunbooks } from '../runbooks/library.js';
 import { createApp } from '../server.js';
 import { VERSION } from '../version.js';
 import { listen } from './http-listener.js';
-import { runRound } from './round.js';
+import { roundDeps, runRound } from './round.js';
 import { startScheduler } from './scheduler.js';
 import { watchCluster } from './watch-cluster.js';
 
@@ -57,14 +56,7 @@ export async function startServe(config: Config, opts: ServeOptions = {}): Promi
   const metrics = new ExporterMetrics({ version: VERSION, mode, kube: config.kube });
   const cluster = watchCluster(config, log);
   const agents = createScrapeAgents(); // keep-alive pools owned by this exporter
-  const deps = {
-    config,
-    watch: cluster?.watch,
-    kubeConfig: cluster?.kubeConfig,
-    agents,
-    staticTargets: config.targets.map(parseStaticTarget),
-    log,
-  };
+  const deps = roundDeps(config, cluster, agents, log);
 
   let last: RoundResult | undefined;
   let ready = false;

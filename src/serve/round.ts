@@ -11,7 +11,7 @@ import { emptyClusterState, type ProbeResults, type Target } from '../model.js';
 import { runProbes } from '../probes/index.js';
 import type { ScrapeAgents } from '../scrape/fetch.js';
 import { scrapeAll } from '../scrape/scraper.js';
-import { discoverTargets } from '../scrape/targets.js';
+import { discoverTargets, parseStaticTarget } from '../scrape/targets.js';
 
 export interface RoundDeps {
   config: Config;
@@ -22,6 +22,16 @@ export interface RoundDeps {
   agents: ScrapeAgents;
   staticTargets: readonly Target[];
   log: Logger;
+}
+
+/** What a round needs, from the configuration and the cluster watch (absent with --no-kube). */
+export function roundDeps(
+  config: Config,
+  cluster: { watch: ClusterWatch; kubeConfig: KubeConfig } | undefined,
+  agents: ScrapeAgents,
+  log: Logger,
+): RoundDeps {
+  return { config, watch: cluster?.watch, kubeConfig: cluster?.kubeConfig, agents, staticTargets: config.targets.map(parseStaticTarget), log };
 }
 
 const NO_PROBES: ProbeResults = { istiodDials: [], ztunnelReadiness: [], api: { ready: false, durationSeconds: 0 } };

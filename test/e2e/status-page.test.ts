@@ -13,6 +13,7 @@ import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { loadConfig } from '../../src/cli-flags.js';
 import { startServe, type Exporter } from '../../src/serve/index.js';
 import { getText, seriesValue, waitFor } from '../support/http.js';
+import { labExporterArgv } from '../support/lab-exporter.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
@@ -30,19 +31,8 @@ describe('e2e: the status page in headless Chromium', function () {
   before(async function () {
     if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} not found: run scripts/ensure-chromium.sh`);
     lab = await startLab({ nodes: 3 });
-    exporter = await startServe(
-      loadConfig({
-        argv: [
-          '--kubeconfig', lab.kubeconfigPath,
-          '--listen-address', '127.0.0.1:0',
-          '--refresh-interval', '5s', // the page refreshes itself at this pace
-          '--scrape-timeout', '400ms',
-          '--node-name', lab.istiodNode,
-          '--max-state-age', '2s',
-          ...lab.enrollment.namespaces.flatMap((ns) => ['--enroll-namespace', ns]),
-        ],
-      }),
-    );
+    // the page refreshes itself at the pace of the rounds
+    exporter = await startServe(loadConfig({ argv: labExporterArgv(lab, ['--listen-address', '127.0.0.1:0', '--refresh-interval', '5s', '--max-state-age', '2s']) }));
     await exporter.ready();
     profile = mkdtempSync(join(tmpdir(), 'ambient-chromium-'));
     browser = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: FLAGS, viewport: { width: 1100, height: 900 } });

@@ -10,6 +10,7 @@ import { runDiagnose, type Diagnosis } from '../../src/diagnosis/run.js';
 import type { Report, ReportItem } from '../../src/diagnosis/types.js';
 import { causeOf } from '../../src/issues/registry.js';
 import { waitFor } from '../support/http.js';
+import { labExporterArgv } from '../support/lab-exporter.js';
 import { startPolicyApi, type PolicyApi } from '../support/policy-api.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -31,12 +32,7 @@ describe('diagnose against the lab', function () {
   let lab: Lab;
   let n0: string;
   let n1: string;
-  const args = (): string[] => [
-    '--kubeconfig', lab.kubeconfigPath,
-    '--scrape-timeout', '400ms',
-    '--node-name', n0,
-    ...lab.enrollment.namespaces.flatMap((ns) => ['--enroll-namespace', ns]),
-  ];
+  const args = (): string[] => labExporterArgv(lab);
   const diagnose = (extra: string[] = [], preInstall = false): Promise<Diagnosis> =>
     runDiagnose(loadConfig({ argv: [...args(), ...extra] }), { output: 'json', preInstall, color: false, listTimeoutMs: 10_000 });
 
@@ -151,7 +147,7 @@ describe('diagnose against the lab', function () {
     });
     after(async () => api?.close());
     const preInstall = (): Promise<Diagnosis> =>
-      runDiagnose(loadConfig({ argv: [...args().slice(2), '--kubeconfig', api.kubeconfigPath] }), { output: 'text', preInstall: true, color: false, listTimeoutMs: 10_000 });
+      runDiagnose(loadConfig({ argv: [...args(), '--kubeconfig', api.kubeconfigPath] }), { output: 'text', preInstall: true, color: false, listTimeoutMs: 10_000 });
 
     it('healthy: pods reachable on every node, Flannel healthy, no NetworkPolicy in the way; exit 0', async () => {
       api.policies.clear();

@@ -7,6 +7,7 @@ import { startLab, type Lab } from 'ambient-lab';
 import { loadConfig } from '../../src/cli-flags.js';
 import { startServe, type Exporter } from '../../src/serve/index.js';
 import { getText, seriesValue, waitFor } from '../support/http.js';
+import { labExporterArgv } from '../support/lab-exporter.js';
 
 describe('exporter whose API goes away mid-run', function () {
   this.timeout(60_000);
@@ -15,19 +16,8 @@ describe('exporter whose API goes away mid-run', function () {
 
   before(async () => {
     lab = await startLab({ nodes: 3 });
-    exporter = await startServe(
-      loadConfig({
-        argv: [
-          '--kubeconfig', lab.kubeconfigPath,
-          '--listen-address', '127.0.0.1:0',
-          '--refresh-interval', '1h', // rounds are driven by the test
-          '--scrape-timeout', '400ms',
-          '--node-name', lab.istiodNode,
-          '--max-state-age', '2s',
-          ...lab.enrollment.namespaces.flatMap((ns) => ['--enroll-namespace', ns]),
-        ],
-      }),
-    );
+    // rounds are driven by the test (refreshNow)
+    exporter = await startServe(loadConfig({ argv: labExporterArgv(lab, ['--listen-address', '127.0.0.1:0', '--refresh-interval', '1h', '--max-state-age', '2s']) }));
     await exporter.ready();
   });
 
