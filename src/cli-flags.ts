@@ -1,13 +1,13 @@
 // The `serve` flags, built from the SETTINGS table so flag, env var and YAML key never disagree.
 import { Command, CommanderError, Option } from 'commander';
-import { ConfigError, SETTINGS, resolveConfig, type Config } from './config.js';
+import { ConfigError, SETTINGS, resolveConfig, type Config, type Setting } from './config.js';
 
 const collect = (value: string, previous: string[] | undefined): string[] => [...(previous ?? []), value];
 
-/** Add every setting as a flag to a commander command. */
-export function addServeOptions(cmd: Command): Command {
+/** Add every setting (or those `only` keeps) as a flag to a commander command. */
+export function addServeOptions(cmd: Command, only: (s: Setting) => boolean = () => true): Command {
   cmd.option('--config <file>', 'YAML config file (env AMBIENT_CONFIG)');
-  for (const s of SETTINGS) {
+  for (const s of SETTINGS.filter(only)) {
     if (s.kind === 'boolean') {
       cmd.addOption(new Option(`--no-${s.flag}`, s.help));
     } else if (s.kind === 'list') {

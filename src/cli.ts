@@ -1,9 +1,11 @@
 #!/usr/bin/env node
 // Commands; nothing else. Configuration problems exit 2 with one line on stderr.
-import { Command, CommanderError } from 'commander';
+import { Command, CommanderError, Option } from 'commander';
 import { addServeOptions, flagsFromOptions } from './cli-flags.js';
 import { ConfigError, resolveConfig } from './config.js';
 import { DevToolMissing, loadDemo, loadLab, type LabCommandOptions } from './dev-tools.js';
+import { CouldNotCheck, runDiagnose } from './diagnosis/run.js';
+import { parseDuration } from './duration.js';
 import { createLogger, type Logger } from './logger.js';
 import { startServe, type Exporter } from './serve/index.js';
 import { VERSION } from './version.js';
@@ -98,8 +100,30 @@ program
     process.exit(0);
   });
 
-program.command('agent').description('per-node mode (DaemonSet): not available in this version').action(() => fail('agent mode is not available in this version'));
-program.command('diagnose').description('one-shot report: not available in this version').action(() => fail('diagnose is not available in this version'));
+/** Settings that mean nothing to a one-shot report (it serves nothing, runs one round on a fresh view, logs nothing). */
+const SERVE_ONLY = new Set(['listen-address', 'refresh-interval', 'log-level', 'log-format', 'max-state-age']);
+
+addServeOptions(
+  program
+    .command('diagnose')
+    .description(
+      'one round of the same checks as serve, printed in troubleshooting order (network, control plane, data plane, application) ' +
+        'with evidence, runbook and next command; exit 0 healthy, 1 problems found, 2 could not check',
+    )
+    .addOption(new Option('--output <format>', 'text or json').choices(['text', 'json']).default('text'))
+    .option('--pre-install', 'check before installing ambient: cross-node pod connectivity, Flannel, NetworkPolicies that would block 15012')
+    .option('--list-timeout <duration>', 'how long to wait for the first list of the Kubernetes API', '20s'),
+  (s) => !SERVE_ONLY.has(s.flag),
+).action(async (opts: { output: 'text' | 'json'; preInstall?: boolean; listTimeout: string }, cmd: Command) => {
+  const { flags, file } = flagsFromOptions(cmd);
+  const config = resolveConfig({ flags, file, env: process.env });
+  const listTimeoutMs = parseDuration(opts.listTimeout);
+  if (listTimeoutMs === undefined || listTimeoutMs <= 0) fail(`diagnose: --list-timeout: "${opts.listTimeout}" is not a positive duration like 10s`);
+  const color = process.stdout.isTTY === true && !process.env.NO_COLOR;
+  const result = await runDiagnose(config, { output: opts.output, preInstall: opts.preInstall === true, color, listTimeoutMs });
+  process.stdout.write(result.output);
+  process.exitCode = result.exitCode;
+});
 
 try {
   await program.parseAsync(process.argv);
@@ -107,6 +131,7 @@ try {
   if (err instanceof CommanderError) process.exit(err.exitCode === 0 ? 0 : 2);
   if (err instanceof ConfigError) fail(err.message);
   if (err instanceof DevToolMissing) fail(err.message);
+  if (err instanceof CouldNotCheck) fail(err.message);
   // the lab's option and fault errors are configuration errors too
   if (err instanceof Error && (err.name === 'LabOptionError' || err.name === 'FaultError')) fail(err.message);
   throw err;

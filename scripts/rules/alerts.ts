@@ -6,7 +6,7 @@
 // follows the troubleshooting order network → control plane → data plane:
 //   3m  cross-node network (the lowest layer: it explains istiod looking unreachable), exporter stale
 //   4m  cluster-wide istiod causes
-//   5m  per-node causes (ztunnel <-> istiod, istio-cni agent not ready), exporter down
+//   5m  per-node causes (ztunnel <-> istiod, istio-cni agent not ready), exporter down or blind
 //   10m ztunnel not Ready for another reason, exporter watch down
 //   15m downstream effects (CNI pod creation blocked, xDS errors, ztunnel handshake failures), scrape
 //       targets down, namespace hygiene

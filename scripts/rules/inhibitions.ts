@@ -144,4 +144,12 @@ export const INHIBITIONS: InhibitionSpec[] = [
     targets: ['AmbientExporterTargetDown', 'AmbientExporterKubeWatchDown'],
     equal: [],
   },
+  {
+    why:
+      'The exporter cannot see the Kubernetes API: its watches are down by the same fault, and the targets it scrapes come from its ' +
+      'last view of the cluster (pods that may be gone).',
+    sources: ['AmbientExporterBlind'],
+    targets: ['AmbientExporterTargetDown', 'AmbientExporterKubeWatchDown'],
+    equal: [],
+  },
 ];

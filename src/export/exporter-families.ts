@@ -8,10 +8,18 @@ import { bool, family } from './family.js';
 /** What one finished round hands to the export layer. */
 export interface RoundResult {
   /**
-   * false while the Kubernetes API has never been listed: then only the exporter's own series are
-   * served, not "nothing is wrong" (ambient_issue_affected and the rest stay absent).
+   * false while the Kubernetes API has never been listed, or while the view of it is older than
+   * --max-state-age (watches down): then only the exporter's own series are served, neither "nothing
+   * is wrong" nor findings the cluster may have left behind (ambient_issue_affected and the rest stay
+   * absent).
    */
   stateKnown: boolean;
+  /**
+   * Seconds since the cluster state was last known current: 0 while every watch is established,
+   * else since the first of the watches now down went down. Undefined before the first list and
+   * without the API (--no-kube).
+   */
+  stateAgeSeconds: number | undefined;
   state: ClusterState;
   scrapes: ScrapeResult[];
   probes: ProbeResults;
@@ -111,6 +119,20 @@ export const EXPORTER_FAMILIES = [
     rows: (v) => [{ labels: {}, value: v.round.finishedAtMs / 1000 }],
   }),
   family<V>({
+    name: 'ambient_exporter_cluster_state_age_seconds',
+    type: 'gauge',
+    help: 'Seconds since the view of the Kubernetes API the verdicts rest on was last known current (0 while every watch is established).',
+    labels: [],
+    doc:
+      "How old the exporter's view of the cluster is: 0 while every watch is established, else the seconds since the first of the " +
+      'watches now down went down (the API unreachable, a watch failing). Past `--max-state-age` (default 60s) the verdict series ' +
+      '(`ambient_issue_affected`, `ambient_node_issue`, `ambient_namespace_issue` and every issue family) are withdrawn, as before the ' +
+      'first list, and come back with the first round after the watches are re-established: a fault fixed during an API outage is ' +
+      'not reported on, and a new one is not reported as absent. `AmbientExporterBlind` fires. Absent before the first list and ' +
+      'with `--no-kube`.',
+    rows: (v) => (v.kube && v.round.stateAgeSeconds !== undefined ? [{ labels: {}, value: v.round.stateAgeSeconds }] : []),
+  }),
+  family<V>({
     name: 'ambient_kube_api_ready',
     type: 'gauge',
     help: "Whether the API server's /readyz answered 200.",
@@ -128,7 +150,7 @@ export const EXPORTER_FAMILIES = [
   }),
 ];
 
-/** The verdict families: served only once the API has been listed (RoundResult.stateKnown). */
+/** The verdict families: served only while the view of the API is current (RoundResult.stateKnown). */
 export const VERDICT_FAMILIES = [
   family<Signals>({
     name: 'ambient_issue_affected',
@@ -138,7 +160,8 @@ export const VERDICT_FAMILIES = [
     doc:
       'Nodes (or namespaces, for `namespace_not_enrolled`) whose root cause is this known issue now. All issues are always present, ' +
       '0 when healthy, once the exporter has listed the Kubernetes API; before that (API unreachable since start) no verdict series ' +
-      'is served and `/readyz` answers 503.',
+      'is served and `/readyz` answers 503. Withdrawn too while the view of the API is older than `--max-state-age` ' +
+      '(`ambient_exporter_cluster_state_age_seconds`).',
     rows: (s) => ISSUES.map((issue) => ({ labels: { issue }, value: s.issueAffected[issue] })),
   }),
   family<Signals>({

@@ -21,7 +21,7 @@ function servedFamilies(): { spec: FamilySpec<never>; source: (v: ExporterView) 
   ];
 }
 
-/** The signals to serve, or undefined before the API was ever listed (no verdict is better than a false all-clear). */
+/** The signals to serve, or undefined while the view of the API is missing or stale (no verdict is better than a false one). */
 function verdicts(v: ExporterView): RoundResult['signals'] | undefined {
   return v.round.stateKnown ? v.round.signals : undefined;
 }
@@ -106,6 +106,7 @@ export class ExporterMetrics {
     return {
       round: {
         stateKnown: false,
+        stateAgeSeconds: undefined,
         state: { watchUp: {} } as RoundResult['state'],
         scrapes: [],
         probes: { istiodDials: [], ztunnelReadiness: [], api: { ready: false, durationSeconds: 0 } },

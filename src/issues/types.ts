@@ -3,6 +3,7 @@
 // each, and the names that tie it to its alert groups, dashboard row and lab faults. registry.ts
 // lists the modules; derive.ts runs them and keeps one root cause per node.
 import type { FamilySpec } from '../export/family.js';
+import type { IssueDiagnosis } from './diagnose-spec.js';
 import type { EnrollmentPolicy } from '../kube/enrollment.js';
 import type { ClusterState, Component, ProbeResults, ScrapeResult } from '../model.js';
 
@@ -115,6 +116,8 @@ export interface IssueModule<I extends string = string, C extends string = strin
   derive(input: SignalInput, ctx: DeriveContext<S>): S;
   /** precedence of one of its node findings (RANK), which may depend on what else it saw of the node */
   rank(f: NodeFinding, signals: S): number;
+  /** what `diagnose` and the status page say of it: its checks in the troubleshooting order, evidence, next commands */
+  diagnose: IssueDiagnosis<C, S>;
   /** names tying it to the rest of the bundle; checked against the rules, dashboards and lab by tests */
   bundle: {
     /** its Prometheus rule groups (scripts/rules/groups/) */

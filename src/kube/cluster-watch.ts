@@ -2,7 +2,7 @@
 // rebuilt lazily (only when something changed since the last snapshot).
 
 import type { KubeConfig } from '@kubernetes/client-node';
-import type { ClusterState } from '../model.js';
+import type { ClusterState, PodInfo } from '../model.js';
 import { WATCHED_RESOURCES } from './resources.js';
 import {
   toEndpointSliceInfo,
@@ -48,6 +48,14 @@ export interface ClusterWatch {
    * snapshot taken right after shows the watches up); rejects if stopped before that.
    */
   synced(): Promise<void>;
+  /**
+   * Up to when the snapshot is known to match the API (ms since epoch): now while every watch is
+   * established; else when the first of the watches now down went down (what happened since is
+   * unknown). Undefined before every informer's first list.
+   */
+  currentAsOf(): number | undefined;
+  /** every pod the watch holds, unfiltered (diagnose --pre-install probes pods of any namespace) */
+  pods(): readonly PodInfo[];
   /** calls cb (at most once per tick) after any change of objects or watch state; returns an unsubscribe */
   onChange(cb: () => void): () => void;
   stop(): Promise<void>;
@@ -83,7 +91,18 @@ export function startClusterWatch(kubeConfig: KubeConfig, opts: ClusterWatchOpti
   let notifyScheduled = false;
   let stopped = false;
 
+  // When each watch went down; absent while it is established.
+  const downSince = new Map<string, number>();
+  const trackWatches = (): void => {
+    const now = Date.now();
+    for (const [name, inf] of byName) {
+      if (inf.up) downSince.delete(name);
+      else if (!downSince.has(name)) downSince.set(name, now);
+    }
+  };
+
   const changed = (): void => {
+    trackWatches();
     cached = undefined;
     if (notifyScheduled || stopped || listeners.size === 0) return;
     notifyScheduled = true;
@@ -160,6 +179,12 @@ export function startClusterWatch(kubeConfig: KubeConfig, opts: ClusterWatchOpti
       return cached;
     },
     synced: () => syncedPromise,
+    currentAsOf() {
+      if (![...byName.values()].every((inf) => inf.listed)) return undefined;
+      trackWatches();
+      return downSince.size === 0 ? Date.now() : Math.min(...downSince.values());
+    },
+    pods: () => informers.pods.items(),
     onChange(cb) {
       listeners.add(cb);
       return () => listeners.delete(cb);

@@ -1,21 +1,20 @@
 // Cluster mode, composed: the API watch, the round (collect -> derive -> export) on a schedule, and
 // the HTTP server. /metrics always serves the last finished round.
-import type { KubeConfig } from '@kubernetes/client-node';
 import type { Config } from '../config.js';
-import { ConfigError } from '../config.js';
+import { buildReport } from '../diagnosis/report.js';
+import type { Report } from '../diagnosis/types.js';
 import type { RoundResult } from '../export/exporter-families.js';
 import { ExporterMetrics } from '../export/metrics.js';
-import { KubeApiTransport } from '../kube/api-transport.js';
-import { loadKubeConfig } from '../kube/client.js';
-import { startClusterWatch, type ClusterWatch } from '../kube/cluster-watch.js';
+import type { ClusterWatch } from '../kube/cluster-watch.js';
 import { silentLogger, type Logger } from '../logger.js';
 import { createScrapeAgents, destroyScrapeAgents } from '../scrape/fetch.js';
-import { parseStaticTarget } from '../scrape/targets.js';
+import { loadRunbooks } from '../runbooks/library.js';
 import { createApp } from '../server.js';
 import { VERSION } from '../version.js';
 import { listen } from './http-listener.js';
-import { runRound } from './round.js';
+import { roundDeps, runRound } from './round.js';
 import { startScheduler } from './scheduler.js';
+import { watchCluster } from './watch-cluster.js';
 
 export interface Exporter {
   url: string;
@@ -33,37 +32,8 @@ export interface ServeOptions {
   logger?: Logger;
   /** how long the first round waits for the API's first list (default 10 s) */
   firstSyncWaitMs?: number;
-  /**
-   * the clock the issue modules' time windows read (default Date.now): how long xDS errors count,
-   * how long a ztunnel may proxy fewer pods than run enrolled. Tests against a lab with its own
-   * clock pass the same one.
-   */
+  /** the clock of the rounds' time windows (default Date.now; tests run the lab and the exporter on one clock) */
   now?: () => number;
-}
-
-/**
- * The API watch and the exporter's one connection pool to the API server (watches, lists, /readyz),
- * or undefined with --no-kube; a kubeconfig that cannot be used is a configuration error.
- */
-function watchCluster(config: Config, log: Logger): { watch: ClusterWatch; kubeConfig: KubeConfig; api: KubeApiTransport } | undefined {
-  if (!config.kube) return undefined;
-  let kubeConfig: KubeConfig;
-  try {
-    const loaded = loadKubeConfig({ kubeconfig: config.kubeconfig });
-    kubeConfig = loaded.kubeConfig;
-    log.info({ kube: loaded.describe() }, 'using Kubernetes API');
-  } catch (err) {
-    throw new ConfigError(`config: kubeconfig: ${(err as Error).message}`);
-  }
-  const api = new KubeApiTransport(kubeConfig);
-  const watch = startClusterWatch(kubeConfig, {
-    api,
-    istioNamespace: config.istioNamespace,
-    istiodService: config.istiodService,
-    enrollment: config.enrollment,
-    logger: log,
-  });
-  return { watch, kubeConfig, api };
 }
 
 /** Resolves once the API was listed, or after `waitMs`, or when `cancel` is called. */
@@ -88,15 +58,7 @@ export async function startServe(config: Config, opts: ServeOptions = {}): Promi
   const metrics = new ExporterMetrics({ version: VERSION, mode, kube: config.kube, ownNode: config.nodeName });
   const cluster = watchCluster(config, log);
   const agents = createScrapeAgents(); // keep-alive pools owned by this exporter
-  const deps = {
-    config,
-    watch: cluster?.watch,
-    api: cluster?.api,
-    agents,
-    staticTargets: config.targets.map(parseStaticTarget),
-    log,
-    now: opts.now ?? Date.now,
-  };
+  const deps = roundDeps(config, cluster, agents, log, opts.now ?? Date.now);
 
   let last: RoundResult | undefined;
   let ready = false;
@@ -121,6 +83,17 @@ export async function startServe(config: Config, opts: ServeOptions = {}): Promi
     onError: (err) => log.error({ err }, 'round failed'),
   });
 
+  // The status page's report, built once per round (on the first request after it).
+  let reported: { round: RoundResult; report: Report } | undefined;
+  const reportOf = (round: RoundResult | undefined): Report | undefined => {
+    if (!round) return undefined;
+    if (reported?.round !== round) {
+      const options = { kube: config.kube, maxStateAgeMs: config.maxStateAge, istioNamespace: config.istioNamespace, ownNode: config.nodeName };
+      reported = { round, report: buildReport(round, options) };
+    }
+    return reported.report;
+  };
+
   const app = createApp({
     metrics,
     onError: (err) => log.error({ err }, 'request failed'),
@@ -128,11 +101,12 @@ export async function startServe(config: Config, opts: ServeOptions = {}): Promi
     status: () => ({
       version: VERSION,
       mode,
-      ready,
-      lastRefresh: last ? new Date(last.finishedAtMs) : undefined,
-      signals: last?.signals,
-      targets: (last?.scrapes ?? []).map((s) => ({ component: s.target.component, node: s.target.node, pod: s.target.pod, up: s.up, error: s.error })),
+      refreshIntervalSeconds: config.refreshInterval / 1000,
+      report: reportOf(last),
+      lastRoundAtMs: last?.finishedAtMs,
+      nowMs: Date.now(),
     }),
+    runbooks: loadRunbooks(),
   });
   let listener;
   try {

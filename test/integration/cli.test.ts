@@ -139,6 +139,16 @@ describe('cli', function () {
     expect((await proc.done).code).to.equal(0);
   });
 
+  it('--help lists the commands that exist, diagnose among them, and no agent', async () => {
+    const { code, stdout } = await run(['--help']).done;
+    expect(code).to.equal(0);
+    const commands = [...stdout.matchAll(/^ {2}([a-z]+) /gm)].map((m) => m[1]);
+    expect(commands).to.deep.equal(['serve', 'lab', 'demo', 'diagnose', 'help']);
+    const diagnose = await run(['diagnose', '--help']).done;
+    expect(diagnose.stdout).to.contain('--output <format>').and.contain('--pre-install').and.contain('exit 0 healthy, 1 problems found, 2 could not check');
+    expect(diagnose.stdout, 'serve-only settings are not offered').not.to.contain('--listen-address');
+  });
+
   it('serves until SIGTERM, then exits 0', async () => {
     const port = await freePort();
     const proc = run(['serve', '--no-kube', '--target', 'ztunnel:n1=http://127.0.0.1:1/stats/prometheus', '--listen-address', `127.0.0.1:${port}`, '--refresh-interval', '1s', '--scrape-timeout', '200ms']);

@@ -3,6 +3,7 @@
 import { ANNOTATION_REDIRECTION, CNI_PLUGIN_RESPONSE_CODES } from '../../istio.js';
 import type { PodEventInfo, PodInfo, ScrapeResult } from '../../model.js';
 import { CNI_SAMPLES } from '../../scrape/families.js';
+import { samplePods, type PodSample } from '../diagnose-spec.js';
 import type { NodeFinding, SignalInput } from '../types.js';
 import { counterByNodeAnd, gaugeOf, upScrapes } from '../samples.js';
 import { SANDBOX_REFUSAL_REASONS, sandboxRefusal, type SandboxRefusalReason } from './sandbox-errors.js';
@@ -24,6 +25,8 @@ export interface CniSignals {
   cniInfo: { node: string; pod: string; version: string }[];
   /** the plugin's requests the node agent answered, per node and response code (istio-cni 1.31+; 500: the agent refused the pod) */
   pluginRequests: { node: string; responseCode: string; value: number }[];
+  /** per node, the pods waiting for a sandbox istio-cni refused, by name (bounded; for people, never labels) */
+  refusedPods: { node: string; reasons: SandboxRefusalReason[]; pods: PodSample }[];
   nodeFindings: Finding[];
   namespaceFindings: [];
 }
@@ -130,6 +133,10 @@ export function deriveCni(input: SignalInput): CniSignals {
     redirectionPending: countByNodeNamespace(pending),
     cniInfo: state.cniPods.flatMap((p) => (p.node && p.istioImageTag ? [{ node: p.node, pod: p.name, version: p.istioImageTag.slice(0, 64) }] : [])),
     pluginRequests: pluginRequests(cniScrapes),
+    refusedPods: [...refusedNodes].sort().map((node) => {
+      const here = refused.filter((r) => r.pod.node === node);
+      return { node, reasons: SANDBOX_REFUSAL_REASONS.filter((reason) => here.some((r) => r.reason === reason)), pods: samplePods(here.map((r) => r.pod)) };
+    }),
     nodeFindings,
     namespaceFindings: [],
   };

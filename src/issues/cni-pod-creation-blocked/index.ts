@@ -1,6 +1,7 @@
 // Known issue 3: istio-cni blocks pod creation ("no ztunnel connection").
 import { RANK, type IssueModule } from '../types.js';
 import { ISSUE, deriveCni, type CniCause, type CniSignals } from './detect.js';
+import { cniDiagnosis } from './diagnose.js';
 import { FAMILIES } from './families.js';
 import { CNI_SAMPLES } from '../../scrape/families.js';
 
@@ -37,6 +38,7 @@ export const cniPodCreationBlocked: IssueModule<typeof ISSUE, CniCause, CniSigna
   families: FAMILIES,
   derive: (input) => deriveCni(input),
   rank: () => RANK.dataPlane,
+  diagnose: cniDiagnosis,
   bundle: {
     alertGroups: ['ambient-istio-cni'],
     dashboardRow: { dashboard: 'controlPlane', row: 'istio-cni' },

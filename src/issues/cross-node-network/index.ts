@@ -1,6 +1,7 @@
 // Known issue 2: cross-node pod traffic broken, the overlay (Flannel VXLAN) is down.
 import { RANK, type IssueModule } from '../types.js';
 import { ISSUE, deriveCrossNode, type CrossNodeCause, type CrossNodeSignals } from './detect.js';
+import { crossNodeDiagnosis } from './diagnose.js';
 import { FAMILIES } from './families.js';
 
 export const crossNodeNetwork: IssueModule<typeof ISSUE, CrossNodeCause, CrossNodeSignals> = {
@@ -44,6 +45,14 @@ export const crossNodeNetwork: IssueModule<typeof ISSUE, CrossNodeCause, CrossNo
         'once, here, instead of on every node the exporter cannot see (alert label `exporter_node="true"`).',
       pagedBy: 'AmbientCrossNodeNetworkFailure',
     },
+    {
+      cause: 'exporter_node_cut_off',
+      meaning:
+        "On the exporter's own node (`--node-name`) only: most other nodes it tried (two at least) did not answer. From one " +
+        'vantage point that is this node cut off or the overlay down between every node; either way it is one fault, reported ' +
+        'once, here, instead of on every node the exporter cannot see (alert label `exporter_node="true"`).',
+      pagedBy: 'AmbientCrossNodeNetworkFailure',
+    },
   ],
   // judged from Kubernetes objects and whether scrapes got an answer, not from what they returned
   keeps: {},
@@ -53,6 +62,7 @@ export const crossNodeNetwork: IssueModule<typeof ISSUE, CrossNodeCause, CrossNo
     'NotReady, and that is a node failure, not an overlay fault.',
   derive: (input) => deriveCrossNode(input),
   rank: () => RANK.network,
+  diagnose: crossNodeDiagnosis,
   bundle: {
     alertGroups: ['ambient-cross-node-network'],
     dashboardRow: { dashboard: 'network', row: 'Nodes' },

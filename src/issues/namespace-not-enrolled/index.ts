@@ -1,6 +1,7 @@
 // Known issue 4: workloads on plain TCP instead of HBONE, the namespace is not enrolled in ambient.
 import { RANK, type IssueModule } from '../types.js';
 import { ISSUE, deriveEnrollment, type EnrollmentCause, type EnrollmentSignals } from './detect.js';
+import { enrollmentDiagnosis } from './diagnose.js';
 import { FAMILIES } from './families.js';
 import { ZTUNNEL_SAMPLES } from '../../scrape/families.js';
 
@@ -40,6 +41,7 @@ export const namespaceNotEnrolled: IssueModule<typeof ISSUE, EnrollmentCause, En
   families: FAMILIES,
   derive: deriveEnrollment,
   rank: () => RANK.application,
+  diagnose: enrollmentDiagnosis,
   bundle: {
     alertGroups: ['ambient-enrollment'],
     dashboardRow: { dashboard: 'overview', row: 'Namespaces' },

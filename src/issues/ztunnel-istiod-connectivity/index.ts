@@ -1,6 +1,7 @@
 // Known issue 1: ztunnel cannot reach istiod on the xDS port 15012.
 import { RANK, type IssueModule } from '../types.js';
 import { CLUSTER_WIDE_CAUSES, ISSUE, deriveZtunnelIstiod, type IstiodCause, type ZtunnelIstiodSignals } from './detect.js';
+import { ztunnelIstiodDiagnosis } from './diagnose.js';
 import { FAMILIES } from './families.js';
 import { ISTIOD_SAMPLES, ZTUNNEL_SAMPLES } from '../../scrape/families.js';
 
@@ -69,6 +70,7 @@ export const ztunnelIstiodConnectivity: IssueModule<typeof ISSUE, IstiodCause, Z
   // A ztunnel that never synced never connects to istio-cni either (src/app.rs starts the in-pod
   // workload manager after the first xDS response): the istiod cause explains the node's CNI failures.
   rank: (f, s) => (CLUSTER_WIDE_CAUSES.has(f.cause) && !s.neverSynced.includes(f.node) ? RANK.clusterControlPlane : RANK.nodeControlPlane),
+  diagnose: ztunnelIstiodDiagnosis,
   bundle: {
     alertGroups: ['ambient-istiod', 'ambient-ztunnel', 'ambient-istiod-lifecycle'],
     dashboardRow: { dashboard: 'controlPlane', row: 'istiod reachability' },

@@ -208,6 +208,15 @@ describe('Dockerfile', () => {
     }
   });
 
+  it('ships every runbook the exporter serves, where the compiled runbook library reads them (dist/runbooks -> ../../docs/runbooks)', () => {
+    const shipped = copiedInto(runtime);
+    const dir = posix.resolve(workdir(runtime), buildConfig.outDir!, 'runbooks', '../../docs/runbooks');
+    for (const f of readdirSync(join(PROJECT_ROOT, 'docs/runbooks')).filter((x) => x.endsWith('.md'))) {
+      expect(under(posix.join(dir, f), shipped), f).to.be.true;
+      expect(inBuildContext(dockerignore, `docs/runbooks/${f}`), `${f} is in the build context`).to.be.true;
+    }
+  });
+
   it('runs code that imports only production dependencies (the runtime stage has no others)', () => {
     const allowed = new Set([...Object.keys(pkg.dependencies), ...builtinModules]);
     for (const file of filesUnder('src').filter((f) => f.endsWith('.ts'))) {

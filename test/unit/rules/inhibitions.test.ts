@@ -223,6 +223,16 @@ const SITUATIONS: Situation[] = [
     ],
     delivered: [['AmbientExporterStale']],
   },
+  {
+    title: 'the exporter blind (the API away): its watch and target alerts are held back, a mesh alert still firing is not',
+    firing: [
+      ['AmbientExporterBlind'],
+      ['AmbientExporterKubeWatchDown', { resource: 'pods' }],
+      ['AmbientExporterTargetDown', { node: 'a', component: 'ztunnel', pod: 'ztunnel-a' }],
+      ['AmbientCrossNodeNetworkFailure', { node: 'b' }],
+    ],
+    delivered: [['AmbientExporterBlind'], ['AmbientCrossNodeNetworkFailure', { node: 'b' }]],
+  },
 ];
 
 const severity = new Map(allAlerts().map((a) => [a.alert, a.severity]));
