@@ -42,15 +42,7 @@ export const crossNodeNetwork: IssueModule<typeof ISSUE, CrossNodeCause, CrossNo
       meaning:
         "On the exporter's own node (`--node-name`) only: most other nodes it tried (two at least) did not answer. From one " +
         'vantage point that is this node cut off or the overlay down between every node; either way it is one fault, reported ' +
-        'once, here, instead of on every node the exporter cannot see (alert label `exporter_node="true"`).',
-      pagedBy: 'AmbientCrossNodeNetworkFailure',
-    },
-    {
-      cause: 'exporter_node_cut_off',
-      meaning:
-        "On the exporter's own node (`--node-name`) only: most other nodes it tried (two at least) did not answer. From one " +
-        'vantage point that is this node cut off or the overlay down between every node; either way it is one fault, reported ' +
-        'once, here, instead of on every node the exporter cannot see (alert label `exporter_node="true"`).',
+        'once, here, instead of on every node the exporter cannot see (its alert carries `exporter_node="true"`, as any cross-node failure of that node does).',
       pagedBy: 'AmbientCrossNodeNetworkFailure',
     },
   ],

@@ -35,9 +35,9 @@ describe('repository: self-contained tests', () => {
     expect(offenders).to.deep.equal([]);
   });
 
-  it('`npm test` installs the Prometheus tools first (scripts/ensure-prometheus.sh)', () => {
+  it('`npm test` installs the tools it needs first (Prometheus, Alertmanager, Chromium)', () => {
     const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
-    expect(pkg.scripts.pretest).to.equal('bash scripts/ensure-prometheus.sh');
+    expect(pkg.scripts.pretest).to.equal('bash scripts/ensure-prometheus.sh && bash scripts/ensure-chromium.sh');
     const script = readFileSync(join(ROOT, 'scripts/ensure-prometheus.sh'), 'utf8');
     expect(script, 'non-interactive').to.include('DEBIAN_FRONTEND=noninteractive');
     expect(script).to.match(/apt-get install -y/);
