@@ -24,7 +24,7 @@ export interface RoundDeps {
   agents: ScrapeAgents;
   staticTargets: readonly Target[];
   log: Logger;
-  /** the clock of the issue modules' time windows and the state's age (Date.now in production) */
+  /** the clock of the issue modules' time windows (Date.now in production) */
   now: () => number;
 }
 
@@ -85,7 +85,8 @@ export async function runRound(deps: RoundDeps, previous: RoundResult | undefine
   ]);
   const signals = deriveRound(config, { state, scrapes, probes }, previous, deps.now());
   const durationSeconds = (performance.now() - started) / 1000;
-  const stateAgeSeconds = stateAge(watch, deps.now());
+  // wall-clock: the watches stamp what they saw with Date.now, whatever clock the modules' windows run on
+  const stateAgeSeconds = stateAge(watch, Date.now());
   const round: RoundResult = {
     // Verdicts rest on the cluster state: none before the first list, none once it is too old.
     stateKnown: !watch || (state.synced && stateAgeSeconds !== undefined && stateAgeSeconds * 1000 <= config.maxStateAge),
