@@ -11,6 +11,7 @@ import path from 'node:path';
 import { startLab, type Lab } from 'ambient-lab';
 import { buildSummary } from '../src/agent/build-summary.js';
 import type { AgentRound } from '../src/agent/round.js';
+import { keptSamplesOf } from '../src/issues/registry.js';
 import { scrapeTarget } from '../src/scrape/fetch.js';
 import { agentPodObjects } from '../test/support/agent-pods.js';
 
@@ -42,7 +43,9 @@ async function agentSummaries(lab: Lab, nodes: { name: string; ip: string }[]): 
   );
   for (const n of nodes) {
     const mine = targets.filter((t) => t.node === n.name && t.component !== 'istiod');
-    const scrapes = await Promise.all(mine.map((t) => scrapeTarget({ component: t.component, node: t.node, pod: t.pod, url: t.url, static: false }, opts)));
+    const scrapes = await Promise.all(
+      mine.map((t) => scrapeTarget({ component: t.component, node: t.node, pod: t.pod, url: t.url, static: false }, { ...opts, filter: keptSamplesOf(t.component) })),
+    );
     const round: AgentRound = {
       number: 1,
       startedAtMs: Date.now(),

@@ -1,7 +1,7 @@
 // Parse throughput on a large, realistic ztunnel body: 50k istio_tcp_* series carrying the full
 // CommonTrafficLabels set, plus the families the exporter keeps. The body is fed in 64 KiB Buffer
 // chunks, as it arrives from a socket. Run: npx tsx bench/parse.ts [series] [runs]
-import { KEPT_SAMPLES } from '../src/scrape/families.js';
+import { keptSamplesOf } from '../src/issues/registry.js';
 import { keepAllSamples, parseExposition, type SampleFilter } from '../src/scrape/parser.js';
 import { ztunnelBody } from './ztunnel-body.js';
 
@@ -41,11 +41,11 @@ async function measure(label: string, body: Buffer, filter: SampleFilter): Promi
 
 const body = Buffer.from(ztunnelBody(SERIES), 'utf8');
 console.log(`ztunnel body: ${SERIES} istio_tcp_* series, ${(body.length / 1e6).toFixed(1)} MB, ${RUNS} runs, ${CHUNK / 1024} KiB chunks, node ${process.version}`);
-await measure('ztunnel families (what scrapes do)', body, KEPT_SAMPLES.ztunnel);
+await measure('ztunnel families (what scrapes do)', body, keptSamplesOf('ztunnel'));
 await measure('every sample (full label parsing)', body, keepAllSamples);
 
 // A hostile target: 16 MiB with no newline is refused once the line passes MAX_LINE_LENGTH.
 const noNewline = Buffer.alloc(16 << 20, 'a');
 const t0 = performance.now();
-await parseExposition(chunks(noNewline), KEPT_SAMPLES.ztunnel).catch(() => undefined);
+await parseExposition(chunks(noNewline), keptSamplesOf('ztunnel')).catch(() => undefined);
 console.log(`16 MiB without a newline (rejected)  ${(performance.now() - t0).toFixed(1)} ms`);

@@ -3,13 +3,18 @@
 // lives outside both: the exporter's build holds no lab code and the lab imports nothing from the
 // exporter. The exporter's CLI loads it by path at run time (src/dev-tools.ts).
 import { runLabCommand, type Lab } from 'ambient-lab';
-import { resolveConfig } from '../src/config.js';
+import { resolveConfig, type Config } from '../src/config.js';
 import { createLogger } from '../src/logger.js';
 import type { DemoOptions } from '../src/dev-tools.js';
 import { startServe, type Exporter } from '../src/serve/index.js';
 
+/**
+ * Runs until SIGINT/SIGTERM. Rejects with the exporter's start-up error (a ConfigError for a listen
+ * address that cannot be used) once the lab is closed again, so the command exits as `serve` does.
+ */
 export async function runDemo(opts: DemoOptions): Promise<void> {
   let exporter: Exporter | undefined;
+  let failure: unknown;
   const lines: string[] = [];
   // On SIGINT/SIGTERM the exporter stops first, then the lab, so no watch sees the API vanish.
   const stopLab = new AbortController();
@@ -27,18 +32,28 @@ export async function runDemo(opts: DemoOptions): Promise<void> {
     handleSignals: false,
     print: (line) => lines.push(line),
     onReady: (lab: Lab) => {
-      const config = resolveConfig({
-        flags: {
-          kubeconfig: lab.kubeconfigPath,
-          listenAddress: opts.listenAddress,
-          refreshInterval: '5s',
-          scrapeTimeout: '1s',
-          nodeName: lab.istiodNode,
-          logFormat: 'text',
-          'enrollment.namespaces': lab.enrollment.namespaces,
-        },
-        env: {},
-      });
+      const fail = (err: unknown): void => {
+        failure = err;
+        stop();
+      };
+      let config: Config;
+      try {
+        config = resolveConfig({
+          flags: {
+            kubeconfig: lab.kubeconfigPath,
+            listenAddress: opts.listenAddress,
+            refreshInterval: '5s',
+            scrapeTimeout: '1s',
+            nodeName: lab.istiodNode,
+            logFormat: 'text',
+            'enrollment.namespaces': lab.enrollment.namespaces,
+          },
+          env: {},
+        });
+      } catch (err) {
+        fail(err);
+        return;
+      }
       const log = createLogger({ level: 'warn', format: 'text' });
       startServe(config, { logger: log })
         .then(async (e) => {
@@ -55,10 +70,8 @@ export async function runDemo(opts: DemoOptions): Promise<void> {
           for (const l of banner.slice(switchAt)) out(l);
           out('Values refresh every 5 s.');
         })
-        .catch((err: unknown) => {
-          process.stderr.write(`ambient-exporter: ${(err as Error).message}\n`);
-          process.kill(process.pid, 'SIGTERM');
-        });
+        .catch(fail);
     },
   });
+  if (failure !== undefined) throw failure;
 }

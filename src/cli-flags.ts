@@ -5,7 +5,7 @@ import { ConfigError, SETTINGS, resolveConfig, type Config, type Setting } from 
 
 const collect = (value: string, previous: string[] | undefined): string[] => [...(previous ?? []), value];
 
-/** Add every setting as a flag to a commander command. */
+/** Add every setting of a table (serve's by default) as a flag to a commander command. */
 export function addServeOptions(cmd: Command, settings: readonly Setting[] = SETTINGS): Command {
   cmd.option('--config <file>', 'YAML config file (env AMBIENT_CONFIG)');
   for (const s of settings) {

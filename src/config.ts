@@ -1,31 +1,113 @@
 // One configuration schema for flags, environment variables and the YAML file. Precedence:
 // flag > env > file > default. Any bad value stops start-up with one line naming the key.
 import { readFileSync } from 'node:fs';
-import { parse as parseYaml } from 'yaml';
+import { isScalar, parseDocument, visit } from 'yaml';
 import { z } from 'zod';
 import { parseDuration } from './duration.js';
 import { AGENT_NAMESPACE } from './istio.js';
 import { parseEnablementSelectors } from './kube/enablement.js';
 import { parseSelector } from './kube/selector.js';
+import { DEFAULT_SAMPLE_LIMITS } from './scrape/limits.js';
+import type { SampleLimits } from './scrape/parser.js';
 import { parseStaticTarget } from './scrape/targets.js';
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
 }
 
-export const hostPort = z.string().regex(/^(\[[0-9a-fA-F:.]+\]|[^:\s]*):\d{1,5}$/, 'must be host:port');
+export const hostPort = z
+  .string()
+  .regex(/^(\[[0-9a-fA-F:.]+\]|[^:\s]*):\d+$/, 'must be host:port')
+  .superRefine((v, ctx) => {
+    const port = Number(v.slice(v.lastIndexOf(':') + 1));
+    if (port > 65535) ctx.addIssue({ code: 'custom', message: `port ${port} is not between 0 and 65535` });
+  });
+
+/**
+ * The longest accepted duration. Node's timers hold at most 2^31-1 ms (about 24.8 days) and fire
+ * at once, in a loop, past that; a day is far beyond any sensible interval or timeout here.
+ */
+export const MAX_DURATION_MS = 24 * 3_600_000;
+const MAX_DURATION_TEXT = '24h';
+
+/** A duration string (15s, 500ms, 1m30s) or, from YAML, a number of seconds; whole milliseconds. */
 export const duration = z.union([z.string(), z.number()]).transform((v, ctx) => {
-  const ms = typeof v === 'number' ? v * 1000 : parseDuration(v);
-  if (ms === undefined || !(ms > 0)) {
-    ctx.addIssue({ code: 'custom', message: `"${v}" is not a positive duration like 15s, 500ms or 1m` });
+  const raw = typeof v === 'number' ? v * 1000 : parseDuration(v);
+  const fail = (message: string): never => {
+    ctx.addIssue({ code: 'custom', message });
     return z.NEVER;
-  }
+  };
+  if (raw === undefined || !(raw > 0)) return fail(`"${v}" is not a positive duration like 15s, 500ms or 1m`);
+  // Decimal fractions are not exact in binary (1.1 * 1000 = 1100.0000000000002): round to whole ms first.
+  const ms = Math.round(raw);
+  if (Math.abs(raw - ms) > 1e-6 || ms < 1) return fail(`"${v}" is not a whole number of milliseconds`);
+  if (ms > MAX_DURATION_MS) return fail(`"${v}" is longer than ${MAX_DURATION_TEXT}`);
   return ms;
 });
+
+/**
+ * A whole number in [min, max]: a YAML integer, or decimal digits from a flag or the environment.
+ * Nothing is coerced: true, [7], 7.5 and (see readFile) 0x10 or 1e6 are refused.
+ */
+export function wholeNumber(min: number, max: number) {
+  return z.unknown().transform((v, ctx): number => {
+    const fail = (message: string): never => {
+      ctx.addIssue({ code: 'custom', message });
+      return z.NEVER;
+    };
+    let n: number;
+    if (typeof v === 'number' && Number.isInteger(v)) n = v;
+    else if (typeof v === 'string' && /^\s*[0-9]+\s*$/.test(v)) n = Number(v);
+    else return fail(`${typeof v === 'string' || typeof v === 'number' ? `"${v}"` : JSON.stringify(v)} is not a whole number like ${min === 0 ? 32 : Math.max(min, 32)}`);
+    if (n < min || n > max) return fail(`${n} is not between ${min} and ${max}`);
+    return n;
+  });
+}
 const stringList = z.array(z.string().min(1));
 
 /** The node agents' summary and metrics port (`ambient-exporter agent`): one above the exporter's 9479. */
 export const AGENT_PORT = 9480;
+
+/** A blackholed pod costs this much of a round, not the whole scrape timeout. */
+const DEFAULT_CONNECT_TIMEOUT_MS = 1_000;
+
+/** The per-target sample limits (scrape/limits.ts), settings of every mode that scrapes. */
+export const SCRAPE_LIMIT_FIELDS = {
+  scrapeSampleLimit: wholeNumber(1, 100_000).default(DEFAULT_SAMPLE_LIMITS.samples),
+  scrapeLabelLimit: wholeNumber(1, 256).default(DEFAULT_SAMPLE_LIMITS.labels),
+  scrapeLabelNameLengthLimit: wholeNumber(1, 1024).default(DEFAULT_SAMPLE_LIMITS.labelNameLength),
+  scrapeLabelValueLengthLimit: wholeNumber(1, 65_536).default(DEFAULT_SAMPLE_LIMITS.labelValueLength),
+};
+
+interface ScrapeSettings {
+  scrapeTimeout: number;
+  scrapeConnectTimeout?: number | undefined;
+  scrapeSampleLimit: number;
+  scrapeLabelLimit: number;
+  scrapeLabelNameLengthLimit: number;
+  scrapeLabelValueLengthLimit: number;
+}
+
+/**
+ * A mode's scrape settings as the scraper takes them: the connect timeout (1s, or the scrape timeout
+ * if shorter, when not set; never longer than it) and the four per-target limits.
+ */
+export function scrapeBudgets<C extends ScrapeSettings>(c: C, ctx: z.RefinementCtx): Omit<C, 'scrapeConnectTimeout'> & { scrapeConnectTimeout: number; scrapeLimits: SampleLimits } {
+  if (c.scrapeConnectTimeout !== undefined && c.scrapeConnectTimeout > c.scrapeTimeout) {
+    ctx.addIssue({ code: 'custom', path: ['scrapeConnectTimeout'], message: 'must not be longer than scrapeTimeout' });
+  }
+  return {
+    ...c,
+    scrapeConnectTimeout: c.scrapeConnectTimeout ?? Math.min(DEFAULT_CONNECT_TIMEOUT_MS, c.scrapeTimeout),
+    /** the four per-target limits, as the scraper takes them */
+    scrapeLimits: {
+      samples: c.scrapeSampleLimit,
+      labels: c.scrapeLabelLimit,
+      labelNameLength: c.scrapeLabelNameLengthLimit,
+      labelValueLength: c.scrapeLabelValueLengthLimit,
+    },
+  };
+}
 
 export const DEFAULT_ENROLL_EXCLUDE = ['kube-system', 'kube-public', 'kube-node-lease', 'istio-system', 'kube-flannel'];
 
@@ -36,16 +118,19 @@ const schema = z
     logFormat: z.enum(['json', 'text']).default('json'),
     refreshInterval: duration.default(15_000),
     scrapeTimeout: duration.default(5_000),
-    scrapeConnectTimeout: duration.default(1_000),
-    scrapeConcurrency: z.coerce.number().int().min(1).max(1024).default(32),
-    scrapeMaxBytes: z.coerce.number().int().min(1024).default(64 * 1024 * 1024),
+    // Optional: when not set it is 1s, or the scrape timeout if that is shorter.
+    scrapeConnectTimeout: duration.optional(),
+    scrapeConcurrency: wholeNumber(1, 1024).default(32),
+    scrapeMaxBytes: wholeNumber(1024, 1024 * 1024 * 1024).default(64 * 1024 * 1024),
+    ...SCRAPE_LIMIT_FIELDS,
+    maxStateAge: duration.default(60_000),
     kube: z.boolean().default(true),
     kubeconfig: z.string().min(1).optional(),
     istioNamespace: z.string().min(1).default('istio-system'),
     istiodService: z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'must be a Service name').default('istiod'),
     nodeName: z.string().min(1).optional(),
     agentNamespace: z.string().min(1).default(AGENT_NAMESPACE),
-    agentPort: z.coerce.number().int().min(1).max(65535).default(AGENT_PORT),
+    agentPort: wholeNumber(1, 65535).default(AGENT_PORT),
     targets: stringList.default([]).superRefine((specs, ctx) => {
       for (const spec of specs) {
         try {
@@ -89,7 +174,8 @@ const schema = z
       .strict()
       .default({ namespaces: [], exclude: DEFAULT_ENROLL_EXCLUDE, enablementSelectors: undefined }),
   })
-  .strict();
+  .strict()
+  .transform(scrapeBudgets);
 
 export type Config = z.output<typeof schema>;
 type RawConfig = Record<string, unknown> & { enrollment?: Record<string, unknown> };
@@ -113,9 +199,14 @@ export const SETTINGS: readonly Setting[] = [
   { flag: 'log-format', arg: 'FORMAT', env: 'AMBIENT_LOG_FORMAT', key: 'logFormat', kind: 'string', help: 'json or text (default json)', default: '`json` (`text` for people)' },
   { flag: 'refresh-interval', arg: 'DURATION', env: 'AMBIENT_REFRESH_INTERVAL', key: 'refreshInterval', kind: 'string', help: 'how often to scrape, probe and derive (default 15s)', default: '`15s`' },
   { flag: 'scrape-timeout', arg: 'DURATION', env: 'AMBIENT_SCRAPE_TIMEOUT', key: 'scrapeTimeout', kind: 'string', help: 'timeout of one scrape or probe (default 5s)', default: '`5s`' },
-  { flag: 'scrape-connect-timeout', arg: 'DURATION', env: 'AMBIENT_SCRAPE_CONNECT_TIMEOUT', key: 'scrapeConnectTimeout', kind: 'string', help: 'timeout of the TCP connect of a scrape or probe, at most the scrape timeout (default 1s)', default: '`1s` (a blackholed pod costs this, not the whole scrape timeout)' },
+  { flag: 'scrape-connect-timeout', arg: 'DURATION', env: 'AMBIENT_SCRAPE_CONNECT_TIMEOUT', key: 'scrapeConnectTimeout', kind: 'string', help: 'timeout of the TCP connect of a scrape or probe, at most the scrape timeout (default 1s)', default: '`1s`, or the scrape timeout if shorter; never longer than it (a blackholed pod costs this, not the whole scrape timeout)' },
   { flag: 'scrape-concurrency', arg: 'N', env: 'AMBIENT_SCRAPE_CONCURRENCY', key: 'scrapeConcurrency', kind: 'string', help: 'targets scraped (and probed) at once (default 32)', default: '`32`' },
   { flag: 'scrape-max-bytes', arg: 'BYTES', env: 'AMBIENT_SCRAPE_MAX_BYTES', key: 'scrapeMaxBytes', kind: 'string', help: 'largest accepted response body in bytes (default 67108864)', default: '`67108864` (64 MiB: a ztunnel with 50,000 traffic series serves about 48 MB; the body is streamed, not held)' },
+  { flag: 'scrape-sample-limit', arg: 'N', env: 'AMBIENT_SCRAPE_SAMPLE_LIMIT', key: 'scrapeSampleLimit', kind: 'string', help: 'most samples kept from one scrape; more fail it (default 200)', default: '`200` samples kept per scrape (of the few families the exporter reads: a ztunnel has about 10); more fail the scrape with `reason="sample_limit"`, like Prometheus\' `sample_limit`' },
+  { flag: 'scrape-label-limit', arg: 'N', env: 'AMBIENT_SCRAPE_LABEL_LIMIT', key: 'scrapeLabelLimit', kind: 'string', help: 'most labels on a kept sample (default 16)', default: '`16` labels per kept sample; more fail the scrape with `reason="label_limit"`' },
+  { flag: 'scrape-label-name-length-limit', arg: 'N', env: 'AMBIENT_SCRAPE_LABEL_NAME_LENGTH_LIMIT', key: 'scrapeLabelNameLengthLimit', kind: 'string', help: 'longest label name of a kept sample, in characters (default 128)', default: '`128` characters (`reason="label_limit"` past it)' },
+  { flag: 'scrape-label-value-length-limit', arg: 'N', env: 'AMBIENT_SCRAPE_LABEL_VALUE_LENGTH_LIMIT', key: 'scrapeLabelValueLengthLimit', kind: 'string', help: 'longest label value of a kept sample, in characters (default 256)', default: '`256` characters (`reason="label_limit"` past it)' },
+  { flag: 'max-state-age', arg: 'DURATION', env: 'AMBIENT_MAX_STATE_AGE', key: 'maxStateAge', kind: 'string', help: 'withdraw the verdicts when the view of the API is older than this (watches down) (default 60s)', default: '`60s` (past it the exporter serves no verdict and `AmbientExporterBlind` fires)' },
   { flag: 'kube', env: 'AMBIENT_KUBE', key: 'kube', kind: 'boolean', help: 'watch the Kubernetes API (--no-kube: static targets only)', default: 'watch the API' },
   { flag: 'kubeconfig', arg: 'FILE', env: 'AMBIENT_KUBECONFIG', key: 'kubeconfig', kind: 'string', help: 'kubeconfig file (default $KUBECONFIG, then in-cluster)', default: '`$KUBECONFIG`, then in-cluster' },
   { flag: 'istio-namespace', arg: 'NAMESPACE', env: 'AMBIENT_ISTIO_NAMESPACE', key: 'istioNamespace', kind: 'string', help: 'namespace of istiod, ztunnel and istio-cni (default istio-system)', default: '`istio-system`' },
@@ -155,12 +246,18 @@ function readFile(path: string): RawConfig {
   } catch (err) {
     throw new ConfigError(`config: cannot read ${path}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
   }
-  let doc: unknown;
-  try {
-    doc = parseYaml(text);
-  } catch (err) {
-    throw new ConfigError(`config: ${path} is not valid YAML: ${(err as Error).message.split('\n')[0]}`);
-  }
+  const parsed = parseDocument(text);
+  if (parsed.errors.length > 0) throw new ConfigError(`config: ${path} is not valid YAML: ${parsed.errors[0]!.message.split('\n')[0]}`);
+  // YAML reads 0x10, 0o17 and 1e6 as numbers: hand the schema what was written, so it can refuse
+  // anything but a plain decimal number instead of silently taking 16, 15 or 1000000.
+  visit(parsed, {
+    Scalar(_key, node) {
+      if (isScalar(node) && typeof node.value === 'number' && node.source !== undefined && !/^[-+]?[0-9]+(\.[0-9]+)?$/.test(node.source)) {
+        node.value = node.source;
+      }
+    },
+  });
+  const doc: unknown = parsed.toJS();
   if (doc === null || doc === undefined) return {};
   if (typeof doc !== 'object' || Array.isArray(doc)) throw new ConfigError(`config: ${path} must hold a mapping of settings`);
   return doc as RawConfig;
@@ -204,6 +301,26 @@ function settingName(path: PropertyKey[], settings: readonly Setting[]): string 
   const s = settings.find((x) => x.key === key);
   return s ? `${key} (--${s.flag}, ${s.env})` : key || 'config';
 }
+
+/**
+ * Why the listen address could not be bound, as a ConfigError naming the key: the address is in
+ * use, needs privileges, does not resolve, or belongs to no interface of this machine.
+ */
+export function listenError(err: unknown, address: string): ConfigError {
+  const e = err as NodeJS.ErrnoException;
+  const host = address.slice(0, address.lastIndexOf(':')).replace(/^\[|\]$/g, '');
+  const why: Record<string, string> = {
+    EADDRINUSE: `${address} is already in use`,
+    EACCES: `no permission to listen on ${address} (ports below 1024 need privileges)`,
+    EPERM: `no permission to listen on ${address}`,
+    ENOTFOUND: `host ${host} does not resolve`,
+    EAI_AGAIN: `host ${host} does not resolve (DNS unavailable)`,
+    EADDRNOTAVAIL: `${host} is not an address of this machine`,
+  };
+  const message = (e?.code && why[e.code]) || `cannot listen on ${address}: ${e?.message ?? String(err)}`;
+  return new ConfigError(`config: ${settingName(['listenAddress'], SETTINGS)}: ${message}`);
+}
+
 
 /**
  * Validate every source (file < env < flags) against one command's schema and settings table, or

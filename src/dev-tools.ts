@@ -9,6 +9,13 @@ export interface LabCommandOptions {
   faults: string;
   controlAddress: string;
   apiAddress: string;
+  /** checked by the lab: 1.24, 1.28 or 1.30 */
+  istioVersion?: '1.24' | '1.28' | '1.30';
+  /** checked by the lab: upstream, talos or gke */
+  layout?: 'upstream' | 'talos' | 'gke';
+  /** checked by the lab: ipv4 or ipv6 */
+  ipFamily?: 'ipv4' | 'ipv6';
+  revision?: string;
 }
 /** What the CLI uses of the lab package. */
 export interface LabModule {

@@ -23,6 +23,24 @@ export const FLANNEL_POD_LABELS_UPSTREAM = { app: 'flannel' };
 export const AGENT_POD_LABELS = { 'app.kubernetes.io/name': 'ambient-exporter-agent' };
 export const AGENT_NAMESPACE = 'ambient-exporter-agent';
 
+/**
+ * The container of each component whose image tag is the Istio version: the charts name them
+ * install-cni (istio-cni), istio-proxy (ztunnel) and discovery (istiod), and tag the image
+ * `<tag>[-<variant>]`, the tag defaulting to the release's version (the daemonset.yaml or
+ * deployment.yaml and the `istio-tag` template of _helpers.tpl in manifests/charts/istio-cni,
+ * ztunnel and istio-control/istio-discovery). istio-cni exports no
+ * istio_build, so its image is the only place its version shows (facts §5.2).
+ */
+export const ISTIO_VERSIONED_CONTAINERS: readonly string[] = ['install-cni', 'istio-proxy', 'discovery'];
+
+/**
+ * What Istio supports between the ambient data plane (ztunnel, istio-cni) and the control plane:
+ * "The ztunnel at version 1.x is compatible with the control plane at version 1.x+1 and 1.x", and
+ * the same for the CNI node agent (istio.io, docs/ambient/upgrade/helm; istio/istio.io
+ * content/en/docs/ambient/upgrade/helm/index.md). In minor versions the data plane is behind istiod.
+ */
+export const SUPPORTED_MINORS_BEHIND = { min: 0, max: 1 } as const;
+
 export const ISTIOD_SERVICE_NAME = 'istiod';
 /** ztunnel's env naming the istiod address it dials (the chart: istiod[-<rev>].<ns>.svc:15012). */
 export const ENV_XDS_ADDRESS = 'XDS_ADDRESS';
@@ -47,6 +65,20 @@ export const ANNOTATION_SIDECAR_STATUS = 'sidecar.istio.io/status';
 export const XDS_TERMINATION_REASONS = ['ConnectionError', 'Error', 'Reconnect', 'Complete'] as const;
 /** The reasons that mean the stream failed, as opposed to the routine reconnect. */
 export const XDS_ERROR_REASONS: readonly string[] = ['ConnectionError', 'Error'];
+
+/**
+ * Values of response_flags on ztunnel's istio_tcp_connections_failed (1.29+): the flags with which
+ * ConnectionResult records a failure (istio/ztunnel@release-1.29 src/proxy/metrics.rs, ResponseFlags).
+ */
+export const CONNECTION_FAILURE_FLAGS = ['CONNECT', 'DENY', 'TLS_FAILURE', 'H2_HANDSHAKE_FAILURE', 'NETWORK_POLICY', 'IDENTITY_ERROR'] as const;
+/**
+ * The failures of the mesh's own handshake (mTLS, HBONE's HTTP/2, the peer's identity), as opposed to
+ * an upstream that refuses (CONNECT) or a policy that denies (DENY, NETWORK_POLICY).
+ */
+export const HANDSHAKE_FAILURE_FLAGS: readonly string[] = ['TLS_FAILURE', 'H2_HANDSHAKE_FAILURE', 'IDENTITY_ERROR'];
+
+/** Values of istio-cni's istio_cni_plugin_requests_total response_code (cni/pkg/nodeagent/cni-watcher.go, 1.31). */
+export const CNI_PLUGIN_RESPONSE_CODES = ['200', '400', '500'] as const;
 
 /** ztunnel readiness task names (src/app.rs, src/inpod/workloadmanager.rs). */
 export const ZTUNNEL_TASK_STATE_MANAGER = 'state manager';

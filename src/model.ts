@@ -35,6 +35,12 @@ export interface PodInfo {
   terminating: boolean;
   /** ztunnel pods: the istiod address it dials (env XDS_ADDRESS), when set */
   xdsAddress?: string;
+  /**
+   * The tag of the image of its Istio container (ISTIO_VERSIONED_CONTAINERS in istio.ts), e.g.
+   * `1.28.2-distroless`, when it has one and the image names a tag: read for ztunnel, istiod and
+   * istio-cni pods (a sidecar-injected workload's istio-proxy carries one too, unused)
+   */
+  istioImageTag?: string;
 }
 
 export interface NodeInfo {
@@ -135,6 +141,11 @@ export interface ClusterState {
   istiodEndpoints: EndpointAddress[];
   /** resource name (see kube/resources.ts) -> watch established */
   watchUp: Record<string, boolean>;
+  /**
+   * resource name -> when its state was last confirmed by the API server (a LIST applied, a watch
+   * event or bookmark received), ms since epoch; absent before the first
+   */
+  watchLastEvent: Record<string, number>;
   /** true once every informer has completed its first list */
   synced: boolean;
 }
@@ -155,6 +166,7 @@ export function emptyClusterState(): ClusterState {
     istiodService: undefined,
     istiodEndpoints: [],
     watchUp: {},
+    watchLastEvent: {},
     synced: false,
   };
 }
@@ -171,8 +183,9 @@ export interface Target {
   static: boolean;
 }
 
-export type ScrapeErrorReason = 'timeout' | 'connect' | 'http_status' | 'parse' | 'too_large';
-export const SCRAPE_ERROR_REASONS: readonly ScrapeErrorReason[] = ['timeout', 'connect', 'http_status', 'parse', 'too_large'];
+/** sample_limit and label_limit: the body was valid but over a per-target limit (scrape/limits.ts). */
+export type ScrapeErrorReason = 'timeout' | 'connect' | 'http_status' | 'parse' | 'too_large' | 'sample_limit' | 'label_limit';
+export const SCRAPE_ERROR_REASONS: readonly ScrapeErrorReason[] = ['timeout', 'connect', 'http_status', 'parse', 'too_large', 'sample_limit', 'label_limit'];
 /** What the exporter reads over HTTP: the components' metrics, and the node agents' summaries. */
 export const SCRAPED_COMPONENTS = [...COMPONENTS, 'agent'] as const;
 

@@ -36,6 +36,26 @@ export const POD_PATTERN = {
   cni: 'istio-cni-node-.*',
 } as const;
 
+/**
+ * The containers cAdvisor reports for each component (its `container` label), as Istio's own
+ * dashboards select them: `istio-proxy` in the ztunnel pods, `discovery` in istiod's (facts §6;
+ * manifests/charts/ztunnel/templates/daemonset.yaml, istio-discovery/templates/deployment.yaml).
+ */
+export const CONTAINER = {
+  ztunnel: 'istio-proxy',
+  istiod: 'discovery',
+} as const;
+
+/**
+ * A cAdvisor series (kubelet /metrics/cadvisor: container_cpu_usage_seconds_total,
+ * container_memory_working_set_bytes) of a component's own container, selected as Istio's
+ * dashboards 21306 and 7645 select it. Their `pod` label is the pod's name wherever cAdvisor is
+ * scraped; a `node` label depends on the scrape setup, so per-node panels take it from the exporter.
+ */
+export function cadvisorSel(metric: string, component: keyof typeof CONTAINER): string {
+  return sel(metric, `container="${CONTAINER[component]}"`, `pod=~"${POD_PATTERN[component]}"`);
+}
+
 /** Label matchers every query starts with: the hidden multi-cluster filter. */
 const CLUSTER_MATCHER = 'cluster=~"$cluster"';
 

@@ -1,11 +1,13 @@
 // "Control plane": istiod as ztunnel needs it (Service port 15012, ready endpoints, the exporter's dial
-// probe, xDS clients, wds/wads pushes, push time, convergence, rejects, root certificate) and the
-// istio-cni node agents that hand pods to ztunnel. istiod and istio-cni counters carry no `_total`.
+// probe, CA certificates, memory and CPU, xDS clients, wds/wads pushes, push time, convergence,
+// rejects, the data plane's version skew) and the istio-cni node agents that hand pods to ztunnel.
+// istiod and istio-cni counters carry no `_total`.
 import { BigValueColorMode, BigValueTextMode } from '@grafana/grafana-foundation-sdk/common';
 import type { Dashboard } from '@grafana/grafana-foundation-sdk/dashboard';
 import {
   NODE_MATCHER,
   UIDS,
+  cadvisorSel,
   clusterVariable,
   componentMatchers,
   dashboardUrl,
@@ -16,6 +18,7 @@ import {
   sel,
 } from './common.js';
 import { assemble } from './layout.js';
+import { SUPPORTED_MINORS_BEHIND } from '../../src/istio.js';
 import { BAD_WHEN_POSITIVE, affectedNodesTable, GOOD_WHEN_ONE, boolMappings, joinedTable, stateTimeline, statPanel, timeSeries } from './panels.js';
 import type { Sized } from './panels.js';
 
@@ -79,12 +82,15 @@ function istiodReachability(): Sized[] {
       w: 4,
     }),
     statPanel({
-      title: 'Root certificate expires in',
+      title: 'CA certificates expire in',
       description:
-        'Time until istiod\'s root CA certificate expires (citadel_server_root_cert_expiry_timestamp). Workload certificates ' +
-        'cannot be issued past it; orange under 30 days, red under 7.',
+        "Time until istiod's CA certificates expire, as the exporter reads them from istiod (ambient_istiod_cert_expiry_timestamp_seconds, " +
+        'from citadel_server_*_expiry_timestamp): root_cert, the root of the trust bundle; cert_chain, the signing chain of a ' +
+        'plugged-in CA. Workload certificates stop being trusted past it; orange under 30 days, red under 7 ' +
+        '(AmbientIstiodCertificateExpiringSoon, AmbientIstiodCertificateExpiryImminent).',
       unit: 's',
-      queries: [{ expr: `min(${sel('citadel_server_root_cert_expiry_timestamp', ...ISTIOD)}) - time()` }],
+      queries: [{ expr: `min by (certificate) (${sel('ambient_istiod_cert_expiry_timestamp_seconds')}) - time()`, legend: '{{certificate}}' }],
+      textMode: BigValueTextMode.ValueAndName,
       steps: [
         { value: null, color: 'red' },
         { value: 7 * DAY, color: 'orange' },
@@ -109,6 +115,74 @@ function istiodReachability(): Sized[] {
       min: 0,
     }),
   ];
+}
+
+function istiodResources(): Sized[] {
+  const cadvisorNote =
+    'The container lines come from cAdvisor (the kubelet\'s /metrics/cadvisor, which kube-prometheus-stack scrapes by default), ' +
+    'container discovery of the istiod pods, as Istio\'s control-plane dashboard reads it; they are empty where Prometheus does ' +
+    'not scrape cAdvisor.';
+  return [
+    timeSeries({
+      title: 'istiod memory',
+      description:
+        `Per istiod pod: the container's working set (container_memory_working_set_bytes) and the Go heap in use ` +
+        `(go_memstats_heap_inuse_bytes, from istiod itself). ${cadvisorNote}`,
+      unit: 'bytes',
+      queries: [
+        { expr: `sum by (pod) (${cadvisorSel('container_memory_working_set_bytes', 'istiod')})`, legend: '{{pod}} working set' },
+        { expr: `sum by (pod) (${sel('go_memstats_heap_inuse_bytes', ...ISTIOD)})`, legend: '{{pod}} Go heap in use' },
+      ],
+      min: 0,
+    }),
+    timeSeries({
+      title: 'istiod CPU',
+      description:
+        `CPU each istiod pod uses, in cores: the container's (rate of container_cpu_usage_seconds_total) and the process's own ` +
+        `(rate of process_cpu_seconds_total, from istiod itself). ${cadvisorNote}`,
+      unit: 'none',
+      queries: [
+        { expr: `sum by (pod) (rate(${cadvisorSel('container_cpu_usage_seconds_total', 'istiod')}${RATE}))`, legend: '{{pod}} container' },
+        { expr: `sum by (pod) (rate(${sel('process_cpu_seconds_total', ...ISTIOD)}${RATE}))`, legend: '{{pod}} process' },
+      ],
+      min: 0,
+    }),
+  ];
+}
+
+/** The data plane's skew against istiod: every ztunnel and istio-cni pod, unsupported ones first. */
+function versionSkewTable(): Sized {
+  const skew = sel('ambient_data_plane_version_skew', NODE_MATCHER);
+  return joinedTable({
+    title: 'Data plane version skew',
+    description:
+      'Per node, ztunnel and istio-cni against the istiod serving the ztunnels (ambient_data_plane_version_skew): their versions ' +
+      '(istio-cni\'s from its image tag) and how many minor versions they are behind istiod (negative: newer). Istio supports ' +
+      `${SUPPORTED_MINORS_BEHIND.min} and ${SUPPORTED_MINORS_BEHIND.max} (upgrade istiod, then istio-cni, then ztunnel); unsupported pods first ` +
+      '(AmbientDataPlaneVersionSkew).',
+    unit: 'none',
+    key: 'node',
+    keyTitle: 'Node',
+    columns: [
+      {
+        kind: 'bool',
+        name: 'Supported',
+        expr: `min by (node, component) ((${skew} >= bool ${SUPPORTED_MINORS_BEHIND.min}) * (${skew} <= bool ${SUPPORTED_MINORS_BEHIND.max}))`,
+        yes: 'yes',
+        no: 'no',
+      },
+      {
+        kind: 'value',
+        name: 'Minor versions behind istiod',
+        expr: `max by (node, component, version, istiod_version) (${skew})`,
+        unit: 'none',
+        labels: { component: 'Component', version: 'Version', istiod_version: 'istiod version' },
+      },
+    ],
+    sortBy: { column: 'Supported' },
+    w: 24,
+    h: 7,
+  });
 }
 
 function xdsServing(): Sized[] {
@@ -164,6 +238,7 @@ function xdsServing(): Sized[] {
       queries: [{ expr: `sum by (type) (rate(${sel('pilot_total_xds_rejects', ...ISTIOD)}${RATE}))`, legend: '{{type}}' }],
       min: 0,
     }),
+    versionSkewTable(),
     timeSeries({
       title: 'xDS clients by proxy version',
       description: 'Connected proxies by their Istio version (pilot_xds by version): shows skew between ztunnel and istiod during upgrades.',
@@ -201,7 +276,8 @@ function istioCni(): Sized[] {
       description:
         'Per node: istio-cni pod Ready (ambient_cni_pod_ready), CNI config and binaries installed (ambient_cni_install_ready), ' +
         'a live ztunnel connection (ambient_cni_ztunnel_connected; without it new ambient pods fail with "no ztunnel ' +
-        'connection"), pods blocked by that error and pods with redirection pending. Nodes without a ztunnel connection first.',
+        'connection"), its version (ambient_cni_info, the image tag), pods blocked by that error and pods with redirection ' +
+      'pending. Nodes without a ztunnel connection first.',
       unit: 'none',
       key: 'node',
       keyTitle: 'Node',
@@ -210,6 +286,7 @@ function istioCni(): Sized[] {
         { kind: 'bool', name: 'istio-cni ready', expr: `max by (node) (${sel('ambient_cni_pod_ready', NODE_MATCHER)})`, yes: 'ready', no: 'not ready' },
         { kind: 'bool', name: 'Installed', expr: `max by (node) (${sel('ambient_cni_install_ready', NODE_MATCHER)})`, yes: 'yes', no: 'no' },
         { kind: 'bool', name: 'ztunnel connected', expr: `max by (node) (${sel('ambient_cni_ztunnel_connected', NODE_MATCHER)})`, yes: 'connected', no: 'no connection' },
+        { kind: 'labels', expr: `max by (node, version) (${sel('ambient_cni_info', NODE_MATCHER)})`, labels: { version: 'Version' } },
         { kind: 'value', name: 'Pods blocked', expr: orZeroPerCniNode(`sum by (node) (${sel('node:ambient_pods_blocked_by_cni:sum', NODE_MATCHER)})`), unit: 'none', badFrom: 1 },
         { kind: 'value', name: 'Redirection pending', expr: orZeroPerCniNode(`sum by (node) (${sel('ambient_pods_redirection_pending', NODE_MATCHER)})`), unit: 'none', badFrom: 1 },
       ],
@@ -239,6 +316,17 @@ function istioCni(): Sized[] {
       decimals: 0,
     }),
     timeSeries({
+      title: 'Plugin requests by response code',
+      description:
+        'Pod-add requests of the CNI plugin each istio-cni node agent answered per second, by response code ' +
+        '(ambient_cni_plugin_requests_total, from istio-cni 1.31\'s istio_cni_plugin_requests_total): 500 means the agent ' +
+        'refused the pod (AmbientIstioCniAgentErrors). Empty for istio-cni before 1.31.',
+      unit: 'reqps',
+      queries: [{ expr: `sum by (node, response_code) (rate(${sel('ambient_cni_plugin_requests_total', NODE_MATCHER)}${RATE}))`, legend: '{{node}} {{response_code}}' }],
+      legend: 'max',
+      min: 0,
+    }),
+    timeSeries({
       title: 'Pods blocked by istio-cni',
       description:
         'Pods not started whose latest sandbox failure says "no ztunnel connection" (ambient_pods_blocked_by_cni), by node ' +
@@ -258,12 +346,13 @@ export function controlPlaneDashboard(runbookBase: string): Dashboard {
     uid: UIDS.controlPlane,
     title: 'Ambient / control plane',
     description:
-      'istiod as ztunnel sees it (xDS port, endpoints, dial probe, clients, wds/wads pushes, push time, convergence, rejects, ' +
-      'root certificate) and the istio-cni node agents.',
+      'istiod as ztunnel sees it (xDS port, endpoints, dial probe, CA certificates, memory and CPU, clients, wds/wads pushes, ' +
+      'push time, convergence, rejects, the data plane\'s version skew) and the istio-cni node agents.',
     variables: [datasourceVariable(), clusterVariable(), nodeVariable('ambient_cni_pod_ready')],
     links: [dashboardsDropdown(), runbooksLink(runbookBase)],
     sections: [
       { title: 'istiod reachability', panels: istiodReachability() },
+      { title: 'istiod resources', panels: istiodResources() },
       { title: 'xDS serving', panels: xdsServing() },
       { title: 'istio-cni', panels: istioCni() },
     ],

@@ -25,8 +25,8 @@ function nodes(): Sized[] {
       title: 'Nodes cut off',
       description:
         'Nodes whose root cause is the cross-node pod network (ambient_issue_affected{issue="cross_node_network"}): Flannel ' +
-        'not ready, no valid overlay backend, the node\'s own VXLAN state broken (seen by its agent), or pods on the node ' +
-        'unreachable over the pod network.',
+        'down with the node silent, no valid overlay backend, the node\'s own VXLAN state broken (seen by its agent), pods on ' +
+        "the node unreachable over the pod network, or the exporter's own node reaching none of the others.",
       unit: 'suffix: nodes',
       queries: [{ expr: `sum(${sel('issue:ambient_issue_affected:max', 'issue="cross_node_network"')})` }],
       steps: BAD_WHEN_POSITIVE,
@@ -39,9 +39,11 @@ function nodes(): Sized[] {
       title: 'Nodes cut off: which and why',
       description:
         'Only the nodes whose root cause is the cross-node pod network now (ambient_node_issue{issue="cross_node_network"}), ' +
-        'with the cause: flannel_not_ready, overlay_not_configured, pod_network_unreachable, exporter_node_cut_off, or what the ' +
-        "node's agent sees on it (underlay_down, vxlan_device_missing, vxlan_device_down, vxlan_device_misconfigured, " +
-        'vxlan_port_not_bound, overlay_mtu_mismatch, fdb_incomplete) and node_unreachable. Empty when no node is cut off.',
+        'with the cause: flannel_not_ready, overlay_not_configured, pod_network_unreachable, exporter_node_cut_off (the ' +
+        "exporter's own node: it or the whole overlay is cut off, alike from one vantage point), or what the node's agent sees " +
+        'on it (underlay_down, vxlan_device_missing, vxlan_device_down, vxlan_device_misconfigured, vxlan_port_not_bound, ' +
+        'overlay_mtu_mismatch, fdb_incomplete) and node_unreachable. Empty when no node is cut off. A Flannel pod not Ready ' +
+        'while the node still answers is no cut-off: see the Flannel ready column (alert AmbientFlannelNotReady).',
     }),
     joinedTable({
       title: 'Nodes',
@@ -58,7 +60,7 @@ function nodes(): Sized[] {
         { kind: 'bool', name: 'Flannel ready', expr: `max by (node) (${sel('ambient_flannel_pod_ready', NODE_MATCHER)})`, yes: 'ready', no: 'not ready' },
         { kind: 'labels', expr: `max by (node, backend) (${sel('ambient_node_overlay_configured', NODE_MATCHER)})`, labels: { backend: 'Overlay backend' } },
         { kind: 'bool', name: 'Overlay configured', expr: `max by (node) (${sel('ambient_node_overlay_configured', NODE_MATCHER)})`, yes: 'yes', no: 'no' },
-        { kind: 'labels', expr: `max by (node, issue, cause) (${sel('ambient_node_issue', NODE_MATCHER)})`, labels: { issue: 'Root cause', cause: 'Cause' }, bad: true },
+        { kind: 'labels', expr: `max by (node, issue, cause) (${sel('ambient_node_issue', NODE_MATCHER)})`, labels: { issue: 'Issue', cause: 'Cause' }, bad: true },
       ],
       sortBy: { column: 'Pod network' },
       w: 24,

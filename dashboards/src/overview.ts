@@ -105,9 +105,9 @@ function affectedNodes(): Sized {
     keyTitle: 'Node',
     keyLink: { title: 'ztunnel on this node', url: dashboardUrl(UIDS.ztunnel, '&var-node=${__value.raw}') },
     columns: [
-      { kind: 'labels', expr: `max by (node, issue, cause) (${sel('ambient_node_issue', NODE_MATCHER)})`, labels: { issue: 'Root cause', cause: 'Cause' }, bad: true },
+      { kind: 'labels', expr: `max by (node, issue, cause) (${sel('ambient_node_issue', NODE_MATCHER)})`, labels: { issue: 'Issue', cause: 'Cause' }, bad: true },
     ],
-    sortBy: { column: 'Root cause' },
+    sortBy: { column: 'Issue' },
     w: 8,
     h: 9,
   });
@@ -143,7 +143,7 @@ function nodeTable(): Sized {
       { kind: 'bool', name: 'istio-cni ↔ ztunnel', expr: `max by (node) (${sel('ambient_cni_ztunnel_connected', n)})`, yes: 'connected', no: 'no connection' },
       { kind: 'bool', name: 'Flannel ready', expr: `max by (node) (${sel('ambient_flannel_pod_ready', n)})`, yes: 'ready', no: 'not ready' },
       { kind: 'bool', name: 'Pod network', expr: `max by (node) (${sel('ambient_node_pod_network_reachable', n)})`, yes: 'reachable', no: 'unreachable' },
-      { kind: 'labels', expr: `max by (node, issue, cause) (${sel('ambient_node_issue', n)})`, labels: { issue: 'Root cause', cause: 'Cause' }, bad: true },
+      { kind: 'labels', expr: `max by (node, issue, cause) (${sel('ambient_node_issue', n)})`, labels: { issue: 'Issue', cause: 'Cause' }, bad: true },
     ],
     sortBy: { column: 'ztunnel ready' },
     w: 16,
@@ -169,7 +169,7 @@ function namespaceTable(): Sized {
       { kind: 'value', name: 'Pods on HBONE', expr: pods('enabled'), unit: 'none' },
       { kind: 'value', name: 'Pods pending', expr: pods('pending'), unit: 'none', badFrom: 1 },
       { kind: 'value', name: 'Pods plain TCP', expr: pods('none'), unit: 'none', badFrom: 1 },
-      { kind: 'labels', expr: `max by (namespace, cause) (${sel('ambient_namespace_issue', ns)})`, labels: { cause: 'Root cause' }, bad: true },
+      { kind: 'labels', expr: `max by (namespace, cause) (${sel('ambient_namespace_issue', ns)})`, labels: { cause: 'Cause' }, bad: true },
     ],
     h: 8,
   });
@@ -188,6 +188,7 @@ export const ALERT_LABELS: Record<string, string> = {
   component: 'Component',
   resource: 'Resource',
   port: 'Port',
+  certificate: 'Certificate',
 };
 
 function firingAlerts(runbookBase: string): Sized {

@@ -6,6 +6,7 @@ import type { Dashboard } from '@grafana/grafana-foundation-sdk/dashboard';
 import {
   NODE_MATCHER,
   UIDS,
+  cadvisorSel,
   clusterVariable,
   componentMatchers,
   dashboardsDropdown,
@@ -88,6 +89,39 @@ function state(): Sized[] {
   ];
 }
 
+/**
+ * A per-pod cAdvisor expression of the ztunnels, labelled with their node as the exporter knows it
+ * (ambient_ztunnel_pod_ready{node, pod}) and filtered by the node variable.
+ */
+function perZtunnelNode(perPod: string): string {
+  return `${perPod} * on (pod) group_left (node) (0 * max by (pod, node) (${sel('ambient_ztunnel_pod_ready', NODE_MATCHER)}) + 1)`;
+}
+
+function resources(): Sized[] {
+  const cadvisorNote =
+    'From cAdvisor (the kubelet\'s /metrics/cadvisor, which kube-prometheus-stack scrapes by default), container istio-proxy ' +
+    'of the ztunnel pods, as Istio\'s ztunnel dashboard reads it; the node comes from the exporter. Empty where Prometheus ' +
+    'does not scrape cAdvisor.';
+  return [
+    timeSeries({
+      title: 'ztunnel memory',
+      description: `Working set of each node's ztunnel (container_memory_working_set_bytes). ${cadvisorNote}`,
+      unit: 'bytes',
+      queries: [{ expr: perZtunnelNode(`sum by (pod) (${cadvisorSel('container_memory_working_set_bytes', 'ztunnel')})`), legend: '{{node}}' }],
+      legend: 'max',
+      min: 0,
+    }),
+    timeSeries({
+      title: 'ztunnel CPU',
+      description: `CPU each node's ztunnel uses, in cores (rate of container_cpu_usage_seconds_total). ${cadvisorNote}`,
+      unit: 'none',
+      queries: [{ expr: perZtunnelNode(`sum by (pod) (rate(${cadvisorSel('container_cpu_usage_seconds_total', 'ztunnel')}${RATE}))`), legend: '{{node}}' }],
+      legend: 'max',
+      min: 0,
+    }),
+  ];
+}
+
 function traffic(): Sized[] {
   return [
     timeSeries({
@@ -139,6 +173,18 @@ function traffic(): Sized[] {
         { expr: `sum by (node) (rate(${sel('istio_dns_upstream_failures_total', ...Z)}${RATE}))`, legend: '{{node}} upstream failures' },
       ],
       legend: 'max',
+    }),
+    timeSeries({
+      title: 'Failed connections by flag',
+      description:
+        'Connections ztunnel failed to establish per second, per node and response flag (ambient_ztunnel_connections_failed_total, ' +
+        'from ztunnel 1.29\'s istio_tcp_connections_failed_total): CONNECT the upstream or peer refused; DENY, NETWORK_POLICY a ' +
+        'policy denied; TLS_FAILURE, H2_HANDSHAKE_FAILURE, IDENTITY_ERROR the mesh\'s own handshake failed (certificates, ' +
+        'identity). Empty for ztunnels before 1.29.',
+      unit: 'cps',
+      queries: [{ expr: `sum by (node, response_flags) (rate(${sel('ambient_ztunnel_connections_failed_total', NODE_MATCHER)}${RATE}))`, legend: '{{node}} {{response_flags}}' }],
+      legend: 'max',
+      min: 0,
     }),
   ];
 }
@@ -234,12 +280,13 @@ export function ztunnelDashboard(runbookBase: string): Dashboard {
     uid: UIDS.ztunnel,
     title: 'Ambient / ztunnel',
     description:
-      'ztunnel per node: readiness and versions, connections, bytes and DNS, the xDS stream from istiod (messages and ' +
-      'terminations by reason) and the workloads it proxies.',
+      'ztunnel per node: readiness and versions, memory and CPU, connections, bytes, DNS and failed connections, the xDS ' +
+      'stream from istiod (messages and terminations by reason) and the workloads it proxies.',
     variables: [datasourceVariable(), clusterVariable(), nodeVariable()],
     links: [dashboardsDropdown(), runbooksLink(runbookBase)],
     sections: [
       { title: 'State', panels: state() },
+      { title: 'Resources', panels: resources() },
       { title: 'xDS from istiod', panels: xds() },
       { title: 'Traffic', panels: traffic() },
       { title: 'Workloads', panels: workloads() },

@@ -2,20 +2,23 @@
 // both in step with the active faults.
 import { rm } from 'node:fs/promises';
 import { desiredObjects } from './cluster/desired.js';
+import { istioRelease } from './cluster/release.js';
 import { buildTopology, type Topology } from './cluster/topology.js';
 import { clusterView, RestartLedger, type ClusterView } from './cluster/view.js';
 import { LAB_ENROLLMENT_POLICY } from './cluster/workloads.js';
 import { ComponentSet, type ScrapeTarget } from './components/index.js';
 import { ControlServer } from './control/server.js';
-import type { ControlTarget, LabControls } from './control/target.js';
+import type { ControlTarget, LabControls, LabInfo, RestartTarget } from './control/target.js';
 import { FAULT_CATALOG, type FaultSpec } from './faults/catalog.js';
-import { faultKey, resolveFaults, type ActiveFault } from './faults/resolve.js';
+import { crashLoops, effectsOf } from './faults/effects.js';
+import { resolveFaults, type ActiveFault } from './faults/resolve.js';
 import { writeKubeconfig } from './kube-api/kubeconfig.js';
 import { reconcile } from './kube-api/reconcile.js';
 import { KubeApiServer, type ApiAvailability } from './kube-api/server.js';
 import { ObjectStore } from './kube-api/store.js';
 import { Network, type PortMode } from './net/network.js';
 import { resolveLabOptions, type LabOptions, type ResolvedLabOptions } from './options.js';
+import { ClusterRuntime, RestartError } from './runtime/cluster.js';
 import { IdSource } from './util/ids.js';
 
 /** A running lab: its addresses, its controls (LabControls: faults, API availability, targets) and close. */
@@ -31,6 +34,8 @@ export interface Lab extends LabControls {
   addressBlock: number;
   /** the enrollment policy to run the exporter with against this lab */
   enrollment: { namespaces: string[] };
+  /** the Istio the lab simulates: its version, where ztunnel and istio-cni run, istiod's Service */
+  istio: { version: string; namespace: string; istiodService: string };
   /** ends every open watch stream (clients re-watch from their last resourceVersion) */
   endWatches(): void;
   /** what a connection to host:port meets now: 'serve', 'refuse' or 'blackhole' (undefined: not a lab port) */
@@ -40,19 +45,18 @@ export interface Lab extends LabControls {
   close(): Promise<void>;
 }
 
-const NODE_FAULT_PODS = { 'flannel-down': 'flannel', 'cni-blocked': 'ztunnel' } as const;
-
 class LabInstance implements ControlTarget {
   private active: ActiveFault[] = [];
   private view: ClusterView;
   private readonly ledger = new RestartLedger();
+  private readonly runtime: ClusterRuntime;
   private readonly store: ObjectStore;
   private readonly network = new Network();
   private readonly components: ComponentSet;
   private readonly api: KubeApiServer;
   private readonly control: ControlServer;
   private timer: NodeJS.Timeout | undefined;
-  /** fault changes and syncs run one at a time */
+  /** fault changes, restarts and syncs run one at a time */
   private queue: Promise<void> = Promise.resolve();
   kubeconfig = { path: '', dir: '' };
   readonly faultNode: string;
@@ -63,13 +67,21 @@ class LabInstance implements ControlTarget {
   ) {
     this.faultNode = o.faultNode ?? t.nodes.find((n) => n.name !== t.istiodNode)?.name ?? t.istiodNode;
     if (!t.nodeByName.has(this.faultNode)) throw new Error(`faultNode: no node "${this.faultNode}"`);
-    this.active = resolveFaults(o.faults, this.faultContext(), [], o.now());
-    this.view = clusterView(t, this.active, this.ledger);
+    const now = o.now();
+    this.runtime = new ClusterRuntime(t, now);
+    this.applyFaults(resolveFaults(o.faults, this.faultContext(), [], now), now);
+    this.view = this.buildView(now);
     this.store = new ObjectStore(o.historyLimit);
-    const ctx = { topology: t, view: () => this.view, now: o.now };
+    const ctx = {
+      topology: t,
+      view: () => this.view,
+      now: o.now,
+      runtime: this.runtime,
+      nodeState: (node: string, at: number) => this.runtime.node(node).state(at),
+    };
     this.components = new ComponentSet(ctx, this.network, o.ztunnelTrafficSeries);
     this.store.subscribe((c) => this.components.observeKubeChange(c));
-    reconcile(this.store, this.desired(o.now()), o.now());
+    reconcile(this.store, this.desired(now), now);
     this.api = new KubeApiServer({ ...o.api, store: this.store, bookmarkIntervalMs: o.bookmarkIntervalMs, now: o.now });
     this.control = new ControlServer(o.control, this);
   }
@@ -80,7 +92,14 @@ class LabInstance implements ControlTarget {
   }
 
   private faultContext() {
-    return { nodes: this.t.nodes.map((n) => n.name), namespaces: this.t.namespaces.map((n) => n.name), defaultNode: this.faultNode };
+    return {
+      nodes: this.t.nodes.map((n) => n.name),
+      namespaces: this.t.namespaces.map((n) => n.name),
+      defaultNode: this.faultNode,
+      istiodNode: this.t.istiodNode,
+      flannel: this.t.flannel !== undefined,
+      istioMinor: this.t.release.minor,
+    };
   }
 
   async start(): Promise<void> {
@@ -104,37 +123,72 @@ class LabInstance implements ControlTarget {
     return run;
   }
 
+  private buildView(now: number): ClusterView {
+    return clusterView(this.t, this.active, this.runtime.states(now), this.ledger);
+  }
+
+  /** The view at `now`, then the network, then Kubernetes reporting what the change did. */
+  private async refresh(now: number): Promise<void> {
+    this.view = this.buildView(now);
+    await this.components.update(this.view, now);
+    reconcile(this.store, this.desired(now), now);
+  }
+
+  /**
+   * Makes `next` the active faults at `now`: crash loops that ended leave their restarts in the
+   * ledger, a reboot restarts every container of its node once, then the processes follow.
+   */
+  private applyFaults(next: ActiveFault[], now: number): void {
+    const before = effectsOf(this.active);
+    const after = effectsOf(next);
+    const wasLooping = crashLoops(this.t, before);
+    const isLooping = crashLoops(this.t, after);
+    for (const [uid, since] of wasLooping) if (!isLooping.has(uid)) this.ledger.endCrashLoop(uid, since, now);
+    for (const node of after.rebooted.keys()) {
+      if (before.rebooted.has(node)) continue;
+      for (const p of this.t.podsByNode.get(node) ?? []) if (!isLooping.has(p.uid)) this.ledger.bump(p.uid);
+    }
+    this.active = next;
+    this.runtime.apply(after, now);
+    if (next.length === 0) this.runtime.forgetEpisodes();
+  }
+
   setFaults(specs: readonly FaultSpec[]): Promise<void> {
     return this.serialized(async () => {
       const now = this.o.now();
-      const next = resolveFaults(specs, this.faultContext(), this.active, now);
-      const kept = new Set(next.map(faultKey));
-      for (const ended of this.active.filter((f) => !kept.has(faultKey(f)))) this.endCrashLoops(ended, now);
-      this.active = next;
-      this.view = clusterView(this.t, this.active, this.ledger);
-      // The network changes first; Kubernetes then reports what the change did.
-      await this.components.update(this.view, now);
-      reconcile(this.store, this.desired(now), now);
+      this.applyFaults(resolveFaults(specs, this.faultContext(), this.active, now), now);
+      await this.refresh(now);
     });
   }
 
-  private endCrashLoops(f: ActiveFault, now: number): void {
-    const role = NODE_FAULT_PODS[f.name as keyof typeof NODE_FAULT_PODS];
-    if (!role || !f.node) return;
-    const pod = this.t.pods.find((p) => p.role === role && p.node === f.node);
-    if (pod) this.ledger.endCrashLoop(pod.uid, f.since, now);
+  restart(component: RestartTarget, node?: string): Promise<void> {
+    return this.serialized(async () => {
+      const now = this.o.now();
+      const target = node ?? this.faultNode;
+      if (!this.t.nodeByName.has(target)) throw new RestartError(`no node "${target}" (nodes: ${this.t.nodes.map((n) => n.name).join(', ')})`);
+      if (component === 'ztunnel') this.runtime.restartZtunnel(target, now);
+      else if (component === 'istio-cni') this.runtime.restartAgent(target, now);
+      else throw new RestartError(`cannot restart "${String(component)}": ztunnel or istio-cni`);
+      const pod = this.t.pods.find((p) => p.role === component && p.node === target);
+      if (pod) this.ledger.bump(pod.uid);
+      await this.refresh(now);
+    });
   }
 
   sync(): Promise<void> {
-    return this.serialized(async () => {
-      const now = this.o.now();
-      await this.components.update(this.view, now);
-      reconcile(this.store, this.desired(now), now);
-    });
+    return this.serialized(() => this.refresh(this.o.now()));
   }
 
-  info(): { nodes: number; istiodNode: string; faultNode: string } {
-    return { nodes: this.t.nodes.length, istiodNode: this.t.istiodNode, faultNode: this.faultNode };
+  info(): LabInfo {
+    return {
+      nodes: this.t.nodes.length,
+      istiodNode: this.t.istiodNode,
+      faultNode: this.faultNode,
+      istioVersion: this.t.release.version,
+      layout: this.t.layout,
+      ipFamily: this.t.ipFamily,
+      istiodService: this.t.istio.serviceName,
+    };
   }
 
   faults(): FaultSpec[] {
@@ -142,6 +196,7 @@ class LabInstance implements ControlTarget {
       name: f.name,
       ...(FAULT_CATALOG[f.name].scope === 'node' ? { node: f.node } : {}),
       ...(FAULT_CATALOG[f.name].scope === 'namespace' ? { namespace: f.namespace } : {}),
+      ...(f.reason !== undefined ? { reason: f.reason } : {}),
     }));
   }
 
@@ -200,7 +255,16 @@ export async function startLab(opts: LabOptions = {}): Promise<Lab> {
   let lab: LabInstance | undefined;
   let t: Topology | undefined;
   for (const block of o.addressBlocks) {
-    t = buildTopology({ nodes: o.nodes, flannelLayout: o.flannelLayout, ids: new IdSource(o.seed), startedAt: o.now(), addressBlock: block });
+    t = buildTopology({
+      nodes: o.nodes,
+      layout: o.layout,
+      ids: new IdSource(o.seed),
+      startedAt: o.now(),
+      addressBlock: block,
+      release: istioRelease(o.istioVersion),
+      revision: o.revision,
+      ipFamily: o.ipFamily,
+    });
     const candidate = new LabInstance(o, t);
     try {
       await candidate.start();
@@ -225,7 +289,9 @@ export async function startLab(opts: LabOptions = {}): Promise<Lab> {
     faultNode: lab.faultNode,
     addressBlock: t.addresses.block,
     enrollment: { namespaces: [...LAB_ENROLLMENT_POLICY.namespaces] },
+    istio: { version: t.release.version, namespace: t.istio.componentNamespace, istiodService: t.istio.serviceName },
     setFaults: (f) => lab.setFaults(f),
+    restart: (component, node) => lab.restart(component, node),
     faults: () => lab.faults(),
     scrapeTargets: () => lab.scrapeTargets(),
     setApiAvailability: (a) => lab.setApiAvailability(a),

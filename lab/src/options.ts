@@ -1,6 +1,7 @@
 // Options of startLab and their defaults.
 import { ADDRESS_BLOCKS, MAX_NODES } from './cluster/addresses.js';
-import type { FlannelLayout } from './cluster/shapes.js';
+import { DEFAULT_ISTIO_MINOR, ISTIO_MINORS, isIstioMinor, type IstioMinor } from './cluster/release.js';
+import { CLUSTER_LAYOUTS, IP_FAMILIES, type ClusterLayout, type IpFamily } from './cluster/shapes.js';
 import type { KubeObject } from './kube-api/types.js';
 import { FaultError, parseFaults, type FaultSpec } from './faults/catalog.js';
 
@@ -19,8 +20,18 @@ export interface LabOptions {
   ztunnelTrafficSeries?: number;
   /** seed for every generated name, uid and value (default "ambient-lab") */
   seed?: string | number;
-  /** where Flannel runs: upstream kube-flannel namespace (default) or Talos' kube-system layout */
-  flannelLayout?: FlannelLayout;
+  /**
+   * where the components run: `upstream` (default: Istio in istio-system, Flannel's kube-flannel
+   * manifest), `talos` (Flannel in kube-system, Talos' labels) or `gke` (ztunnel and istio-cni in
+   * kube-system, istiod in istio-system, GKE's own pod network instead of Flannel)
+   */
+  layout?: ClusterLayout;
+  /** the Istio minor whose bodies and error texts the components produce: 1.24, 1.28 (default) or 1.30 */
+  istioVersion?: IstioMinor;
+  /** Flannel's address family: `ipv4` (default) or `ipv6` (IPv6-only VXLAN: backend-v6-data and public-ipv6 only) */
+  ipFamily?: IpFamily;
+  /** a revisioned istiod: Service `istiod-<revision>`, which the ztunnels' XDS_ADDRESS names */
+  revision?: string;
   /** watch history kept by the API server, in changes; older resourceVersions get 410 (default 5000) */
   historyLimit?: number;
   /** interval of watch bookmarks for watchers that allow them (default 60000) */
@@ -50,7 +61,10 @@ export interface ResolvedLabOptions {
   control: HostPort;
   ztunnelTrafficSeries: number;
   seed: string;
-  flannelLayout: FlannelLayout;
+  layout: ClusterLayout;
+  istioVersion: IstioMinor;
+  ipFamily: IpFamily;
+  revision: string | undefined;
   historyLimit: number;
   bookmarkIntervalMs: number;
   syncIntervalMs: number;
@@ -104,7 +118,11 @@ export function resolveLabOptions(o: LabOptions = {}): ResolvedLabOptions {
     control: parseHostPort(o.controlAddress ?? '127.0.0.1:0', 'controlAddress'),
     ztunnelTrafficSeries: positiveInt(o.ztunnelTrafficSeries, 8, 'ztunnelTrafficSeries'),
     seed: String(o.seed ?? 'ambient-lab'),
-    flannelLayout: o.flannelLayout ?? 'upstream',
+    // checked at run time too: values from a command line or the control API arrive as any string
+    layout: oneOf<ClusterLayout>(o.layout, CLUSTER_LAYOUTS, 'upstream', 'layout'),
+    istioVersion: istioMinor(o.istioVersion),
+    ipFamily: oneOf<IpFamily>(o.ipFamily, IP_FAMILIES, 'ipv4', 'ipFamily'),
+    revision: revisionName(o.revision),
     historyLimit: positiveInt(o.historyLimit, 5000, 'historyLimit', 1),
     bookmarkIntervalMs: positiveInt(o.bookmarkIntervalMs, 60_000, 'bookmarkIntervalMs'),
     syncIntervalMs: positiveInt(o.syncIntervalMs, 5_000, 'syncIntervalMs'),
@@ -112,6 +130,27 @@ export function resolveLabOptions(o: LabOptions = {}): ResolvedLabOptions {
     addressBlocks: addressBlocks(o.addressBlock),
     extraObjects: o.extraObjects,
   };
+}
+
+function oneOf<T extends string>(v: string | undefined, allowed: readonly T[], fallback: T, what: string): T {
+  if (v === undefined) return fallback;
+  const found = allowed.find((a) => a === v);
+  if (found === undefined) throw new LabOptionError(`${what}: expected one of ${allowed.join(', ')}, got "${v}"`);
+  return found;
+}
+
+function istioMinor(v: string | undefined): IstioMinor {
+  if (v === undefined) return DEFAULT_ISTIO_MINOR;
+  const minor = /^(\d+\.\d+)(\.\d+)?$/.exec(v.trim())?.[1] ?? v;
+  if (!isIstioMinor(minor)) throw new LabOptionError(`istioVersion: the lab simulates Istio ${ISTIO_MINORS.join(', ')}, got "${v}"`);
+  return minor;
+}
+
+/** A revision names Kubernetes objects (istiod-<revision>): a DNS label short enough for the prefix. */
+function revisionName(v: string | undefined): string | undefined {
+  if (v === undefined || v === '' || v === 'default') return undefined;
+  if (!/^[a-z0-9]([-a-z0-9]{0,54}[a-z0-9])?$/.test(v)) throw new LabOptionError(`revision: expected a DNS label (lower-case letters, digits, '-'), got "${v}"`);
+  return v;
 }
 
 function addressBlocks(b: number | 'auto' | undefined): number[] {

@@ -27,6 +27,20 @@ describe('lab exposition writers', () => {
     );
   });
 
+  it('leaves out families with no sample when asked, as prometheus-client 0.24.1+ does', () => {
+    const write = (omit: boolean) =>
+      new OpenMetricsWriter(omit)
+        .family('empty', 'counter', 'nothing yet')
+        .family('full', 'gauge', 'one')
+        .gauge('full', [], 1)
+        .family('empty_too', 'counter', 'nothing')
+        .text();
+    expect(write(true)).to.equal('# HELP full one.\n# TYPE full gauge\nfull 1\n# EOF\n');
+    expect(write(false)).to.equal(
+      '# HELP empty nothing yet.\n# TYPE empty counter\n# HELP full one.\n# TYPE full gauge\nfull 1\n# HELP empty_too nothing.\n# TYPE empty_too counter\n# EOF\n',
+    );
+  });
+
   it('keeps the declared (unsorted) bucket order with le first, after _sum and _count', () => {
     const text = new OpenMetricsWriter()
       .histogram('h_seconds', [['q', 'a']], 0.5, [

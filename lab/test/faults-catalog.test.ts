@@ -27,13 +27,20 @@ describe('lab fault lists', () => {
     expect(() => parseFaults('cross-node@lab-node-1')).to.throw(FaultError, /takes no target/);
   });
 
+  it('reads a reason after a colon, and refuses one the fault does not know or take', () => {
+    expect(parseFaults('cni-refusing:unauthorized@lab-node-2')).to.deep.equal([{ name: 'cni-refusing', reason: 'unauthorized', node: 'lab-node-2' }]);
+    expect(parseFaults('cni-refusing')).to.deep.equal([{ name: 'cni-refusing' }]);
+    expect(() => parseFaults('cni-refusing:tired')).to.throw(FaultError, /unknown reason "tired"; known reasons: not-retryable, agent-socket-missing/);
+    expect(() => parseFaults('cni-blocked:unauthorized')).to.throw(FaultError, /takes no reason/);
+  });
+
   it('formats back to the same text', () => {
-    const text = 'istiod-unreachable,cni-blocked@lab-node-1,pods-not-captured@legacy';
+    const text = 'istiod-unreachable,cni-blocked@lab-node-1,pods-not-captured@legacy,cni-refusing:ack-error@lab-node-2';
     expect(formatFaults(parseFaults(text))).to.equal(text);
     expect(formatFaults([])).to.equal('healthy');
   });
 
-  it('knows every fault of the contract', () => {
+  it('knows every fault of the contract, the first eight in their original order', () => {
     expect(FAULT_NAMES).to.deep.equal([
       'healthy',
       'istiod-port-missing',
@@ -43,6 +50,10 @@ describe('lab fault lists', () => {
       'cni-blocked',
       'namespace-unlabeled',
       'pods-not-captured',
+      'node-cut-off',
+      'flannel-crash-loop',
+      'pods-not-proxied',
+      'cni-refusing',
     ]);
   });
 });

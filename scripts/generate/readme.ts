@@ -1,5 +1,7 @@
-// The README's tables (known issues, settings, alerts), rendered from the issue modules, the settings
-// table and the alert groups, between marker comments; the prose around them is written by hand.
+// The README's tables (known issues, settings, lab faults, alerts), rendered from the issue modules,
+// the settings table, the lab's fault catalog and the alert groups, between marker comments; the
+// prose around them is written by hand. docs/agent.md's settings table comes from the agent's table.
+import { FAULT_CATALOG, FAULT_NAMES } from 'ambient-lab';
 import { AGENT_SETTINGS } from '../../src/agent/config.js';
 import { SETTINGS, type Setting } from '../../src/config.js';
 import { MODULES } from '../../src/issues/registry.js';
@@ -30,6 +32,19 @@ function settingsTable(settings: readonly Setting[] = SETTINGS): string[] {
   ];
 }
 
+const FAULT_TARGET = { none: '', cluster: '', node: '`@NODE` (default: the node after istiod\'s)', namespace: '`@NAMESPACE`' } as const;
+
+function faultsTable(): string[] {
+  return [
+    '| fault | target | what the lab does |',
+    '|---|---|---|',
+    ...FAULT_NAMES.map((name) => {
+      const { scope, summary } = FAULT_CATALOG[name];
+      return `| \`${name}\` | ${FAULT_TARGET[scope]} | ${summary} |`;
+    }),
+  ];
+}
+
 function alertsTable(): string[] {
   return ['| alert | severity | meaning |', '|---|---|---|', ...allAlerts().map((a) => `| \`${a.alert}\` | ${a.severity} | ${a.meaning} |`)];
 }
@@ -37,6 +52,7 @@ function alertsTable(): string[] {
 export const README_SECTIONS: Record<string, () => string[]> = {
   issues: issuesTable,
   settings: () => settingsTable(),
+  faults: faultsTable,
   alerts: alertsTable,
 };
 

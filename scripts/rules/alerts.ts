@@ -6,9 +6,13 @@
 // follows the troubleshooting order network → control plane → data plane:
 //   3m  cross-node network (the lowest layer: it explains istiod looking unreachable), exporter stale
 //   4m  cluster-wide istiod causes
-//   5m  per-node causes (ztunnel <-> istiod, istio-cni agent not ready), exporter down
+//   5m  per-node causes (ztunnel <-> istiod, istio-cni agent not ready), exporter down or blind
 //   10m ztunnel not Ready for another reason, exporter watch down
-//   15m downstream effects (CNI pod creation blocked, xDS errors), scrape targets down, namespace hygiene
+//   15m downstream effects (CNI pod creation blocked, xDS errors, ztunnel handshake failures), scrape
+//       targets down, namespace hygiene
+//   10m, 1h CA certificate expiring within 7 / 30 days (a date, not a flapping state)
+//   20m istio-cni agent answering its plugin with errors (after the pod creation alert that explains it)
+//   30m data plane version skew (longer than a rolling upgrade of the DaemonSets takes)
 // Every step is longer than a DaemonSet rolling restart keeps a pod unready (seconds per node).
 //
 // keep_firing_for (KEEP_FIRING) on every critical mesh alert: a cause that clears or changes keeps
@@ -33,12 +37,13 @@ import { exporterGroup } from './groups/exporter.js';
 import { crossNodeNetworkGroup } from './groups/cross-node-network.js';
 import { istioCniGroup } from './groups/istio-cni.js';
 import { istiodGroup } from './groups/istiod.js';
+import { istiodLifecycleGroup } from './groups/istiod-lifecycle.js';
 import { ztunnelGroup } from './groups/ztunnel.js';
 
 export { KEEP_FIRING } from './groups/common.js';
 
 /** Every group, in the order the rule file and docs/alerts.md list them. */
-export const ALERT_GROUPS: AlertGroupSpec[] = [istiodGroup, crossNodeNetworkGroup, ztunnelGroup, istioCniGroup, enrollmentGroup, exporterGroup];
+export const ALERT_GROUPS: AlertGroupSpec[] = [istiodGroup, crossNodeNetworkGroup, ztunnelGroup, istioCniGroup, enrollmentGroup, istiodLifecycleGroup, exporterGroup];
 
 /** The alert names the contract fixes (design/contract.md section 4). */
 export const CONTRACT_ALERTS = [

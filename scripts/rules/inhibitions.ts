@@ -134,8 +134,37 @@ export const INHIBITIONS: InhibitionSpec[] = [
     equal: ['node'],
   },
   {
+    why: "istiod's CA certificate expires within 7 days: the same certificate's 30-day warning adds nothing.",
+    sources: ['AmbientIstiodCertificateExpiryImminent'],
+    targets: ['AmbientIstiodCertificateExpiringSoon'],
+    equal: ['certificate'],
+  },
+  {
+    why: 'A ztunnel without configuration from istiod cannot renew its workload certificates: its handshake failures are the same fault.',
+    sources: ['AmbientZtunnelIstiodUnreachable'],
+    targets: ['AmbientZtunnelHandshakeFailures'],
+    equal: ['node'],
+  },
+  // One inhibition per source: each explains the agent's errors on its own, none hands over to another.
+  ...['AmbientPodCreationBlockedByCNI', 'AmbientIstioCniNotReady', 'AmbientZtunnelNotReady'].map(
+    (source): InhibitionSpec => ({
+      why: `${source} on a node: the istio-cni agent's 500s to its plugin there are the pods it refuses for that reason.`,
+      sources: [source],
+      targets: ['AmbientIstioCniAgentErrors'],
+      equal: ['node'],
+    }),
+  ),
+  {
     why: 'The exporter is down or frozen: its own health alerts add nothing. It silences no mesh alert (those cannot fire without it, or fire on frozen data).',
     sources: ['AmbientExporterDown', 'AmbientExporterStale'],
+    targets: ['AmbientExporterTargetDown', 'AmbientExporterKubeWatchDown'],
+    equal: [],
+  },
+  {
+    why:
+      'The exporter cannot see the Kubernetes API: its watches are down by the same fault, and the targets it scrapes come from its ' +
+      'last view of the cluster (pods that may be gone).',
+    sources: ['AmbientExporterBlind'],
     targets: ['AmbientExporterTargetDown', 'AmbientExporterKubeWatchDown'],
     equal: [],
   },

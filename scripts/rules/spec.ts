@@ -1,6 +1,8 @@
 // Shapes of the alert bundle's single source of truth. The rule file, the Alertmanager snippet and
 // example, and docs/alerts.md are all rendered from values of these types (see render.ts).
 
+import { PUBLISHED_RUNBOOKS_URL } from '../../src/runbooks/location.js';
+
 export type Severity = 'critical' | 'warning' | 'info';
 
 export interface AlertSpec {
@@ -61,8 +63,8 @@ export interface InhibitionSpec {
 export const EXPORTER_JOB = 'ambient-exporter';
 export const JOB = `job="${EXPORTER_JOB}"`;
 
-/** Where runbook_url points unless the generator is given another base. */
-export const DEFAULT_RUNBOOK_BASE_URL = 'https://github.com/ambient-exporter/ambient-exporter/blob/main/docs/runbooks';
+/** Where runbook_url points unless the generator is given another base (the exporter's own /runbooks is one). */
+export const DEFAULT_RUNBOOK_BASE_URL = PUBLISHED_RUNBOOKS_URL;
 
 export function runbookUrl(base: string, alert: string): string {
   return `${base.replace(/\/+$/, '')}/${alert}.md`;

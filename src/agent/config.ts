@@ -1,7 +1,19 @@
 // The settings of `ambient-exporter agent`: one table for flags, env vars and the YAML file, like
 // `serve`'s (src/config.ts). Keys that mean the same in both modes keep the same names.
 import { z } from 'zod';
-import { AGENT_PORT, ConfigError, duration, hostPort, resolveSettings, type ConfigSources, type Setting } from '../config.js';
+import {
+  AGENT_PORT,
+  ConfigError,
+  SCRAPE_LIMIT_FIELDS,
+  SETTINGS,
+  duration,
+  hostPort,
+  resolveSettings,
+  scrapeBudgets,
+  wholeNumber,
+  type ConfigSources,
+  type Setting,
+} from '../config.js';
 import { CNI_CONF_DIR } from './checks/index.js';
 
 const schema = z
@@ -11,15 +23,18 @@ const schema = z
     logFormat: z.enum(['json', 'text']).default('json'),
     refreshInterval: duration.default(15_000),
     scrapeTimeout: duration.default(5_000),
-    scrapeConnectTimeout: duration.default(1_000),
-    scrapeMaxBytes: z.coerce.number().int().min(1024).default(64 * 1024 * 1024),
+    // Optional: when not set it is 1s, or the scrape timeout if that is shorter.
+    scrapeConnectTimeout: duration.optional(),
+    scrapeMaxBytes: wholeNumber(1024, 1024 * 1024 * 1024).default(64 * 1024 * 1024),
+    ...SCRAPE_LIMIT_FIELDS,
     kubeconfig: z.string().min(1).optional(),
     nodeName: z.string({ error: (i) => (i.input === undefined ? 'is required: the node this agent runs on (downward API spec.nodeName)' : 'must be a node name') }).regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, 'must be a node name (the downward API spec.nodeName)').max(253),
     istioNamespace: z.string().min(1).default('istio-system'),
     cniConfDir: z.string().min(1).default(CNI_CONF_DIR),
-    vxlanPort: z.coerce.number().int().min(1).max(65535).optional(),
+    vxlanPort: wholeNumber(1, 65535).optional(),
   })
-  .strict();
+  .strict()
+  .transform(scrapeBudgets);
 
 export type AgentConfig = z.output<typeof schema>;
 
@@ -30,8 +45,10 @@ export const AGENT_SETTINGS: readonly Setting[] = [
   { flag: 'log-format', arg: 'FORMAT', env: 'AMBIENT_LOG_FORMAT', key: 'logFormat', kind: 'string', help: 'json or text (default json)', default: '`json`' },
   { flag: 'refresh-interval', arg: 'DURATION', env: 'AMBIENT_REFRESH_INTERVAL', key: 'refreshInterval', kind: 'string', help: 'how often to check the node and scrape its ztunnel and istio-cni (default 15s)', default: '`15s`' },
   { flag: 'scrape-timeout', arg: 'DURATION', env: 'AMBIENT_SCRAPE_TIMEOUT', key: 'scrapeTimeout', kind: 'string', help: 'timeout of one local scrape (default 5s)', default: '`5s`' },
-  { flag: 'scrape-connect-timeout', arg: 'DURATION', env: 'AMBIENT_SCRAPE_CONNECT_TIMEOUT', key: 'scrapeConnectTimeout', kind: 'string', help: 'timeout of the TCP connect of a local scrape (default 1s)', default: '`1s`' },
+  { flag: 'scrape-connect-timeout', arg: 'DURATION', env: 'AMBIENT_SCRAPE_CONNECT_TIMEOUT', key: 'scrapeConnectTimeout', kind: 'string', help: 'timeout of the TCP connect of a local scrape, at most the scrape timeout (default 1s)', default: '`1s`, or the scrape timeout if shorter; never longer than it' },
   { flag: 'scrape-max-bytes', arg: 'BYTES', env: 'AMBIENT_SCRAPE_MAX_BYTES', key: 'scrapeMaxBytes', kind: 'string', help: 'largest accepted ztunnel or istio-cni body in bytes (default 67108864)', default: '`67108864`' },
+  // the per-target sample limits, as serve's: the agent keeps what the exporter would
+  ...SETTINGS.filter((s) => s.key in SCRAPE_LIMIT_FIELDS),
   { flag: 'kubeconfig', arg: 'FILE', env: 'AMBIENT_KUBECONFIG', key: 'kubeconfig', kind: 'string', help: 'kubeconfig file (default $KUBECONFIG, then in-cluster)', default: '`$KUBECONFIG`, then in-cluster' },
   { flag: 'istio-namespace', arg: 'NAMESPACE', env: 'AMBIENT_ISTIO_NAMESPACE', key: 'istioNamespace', kind: 'string', help: 'namespace of ztunnel and istio-cni (default istio-system)', default: '`istio-system`' },
   { flag: 'cni-conf-dir', arg: 'DIR', env: 'AMBIENT_CNI_CONF_DIR', key: 'cniConfDir', kind: 'string', help: "where the node's /etc/cni/net.d is mounted (default /etc/cni/net.d)", default: '`/etc/cni/net.d` (the manifests mount it read-only at `/host/etc/cni/net.d`)' },

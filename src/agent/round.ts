@@ -1,5 +1,6 @@
 // One agent round: collect (I/O) the node checks and the local scrapes of this node's ztunnel and
 // istio-cni, concurrently. Never throws: the checks and the scraper report failures as data.
+import { keptSamplesOf } from '../issues/registry.js';
 import type { ScrapeResult } from '../model.js';
 import { emptyClusterState } from '../model.js';
 import type { ScrapeAgents } from '../scrape/fetch.js';
@@ -50,6 +51,9 @@ export async function runAgentRound(deps: AgentRoundDeps, number: number): Promi
       timeoutMs: config.scrapeTimeout,
       connectTimeoutMs: config.scrapeConnectTimeout,
       maxBytes: config.scrapeMaxBytes,
+      // what the exporter keeps of a ztunnel or istio-cni scrape, within the same per-target limits
+      limits: config.scrapeLimits,
+      keep: keptSamplesOf,
       agents: deps.agents,
     }),
   ]);

@@ -6,6 +6,7 @@
 // misread. Fields are added without a new version (readers drop what they do not know: zod
 // strips unknown keys), so the next additions (neighbour probe results, `peers`) land beside these.
 import { z } from 'zod';
+import { SCRAPE_ERROR_REASONS, type ScrapeErrorReason } from '../model.js';
 import { CHECK_NAMES, IP_FAMILIES, PROBLEM_REASONS, UNKNOWN_REASONS } from './checks/types.js';
 
 export const SUMMARY_SCHEMA_VERSION = 1;
@@ -61,7 +62,7 @@ export const localScrapeSchema = z.object({
   pod: name,
   url: text(512),
   up: z.boolean(),
-  error: z.enum(['timeout', 'connect', 'http_status', 'parse', 'too_large']).optional(),
+  error: z.enum(SCRAPE_ERROR_REASONS as [ScrapeErrorReason, ...ScrapeErrorReason[]]).optional(),
   durationSeconds: z.number().nonnegative(),
   /** only the families the exporter reads (scrape/families.ts), as the agent's parser kept them */
   samples: z.array(sampleSchema).max(SUMMARY_LIMITS.samples),

@@ -8,15 +8,23 @@ import { bool, family } from './family.js';
 /** What one finished round hands to the export layer. */
 export interface RoundResult {
   /**
-   * false while the Kubernetes API has never been listed: then only the exporter's own series are
-   * served, not "nothing is wrong" (ambient_issue_affected and the rest stay absent).
+   * false while the Kubernetes API has never been listed, or while the view of it is older than
+   * --max-state-age (watches down): then only the exporter's own series are served, neither "nothing
+   * is wrong" nor findings the cluster may have left behind (ambient_issue_affected and the rest stay
+   * absent).
    */
   stateKnown: boolean;
+  /**
+   * Seconds since the cluster state was last known current: 0 while every watch is established,
+   * else since the first of the watches now down went down. Undefined before the first list and
+   * without the API (--no-kube).
+   */
+  stateAgeSeconds: number | undefined;
   state: ClusterState;
   /** the exporter's own scrapes and the agents' local ones (source 'agent') */
   scrapes: ScrapeResult[];
   /** the node agents' summaries (none without agents) */
-  agents?: AgentReport[];
+  agents?: readonly AgentReport[];
   probes: ProbeResults;
   signals: Signals;
   durationSeconds: number;
@@ -31,6 +39,8 @@ export interface ExporterView {
   mode: string;
   /** cluster mode: the API is watched and probed */
   kube: boolean;
+  /** the node the exporter runs on (--node-name), when known */
+  ownNode?: string | undefined;
   /** failed scrapes since start, by component and reason (every combination present, from 0) */
   scrapeErrors: readonly { component: string; reason: string; value: number }[];
 }
@@ -45,6 +55,16 @@ export const EXPORTER_FAMILIES = [
     labels: ['version', 'mode'],
     doc: '1; `mode` is `cluster` or `static` (`--no-kube`).',
     rows: (v) => [{ labels: { version: v.version, mode: v.mode }, value: 1 }],
+  }),
+  family<V>({
+    name: 'ambient_exporter_node_info',
+    type: 'gauge',
+    help: 'The node the exporter runs on (value 1; absent without --node-name).',
+    labels: ['node'],
+    doc:
+      "1 for the node the exporter runs on (`--node-name`): its vantage point. The alert rules mark a cross-node failure of that " +
+      'node `exporter_node="true"`, whatever its cause: from there the exporter reaches no other node either.',
+    rows: (v) => (v.ownNode ? [{ labels: { node: v.ownNode }, value: 1 }] : []),
   }),
   family<V>({
     name: 'ambient_exporter_scrape_up',
@@ -85,6 +105,16 @@ export const EXPORTER_FAMILIES = [
     rows: (v) => Object.entries(v.round.state.watchUp).map(([resource, up]) => ({ labels: { resource }, value: bool(up) })),
   }),
   family<V>({
+    name: 'ambient_exporter_kube_watch_last_event_timestamp_seconds',
+    type: 'gauge',
+    help: 'Unix time the state of the Kubernetes resource was last confirmed by the API server: a list, a watch event or a bookmark.',
+    labels: ['resource'],
+    doc:
+      'Unix time the API server last confirmed the state of that resource: its last list, watch event or bookmark (the API server ' +
+      'sends a bookmark every minute). A watch silent for two bookmark periods is replaced and the resource listed again.',
+    rows: (v) => Object.entries(v.round.state.watchLastEvent ?? {}).map(([resource, ms]) => ({ labels: { resource }, value: ms / 1000 })),
+  }),
+  family<V>({
     name: 'ambient_exporter_refresh_duration_seconds',
     type: 'gauge',
     help: 'Duration of the last discovery, scrape, probe and derive round.',
@@ -97,6 +127,20 @@ export const EXPORTER_FAMILIES = [
     help: 'Unix time the last round finished.',
     labels: [],
     rows: (v) => [{ labels: {}, value: v.round.finishedAtMs / 1000 }],
+  }),
+  family<V>({
+    name: 'ambient_exporter_cluster_state_age_seconds',
+    type: 'gauge',
+    help: 'Seconds since the view of the Kubernetes API the verdicts rest on was last known current (0 while every watch is established).',
+    labels: [],
+    doc:
+      "How old the exporter's view of the cluster is: 0 while every watch is established, else the seconds since the first of the " +
+      'watches now down went down (the API unreachable, a watch failing). Past `--max-state-age` (default 60s) the verdict series ' +
+      '(`ambient_issue_affected`, `ambient_node_issue`, `ambient_namespace_issue` and every issue family) are withdrawn, as before the ' +
+      'first list, and come back with the first round after the watches are re-established: a fault fixed during an API outage is ' +
+      'not reported on, and a new one is not reported as absent. `AmbientExporterBlind` fires. Absent before the first list and ' +
+      'with `--no-kube`.',
+    rows: (v) => (v.kube && v.round.stateAgeSeconds !== undefined ? [{ labels: {}, value: v.round.stateAgeSeconds }] : []),
   }),
   family<V>({
     name: 'ambient_kube_api_ready',
@@ -116,7 +160,7 @@ export const EXPORTER_FAMILIES = [
   }),
 ];
 
-/** The verdict families: served only once the API has been listed (RoundResult.stateKnown). */
+/** The verdict families: served only while the view of the API is current (RoundResult.stateKnown). */
 export const VERDICT_FAMILIES = [
   family<Signals>({
     name: 'ambient_issue_affected',
@@ -126,7 +170,8 @@ export const VERDICT_FAMILIES = [
     doc:
       'Nodes (or namespaces, for `namespace_not_enrolled`) whose root cause is this known issue now. All issues are always present, ' +
       '0 when healthy, once the exporter has listed the Kubernetes API; before that (API unreachable since start) no verdict series ' +
-      'is served and `/readyz` answers 503.',
+      'is served and `/readyz` answers 503. Withdrawn too while the view of the API is older than `--max-state-age` ' +
+      '(`ambient_exporter_cluster_state_age_seconds`).',
     rows: (s) => ISSUES.map((issue) => ({ labels: { issue }, value: s.issueAffected[issue] })),
   }),
   family<Signals>({

@@ -18,7 +18,7 @@ function servedFamilies(): ServedFamily<ExporterView>[] {
   ];
 }
 
-/** The signals to serve, or undefined before the API was ever listed (no verdict is better than a false all-clear). */
+/** The signals to serve, or undefined while the view of the API is missing or stale (no verdict is better than a false one). */
 function verdicts(v: ExporterView): RoundResult['signals'] | undefined {
   return v.round.stateKnown ? v.round.signals : undefined;
 }
@@ -27,6 +27,8 @@ export interface ExporterMetricsOptions {
   version: string;
   mode: string;
   kube: boolean;
+  /** the node the exporter runs on (--node-name) */
+  ownNode?: string | undefined;
   /** process_* and nodejs_* metrics of prom-client (default true) */
   defaultMetrics?: boolean;
 }
@@ -57,6 +59,7 @@ export class ExporterMetrics {
     return {
       round: {
         stateKnown: false,
+        stateAgeSeconds: undefined,
         state: { watchUp: {} } as RoundResult['state'],
         scrapes: [],
         probes: { istiodDials: [], ztunnelReadiness: [], api: { ready: false, durationSeconds: 0 } },
@@ -79,6 +82,13 @@ export class ExporterMetrics {
       ...round.scrapes.filter((s) => s.source !== 'agent').map((s) => ({ up: s.up, error: s.error, component: s.target.component })),
       ...(round.agents ?? []).map((a) => ({ up: a.up, error: a.error, component: 'agent' })),
     ]);
-    this.families.set({ round, version: this.opts.version, mode: this.opts.mode, kube: this.opts.kube, scrapeErrors: this.scrapeErrors.snapshot() });
+    this.families.set({
+      round,
+      version: this.opts.version,
+      mode: this.opts.mode,
+      kube: this.opts.kube,
+      ownNode: this.opts.ownNode,
+      scrapeErrors: this.scrapeErrors.snapshot(),
+    });
   }
 }

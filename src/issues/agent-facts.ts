@@ -35,3 +35,29 @@ export function problemsOf(facts: NodeAgentFacts | undefined, check: CheckName):
 export function reports(facts: NodeAgentFacts | undefined, check: CheckName, reasons?: readonly ProblemReason[]): boolean {
   return problemsOf(facts, check).some((c) => reasons === undefined || (reasons as readonly string[]).includes(c.reason));
 }
+
+/** The report of the agent that speaks for `node`, if one was read this round. */
+export function agentReportOf(agents: readonly AgentReport[], node: string): AgentReport | undefined {
+  return agents.find((a) => a.node === node);
+}
+
+function evidenceText(evidence: CheckSummary['evidence']): string {
+  const parts = Object.entries(evidence)
+    .slice(0, 4)
+    .map(([k, v]) => `${k}=${Array.isArray(v) ? `${v.slice(0, 3).join(',')}${v.length > 3 ? ',…' : ''}` : String(v)}`);
+  return parts.join(' ');
+}
+
+/**
+ * The agent's failing checks among `checks` (all when none are given) in one line for a person, e.g.
+ * "flannel_vxlan_device (ipv4): vxlan_device_missing (device=flannel.1)".
+ */
+export function describeProblems(report: AgentReport | undefined, checks?: readonly CheckName[]): string {
+  const problems = (report?.summary?.checks ?? []).filter((c) => c.status === 'problem' && (checks === undefined || checks.includes(c.check)));
+  return problems
+    .map((c) => {
+      const evidence = evidenceText(c.evidence);
+      return `${c.check}${c.family ? ` (${c.family})` : ''}: ${c.reason}${evidence ? ` (${evidence})` : ''}`;
+    })
+    .join('; ');
+}

@@ -46,3 +46,28 @@ export function sumBy(result: ScrapeResult, name: string, label: string): Map<st
 export function labelOf(result: ScrapeResult, name: string, label: string): string | undefined {
   return samplesNamed(result, name)[0]?.labels[label];
 }
+
+/**
+ * A counter family summed per node (the scrape's target node) by one label kept to its known values:
+ * any other value counts as `other`, so a target cannot mint label values. NaN, infinite and
+ * negative samples are dropped (a counter is none of them). Nodes without a sample are left out.
+ */
+export function counterByNodeAnd(
+  scrapes: readonly ScrapeResult[],
+  name: string,
+  label: string,
+  known: ReadonlySet<string>,
+): { node: string; key: string; value: number }[] {
+  const byNode = new Map<string, Map<string, number>>();
+  for (const s of scrapes) {
+    const perKey = byNode.get(s.target.node) ?? new Map<string, number>();
+    for (const { labels, value } of samplesNamed(s, name)) {
+      if (!Number.isFinite(value) || value < 0) continue;
+      const raw = labels[label] ?? '';
+      const key = known.has(raw) ? raw : 'other';
+      perKey.set(key, (perKey.get(key) ?? 0) + value);
+    }
+    if (perKey.size > 0) byNode.set(s.target.node, perKey);
+  }
+  return [...byNode].flatMap(([node, m]) => [...m].map(([key, value]) => ({ node, key, value })));
+}

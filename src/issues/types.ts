@@ -3,8 +3,9 @@
 // each, and the names that tie it to its alert groups, dashboard row and lab faults. registry.ts
 // lists the modules; derive.ts runs them and keeps one root cause per node.
 import type { FamilySpec } from '../export/family.js';
+import type { IssueDiagnosis } from './diagnose-spec.js';
 import type { EnrollmentPolicy } from '../kube/enrollment.js';
-import type { AgentReport, ClusterState, ProbeResults, ScrapeResult } from '../model.js';
+import type { AgentReport, ClusterState, Component, ProbeResults, ScrapeResult } from '../model.js';
 
 /** One node's finding: `issue` is the module's label value, `cause` one of its causes. */
 export interface NodeFinding<I extends string = string, C extends string = string> {
@@ -47,6 +48,13 @@ export interface FindingsOf {
   nodeFindings: NodeFinding[];
   namespaceFindings: NamespaceFinding[];
 }
+
+/**
+ * A sample a module reads: by name, kept whole; or a counter kept only as sums by a few of its labels
+ * (its other labels never copied: a family with one series per pair of workloads costs one sample
+ * per value of the labels read).
+ */
+export type KeptSample = string | { name: string; sumBy: readonly string[] };
 
 export interface DeriveContext<S> {
   /** this module's signals of the previous round, when there was one */
@@ -96,6 +104,11 @@ export interface IssueModule<I extends string = string, C extends string = strin
   /** what `ambient_issue_affected` counts for it */
   unit: 'nodes' | 'namespaces' | 'nodes or namespaces';
   causes: readonly CauseSpec<C>[];
+  /**
+   * The samples its detection reads from each component's scrape (exposed names, OpenMetrics counters
+   * with `_total`): the scraper keeps the union of every module's and skips the rest of the body.
+   */
+  keeps: Partial<Record<Component, readonly KeptSample[]>>;
   /** its metric families (beside the shared ambient_node_issue / ambient_namespace_issue) */
   families: readonly FamilySpec<S>[];
   /** markdown that follows the cause table in docs/metrics.md: precedence notes, caveats */
@@ -106,6 +119,8 @@ export interface IssueModule<I extends string = string, C extends string = strin
   derive(input: SignalInput, ctx: DeriveContext<S>): S;
   /** precedence of one of its node findings (RANK), which may depend on what else it saw of the node */
   rank(f: NodeFinding, signals: S): number;
+  /** what `diagnose` and the status page say of it: its checks in the troubleshooting order, evidence, next commands */
+  diagnose: IssueDiagnosis<C, S>;
   /** names tying it to the rest of the bundle; checked against the rules, dashboards and lab by tests */
   bundle: {
     /** its Prometheus rule groups (scripts/rules/groups/) */

@@ -72,12 +72,49 @@ function loadGiven(value: string, source: string): LoadedKubeConfig {
   return loaded(loadFiles(files, source), `kubeconfig ${files.join(path.delimiter)} (${source})`);
 }
 
+/** The errno code of a file that cannot be read, or '' when it can. */
+function unreadable(file: string): string {
+  try {
+    fs.accessSync(file, fs.constants.R_OK);
+    return fs.statSync(file).isFile() ? '' : 'not a file';
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code ?? String(err);
+  }
+}
+
+/**
+ * What client-node would only find out on each request (and the watches would retry forever): a
+ * server that is no http(s) URL, certificate and key files that cannot be read.
+ */
 function checkUsable(kc: KubeConfig, origin: string): void {
   if (!kc.getCurrentContext()) throw new KubeConfigError(`${origin}: no current-context`);
   if (!kc.getContextObject(kc.getCurrentContext())) throw new KubeConfigError(`${origin}: context "${kc.getCurrentContext()}" not found`);
   const cluster = kc.getCurrentCluster();
   if (!cluster) throw new KubeConfigError(`${origin}: context "${kc.getCurrentContext()}" names no known cluster`);
   if (!cluster.server) throw new KubeConfigError(`${origin}: cluster "${cluster.name}" has no server`);
+  let url: URL | undefined;
+  try {
+    url = new URL(cluster.server);
+  } catch {
+    url = undefined;
+  }
+  if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:') || url.hostname === '') {
+    throw new KubeConfigError(`${origin}: cluster "${cluster.name}" has server ${cluster.server}, which is not an http:// or https:// URL`);
+  }
+  const files: [string, string, string | undefined][] = [[`cluster "${cluster.name}"`, 'certificate-authority', cluster.caFile]];
+  const user = kc.getCurrentUser();
+  if (user) {
+    files.push(
+      [`user "${user.name}"`, 'client-certificate', user.certFile],
+      [`user "${user.name}"`, 'client-key', user.keyFile],
+      [`user "${user.name}"`, 'tokenFile', (user.authProvider as { config?: { tokenFile?: string } } | undefined)?.config?.tokenFile],
+    );
+  }
+  for (const [owner, key, file] of files) {
+    if (!file) continue;
+    const why = unreadable(file);
+    if (why) throw new KubeConfigError(`${origin}: ${owner}: ${key} ${file} cannot be read (${why})`);
+  }
 }
 
 /**

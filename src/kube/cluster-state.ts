@@ -35,6 +35,8 @@ export interface KubeStores {
   watchUp: Readonly<Record<string, boolean>>;
   /** resource name -> first list completed */
   listed: Readonly<Record<string, boolean>>;
+  /** resource name -> state last confirmed (ms since epoch; 0 or absent: never) */
+  lastEvent?: Readonly<Record<string, number>>;
 }
 
 export interface ClusterStateOptions {
@@ -170,7 +172,12 @@ export function buildClusterState(stores: KubeStores, opts: ClusterStateOptions)
   const istiodXds = xdsTarget(ztunnelPods, istioNamespace, configured);
 
   const watchUp: Record<string, boolean> = {};
-  for (const r of WATCHED_RESOURCES) watchUp[r.name] = stores.watchUp[r.name] === true;
+  const watchLastEvent: Record<string, number> = {};
+  for (const r of WATCHED_RESOURCES) {
+    watchUp[r.name] = stores.watchUp[r.name] === true;
+    const at = stores.lastEvent?.[r.name] ?? 0;
+    if (at > 0) watchLastEvent[r.name] = at;
+  }
 
   return {
     nodes: [...stores.nodes].sort(byName),
@@ -188,6 +195,7 @@ export function buildClusterState(stores: KubeStores, opts: ClusterStateOptions)
     istiodService: stores.services.find((s) => s.namespace === istioNamespace && s.name === istiodXds.service),
     istiodEndpoints: serviceEndpoints(stores.endpointSlices, istioNamespace, istiodXds.service),
     watchUp,
+    watchLastEvent,
     synced: WATCHED_RESOURCES.every((r) => stores.listed[r.name] === true),
   };
 }

@@ -2,7 +2,7 @@
 // rebuilt lazily (only when something changed since the last snapshot).
 
 import type { KubeConfig } from '@kubernetes/client-node';
-import type { ClusterState } from '../model.js';
+import type { ClusterState, PodInfo } from '../model.js';
 import { WATCHED_RESOURCES } from './resources.js';
 import {
   toEndpointSliceInfo,
@@ -17,15 +17,22 @@ import {
   type RawNode,
   type RawPod,
   type RawService,
+  type ReportInvalid,
 } from './convert.js';
 import { buildClusterState, type KubeStores } from './cluster-state.js';
 import type { EnrollmentPolicy } from './enrollment.js';
 import { enablementOf, enrollmentMatcher } from './enrollment.js';
+import { KubeApiTransport } from './api-transport.js';
 import { ResourceInformer, type InformerTuning, type KubeLogger } from './informer.js';
 
 export type { KubeLogger } from './informer.js';
 
 export interface ClusterWatchOptions extends InformerTuning {
+  /**
+   * The connection pool to the API server, shared with the /readyz probe; its owner closes it.
+   * Without one the watch makes its own and closes it when stopped.
+   */
+  api?: KubeApiTransport;
   istioNamespace: string;
   enrollment: EnrollmentPolicy;
   /** name of istiod's Service (default istiod) */
@@ -43,6 +50,14 @@ export interface ClusterWatch {
    * snapshot taken right after shows the watches up); rejects if stopped before that.
    */
   synced(): Promise<void>;
+  /**
+   * Up to when the snapshot is known to match the API (ms since epoch): now while every watch is
+   * established; else when the first of the watches now down went down (what happened since is
+   * unknown). Undefined before every informer's first list.
+   */
+  currentAsOf(): number | undefined;
+  /** every pod the watch holds, unfiltered (diagnose --pre-install probes pods of any namespace) */
+  pods(): readonly PodInfo[];
   /** calls cb (at most once per tick) after any change of objects or watch state; returns an unsubscribe */
   onChange(cb: () => void): () => void;
   stop(): Promise<void>;
@@ -51,12 +66,12 @@ export interface ClusterWatch {
 /** Resource name (WATCHED_RESOURCES) -> conversion of its objects; pods keep the labels the enablement selectors read. */
 function converters(podLabelKeys: readonly string[]) {
   return {
-    nodes: (raw: unknown) => toNodeInfo(raw as RawNode),
+    nodes: (raw: unknown, report: ReportInvalid) => toNodeInfo(raw as RawNode, report),
     namespaces: (raw: unknown) => toNamespaceInfo(raw as RawNamespace),
-    pods: (raw: unknown) => toPodInfo(raw as RawPod, podLabelKeys),
+    pods: (raw: unknown, report: ReportInvalid) => toPodInfo(raw as RawPod, report, podLabelKeys),
     events: (raw: unknown) => toPodEventInfo(raw as RawEvent),
-    services: (raw: unknown) => toServiceInfo(raw as RawService),
-    endpointslices: (raw: unknown) => toEndpointSliceInfo(raw as RawEndpointSlice),
+    services: (raw: unknown, report: ReportInvalid) => toServiceInfo(raw as RawService, report),
+    endpointslices: (raw: unknown, report: ReportInvalid) => toEndpointSliceInfo(raw as RawEndpointSlice, report),
   };
 }
 type Converters = ReturnType<typeof converters>;
@@ -78,7 +93,18 @@ export function startClusterWatch(kubeConfig: KubeConfig, opts: ClusterWatchOpti
   let notifyScheduled = false;
   let stopped = false;
 
+  // When each watch went down; absent while it is established.
+  const downSince = new Map<string, number>();
+  const trackWatches = (): void => {
+    const now = Date.now();
+    for (const [name, inf] of byName) {
+      if (inf.up) downSince.delete(name);
+      else if (!downSince.has(name)) downSince.set(name, now);
+    }
+  };
+
   const changed = (): void => {
+    trackWatches();
     cached = undefined;
     if (notifyScheduled || stopped || listeners.size === 0) return;
     notifyScheduled = true;
@@ -101,14 +127,18 @@ export function startClusterWatch(kubeConfig: KubeConfig, opts: ClusterWatchOpti
     healthyAfterMs: opts.healthyAfterMs,
     pageSize: opts.pageSize,
     listTimeoutMs: opts.listTimeoutMs,
+    responseTimeoutMs: opts.responseTimeoutMs,
+    watchIdleTimeoutMs: opts.watchIdleTimeoutMs,
   };
+  const api = opts.api ?? new KubeApiTransport(kubeConfig);
   const byName = new Map<string, ResourceInformer<unknown>>();
   for (const resource of WATCHED_RESOURCES) {
-    const convert = CONVERTERS[resource.name as keyof Converters] as (raw: unknown) => unknown;
+    const convert = CONVERTERS[resource.name as keyof Converters] as (raw: unknown, report: ReportInvalid) => unknown;
     byName.set(
       resource.name,
       new ResourceInformer<unknown>({
         ...tuning,
+        api,
         kubeConfig,
         resource,
         istioNamespace: opts.istioNamespace,
@@ -129,6 +159,7 @@ export function startClusterWatch(kubeConfig: KubeConfig, opts: ClusterWatchOpti
     endpointSlices: informers.endpointslices.items(),
     watchUp: Object.fromEntries([...byName].map(([name, inf]) => [name, inf.up])),
     listed: Object.fromEntries([...byName].map(([name, inf]) => [name, inf.listed])),
+    lastEvent: Object.fromEntries([...byName].map(([name, inf]) => [name, inf.lastEventMs])),
   });
 
   let rejectSynced: (err: Error) => void = () => {};
@@ -155,6 +186,12 @@ export function startClusterWatch(kubeConfig: KubeConfig, opts: ClusterWatchOpti
       return cached;
     },
     synced: () => syncedPromise,
+    currentAsOf() {
+      if (![...byName.values()].every((inf) => inf.listed)) return undefined;
+      trackWatches();
+      return downSince.size === 0 ? Date.now() : Math.min(...downSince.values());
+    },
+    pods: () => informers.pods.items(),
     onChange(cb) {
       listeners.add(cb);
       return () => listeners.delete(cb);
@@ -164,6 +201,7 @@ export function startClusterWatch(kubeConfig: KubeConfig, opts: ClusterWatchOpti
       stopped = true;
       rejectSynced(new Error('cluster watch stopped before the first sync'));
       await Promise.all([...byName.values()].map((inf) => inf.stop()));
+      if (!opts.api) api.close();
       cached = undefined;
     },
   };

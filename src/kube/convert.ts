@@ -23,9 +23,29 @@ import {
   POD_LABEL_KEYS,
   REASON_FAILED_CREATE_POD_SANDBOX,
   ENV_XDS_ADDRESS,
+  ISTIO_VERSIONED_CONTAINERS,
 } from '../istio.js';
+import { isIpLiteral } from '../scrape/address.js';
 
 type Time = string | Date | null | undefined;
+
+/**
+ * Told about an address field whose value the conversion refused (not an IP literal), with the
+ * field's path and the value; the caller logs it.
+ */
+export type ReportInvalid = (field: string, value: string) => void;
+const ignoreInvalid: ReportInvalid = () => undefined;
+
+/**
+ * `value` if it is an IP literal, '' (no address) otherwise, reporting anything non-empty that was
+ * refused. Addresses become scrape URLs and dial targets (scrape/address.ts).
+ */
+function ipOrNone(value: string | null | undefined, field: string, report: ReportInvalid): string {
+  if (!value) return '';
+  if (isIpLiteral(value)) return value;
+  report(field, value);
+  return '';
+}
 
 export interface RawMeta {
   name?: string;
@@ -56,7 +76,7 @@ interface RawContainerStatus {
 
 export interface RawPod {
   metadata?: RawMeta;
-  spec?: { nodeName?: string; hostNetwork?: boolean; containers?: { name?: string; env?: { name?: string; value?: string }[] | null }[] };
+  spec?: { nodeName?: string; hostNetwork?: boolean; containers?: { name?: string; image?: string; env?: { name?: string; value?: string }[] | null }[] };
   status?: {
     phase?: string;
     podIP?: string;
@@ -186,17 +206,35 @@ function xdsAddress(pod: RawPod): string {
   return '';
 }
 
+/**
+ * The tag of an image reference (`hub/name:tag`, `hub/name:tag@sha256:...`), '' when it names
+ * none (`hub/name`, `hub/name@sha256:...`); a registry port (`host:5000/name`) is not a tag.
+ */
+export function imageTag(image: string): string {
+  const ref = image.split('@')[0] ?? '';
+  const lastPart = ref.slice(ref.lastIndexOf('/') + 1);
+  const colon = lastPart.lastIndexOf(':');
+  return colon < 0 ? '' : lastPart.slice(colon + 1);
+}
+
+/** The image tag of the pod's Istio container (its version, see ISTIO_VERSIONED_CONTAINERS), '' when none. */
+function istioImageTag(pod: RawPod): string {
+  const c = (pod.spec?.containers ?? []).find((x) => x.name !== undefined && ISTIO_VERSIONED_CONTAINERS.includes(x.name));
+  return c?.image ? imageTag(c.image).slice(0, 128) : '';
+}
+
 /** `extraLabelKeys`: pod labels to keep beyond POD_LABEL_KEYS (those custom enablement selectors read). */
-export function toPodInfo(pod: RawPod, extraLabelKeys: readonly string[] = []): PodInfo {
+export function toPodInfo(pod: RawPod, report: ReportInvalid = ignoreInvalid, extraLabelKeys: readonly string[] = []): PodInfo {
   const meta = pod.metadata ?? {};
   const xds = xdsAddress(pod);
+  const tag = istioImageTag(pod);
   return {
     namespace: meta.namespace ?? '',
     name: meta.name ?? '',
     uid: meta.uid ?? '',
     node: pod.spec?.nodeName ?? '',
     phase: pod.status?.phase ?? '',
-    ip: pod.status?.podIP ?? '',
+    ip: ipOrNone(pod.status?.podIP, 'status.podIP', report),
     hostNetwork: pod.spec?.hostNetwork === true,
     ready: conditionTrue(pod.status?.conditions, 'Ready'),
     started: allContainersRunning(pod),
@@ -207,10 +245,11 @@ export function toPodInfo(pod: RawPod, extraLabelKeys: readonly string[] = []): 
     // Any value counts: the API server sets it once and never clears it.
     terminating: meta.deletionTimestamp !== undefined && meta.deletionTimestamp !== null && meta.deletionTimestamp !== '',
     ...(xds ? { xdsAddress: xds } : {}),
+    ...(tag ? { istioImageTag: tag } : {}),
   };
 }
 
-export function toNodeInfo(node: RawNode): NodeInfo {
+export function toNodeInfo(node: RawNode, report: ReportInvalid = ignoreInvalid): NodeInfo {
   const meta = node.metadata ?? {};
   const internal = (node.status?.addresses ?? []).find((a) => a.type === 'InternalIP' && a.address);
   return {
@@ -218,7 +257,7 @@ export function toNodeInfo(node: RawNode): NodeInfo {
     ready: conditionTrue(node.status?.conditions, 'Ready'),
     labels: pickKeys(meta.labels, NODE_LABEL_KEYS),
     annotations: pickKeys(meta.annotations, NODE_ANNOTATION_KEYS),
-    internalIP: internal?.address ?? '',
+    internalIP: ipOrNone(internal?.address, 'status.addresses[InternalIP]', report),
   };
 }
 
@@ -254,7 +293,7 @@ export function toPodEventInfo(ev: RawEvent): PodEventInfo | null {
   };
 }
 
-export function toServiceInfo(svc: RawService): ServiceInfo {
+export function toServiceInfo(svc: RawService, report: ReportInvalid = ignoreInvalid): ServiceInfo {
   const ports: ServicePortInfo[] = (svc.spec?.ports ?? []).map((p) => ({
     name: p.name ?? '',
     port: p.port ?? 0,
@@ -265,13 +304,14 @@ export function toServiceInfo(svc: RawService): ServiceInfo {
   return {
     namespace: svc.metadata?.namespace ?? '',
     name: svc.metadata?.name ?? '',
-    clusterIP: svc.spec?.clusterIP ?? '',
+    // "None" marks a headless Service; any other value must be an address.
+    clusterIP: svc.spec?.clusterIP === 'None' ? 'None' : ipOrNone(svc.spec?.clusterIP, 'spec.clusterIP', report),
     ports,
   };
 }
 
 /** Addresses of an EndpointSlice. FQDN slices carry no IPs and yield none; ready nil means ready. */
-export function toEndpointAddresses(slice: RawEndpointSlice): EndpointAddress[] {
+export function toEndpointAddresses(slice: RawEndpointSlice, report: ReportInvalid = ignoreInvalid): EndpointAddress[] {
   if (slice.addressType === 'FQDN') return [];
   const ports: Record<string, number> = {};
   for (const p of slice.ports ?? []) {
@@ -282,19 +322,20 @@ export function toEndpointAddresses(slice: RawEndpointSlice): EndpointAddress[] 
   for (const ep of slice.endpoints ?? []) {
     const ready = ep.conditions?.ready !== false;
     const pod = ep.targetRef?.kind === 'Pod' ? (ep.targetRef.name ?? '') : '';
-    for (const ip of ep.addresses ?? []) {
-      out.push({ ip, ready, node: ep.nodeName ?? '', pod, ports: { ...ports } });
+    for (const address of ep.addresses ?? []) {
+      const ip = ipOrNone(address, 'endpoints[].addresses', report);
+      if (ip !== '') out.push({ ip, ready, node: ep.nodeName ?? '', pod, ports: { ...ports } });
     }
   }
   return out;
 }
 
-export function toEndpointSliceInfo(slice: RawEndpointSlice): EndpointSliceInfo {
+export function toEndpointSliceInfo(slice: RawEndpointSlice, report: ReportInvalid = ignoreInvalid): EndpointSliceInfo {
   const meta = slice.metadata ?? {};
   return {
     namespace: meta.namespace ?? '',
     name: meta.name ?? '',
     service: meta.labels?.[LABEL_SERVICE_NAME] ?? '',
-    addresses: toEndpointAddresses(slice),
+    addresses: toEndpointAddresses(slice, report),
   };
 }

@@ -33,7 +33,8 @@ export class EnablementSelectorError extends Error {
 
 const OPERATORS = { In: 'in', NotIn: 'notin', Exists: 'exists', DoesNotExist: '!' } as const;
 
-function requirements(sel: LabelSelector | undefined, where: string): SelectorRequirement[] {
+/** A Kubernetes LabelSelector as requirements matchesSelector reads; `where` names it in errors. */
+export function labelSelectorRequirements(sel: LabelSelector | undefined, where: string): SelectorRequirement[] {
   if (sel === undefined || sel === null) return [];
   if (typeof sel !== 'object' || Array.isArray(sel)) throw new EnablementSelectorError(`${where} must be a label selector`);
   const out: SelectorRequirement[] = [];
@@ -64,8 +65,8 @@ export interface CompiledEnablement {
 
 export function compileEnablement(selectors: readonly EnablementSelector[]): CompiledEnablement {
   const compiled = selectors.map((s, i) => ({
-    pod: requirements(s.podSelector, `enablementSelectors[${i}].podSelector`),
-    ns: requirements(s.namespaceSelector, `enablementSelectors[${i}].namespaceSelector`),
+    pod: labelSelectorRequirements(s.podSelector, `enablementSelectors[${i}].podSelector`),
+    ns: labelSelectorRequirements(s.namespaceSelector, `enablementSelectors[${i}].namespaceSelector`),
   }));
   return {
     pod: (podLabels, nsLabels) => compiled.some((c) => matchesSelector(podLabels, c.pod) && matchesSelector(nsLabels, c.ns)),

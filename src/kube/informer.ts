@@ -1,23 +1,32 @@
 // One informer per watched resource: client-node's ListWatch for the list/watch/relist protocol and
-// its cache, with three things added around it.
+// its cache, with four things added around it.
 //
 // 1. Trimming. Objects are converted to the model's shapes before they reach ListWatch, for both the
-//    LIST (our own paginated listFn) and the WATCH (a Watch subclass that converts each event). The
-//    ListWatch cache therefore holds `{ metadata: {name, namespace, resourceVersion}, info }` records
-//    and never a raw object: that cache is the trimmed store, keyed by namespace/name as ListWatch
-//    keeps it, so there is no second copy to keep consistent.
+//    LIST (our own paginated listFn) and the WATCH (our own watch request, converting each event).
+//    The ListWatch cache therefore holds `{ metadata: {name, namespace, resourceVersion}, info }`
+//    records and never a raw object: that cache is the trimmed store, keyed by namespace/name as
+//    ListWatch keeps it, so there is no second copy to keep consistent.
 // 2. Staying up. ListWatch resumes by itself after a clean close and relists after 410, but gives up
-//    on any other error. Every failure (error event, refused connection, failed list, a stream that
-//    closes right after opening) is routed to one place that restarts it with exponential back-off
-//    and jitter, resuming from the last resourceVersion (a 410 then triggers the relist).
-// 3. Truthful state. `up` is true only between the watch response (HTTP 200) and the stream's end;
-//    `listed` turns true once the first LIST has been applied to the cache and the watch that follows
-//    it has opened (or failed to).
+//    on any other error. Every failure (error event, refused connection, failed list, a request that
+//    gets no response, a stream that closes right after opening) is routed to one place that restarts
+//    it with exponential back-off and jitter, resuming from the last resourceVersion (a 410 then
+//    triggers the relist).
+// 3. Liveness. Every request has a response timeout, and an open watch that delivers neither an event
+//    nor a bookmark for the idle bound is given up and the resource listed again (watch-stream.ts):
+//    whatever the stream missed, the LIST has.
+// 4. Truthful state. `up` is true only between the watch response (HTTP 200) and the stream's end,
+//    and after a silent stream only once a new one has delivered an event or a bookmark; `listed`
+//    turns true once the first LIST has been applied to the cache and the watch that follows it has
+//    opened (or failed to); `lastEventMs` is when the resource's state was last confirmed (a LIST
+//    applied, an event or a bookmark received).
 
 import { ListWatch, Watch, type KubeConfig, type KubernetesListObject, type KubernetesObject } from '@kubernetes/client-node';
-import { listPath, type WatchedResource } from './resources.js';
+import type { KubeApiTransport } from './api-transport.js';
+import { Backoff, DEFAULT_BACKOFF, type BackoffOptions } from './backoff.js';
+import type { ReportInvalid } from './convert.js';
 import { listAll } from './list.js';
-import { Backoff, type BackoffOptions } from './backoff.js';
+import { listPath, type WatchedResource } from './resources.js';
+import { openWatchStream } from './watch-stream.js';
 
 /** The subset of a pino logger the watch uses. */
 export interface KubeLogger {
@@ -40,14 +49,38 @@ export interface InformerTuning {
   /** a watch that lived at least this long is healthy: its clean end resumes at once and resets back-off */
   healthyAfterMs?: number;
   pageSize?: number;
+  /** the whole of one LIST page */
   listTimeoutMs?: number;
+  /** a LIST page or WATCH request that gets no response (status line and headers) within this is retried */
+  responseTimeoutMs?: number;
+  /** an open watch with neither an event nor a bookmark for this long is given up and the resource relisted */
+  watchIdleTimeoutMs?: number;
 }
 
+/**
+ * The defaults. A request nobody answers costs at most responseTimeoutMs, then one back-off of at
+ * most backoff.maxMs: the informers recover within 45 s of the API server answering again. The idle
+ * bound is two of the API server's bookmark periods (one minute, see watch-stream.ts) and a margin
+ * for its one-second bookmark buckets.
+ */
+export const DEFAULT_INFORMER_TUNING = {
+  backoff: DEFAULT_BACKOFF,
+  watchTimeoutSeconds: [300, 600] as const,
+  healthyAfterMs: 5_000,
+  pageSize: 500,
+  listTimeoutMs: 60_000,
+  responseTimeoutMs: 15_000,
+  watchIdleTimeoutMs: 130_000,
+};
+
 export interface InformerOptions<T> extends InformerTuning {
+  /** the connection pool to the API server (shared by every informer and the /readyz probe) */
+  api: KubeApiTransport;
   kubeConfig: KubeConfig;
   resource: WatchedResource;
   istioNamespace: string;
-  convert: (raw: unknown) => T | null;
+  /** raw object -> model shape (null: not kept); refused field values go to `report` */
+  convert: (raw: unknown, report: ReportInvalid) => T | null;
   logger?: KubeLogger | undefined;
   /** called after any change of items, `up` or `listed` */
   onChange: () => void;
@@ -65,14 +98,15 @@ interface WatchEnd {
   afterList: boolean;
   /** ended by our own deadline, as planned */
   rotated: boolean;
+  /** given up after the idle bound without an event or a bookmark */
+  silent: boolean;
 }
 
 interface RawMeta {
   metadata?: { name?: string; namespace?: string; resourceVersion?: string };
 }
 
-const DEFAULT_WATCH_TIMEOUT: readonly [number, number] = [300, 600];
-/** Grace past the server-side timeout before the client gives up on a silent stream. */
+/** Grace past the server-side timeout before the client ends a stream the server did not end. */
 const WATCHDOG_GRACE_MS = 30_000;
 
 export class ResourceInformer<T> {
@@ -89,6 +123,11 @@ export class ResourceInformer<T> {
   private failing = false;
   /** a LIST completed and no watch has been opened from its resourceVersion yet */
   private freshList = false;
+  /** the last watch went silent: the next one counts as up only once it delivers something */
+  private awaitingProof = false;
+  /** a watch stream is open (HTTP 200, not ended) */
+  private streamOpen = false;
+  private lastEventAt = 0;
   private resolveListed!: () => void;
   private readonly listedPromise = new Promise<void>((resolve) => (this.resolveListed = resolve));
 
@@ -97,14 +136,16 @@ export class ResourceInformer<T> {
     this.backoff = new Backoff(opts.backoff);
     const path = listPath(opts.resource, opts.istioNamespace);
     const listFn = async (): Promise<KubernetesListObject<TrimmedObject<T>>> => {
-      const res = await listAll(opts.kubeConfig, path, (raw) => this.trim(raw), {
+      const res = await listAll(opts.api, path, (raw) => this.trim(raw), {
         labelSelector: opts.resource.labelSelector,
         fieldSelector: opts.resource.fieldSelector,
-        pageSize: opts.pageSize,
-        timeoutMs: opts.listTimeoutMs,
+        pageSize: opts.pageSize ?? DEFAULT_INFORMER_TUNING.pageSize,
+        timeoutMs: opts.listTimeoutMs ?? DEFAULT_INFORMER_TUNING.listTimeoutMs,
+        responseTimeoutMs: this.responseTimeoutMs,
         signal: this.listAbort.signal,
       });
       this.freshList = true;
+      this.confirmed();
       return { items: res.items, metadata: { resourceVersion: res.resourceVersion } };
     };
     const watch = new TrimmingWatch(opts.kubeConfig, this);
@@ -124,6 +165,11 @@ export class ResourceInformer<T> {
   /** first LIST applied and its watch attempted */
   get listed(): boolean {
     return this.listedOnce;
+  }
+
+  /** when the state was last confirmed: a LIST applied, a watch event or bookmark received (ms since epoch; 0: never) */
+  get lastEventMs(): number {
+    return this.lastEventAt;
   }
 
   whenListed(): Promise<void> {
@@ -157,11 +203,33 @@ export class ResourceInformer<T> {
     return this.stopped;
   }
 
+  get api(): KubeApiTransport {
+    return this.opts.api;
+  }
+
+  get responseTimeoutMs(): number {
+    return this.opts.responseTimeoutMs ?? DEFAULT_INFORMER_TUNING.responseTimeoutMs;
+  }
+
+  get watchIdleTimeoutMs(): number {
+    return this.opts.watchIdleTimeoutMs ?? DEFAULT_INFORMER_TUNING.watchIdleTimeoutMs;
+  }
+
+  /** An event or a bookmark arrived on the open watch: the stream is proven alive. */
+  heard(): void {
+    if (this.awaitingProof) this.opts.logger?.info({ resource: this.name }, 'watch delivering again');
+    this.awaitingProof = false;
+    this.confirmed();
+    if (this.streamOpen) this.setUp(true);
+  }
+
   trim(raw: unknown): TrimmedObject<T> {
     const meta = (raw as RawMeta | null)?.metadata ?? {};
     let info: T | null = null;
+    const report: ReportInvalid = (field, value) =>
+      this.opts.logger?.debug({ resource: this.name, namespace: meta.namespace, object: meta.name, field, value }, 'not an IP address; ignoring it');
     try {
-      info = this.opts.convert(raw);
+      info = this.opts.convert(raw, report);
     } catch (err) {
       this.opts.logger?.warn({ resource: this.name, object: meta.name, err: String(err) }, 'cannot convert object; ignoring it');
     }
@@ -194,16 +262,17 @@ export class ResourceInformer<T> {
   }
 
   watchTimeoutSeconds(): number {
-    const [min, max] = this.opts.watchTimeoutSeconds ?? DEFAULT_WATCH_TIMEOUT;
+    const [min, max] = this.opts.watchTimeoutSeconds ?? DEFAULT_INFORMER_TUNING.watchTimeoutSeconds;
     return Math.round(min + Math.random() * (max - min));
   }
 
   watchEstablished(): void {
+    this.streamOpen = true;
     if (this.failing) {
       this.failing = false;
       this.opts.logger?.info({ resource: this.name, failures: this.backoff.attempts }, 'watch re-established');
     }
-    this.setUp(true);
+    this.setUp(!this.awaitingProof);
   }
 
   /**
@@ -214,12 +283,23 @@ export class ResourceInformer<T> {
    *   hands to failed() for a retry with back-off. forgetVersion() makes that retry a fresh LIST.
    */
   watchEnded(end: WatchEnd, done: (err: unknown) => void, forgetVersion: () => void): void {
+    this.streamOpen = false;
     this.setUp(false);
     if (this.stopped) {
       done(end.err);
       return;
     }
-    const healthy = end.establishedFor >= (this.opts.healthyAfterMs ?? 5_000);
+    if (end.silent) {
+      // Events may have been lost without a trace: list again rather than resume. A stream that keeps
+      // going silent costs one LIST per idle bound, and `up` stays false until a stream proves alive.
+      const detail = { resource: this.name, silentForMs: this.watchIdleTimeoutMs };
+      if (!this.awaitingProof) this.opts.logger?.warn(detail, 'watch silent (no event or bookmark); relisting');
+      else this.opts.logger?.debug(detail, 'watch still silent; relisting');
+      this.awaitingProof = true;
+      done(Object.assign(new Error('watch silent'), { statusCode: 410 }));
+      return;
+    }
+    const healthy = end.establishedFor >= (this.opts.healthyAfterMs ?? DEFAULT_INFORMER_TUNING.healthyAfterMs);
     if (healthy) this.backoff.reset();
     if (end.rotated || (healthy && !end.err && !end.errorEvent)) {
       this.opts.logger?.debug({ resource: this.name }, 'watch closed; resuming');
@@ -265,6 +345,11 @@ export class ResourceInformer<T> {
     this.upNow = up;
     this.opts.onChange();
   }
+
+  private confirmed(): void {
+    this.lastEventAt = Date.now();
+    this.opts.onChange(); // the snapshot carries the time
+  }
 }
 
 function describeError(err: unknown): string {
@@ -277,9 +362,11 @@ function describeError(err: unknown): string {
 }
 
 /**
- * client-node's Watch, converting each event before ListWatch sees it and reporting when the stream
- * is established and when it ends. Adds bookmarks and a server-side timeout (so streams rotate, as
- * client-go's do), plus a client-side deadline for streams that go silent without closing.
+ * The Watch ListWatch calls: our own request (watch-stream.ts) on the shared connection pool rather
+ * than client-node's (one connection per request, no response timeout), converting each event
+ * before ListWatch sees it and reporting when the stream is established and when it ends. Adds
+ * bookmarks and a server-side timeout (so streams rotate, as client-go's do), plus a client-side
+ * deadline for a stream the server does not end at that timeout.
  */
 class TrimmingWatch<T> extends Watch {
   constructor(
@@ -296,81 +383,74 @@ class TrimmingWatch<T> extends Watch {
     done: (err: any) => void,
   ): Promise<AbortController> {
     const inf = this.informer;
+    const controller = new AbortController();
     if (inf.isStopped) {
       // ListWatch.stop() during a LIST does not prevent the watch that follows it.
       done(null);
-      return new AbortController();
+      return controller;
     }
     const afterList = inf.watchRequested();
-
     const timeoutSeconds = inf.watchTimeoutSeconds();
-    const query = { ...queryParams, allowWatchBookmarks: true, timeoutSeconds };
-    let controller: AbortController | undefined;
-    let ended = false;
     let establishedAt = 0;
     let errorEvent = '';
     let expired = false;
     let rotated = false;
     let deadline: NodeJS.Timeout | undefined;
 
-    const onEvent = (phase: string, obj: any, watchObj?: any): void => {
-      if (phase === 'ERROR') {
-        // The API server closes the stream after an error event; close it ourselves in case it does not.
-        errorEvent = String(obj?.message ?? obj?.reason ?? 'unknown');
-        if (obj?.code === 410) expired = true;
-        callback(phase, obj, watchObj);
-        controller?.abort();
-        return;
-      }
-      if (phase === 'BOOKMARK') {
-        callback(phase, { metadata: { resourceVersion: obj?.metadata?.resourceVersion } });
-        return;
-      }
-      callback(phase, inf.trim(obj));
-    };
-    const onDone = (err: unknown): void => {
-      if (ended) return;
-      ended = true;
-      clearTimeout(deadline);
-      const status = (err as { statusCode?: unknown } | null)?.statusCode;
-      inf.watchEnded(
-        {
-          err: rotated ? null : err,
-          establishedFor: establishedAt ? Date.now() - establishedAt : 0,
-          errorEvent,
-          expired: expired || status === 410,
-          afterList,
-          rotated,
-        },
-        done,
-        // ListWatch forgets its resourceVersion on a 410 ERROR event, so its next start() lists.
-        () => callback('ERROR', { code: 410 }),
-      );
-    };
-
-    try {
-      controller = await super.watch(path, query, onEvent, onDone);
-    } catch (err) {
-      // e.g. credentials that cannot be loaded: report it as the end of this attempt
-      onDone(err);
-      inf.watchSettled();
-      return new AbortController();
-    }
-    if (!ended) {
-      if (inf.isStopped) {
-        controller.abort();
-        return controller;
-      }
-      establishedAt = Date.now();
-      const c = controller;
-      deadline = setTimeout(() => {
-        rotated = true;
-        c.abort();
-      }, timeoutSeconds * 1000 + WATCHDOG_GRACE_MS);
-      deadline.unref();
-      inf.watchEstablished();
-    }
-    inf.watchSettled();
+    const stream = openWatchStream({
+      api: inf.api,
+      path,
+      query: { ...queryParams, allowWatchBookmarks: true, timeoutSeconds },
+      responseTimeoutMs: inf.responseTimeoutMs,
+      idleTimeoutMs: inf.watchIdleTimeoutMs,
+      onOpen: () => {
+        if (inf.isStopped) return stream.abort();
+        establishedAt = Date.now();
+        deadline = setTimeout(() => {
+          rotated = true;
+          stream.abort();
+        }, timeoutSeconds * 1000 + WATCHDOG_GRACE_MS);
+        deadline.unref();
+        inf.watchEstablished();
+        inf.watchSettled();
+      },
+      onEvent: (phase, obj: any) => {
+        if (phase === 'ERROR') {
+          // The API server closes the stream after an error event; close it ourselves in case it does not.
+          errorEvent = String(obj?.message ?? obj?.reason ?? 'unknown');
+          if (obj?.code === 410) expired = true;
+          callback(phase, obj);
+          stream.abort();
+          return;
+        }
+        inf.heard();
+        if (phase === 'BOOKMARK') {
+          callback(phase, { metadata: { resourceVersion: obj?.metadata?.resourceVersion } });
+          return;
+        }
+        callback(phase, inf.trim(obj));
+      },
+      onEnd: (end) => {
+        clearTimeout(deadline);
+        const status = (end.err as { statusCode?: unknown } | null)?.statusCode;
+        inf.watchEnded(
+          {
+            err: end.err,
+            establishedFor: establishedAt ? Date.now() - establishedAt : 0,
+            errorEvent,
+            expired: expired || status === 410,
+            afterList,
+            rotated,
+            silent: end.silent,
+          },
+          done,
+          // ListWatch forgets its resourceVersion on a 410 ERROR event, so its next start() lists.
+          () => callback('ERROR', { code: 410 }),
+        );
+        if (!establishedAt) inf.watchSettled();
+      },
+    });
+    controller.signal.addEventListener('abort', () => stream.abort(), { once: true });
     return controller;
   }
 }

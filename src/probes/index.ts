@@ -1,11 +1,11 @@
 // One probe round: TCP dials to istiod's xDS port, ztunnel readiness, API server readiness.
 // Every probe resolves to data; nothing here throws.
-import type { KubeConfig } from '@kubernetes/client-node';
+import type { KubeApiTransport } from '../kube/api-transport.js';
 import type { ClusterState, DialResult, PodInfo, ProbeResults, ReadinessResult } from '../model.js';
 import { PORTS } from '../istio.js';
 import { connectBudget } from '../scrape/connect-timeout.js';
 import { mapWithConcurrency } from '../scrape/pool.js';
-import { urlHost } from '../scrape/targets.js';
+import { isIpLiteral, urlHost } from '../scrape/address.js';
 import { probeApiHealth } from './api-health.js';
 import { dialTcp } from './tcp-dial.js';
 import { probeZtunnelReadiness } from './ztunnel-readiness.js';
@@ -18,8 +18,8 @@ export interface ProbeOptions {
    * rather than timeoutMs. It is the whole budget of an xDS dial, which is nothing but a connect.
    */
   connectTimeoutMs?: number;
-  /** absent with --no-kube: the API probe then reports not ready */
-  kubeConfig?: KubeConfig;
+  /** the connection pool to the API server; absent with --no-kube: the API probe then reports not ready */
+  api?: KubeApiTransport | undefined;
   istioNamespace: string;
   /** probes in flight at once per kind (default 16) */
   concurrency?: number;
@@ -49,15 +49,16 @@ function dialTarget(kind: DialResult['kind'], host: string, port: number): DialT
  * - every ready endpoint address on the port the EndpointSlice maps the Service's xDS port to; when
  *   the Service lacks the port, on the xDS port itself, which tells "istiod is up, the Service is
  *   wrong" apart from "istiod is unreachable".
- * Nothing is dialled for a missing or headless Service; endpoints are dialled in either case.
+ * Nothing is dialled for a missing or headless Service; endpoints are dialled in either case. Only
+ * IP literals are dialled.
  */
 export function istiodDialTargets(state: ClusterState, istioNamespace: string, xdsPort: number = PORTS.istiodXds): DialTarget[] {
   const svc = state.istiodService && state.istiodService.namespace === istioNamespace ? state.istiodService : undefined;
   const svcPort = svc?.ports.find((p) => p.port === xdsPort);
   const targets: DialTarget[] = [];
-  if (svc && svc.clusterIP !== '' && svc.clusterIP !== 'None') targets.push(dialTarget('service', svc.clusterIP, xdsPort));
+  if (svc && isIpLiteral(svc.clusterIP)) targets.push(dialTarget('service', svc.clusterIP, xdsPort));
   for (const ep of state.istiodEndpoints) {
-    if (!ep.ready || ep.ip === '') continue;
+    if (!ep.ready || !isIpLiteral(ep.ip)) continue;
     const mapped = svcPort ? (ep.ports[svcPort.name] ?? (typeof svcPort.targetPort === 'number' ? svcPort.targetPort : undefined)) : undefined;
     targets.push(dialTarget('endpoint', ep.ip, mapped ?? xdsPort));
   }
@@ -65,9 +66,9 @@ export function istiodDialTargets(state: ClusterState, istioNamespace: string, x
   return targets.filter((t) => !seen.has(`${t.kind} ${t.address}`) && (seen.add(`${t.kind} ${t.address}`), true));
 }
 
-/** ztunnel pods with an address, by node then pod. */
+/** ztunnel pods with an address (an IP literal), by node then pod. */
 export function readinessTargets(pods: readonly PodInfo[]): PodInfo[] {
-  return pods.filter((p) => p.phase === 'Running' && p.ip !== '').sort((a, b) => a.node.localeCompare(b.node) || a.name.localeCompare(b.name));
+  return pods.filter((p) => p.phase === 'Running' && isIpLiteral(p.ip)).sort((a, b) => a.node.localeCompare(b.node) || a.name.localeCompare(b.name));
 }
 
 export async function runProbes(state: ClusterState, opts: ProbeOptions): Promise<ProbeResults> {
@@ -88,7 +89,7 @@ export async function runProbes(state: ClusterState, opts: ProbeOptions): Promis
           { timeoutMs: opts.timeoutMs, connectTimeoutMs: connectMs, ...(opts.readinessPort ? { port: opts.readinessPort } : {}) },
         ),
     ),
-    probeApiHealth(opts.kubeConfig, opts.timeoutMs),
+    probeApiHealth(opts.api, opts.timeoutMs),
   ]);
   return { istiodDials, ztunnelReadiness, api };
 }

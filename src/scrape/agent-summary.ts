@@ -1,13 +1,15 @@
 // Reading the node agents: which agent reports for which node (from the watched pods), fetching
 // each one's /summary with the same budgets as a scrape (time, connect, size, concurrency), and
-// what the exporter takes from it. An agent that hangs, lies or sends garbage costs one failed
+// what the exporter takes from it: of the agent's local scrapes, the samples its own scrape would
+// keep, within the same per-target limits. An agent that hangs, lies or sends garbage costs one failed
 // report (ambient_exporter_scrape_up{component="agent"} 0 and an error count), never the round.
-import { parseSummary, SUMMARY_LIMITS, SUMMARY_PATH, type AgentSummary } from '../agent/summary.js';
-import type { AgentReport, ClusterState, PodInfo, ScrapeResult } from '../model.js';
-import { fetchCapped, type FetchOptions } from './fetch.js';
-import { ParseError } from './parser.js';
+import { parseSummary, SUMMARY_LIMITS, SUMMARY_PATH, type AgentSummary, type LocalScrape } from '../agent/summary.js';
+import type { AgentReport, ClusterState, Component, PodInfo, ScrapeResult } from '../model.js';
+import { fetchCapped, type FetchBudget } from './fetch.js';
+import { DEFAULT_SAMPLE_LIMITS } from './limits.js';
+import { ParseError, SampleLimitError, selectSamples, type SampleFilter, type SampleLimits } from './parser.js';
 import { mapWithConcurrency } from './pool.js';
-import { urlHost } from './targets.js';
+import { isIpLiteral, urlHost } from './address.js';
 
 export interface AgentTarget {
   node: string;
@@ -15,8 +17,12 @@ export interface AgentTarget {
   url: string;
 }
 
-/** An agent counts once it runs, has an address and is Ready (its first round after the API's first list is done). */
-const serving = (p: PodInfo): boolean => p.phase === 'Running' && p.ip !== '' && p.ready && p.node !== '';
+/**
+ * An agent counts once it runs, has an address and is Ready (its first round after the API's first
+ * list is done). The address must be an IP literal (kube/convert.ts already blanks anything else;
+ * this guards the URL itself).
+ */
+const serving = (p: PodInfo): boolean => p.phase === 'Running' && isIpLiteral(p.ip) && p.ready && p.node !== '';
 
 /**
  * One agent per node: the newest serving agent pod (ClusterState lists them newest first per
@@ -43,19 +49,41 @@ async function readJson(body: AsyncIterable<Buffer>): Promise<unknown> {
   }
 }
 
+/** A summary fetch: the scrapes' budgets, and what the exporter keeps of a component's scrape. */
+export interface AgentFetchOptions extends FetchBudget {
+  /** the samples to keep of a component's scrape (the agent's local ones included) */
+  keep: (component: Component) => SampleFilter;
+  /** per-target bounds on the kept samples (default DEFAULT_SAMPLE_LIMITS) */
+  limits?: SampleLimits;
+}
+
+/**
+ * A local scrape as the exporter's own would have ended: only the samples it keeps, and failed with
+ * `sample_limit` or `label_limit` past its limits (an agent of another version may keep more).
+ */
+function keptOf(scrape: LocalScrape, opts: AgentFetchOptions): LocalScrape {
+  if (!scrape.up) return scrape;
+  try {
+    return { ...scrape, samples: selectSamples(scrape.samples, opts.keep(scrape.component), opts.limits ?? DEFAULT_SAMPLE_LIMITS) };
+  } catch (err) {
+    if (!(err instanceof SampleLimitError)) throw err;
+    return { ...scrape, up: false, error: err.limit, samples: [] };
+  }
+}
+
 /** The summary, if it is one and speaks for the node its pod runs on. */
-function summaryFor(node: string): (body: AsyncIterable<Buffer>) => Promise<AgentSummary> {
+function summaryFor(node: string, opts: AgentFetchOptions): (body: AsyncIterable<Buffer>) => Promise<AgentSummary> {
   return async (body) => {
     const parsed = parseSummary(await readJson(body));
     if (!parsed.ok) throw new ParseError(0, parsed.why);
     if (parsed.summary.node !== node) throw new ParseError(0, `summary for node ${parsed.summary.node}, agent pod on ${node}`);
-    return parsed.summary;
+    return { ...parsed.summary, scrapes: parsed.summary.scrapes.map((s) => keptOf(s, opts)) };
   };
 }
 
-export async function fetchAgentReport(t: AgentTarget, opts: FetchOptions): Promise<AgentReport> {
+export async function fetchAgentReport(t: AgentTarget, opts: AgentFetchOptions): Promise<AgentReport> {
   const capped = { ...opts, maxBytes: Math.min(opts.maxBytes, SUMMARY_LIMITS.bytes) };
-  const r = await fetchCapped(t.url, capped, 'application/json', summaryFor(t.node));
+  const r = await fetchCapped(t.url, capped, 'application/json', summaryFor(t.node, opts));
   return {
     ...t,
     up: r.error === undefined,
@@ -66,7 +94,7 @@ export async function fetchAgentReport(t: AgentTarget, opts: FetchOptions): Prom
   };
 }
 
-export function fetchAgentReports(targets: readonly AgentTarget[], opts: FetchOptions & { concurrency: number }): Promise<AgentReport[]> {
+export function fetchAgentReports(targets: readonly AgentTarget[], opts: AgentFetchOptions & { concurrency: number }): Promise<AgentReport[]> {
   return mapWithConcurrency(targets, opts.concurrency, (t) => fetchAgentReport(t, opts));
 }
 

@@ -7,8 +7,8 @@ import type { Readable } from 'node:stream';
 import axios, { type AxiosResponse } from 'axios';
 import type { ScrapeErrorReason, ScrapeResult, Target } from '../model.js';
 import { armConnectTimeout, connectBudget, ConnectTimeoutError } from './connect-timeout.js';
-import { keptSamples } from './families.js';
-import { ParseError, parseExposition, type SampleFilter } from './parser.js';
+import { DEFAULT_SAMPLE_LIMITS } from './limits.js';
+import { ParseError, SampleLimitError, parseExposition, type SampleFilter, type SampleLimits } from './parser.js';
 
 /** Prefer OpenMetrics, then classic text (the order Prometheus itself asks in). */
 export const SCRAPE_ACCEPT =
@@ -36,17 +36,24 @@ export function destroyScrapeAgents(agents: ScrapeAgents): void {
   agents.https.destroy();
 }
 
-export interface FetchOptions {
+/** The budgets of one capped GET (a scrape or an agent's summary). */
+export interface FetchBudget {
   /** budget for connect + headers + whole body */
   timeoutMs: number;
   /** budget for the TCP connect alone (default 1000, capped at timeoutMs); a pooled connection skips it */
   connectTimeoutMs?: number;
   /** largest body accepted (after decompression); the stream is aborted as soon as it is exceeded */
   maxBytes: number;
-  /** samples to keep; default: the component's families (scrape/families.ts) */
-  filter?: SampleFilter;
-  /** keep-alive pools to use; without them the scrape gets pools of its own, closed when it ends */
+  /** keep-alive pools to use; without them the fetch gets pools of its own, closed when it ends */
   agents?: Partial<ScrapeAgents>;
+}
+
+/** A scrape's budgets, and what it keeps of the body. */
+export interface FetchOptions extends FetchBudget {
+  /** the samples to keep (what the issue modules read from this component); everything else is skipped */
+  filter: SampleFilter;
+  /** bounds on the kept samples (default DEFAULT_SAMPLE_LIMITS); a body over one fails the scrape */
+  limits?: SampleLimits;
 }
 
 class TooLargeError extends Error {
@@ -75,11 +82,35 @@ function errorCode(err: unknown): string {
   return typeof code === 'string' ? code : '';
 }
 
+/** llhttp's codes: the peer's bytes are not valid HTTP (bad status line, header, chunk size...). */
+function isHttpProtocolError(code: string): boolean {
+  return code.startsWith('HPE_');
+}
+
+/**
+ * zlib's (Z_DATA_ERROR, Z_BUF_ERROR for a stream cut short) and brotli's (ERR__ERROR_FORMAT_*)
+ * codes: the body declared an encoding its bytes do not follow.
+ */
+function isDecodingError(code: string): boolean {
+  return code.startsWith('Z_') || code.startsWith('ERR__ERROR_FORMAT');
+}
+
 function classifyRequestError(err: unknown): ScrapeErrorReason {
   const code = errorCode(err);
   if (code === 'ETIMEDOUT') return 'timeout';
   // The peer answered, but not with HTTP: its bytes are what failed to parse.
-  if (code.startsWith('HPE_')) return 'parse';
+  if (isHttpProtocolError(code)) return 'parse';
+  return 'connect';
+}
+
+/**
+ * A failure while the body streams in. Bytes that do not decode (a corrupt gzip stream, a bad chunk
+ * size) are garbage the target sent: parse. A reset or premature close is the connection failing:
+ * connect (the bytes received so far were fine).
+ */
+function classifyBodyError(err: unknown, conn: ConnectionState): ScrapeErrorReason {
+  const code = errorCode(err);
+  if (isDecodingError(code) || isHttpProtocolError(code) || conn.protocolError) return 'parse';
   return 'connect';
 }
 
@@ -94,6 +125,11 @@ interface ConnectionState {
   reused: boolean;
   /** a new connection did not complete within the connect budget */
   connectTimedOut: boolean;
+  /**
+   * The HTTP parser rejected the peer's bytes (an HPE_* error on the request). Once the body is
+   * streaming, the response only reports "aborted"; this is how the cause is known.
+   */
+  protocolError: boolean;
 }
 
 /**
@@ -105,6 +141,9 @@ function trackingTransport(conn: ConnectionState, connectMs: number) {
     request(options: http.RequestOptions, callback: (res: http.IncomingMessage) => void): http.ClientRequest {
       const mod = options.protocol === 'https:' ? https : http;
       const req = mod.request(options, callback);
+      req.on('error', (err) => {
+        if (isHttpProtocolError(errorCode(err))) conn.protocolError = true;
+      });
       req.once('socket', (socket: Socket) => {
         conn.reused = req.reusedSocket;
         if (req.reusedSocket) return; // evidence only once the response arrives
@@ -124,8 +163,7 @@ function trackingTransport(conn: ConnectionState, connectMs: number) {
 }
 
 export async function scrapeTarget(target: Target, opts: FetchOptions): Promise<ScrapeResult> {
-  const filter = opts.filter ?? keptSamples(target.component);
-  const r = await fetchCapped(target.url, opts, SCRAPE_ACCEPT, (body) => parseExposition(body, filter));
+  const r = await fetchCapped(target.url, opts, SCRAPE_ACCEPT, (body) => parseExposition(body, opts.filter, opts.limits ?? DEFAULT_SAMPLE_LIMITS));
   return {
     target,
     up: r.error === undefined,
@@ -148,11 +186,11 @@ export interface FetchOutcome<T> {
 
 /**
  * GET `url` within the budgets of `opts` (time, connect, body size) and hand the body, as a stream
- * capped at `opts.maxBytes`, to `consume`. A ParseError from `consume` is `parse`; whatever the
- * target does, the caller gets an outcome, never an exception. Scrapes and agent summaries both
- * come through here.
+ * capped at `opts.maxBytes`, to `consume`. A ParseError from `consume` is `parse`, a SampleLimitError
+ * its limit (`sample_limit`, `label_limit`); whatever the target does, the caller gets an outcome,
+ * never an exception. Scrapes and agent summaries both come through here.
  */
-export async function fetchCapped<T>(url: string, opts: FetchOptions, accept: string, consume: (body: AsyncIterable<Buffer>) => Promise<T>): Promise<FetchOutcome<T>> {
+export async function fetchCapped<T>(url: string, opts: FetchBudget, accept: string, consume: (body: AsyncIterable<Buffer>) => Promise<T>): Promise<FetchOutcome<T>> {
   const given = opts.agents;
   const owned = given?.http && given.https ? undefined : createScrapeAgents();
   try {
@@ -164,13 +202,13 @@ export async function fetchCapped<T>(url: string, opts: FetchOptions, accept: st
 
 async function fetchWith<T>(
   url: string,
-  opts: FetchOptions,
+  opts: FetchBudget,
   accept: string,
   consume: (body: AsyncIterable<Buffer>) => Promise<T>,
   agents: ScrapeAgents,
 ): Promise<FetchOutcome<T>> {
   const started = performance.now();
-  const conn: ConnectionState = { reachable: false, reused: false, connectTimedOut: false };
+  const conn: ConnectionState = { reachable: false, reused: false, connectTimedOut: false, protocolError: false };
   const connectMs = connectBudget(opts.connectTimeoutMs, opts.timeoutMs);
   const done = (error?: ScrapeErrorReason, value?: T): FetchOutcome<T> => ({
     durationSeconds: (performance.now() - started) / 1000,
@@ -217,15 +255,14 @@ async function fetchWith<T>(
     return done(undefined, await consume(capBytes(body, opts.maxBytes)));
   } catch (err) {
     if (err instanceof TooLargeError) return done('too_large');
+    if (err instanceof SampleLimitError) return done(err.limit);
     if (err instanceof ParseError) return done('parse');
     if (timedOut || conn.connectTimedOut) return done('timeout');
     const code = errorCode(err);
     // An RST on connect is an answer, and so are bytes that are not HTTP (HPE_*); EHOSTUNREACH,
     // ENETUNREACH or silence leave reachable as the socket saw it.
-    if (code === 'ECONNREFUSED' || code.startsWith('HPE_')) conn.reachable = true;
-    // Before a response this is refused / reset / unreachable; during the body it is a reset
-    // or premature close: the connection failed, the bytes received so far were fine.
-    return done(body === undefined ? classifyRequestError(err) : 'connect');
+    if (code === 'ECONNREFUSED' || isHttpProtocolError(code)) conn.reachable = true;
+    return done(body === undefined ? classifyRequestError(err) : classifyBodyError(err, conn));
   } finally {
     clearTimeout(timer);
     body?.destroy();

@@ -14,7 +14,19 @@ export type ExpositionFormat = 'prometheus' | 'openmetrics';
  * `pilot_xds`) and against the family named by the preceding `# TYPE` line, so listing a histogram's
  * family name (`foo`) keeps its `foo_bucket`, `foo_sum` and `foo_count` samples.
  */
-export type SampleFilter = ReadonlySet<string> | ((name: string) => boolean);
+export type SampleFilter = ReadonlySet<string> | ((name: string) => boolean) | SampleSelection;
+
+/**
+ * Samples kept whole (`names`), and counters kept only as sums by a few labels (`sumBy`): ztunnel's
+ * `istio_tcp_connections_failed_total` has one series of some 30 labels per failing pair of
+ * workloads, and the exporter reads it by `response_flags` alone. The other labels of such a sample
+ * are checked but never copied, series with the same kept labels are added up as they arrive, and the
+ * limits count the sums, so the family costs one sample per value of its kept labels.
+ */
+export interface SampleSelection {
+  names: ReadonlySet<string>;
+  sumBy: ReadonlyMap<string, readonly string[]>;
+}
 
 export interface ParseResult {
   samples: Sample[];
@@ -36,6 +48,47 @@ export class ParseError extends Error {
 }
 
 export const keepAllSamples: SampleFilter = () => true;
+
+function isSelection(filter: SampleFilter): filter is SampleSelection {
+  return typeof filter === 'object' && 'names' in filter && 'sumBy' in filter;
+}
+
+/**
+ * Bounds on what one body may make the parser keep, as Prometheus's per-target `sample_limit`,
+ * `label_limit`, `label_name_length_limit` and `label_value_length_limit`. Only kept samples count:
+ * skipped families cost no memory. Lengths are in characters, after unescaping.
+ */
+export interface SampleLimits {
+  /** kept samples per body */
+  samples: number;
+  /** labels per kept sample */
+  labels: number;
+  labelNameLength: number;
+  labelValueLength: number;
+}
+
+export const NO_SAMPLE_LIMITS: SampleLimits = { samples: Infinity, labels: Infinity, labelNameLength: Infinity, labelValueLength: Infinity };
+
+/** A body within the syntax but over a limit; `limit` is the scrape error reason it becomes. */
+export class SampleLimitError extends Error {
+  override name = 'SampleLimitError';
+  constructor(
+    readonly limit: 'sample_limit' | 'label_limit',
+    readonly line: number,
+    readonly detail: string,
+  ) {
+    super(`line ${line}: ${detail}`);
+  }
+}
+
+/**
+ * A copy of `s` that shares no memory with the string it was cut from. V8 may represent a slice of
+ * a long string as a view into it (a sliced string): a short label value kept from a chunk of a
+ * response would otherwise keep the whole chunk alive for as long as the sample lives.
+ */
+function detached(s: string): string {
+  return s.length === 0 ? '' : Buffer.from(s, 'utf8').toString('utf8');
+}
 
 const METRIC_TYPES = new Set(['counter', 'gauge', 'histogram', 'summary', 'untyped', 'unknown', 'gaugehistogram', 'stateset', 'info']);
 const OPENMETRICS_ONLY_TYPES = new Set(['unknown', 'gaugehistogram', 'stateset', 'info']);
@@ -116,9 +169,18 @@ export class ExpositionParser {
   private family = '';
   private familyWanted = false;
   private readonly want: (name: string) => boolean;
+  private readonly sumBy: ReadonlyMap<string, ReadonlySet<string>>;
+  /** the sum kept for each name and kept label values of a summed family */
+  private readonly sums = new Map<string, Sample>();
 
-  constructor(filter: SampleFilter) {
-    this.want = typeof filter === 'function' ? filter : (name) => filter.has(name);
+  constructor(
+    filter: SampleFilter,
+    private readonly limits: SampleLimits = NO_SAMPLE_LIMITS,
+  ) {
+    if (typeof filter === 'function') this.want = filter;
+    else if (isSelection(filter)) this.want = (name) => filter.names.has(name) || filter.sumBy.has(name);
+    else this.want = (name) => filter.has(name);
+    this.sumBy = new Map(isSelection(filter) ? [...filter.sumBy].map(([name, labels]) => [name, new Set(labels)]) : []);
   }
 
   /** Parse every complete line of `text`; returns the index where the incomplete tail begins. */
@@ -141,6 +203,10 @@ export class ExpositionParser {
 
   private fail(reason: string): never {
     throw new ParseError(this.lineNo, reason);
+  }
+
+  private overLimit(limit: SampleLimitError['limit'], detail: string): never {
+    throw new SampleLimitError(limit, this.lineNo, detail);
   }
 
   private line(t: string, s: number, e: number): void {
@@ -224,14 +290,40 @@ export class ExpositionParser {
       return;
     }
 
+    const summed = this.sumBy.get(name);
+    if (!summed && this.samples.length >= this.limits.samples) this.overLimit('sample_limit', `more than ${this.limits.samples} kept samples`);
     const labels: Record<string, string> = {};
-    if (hasLabels) i = this.labelSet(t, i + 1, e, labels);
+    if (hasLabels) i = this.labelSet(t, i + 1, e, labels, this.limits, summed);
     const value = this.valueTail(t, i, e, true);
-    this.samples.push({ name, labels, value });
+    if (summed) this.addToSum(name, labels, value);
+    else this.samples.push({ name: detached(name), labels, value });
   }
 
-  /** Parses `{` already consumed ... `}`; returns the index after `}`. */
-  private labelSet(t: string, i: number, e: number, labels: Record<string, string>): number {
+  private addToSum(name: string, labels: Record<string, string>, value: number): void {
+    // a counter's series is never negative nor NaN: one that lies is left out of the sum, not let spoil it
+    if (!Number.isFinite(value) || value < 0) return;
+    const key = `${name}\u0000${Object.keys(labels)
+      .sort()
+      .map((k) => `${k}\u0001${labels[k]}`)
+      .join('\u0000')}`;
+    const sum = this.sums.get(key);
+    if (sum) {
+      sum.value += value;
+      return;
+    }
+    if (this.samples.length >= this.limits.samples) this.overLimit('sample_limit', `more than ${this.limits.samples} kept samples`);
+    const sample = { name: detached(name), labels, value };
+    this.sums.set(key, sample);
+    this.samples.push(sample);
+  }
+
+  /**
+   * Parses `{` already consumed ... `}`; returns the index after `}`. With `limits` (a kept sample)
+   * the labels are checked against them and copied out of the body; without (an exemplar, which is
+   * validated and dropped) they are not.
+   */
+  private labelSet(t: string, i: number, e: number, labels: Record<string, string>, limits?: SampleLimits, only?: ReadonlySet<string>): number {
+    let count = 0;
     for (;;) {
       while (i < e && isBlank(t.charCodeAt(i))) i++;
       if (i >= e) this.fail('unterminated label set');
@@ -240,7 +332,7 @@ export class ExpositionParser {
       if (!isLabelStart(t.charCodeAt(i))) this.fail('invalid label name');
       i++;
       while (i < e && isLabelChar(t.charCodeAt(i))) i++;
-      const lname = t.slice(ns, i);
+      let lname = t.slice(ns, i);
       while (i < e && isBlank(t.charCodeAt(i))) i++;
       if (i >= e || t.charCodeAt(i) !== EQUALS) this.fail(`expected = after label ${quote(lname)}`);
       i++;
@@ -265,7 +357,18 @@ export class ExpositionParser {
       }
       i = j + 1;
       if (Object.hasOwn(labels, lname)) this.fail(`duplicate label ${quote(lname)}`);
-      if (lname === '__proto__') Object.defineProperty(labels, lname, { value, enumerable: true, writable: true, configurable: true });
+      if (only && !only.has(lname)) {
+        // a label a summed family does not keep: checked, never copied
+      } else if (limits) {
+        if (++count > limits.labels) this.overLimit('label_limit', `more than ${limits.labels} labels`);
+        if (lname.length > limits.labelNameLength) this.overLimit('label_limit', `label name ${quote(lname)} longer than ${limits.labelNameLength} characters`);
+        if (value.length > limits.labelValueLength) this.overLimit('label_limit', `value of label ${quote(lname)} longer than ${limits.labelValueLength} characters`);
+        lname = detached(lname);
+        value = detached(value);
+      }
+      if (only && !only.has(lname)) {
+        // not kept (see above)
+      } else if (lname === '__proto__') Object.defineProperty(labels, lname, { value, enumerable: true, writable: true, configurable: true });
       else labels[lname] = value;
       while (i < e && isBlank(t.charCodeAt(i))) i++;
       if (i >= e) this.fail('unterminated label set');
@@ -327,11 +430,16 @@ export class ExpositionParser {
 
 /**
  * Parse an exposition body arriving as chunks (an HTTP response stream). Lines may be split across
- * chunks anywhere, including inside a multi-byte UTF-8 character. Throws ParseError on invalid text;
- * errors of the source (reset, abort, size cap) propagate unchanged.
+ * chunks anywhere, including inside a multi-byte UTF-8 character. Throws ParseError on invalid text
+ * and SampleLimitError at the first kept sample over `limits` (reading no further); errors of the
+ * source (reset, abort, size cap) propagate unchanged.
  */
-export async function parseExposition(chunks: AsyncIterable<Buffer | Uint8Array | string>, filter: SampleFilter): Promise<ParseResult> {
-  const parser = new ExpositionParser(filter);
+export async function parseExposition(
+  chunks: AsyncIterable<Buffer | Uint8Array | string>,
+  filter: SampleFilter,
+  limits: SampleLimits = NO_SAMPLE_LIMITS,
+): Promise<ParseResult> {
+  const parser = new ExpositionParser(filter, limits);
   const decoder = new StringDecoder('utf8');
   // Text of the unfinished line, kept in pieces: joining only when a newline arrives keeps a body
   // without newlines linear in its size instead of re-copying it on every chunk.
@@ -359,7 +467,37 @@ export async function parseExposition(chunks: AsyncIterable<Buffer | Uint8Array 
 }
 
 /** Parse a whole exposition body held in a string. */
-export function parseExpositionText(body: string, filter: SampleFilter): ParseResult {
-  const parser = new ExpositionParser(filter);
+export function parseExpositionText(body: string, filter: SampleFilter, limits: SampleLimits = NO_SAMPLE_LIMITS): ParseResult {
+  const parser = new ExpositionParser(filter, limits);
   return parser.finish(body.slice(parser.consume(body)));
+}
+
+/**
+ * The samples of a body parsed elsewhere (a node agent's local scrape, handed over in its summary)
+ * that `filter` keeps, held to `limits` as if the body had been parsed here: a sample is kept by its
+ * name, or by its family's name with a family suffix (`foo_bucket` for `foo`); over a limit throws
+ * SampleLimitError (`line` is the sample's position). Summed families arrive summed: kept as they are.
+ */
+export function selectSamples(samples: readonly Sample[], filter: SampleFilter, limits: SampleLimits): Sample[] {
+  const want = typeof filter === 'function' ? filter : isSelection(filter) ? (n: string) => filter.names.has(n) || filter.sumBy.has(n) : (n: string) => filter.has(n);
+  const keeps = (name: string): boolean => {
+    if (want(name)) return true;
+    const suffix = [...FAMILY_SUFFIXES].find((x) => name.endsWith(x) && name.length > x.length);
+    return suffix !== undefined && want(name.slice(0, -suffix.length));
+  };
+  const out: Sample[] = [];
+  samples.forEach((sample, i) => {
+    if (!keeps(sample.name)) return;
+    if (out.length >= limits.samples) throw new SampleLimitError('sample_limit', i + 1, `more than ${limits.samples} kept samples`);
+    const names = Object.keys(sample.labels);
+    if (names.length > limits.labels) throw new SampleLimitError('label_limit', i + 1, `more than ${limits.labels} labels`);
+    for (const name of names) {
+      if (name.length > limits.labelNameLength) throw new SampleLimitError('label_limit', i + 1, `label name ${quote(name)} longer than ${limits.labelNameLength} characters`);
+      if (sample.labels[name]!.length > limits.labelValueLength) {
+        throw new SampleLimitError('label_limit', i + 1, `value of label ${quote(name)} longer than ${limits.labelValueLength} characters`);
+      }
+    }
+    out.push(sample);
+  });
+  return out;
 }

@@ -2,6 +2,7 @@
 // Targets come only from here, never from a request.
 import { COMPONENTS, type ClusterState, type Component, type PodInfo, type Target } from '../model.js';
 import { CNI_METRICS_PATH, ISTIOD_METRICS_PATH, PORTS, ZTUNNEL_METRICS_PATH } from '../istio.js';
+import { isIpLiteral, urlHost } from './address.js';
 
 /** Port and path of each component's metrics endpoint. */
 export const METRICS_ENDPOINTS: Readonly<Record<Component, { port: number; path: string }>> = {
@@ -11,14 +12,12 @@ export const METRICS_ENDPOINTS: Readonly<Record<Component, { port: number; path:
   'istio-cni': { port: PORTS.cniMonitoring, path: CNI_METRICS_PATH },
 };
 
-/** host part of a URL: IPv6 addresses need brackets. */
-export function urlHost(ip: string): string {
-  return ip.includes(':') ? `[${ip}]` : ip;
-}
-
-/** A pod is scraped once it runs and has an address; earlier there is nothing to reach. */
+/**
+ * A pod is scraped once it runs and has an address; earlier there is nothing to reach. The address
+ * must be an IP literal (kube/convert.ts already blanks anything else; this guards the URL itself).
+ */
 function scrapeable(pod: PodInfo): boolean {
-  return pod.phase === 'Running' && pod.ip !== '';
+  return pod.phase === 'Running' && isIpLiteral(pod.ip);
 }
 
 function podTargets(component: Component, pods: readonly PodInfo[]): Target[] {

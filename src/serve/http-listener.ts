@@ -1,9 +1,9 @@
 // The HTTP server's lifecycle: listen on the configured address (a failure is a configuration error
-// naming the key), and close without waiting for idle keep-alive clients.
-import type { Server } from 'node:http';
+// naming the key, exit 2), and close without waiting for idle keep-alive clients.
+import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Express } from 'express';
-import { ConfigError } from '../config.js';
+import { listenError } from '../config.js';
 
 export interface Listener {
   url: string;
@@ -17,10 +17,19 @@ export function splitListenAddress(addr: string): { host: string; port: number }
 
 export async function listen(app: Express, listenAddress: string): Promise<Listener> {
   const { host, port } = splitListenAddress(listenAddress);
-  const server: Server = await new Promise((resolve, reject) => {
-    const s = app.listen(port, host, () => resolve(s));
-    s.once('error', (err) => reject(new ConfigError(`config: listenAddress (--listen-address, AMBIENT_LISTEN_ADDRESS): ${err.message}`)));
-  });
+  // http.createServer rather than app.listen: Express 5 calls app.listen's callback on errors too.
+  const server = createServer(app);
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, host, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+  } catch (err) {
+    throw listenError(err, listenAddress);
+  }
   server.keepAliveTimeout = 65_000; // longer than Prometheus' idle connection reuse
   const bound = server.address() as AddressInfo;
   const url = `http://${bound.family === 'IPv6' ? `[${bound.address}]` : bound.address}:${bound.port}`;

@@ -1,20 +1,20 @@
 // Cluster mode, composed: the API watch, the round (collect -> derive -> export) on a schedule, and
 // the HTTP server. /metrics always serves the last finished round.
-import type { KubeConfig } from '@kubernetes/client-node';
 import type { Config } from '../config.js';
-import { ConfigError } from '../config.js';
+import { buildReport } from '../diagnosis/report.js';
+import type { Report } from '../diagnosis/types.js';
 import type { RoundResult } from '../export/exporter-families.js';
 import { ExporterMetrics } from '../export/metrics.js';
-import { loadKubeConfig } from '../kube/client.js';
-import { startClusterWatch, type ClusterWatch } from '../kube/cluster-watch.js';
+import type { ClusterWatch } from '../kube/cluster-watch.js';
 import { silentLogger, type Logger } from '../logger.js';
 import { createScrapeAgents, destroyScrapeAgents } from '../scrape/fetch.js';
-import { parseStaticTarget } from '../scrape/targets.js';
+import { loadRunbooks } from '../runbooks/library.js';
 import { createApp } from '../server.js';
 import { VERSION } from '../version.js';
 import { listen } from './http-listener.js';
-import { runRound } from './round.js';
+import { roundDeps, runRound } from './round.js';
 import { startScheduler } from './scheduler.js';
+import { watchCluster } from './watch-cluster.js';
 
 export interface Exporter {
   url: string;
@@ -32,27 +32,8 @@ export interface ServeOptions {
   logger?: Logger;
   /** how long the first round waits for the API's first list (default 10 s) */
   firstSyncWaitMs?: number;
-}
-
-/** The API watch, or undefined with --no-kube; a kubeconfig that cannot be used is a configuration error. */
-function watchCluster(config: Config, log: Logger): { watch: ClusterWatch; kubeConfig: KubeConfig } | undefined {
-  if (!config.kube) return undefined;
-  let kubeConfig: KubeConfig;
-  try {
-    const loaded = loadKubeConfig({ kubeconfig: config.kubeconfig });
-    kubeConfig = loaded.kubeConfig;
-    log.info({ kube: loaded.describe() }, 'using Kubernetes API');
-  } catch (err) {
-    throw new ConfigError(`config: kubeconfig: ${(err as Error).message}`);
-  }
-  const watch = startClusterWatch(kubeConfig, {
-    istioNamespace: config.istioNamespace,
-    istiodService: config.istiodService,
-    agentNamespace: config.agentNamespace,
-    enrollment: config.enrollment,
-    logger: log,
-  });
-  return { watch, kubeConfig };
+  /** the clock of the rounds' time windows (default Date.now; tests run the lab and the exporter on one clock) */
+  now?: () => number;
 }
 
 /** Resolves once the API was listed, or after `waitMs`, or when `cancel` is called. */
@@ -74,17 +55,10 @@ function firstSync(watch: ClusterWatch | undefined, waitMs: number, log: Logger)
 export async function startServe(config: Config, opts: ServeOptions = {}): Promise<Exporter> {
   const log = opts.logger ?? silentLogger();
   const mode = config.kube ? 'cluster' : 'static';
-  const metrics = new ExporterMetrics({ version: VERSION, mode, kube: config.kube });
+  const metrics = new ExporterMetrics({ version: VERSION, mode, kube: config.kube, ownNode: config.nodeName });
   const cluster = watchCluster(config, log);
   const agents = createScrapeAgents(); // keep-alive pools owned by this exporter
-  const deps = {
-    config,
-    watch: cluster?.watch,
-    kubeConfig: cluster?.kubeConfig,
-    agents,
-    staticTargets: config.targets.map(parseStaticTarget),
-    log,
-  };
+  const deps = roundDeps(config, cluster, agents, log, opts.now ?? Date.now);
 
   let last: RoundResult | undefined;
   let ready = false;
@@ -109,6 +83,17 @@ export async function startServe(config: Config, opts: ServeOptions = {}): Promi
     onError: (err) => log.error({ err }, 'round failed'),
   });
 
+  // The status page's report, built once per round (on the first request after it).
+  let reported: { round: RoundResult; report: Report } | undefined;
+  const reportOf = (round: RoundResult | undefined): Report | undefined => {
+    if (!round) return undefined;
+    if (reported?.round !== round) {
+      const options = { kube: config.kube, maxStateAgeMs: config.maxStateAge, istioNamespace: config.istioNamespace, ownNode: config.nodeName };
+      reported = { round, report: buildReport(round, options) };
+    }
+    return reported.report;
+  };
+
   const app = createApp({
     metrics,
     onError: (err) => log.error({ err }, 'request failed'),
@@ -116,20 +101,24 @@ export async function startServe(config: Config, opts: ServeOptions = {}): Promi
     status: () => ({
       version: VERSION,
       mode,
-      ready,
-      lastRefresh: last ? new Date(last.finishedAtMs) : undefined,
-      signals: last?.signals,
-      targets: (last?.scrapes ?? []).map((s) => ({ component: s.target.component, node: s.target.node, pod: s.target.pod, up: s.up, error: s.error })),
+      refreshIntervalSeconds: config.refreshInterval / 1000,
+      report: reportOf(last),
+      lastRoundAtMs: last?.finishedAtMs,
+      nowMs: Date.now(),
     }),
+    runbooks: loadRunbooks(),
   });
   let listener;
   try {
     listener = await listen(app, config.listenAddress);
   } catch (err) {
+    // Nothing was served yet: stop what started (watches, the round timer) and say why in one line.
     sync.cancel();
-    await scheduler.stop();
+    const stopping = scheduler.stop();
     await cluster?.watch.stop();
+    await stopping;
     destroyScrapeAgents(agents);
+    cluster?.api.close();
     throw err;
   }
   log.info({ url: listener.url, mode, refreshIntervalMs: config.refreshInterval }, 'serving');
@@ -145,6 +134,7 @@ export async function startServe(config: Config, opts: ServeOptions = {}): Promi
       await listener.close();
       await stopping;
       destroyScrapeAgents(agents);
+      cluster?.api.close();
     },
   };
 }

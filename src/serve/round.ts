@@ -1,10 +1,11 @@
 // One round: collect (discover, scrape and probe concurrently), derive (pure), and hand the result to
 // the export layer. `serve` runs it on a schedule; `diagnose` runs it once.
-import type { KubeConfig } from '@kubernetes/client-node';
 import type { Config } from '../config.js';
 import type { RoundResult } from '../export/exporter-families.js';
-import { deriveSignals } from '../issues/derive.js';
+import { deriveSignals, type Signals } from '../issues/derive.js';
+import { keptSamplesOf } from '../issues/registry.js';
 import type { NamespaceFinding, NodeFinding } from '../issues/types.js';
+import type { KubeApiTransport } from '../kube/api-transport.js';
 import type { ClusterWatch } from '../kube/cluster-watch.js';
 import type { Logger } from '../logger.js';
 import { COMPONENTS, emptyClusterState, type ProbeResults, type ScrapeResult, type Target } from '../model.js';
@@ -12,20 +13,49 @@ import { runProbes } from '../probes/index.js';
 import { agentNodes, agentTargets, fetchAgentReports, localScrapes } from '../scrape/agent-summary.js';
 import type { ScrapeAgents } from '../scrape/fetch.js';
 import { scrapeAll } from '../scrape/scraper.js';
-import { discoverTargets } from '../scrape/targets.js';
+import { discoverTargets, parseStaticTarget } from '../scrape/targets.js';
 
 export interface RoundDeps {
   config: Config;
   /** absent with --no-kube */
   watch: ClusterWatch | undefined;
-  kubeConfig: KubeConfig | undefined;
+  /** the exporter's connection pool to the API server (absent with --no-kube) */
+  api: KubeApiTransport | undefined;
   /** keep-alive pools reused round after round */
   agents: ScrapeAgents;
   staticTargets: readonly Target[];
   log: Logger;
+  /** the clock of the issue modules' time windows (Date.now in production) */
+  now: () => number;
+}
+
+/** What a round needs, from the configuration and the cluster watch (absent with --no-kube). */
+export function roundDeps(
+  config: Config,
+  cluster: { watch: ClusterWatch; api: KubeApiTransport } | undefined,
+  agents: ScrapeAgents,
+  log: Logger,
+  now: () => number = Date.now,
+): RoundDeps {
+  return { config, watch: cluster?.watch, api: cluster?.api, agents, staticTargets: config.targets.map(parseStaticTarget), log, now };
 }
 
 const NO_PROBES: ProbeResults = { istiodDials: [], ztunnelReadiness: [], api: { ready: false, durationSeconds: 0 } };
+
+/** What a round collects: the evidence every module's detection reads. */
+export type Evidence = Pick<RoundResult, 'state' | 'scrapes' | 'probes' | 'agents'>;
+
+/** The pure part of a round: every module's signals from the evidence (previous: the last round, for modules with history). */
+export function deriveRound(config: Config, evidence: Evidence, previous: RoundResult | undefined, nowMs: number): Signals {
+  return deriveSignals({
+    ...evidence,
+    ownNode: config.nodeName,
+    xdsPort: evidence.state.istiodXds.port,
+    enrollment: config.enrollment,
+    previous: previous?.signals.issues,
+    nowMs,
+  });
+}
 
 /** Collect and derive once; `previous` is the last round (issue modules read their own history from it). */
 export async function runRound(deps: RoundDeps, previous: RoundResult | undefined): Promise<RoundResult> {
@@ -40,6 +70,8 @@ export async function runRound(deps: RoundDeps, previous: RoundResult | undefine
     timeoutMs: config.scrapeTimeout,
     connectTimeoutMs: config.scrapeConnectTimeout,
     maxBytes: config.scrapeMaxBytes,
+    limits: config.scrapeLimits,
+    keep: keptSamplesOf,
     agents: deps.agents,
   };
   const [centralScrapes, agents, probes] = await Promise.all([
@@ -50,27 +82,21 @@ export async function runRound(deps: RoundDeps, previous: RoundResult | undefine
           timeoutMs: config.scrapeTimeout,
           connectTimeoutMs: config.scrapeConnectTimeout,
           concurrency: config.scrapeConcurrency,
-          kubeConfig: deps.kubeConfig,
+          api: deps.api,
           istioNamespace: config.istioNamespace,
           xdsPort: state.istiodXds.port,
         })
       : Promise.resolve(NO_PROBES),
   ]);
   const scrapes = withLocalScrapes(centralScrapes, localScrapes(agents));
-  const signals = deriveSignals({
-    state,
-    scrapes,
-    probes,
-    agents,
-    ownNode: config.nodeName,
-    xdsPort: state.istiodXds.port,
-    enrollment: config.enrollment,
-    previous: previous?.signals.issues,
-    nowMs: Date.now(),
-  });
+  const signals = deriveRound(config, { state, scrapes, probes, agents }, previous, deps.now());
   const durationSeconds = (performance.now() - started) / 1000;
+  // wall-clock: the watches stamp what they saw with Date.now, whatever clock the modules' windows run on
+  const stateAgeSeconds = stateAge(watch, Date.now());
   const round: RoundResult = {
-    stateKnown: !watch || state.synced,
+    // Verdicts rest on the cluster state: none before the first list, none once it is too old.
+    stateKnown: !watch || (state.synced && stateAgeSeconds !== undefined && stateAgeSeconds * 1000 <= config.maxStateAge),
+    stateAgeSeconds,
     state,
     scrapes,
     agents,
@@ -97,6 +123,12 @@ export function withLocalScrapes(central: readonly ScrapeResult[], local: readon
   return local.length === 0 ? [...central] : [...central, ...local].sort(cmp);
 }
 
+/** Seconds since the watch's view was last known current; undefined before the first list or without one. */
+function stateAge(watch: ClusterWatch | undefined, nowMs: number): number | undefined {
+  const asOf = watch?.currentAsOf();
+  return asOf === undefined ? undefined : Math.max(0, nowMs - asOf) / 1000;
+}
+
 const key = (f: NodeFinding | NamespaceFinding): string => ('node' in f ? `node ${f.node}` : `namespace ${f.namespace}`);
 
 /** Failed targets at debug; a root cause that appears, changes or clears at info. */
@@ -106,6 +138,12 @@ function logRound(log: Logger, round: RoundResult, previous: RoundResult | undef
   log.debug({ targets: round.scrapes.length, failed: failed.length, agents: round.agents?.length ?? 0, agentsFailed: agentsFailed.length, durationSeconds: round.durationSeconds }, 'round done');
   for (const f of failed) log.debug({ component: f.target.component, node: f.target.node, pod: f.target.pod, reason: f.error, source: f.source }, 'scrape failed');
   for (const a of agentsFailed) log.debug({ component: 'agent', node: a.node, pod: a.pod, reason: a.error }, 'agent summary failed');
+  // Verdicts withdrawn or back: the one line that explains series vanishing and returning.
+  if (previous?.stateKnown && !round.stateKnown) {
+    log.warn({ stateAgeSeconds: round.stateAgeSeconds }, 'view of the Kubernetes API too old: verdicts withdrawn until the watches are back');
+  } else if (previous && !previous.stateKnown && round.stateKnown && previous.state.synced) {
+    log.info({}, 'watches re-established: verdicts served again');
+  }
   if (!round.stateKnown) return;
   const findings = (r: RoundResult | undefined) =>
     new Map(r?.stateKnown ? [...r.signals.nodeIssues, ...r.signals.namespaceIssues].map((f) => [key(f), f] as const) : []);

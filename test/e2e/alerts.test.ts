@@ -10,7 +10,14 @@ import type { FaultSpec, Lab } from 'ambient-lab';
 import { startStack, type AmAlert, type Stack } from './stack.js';
 
 /** The labels that tell two alerts of one name apart in these scenarios (pod names are left out). */
-const KEY_LABELS = ['node', 'namespace', 'component', 'port', 'hosts_istiod'];
+const KEY_LABELS = ['node', 'namespace', 'component', 'port', 'hosts_istiod', 'exporter_node'];
+
+/**
+ * The lab's and the exporter's shared clock runs this much faster than real time, as the rules'
+ * `for` are compressed: ztunnel's xDS retries (up to 20 s apart) land within the compressed rate
+ * windows, and the exporter's 3-minute pods_not_proxied window passes in 9 s.
+ */
+const CLOCK_RATE = 20;
 
 function alertId(labels: Record<string, string>): string {
   const keys = KEY_LABELS.filter((k) => labels[k] !== undefined).sort();
@@ -39,27 +46,40 @@ interface Expectation {
 interface Scenario {
   title: string;
   expect(lab: Lab): Expectation;
+  /** a second fault set the first changes into: what it delivers besides what the first already did */
+  then?(lab: Lab): Expectation;
 }
 
 const others = (lab: Lab) => lab.nodes.filter((n) => n !== lab.istiodNode);
 
+/** The page about the exporter's own node cut off (it runs on istiod's node in the lab). */
+// the exporter runs on istiod's node in the lab: a cross-node failure there carries both marks
+const exporterNodeCutOff = (lab: Lab) => id('AmbientCrossNodeNetworkFailure', { node: lab.istiodNode, exporter_node: 'true', hosts_istiod: 'true' });
+/** The scrapes of the other nodes' ztunnels the exporter loses when its own node is cut off. */
+const othersTargetDown = (lab: Lab) => others(lab).map((node) => id('AmbientExporterTargetDown', { node, component: 'ztunnel' }));
+
+// Running ztunnels stay Ready when they lose istiod or the overlay (their `state manager` readiness
+// task is one-shot): no scenario below pages AmbientZtunnelNotReady unless a ztunnel is down.
 const SCENARIOS: Scenario[] = [
   {
-    title: 'cross-node',
+    // From the exporter's node, its own node cut off and the overlay down everywhere look alike: one
+    // page, about its own node, that holds when one turns into the other.
+    title: "row 1: the exporter's own node cut off (its ztunnel and Flannel pods stay Ready), then cross-node",
     expect: (lab) => ({
-      faults: [{ name: 'cross-node' }],
-      delivered: others(lab).map((node) => id('AmbientCrossNodeNetworkFailure', { node })),
-      inhibited: others(lab).flatMap((node) => [id('AmbientZtunnelNotReady', { node }), id('AmbientExporterTargetDown', { node, component: 'ztunnel' })]),
+      faults: [{ name: 'node-cut-off', node: lab.istiodNode }],
+      delivered: [exporterNodeCutOff(lab)],
+      inhibited: othersTargetDown(lab),
+      silent: [...lab.nodes.map((node) => id('AmbientZtunnelNotReady', { node })), ...others(lab).map((node) => id('AmbientCrossNodeNetworkFailure', { node }))],
     }),
+    then: (lab) => ({ faults: [{ name: 'cross-node' }], delivered: [], inhibited: othersTargetDown(lab) }),
   },
   {
-    // The exporter runs on istiod's node in the lab: it reports its own node cut off, and sees the
-    // other ztunnels not Ready without being able to probe or scrape them.
+    // The exporter runs on istiod's node in the lab: it reports its own node, Flannel down there.
     title: "flannel-down on istiod's node (hosts every ready istiod)",
     expect: (lab) => ({
       faults: [{ name: 'flannel-down', node: lab.istiodNode }],
-      delivered: [id('AmbientCrossNodeNetworkFailure', { node: lab.istiodNode, hosts_istiod: 'true' })],
-      inhibited: others(lab).flatMap((node) => [id('AmbientZtunnelNotReady', { node }), id('AmbientExporterTargetDown', { node, component: 'ztunnel' })]),
+      delivered: [exporterNodeCutOff(lab)],
+      inhibited: othersTargetDown(lab),
       silent: [id('AmbientIstiodXdsUnreachable')],
     }),
   },
@@ -72,6 +92,26 @@ const SCENARIOS: Scenario[] = [
         id('AmbientPodCreationBlockedByCNI', { node: lab.faultNode }),
         id('AmbientExporterTargetDown', { node: lab.faultNode, component: 'ztunnel' }),
       ],
+    }),
+  },
+  {
+    // ztunnel holds fewer pods than run there with redirection enabled, for 3 minutes of the exporter's clock
+    title: 'row 5: pods that bypass the mesh after a reboot without a drain',
+    expect: (lab) => ({
+      faults: [{ name: 'pods-not-proxied', node: lab.faultNode }],
+      delivered: [id('AmbientWorkloadsNotProxied', { node: lab.faultNode })],
+      inhibited: [],
+      silent: [id('AmbientZtunnelNotReady', { node: lab.faultNode }), id('AmbientPodCreationBlockedByCNI', { node: lab.faultNode })],
+    }),
+  },
+  {
+    // No page: flanneld left the kernel path in place. The warning reaches the ticket receiver.
+    title: 'row 7: flanneld crash-looping while the kernel VXLAN path forwards',
+    expect: (lab) => ({
+      faults: [{ name: 'flannel-crash-loop', node: lab.faultNode }],
+      delivered: [id('AmbientFlannelNotReady', { node: lab.faultNode })],
+      inhibited: [],
+      silent: [id('AmbientCrossNodeNetworkFailure', { node: lab.faultNode })],
     }),
   },
   {
@@ -92,11 +132,12 @@ const SCENARIOS: Scenario[] = [
 const ztunnelXds = (lab: Lab) =>
   lab.nodes.flatMap((node) => [id('AmbientZtunnelIstiodUnreachable', { node }), id('AmbientZtunnelXdsConnectionErrors', { node })]);
 
-/** Flannel down on a node other than istiod's (and the exporter's). */
+/** Flannel down on a node other than istiod's (and the exporter's); its running ztunnel stays Ready. */
 const flannelDown = (lab: Lab): Expectation => ({
   faults: [{ name: 'flannel-down', node: lab.faultNode }],
   delivered: [id('AmbientCrossNodeNetworkFailure', { node: lab.faultNode })],
-  inhibited: [id('AmbientZtunnelNotReady', { node: lab.faultNode }), id('AmbientExporterTargetDown', { node: lab.faultNode, component: 'ztunnel' })],
+  inhibited: [id('AmbientExporterTargetDown', { node: lab.faultNode, component: 'ztunnel' })],
+  silent: [id('AmbientZtunnelNotReady', { node: lab.faultNode })],
 });
 
 /** Waiting for a ztunnel's first configuration is not AmbientZtunnelNotReady's page. */
@@ -109,7 +150,7 @@ describe('e2e: alerts delivered per lab fault (real Prometheus and Alertmanager)
 
   before(async function () {
     this.timeout(60_000);
-    stack = await startStack({ lab: { nodes: 3, syncIntervalMs: 1000 } });
+    stack = await startStack({ lab: { nodes: 3, syncIntervalMs: 1000 }, clockRate: CLOCK_RATE });
     longestFor = Math.max(...stack.forByAlert.values());
   });
 
@@ -131,7 +172,9 @@ describe('e2e: alerts delivered per lab fault (real Prometheus and Alertmanager)
 
   /** Alerts that were firing in Prometheus at some evaluation since `since` (ms). */
   async function firedSince(since: number): Promise<Set<string>> {
-    const seconds = Math.ceil((Date.now() - since) / 1000) + 1;
+    // rounded down: the window must not reach back to the last evaluations of the previous scenario
+    // (a kept-firing alert of the same name and node resolves at most one evaluation before `since`)
+    const seconds = Math.max(1, Math.floor((Date.now() - since) / 1000));
     return new Set((await stack.query(`max_over_time(ALERTS{alertstate="firing"}[${seconds}s])`)).map((s) => alertId(s.metric)));
   }
 
@@ -226,8 +269,8 @@ describe('e2e: alerts delivered per lab fault (real Prometheus and Alertmanager)
     expect(stack.notifications).to.deep.equal([]);
   });
 
-  it('istiod-port-missing, then istiod-unreachable: each cause pages once, no per-node page, and recovery delivers nothing', async function () {
-    this.timeout(120_000);
+  it('istiod-port-missing, then istiod-unreachable, then (row 2) a ztunnel restarted during the outage: each cause pages once, no per-node page, and recovery delivers nothing', async function () {
+    this.timeout(150_000);
     const lab = stack.lab;
     const portMissing = id('AmbientIstiodXdsPortMissing', { port: '15012' });
     const unreachable = id('AmbientIstiodXdsUnreachable');
@@ -254,7 +297,37 @@ describe('e2e: alerts delivered per lab fault (real Prometheus and Alertmanager)
     );
     expect(await startedAt(), 'AmbientZtunnelIstiodUnreachable did not restart').to.deep.equal(before);
 
-    // Recovery: the xDS error rates drain while the causes keep firing.
+    // Row 2: a ztunnel restarted during the outage waits for istiod (state manager and workload proxy
+    // manager pending), never connects to istio-cni, and new pods on its node are refused: all of it
+    // istiod's doing, so nothing pages for its node.
+    const restartedOn = { node: lab.faultNode };
+    const silent = [
+      ...ztunnelNotReady(lab),
+      id('AmbientPodCreationBlockedByCNI', restartedOn),
+      id('AmbientWorkloadsNotProxied', restartedOn),
+      id('AmbientExporterTargetDown', { node: lab.faultNode, component: 'ztunnel' }),
+    ];
+    const restartedAt = Date.now();
+    await lab.restart('ztunnel', lab.faultNode);
+    await stack.waitFor(
+      async () => (await stack.query(`ambient_ztunnel_readiness_pending{node="${lab.faultNode}",task="state manager"} == 1`)).length === 1 && (await stack.query(`ambient_pods_blocked_by_cni{node="${lab.faultNode}"} > 0`)).length > 0,
+      { timeoutMs: 20_000, what: async () => `the restarted ztunnel waiting for istiod, pods blocked on ${lab.faultNode}\n${await snapshot(restartedAt)}` },
+    );
+    // Its active workloads (0) short of the node's enabled pods, for longer than the exporter's
+    // 3-minute pods_not_proxied window at the clock rate and than any `for`: had either alert of its
+    // node been due, it would have fired by now.
+    const settle = Math.ceil(Math.max(longestFor, (3 * 60) / CLOCK_RATE)) + 3;
+    const node = `node="${lab.faultNode}"`;
+    const shortfall = `min_over_time((ambient_node_pods_redirection_enabled{${node}} - on (node) ambient_ztunnel_workloads{${node},state="active"})[${settle}s:1s]) > 0`;
+    await stack.waitFor(async () => (await stack.query(shortfall)).length === 1, {
+      timeoutMs: (settle + 20) * 1000,
+      what: async () => `${settle}s of the restarted ztunnel proxying fewer pods than run enabled on ${lab.faultNode}\n${await snapshot(restartedAt)}`,
+    });
+    const fired = await firedSince(restartedAt);
+    for (const a of silent) expect(fired.has(a), `${a} fired\n${await snapshot(restartedAt)}`).to.equal(false);
+    expect(stack.notifiedFiring(restartedAt).map((a) => alertId(a.labels)).filter((a) => a !== unreachable && a !== portMissing), await snapshot(restartedAt)).to.deep.equal([]);
+
+    // Recovery: the restarted ztunnel syncs at its next attempt; the xDS error rates drain while the causes keep firing.
     await settleHealthy([portMissing, unreachable]);
   });
 
@@ -263,7 +336,14 @@ describe('e2e: alerts delivered per lab fault (real Prometheus and Alertmanager)
       this.timeout(90_000);
       const e = scenario.expect(stack.lab);
       await apply(e);
-      await settleHealthy(e.delivered);
+      const next = scenario.then?.(stack.lab);
+      if (next) {
+        const startsAt = async () => (await stack.alertmanagerAlerts()).filter((a) => e.delivered.includes(alertId(a.labels))).map((a) => `${alertId(a.labels)} ${a.startsAt}`).sort();
+        const before = await startsAt();
+        await apply(next, { alreadyDelivered: e.delivered });
+        expect(await startsAt(), 'the first page holds: the same alert, never resolved in between').to.deep.equal(before);
+      }
+      await settleHealthy([...e.delivered, ...(next?.delivered ?? [])]);
     });
   }
 

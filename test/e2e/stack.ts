@@ -121,7 +121,7 @@ export interface TestRulesOptions {
   forStepSeconds?: number;
   /** the shortest shortened `for` (default 1s) */
   firstForSeconds?: number;
-  /** what range windows in expressions become (default "7s" for every "[Nm]": longer than the lab's 5 s xDS retry, so a rate of failing retries never drops to 0) */
+  /** what range windows in expressions become (default "7s" for every "[Nm]": longer than a failing ztunnel's xDS retries (about 20 s apart at most on the lab clock, 1 s at the alert test's clock rate), so their rate never drops to 0) */
   rangeWindow?: string;
   /** the shortest shortened keep_firing_for: the range window plus this (default 0); see testRules */
   keepFiringMarginSeconds?: number;
@@ -410,6 +410,12 @@ export async function alertmanagerAlerts(alertmanagerUrl: string): Promise<AmAle
 export interface StackOptions {
   /** passed to startLab (default: 3 nodes, healthy) */
   lab?: LabOptions;
+  /**
+   * How many times faster than real time the lab's and the exporter's shared clock runs (default 1):
+   * the lab's back-offs, crash loops and kubelet thresholds, and the exporter's time windows, compressed
+   * like the rules' `for` (Prometheus and Alertmanager keep real time).
+   */
+  clockRate?: number;
   /** extra exporter flags, after the harness' own */
   exporterArgs?: string[];
   /** start Alertmanager and route Prometheus' alerts to it (default true) */
@@ -462,7 +468,10 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     for (const c of cleanups.reverse()) await c().catch(() => {});
   };
   try {
-    const lab = await startLab({ nodes: 3, ...opts.lab });
+    const rate = opts.clockRate ?? 1;
+    const t0 = Date.now();
+    const now = () => t0 + (Date.now() - t0) * rate;
+    const lab = await startLab({ nodes: 3, now, ...opts.lab });
     cleanups.push(() => lab.close());
 
     const argv = [
@@ -475,7 +484,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
       ...lab.enrollment.namespaces.flatMap((ns) => ['--enroll-namespace', ns]),
       ...(opts.exporterArgs ?? []),
     ];
-    const exporter = await startServe(loadConfig({ argv, env: {} }));
+    const exporter = await startServe(loadConfig({ argv, env: {} }), { now });
     let exporterStopped = false;
     cleanups.push(async () => {
       if (!exporterStopped) await exporter.close();

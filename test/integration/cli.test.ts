@@ -2,21 +2,32 @@
 // code 2; SIGTERM stops a running exporter cleanly with exit code 0.
 import { expect } from 'chai';
 import { spawn } from 'node:child_process';
-import { createServer } from 'node:net';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createServer, type Server } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { startObjectApi } from 'ambient-lab';
+import { FAULT_CATALOG, FAULT_NAMES, startObjectApi } from 'ambient-lab';
 import { getText, waitFor } from '../support/http.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const BAD_SERVER_KUBECONFIG = join(mkdtempSync(join(tmpdir(), 'cli-test-')), 'kubeconfig');
+writeFileSync(
+  BAD_SERVER_KUBECONFIG,
+  'apiVersion: v1\nkind: Config\nclusters: [{name: c, cluster: {server: "not a url"}}]\nusers: [{name: u, user: {token: t}}]\ncontexts: [{name: x, context: {cluster: c, user: u}}]\ncurrent-context: x\n',
+);
 
-function run(args: string[]): { done: Promise<{ code: number | null; stdout: string; stderr: string }>; kill: (sig: NodeJS.Signals) => void } {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args], { cwd: ROOT, env: { ...process.env, KUBECONFIG: '' } });
+function run(
+  args: string[],
+  as: { uid?: number; gid?: number } = {},
+): { done: Promise<{ code: number | null; stdout: string; stderr: string }>; kill: (sig: NodeJS.Signals) => void; stdout: NodeJS.ReadableStream } {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args], { cwd: ROOT, env: { ...process.env, KUBECONFIG: '' }, ...as });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
   child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
   const done = new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })));
-  return { done, kill: (sig) => child.kill(sig) };
+  return { done, kill: (sig) => child.kill(sig), stdout: child.stdout };
 }
 
 async function freePort(): Promise<number> {
@@ -38,6 +49,11 @@ describe('cli', function () {
     [['agent'], /^ambient-exporter: config: nodeName \(--node-name, AMBIENT_NODE_NAME\): is required/],
     [['agent', '--node-name', 'w1', '--vxlan-port', '0'], /^ambient-exporter: config: vxlanPort \(--vxlan-port, AMBIENT_VXLAN_PORT\): /],
     [['agent', '--node-name', 'w1', '--kubeconfig', '/nonexistent/kubeconfig'], /^ambient-exporter: config: kubeconfig: .*\/nonexistent\/kubeconfig/],
+    [['serve', '--refresh-interval', '10000h'], /^ambient-exporter: config: refreshInterval \(--refresh-interval, AMBIENT_REFRESH_INTERVAL\): "10000h" is longer than 24h/],
+    [['serve', '--kubeconfig', BAD_SERVER_KUBECONFIG], /^ambient-exporter: config: kubeconfig: kubeconfig .* \(--kubeconfig\): cluster "c" has server not a url, which is not an http:\/\/ or https:\/\/ URL$/],
+    [['lab', '--istio-version', '1.99'], /^ambient-exporter: istioVersion: the lab simulates Istio 1\.24, 1\.28, 1\.30, got "1\.99"$/],
+    [['lab', '--layout', 'eks'], /^ambient-exporter: layout: expected one of upstream, talos, gke, got "eks"$/],
+    [['lab', '--fault', 'cni-refusing:ipset-exist'], /^ambient-exporter: fault "cni-refusing": reason "ipset-exist" happens on Istio 1\.24 only .*this lab runs 1\.28$/],
   ];
   for (const [args, pattern] of bad) {
     it(`exits 2 with one line for: ${args.join(' ')}`, async () => {
@@ -48,6 +64,93 @@ describe('cli', function () {
       expect(lines[0]).to.match(pattern);
     });
   }
+
+  describe('a listen address that cannot be used', () => {
+    let taken: Server;
+    let takenPort: number;
+    before(async () => {
+      taken = createServer();
+      await new Promise<void>((r) => taken.listen(0, '127.0.0.1', r));
+      takenPort = (taken.address() as { port: number }).port;
+    });
+    after(() => new Promise<void>((r) => taken.close(() => r())));
+
+    const KEY = /^ambient-exporter: config: listenAddress \(--listen-address, AMBIENT_LISTEN_ADDRESS\): /;
+    const STATIC = ['--no-kube', '--target', 'ztunnel:n1=http://127.0.0.1:1/stats/prometheus'];
+    const cases: [string, () => string[], RegExp][] = [
+      ['in use', () => ['serve', ...STATIC, '--listen-address', `127.0.0.1:${takenPort}`], /127\.0\.0\.1:\d+ is already in use/],
+      ['a port above 65535', () => ['serve', ...STATIC, '--listen-address', '127.0.0.1:70000'], /port 70000 is not between 0 and 65535/],
+      ['a host that does not resolve', () => ['serve', ...STATIC, '--listen-address', 'no-such-host.invalid:9479'], /host no-such-host\.invalid does not resolve/],
+      ['an address of another machine', () => ['serve', ...STATIC, '--listen-address', '192.0.2.1:9479'], /192\.0\.2\.1 is not an address of this machine/],
+      ['in use, for demo', () => ['demo', '--nodes', '1', '--listen-address', `127.0.0.1:${takenPort}`], /127\.0\.0\.1:\d+ is already in use/],
+    ];
+    for (const [name, args, pattern] of cases) {
+      it(`exits 2 with one line naming the key: ${name}`, async () => {
+        const { code, stderr } = await run(args()).done;
+        const lines = stderr.trim().split('\n');
+        expect(lines, stderr).to.have.length(1);
+        expect(lines[0]).to.match(KEY).and.to.match(pattern);
+        expect(code).to.equal(2);
+      });
+    }
+
+    it('exits 2 with one line naming the key: a privileged port without the privilege', async function () {
+      const unprivilegedFrom = Number(readFileSync('/proc/sys/net/ipv4/ip_unprivileged_port_start', 'utf8'));
+      const root = process.getuid?.() === 0;
+      if (unprivilegedFrom <= 80 || (!root && process.getuid === undefined)) this.skip(); // this kernel lets anyone bind port 80
+      // As root, run as nobody (65534), as the image runs as a non-root user.
+      const { code, stderr } = await run(['serve', ...STATIC, '--listen-address', '127.0.0.1:80'], root ? { uid: 65534, gid: 65534 } : {}).done;
+      const lines = stderr.trim().split('\n');
+      expect(lines, stderr).to.have.length(1);
+      expect(lines[0]).to.match(KEY).and.to.match(/no permission to listen on 127\.0\.0\.1:80/);
+      expect(code).to.equal(2);
+    });
+  });
+
+  for (const command of ['lab', 'demo']) {
+    it(`${command} --help lists every lab fault with its target${command === 'demo' ? ', and where the exporter listens' : ''}`, async () => {
+      const { code, stdout } = await run([command, '--help']).done;
+      expect(code).to.equal(0);
+      const help = stdout.replace(/\s+/g, ' ');
+      const target = { none: '', cluster: '', node: '[@NODE]', namespace: '[@NAMESPACE]' } as const;
+      for (const name of FAULT_NAMES) expect(help, name).to.match(new RegExp(`[ :,]${name}${target[FAULT_CATALOG[name].scope].replace(/[[\]]/g, '\\$&')}[,( ]`));
+      if (command === 'demo') expect(help).to.contain('--listen-address <host:port> where the exporter listens (status page on /, metrics on /metrics) (default: "127.0.0.1:9479")');
+    });
+  }
+
+  it("the README's table of the demo's flags names every flag of demo --help, with its default", async () => {
+    const { stdout } = await run(['demo', '--help']).done;
+    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+    const options = [...stdout.replace(/\s+/g, ' ').matchAll(/(--[a-z-]+) <[^>]+> .*?\(default: "([^"]*)"\)/g)].map((m) => [m[1]!, m[2]!] as const);
+    expect(options.map(([flag]) => flag)).to.deep.equal(['--nodes', '--fault', '--listen-address']);
+    for (const [flag, def] of options) expect(readme, flag).to.match(new RegExp(`\\| \`${flag} [^|]*\` \\| \`${def}\` \\|`));
+  });
+
+  it('lab takes the Istio version, layout, address family and revision, says so, and stops on SIGINT', async () => {
+    const proc = run(['lab', '--nodes', '2', '--istio-version', '1.30', '--layout', 'gke', '--ip-family', 'ipv6', '--revision', 'canary', '--fault', 'cni-refusing:unauthorized']);
+    let out = '';
+    const banner = new Promise<string>((resolve) => {
+      proc.stdout.on('data', (d: Buffer) => {
+        out += d.toString();
+        if (out.includes('Ctrl-C stops the lab.')) resolve(out);
+      });
+    });
+    expect((await banner).split('\n')[0]).to.equal(
+      'ambient lab: 2 node(s), Istio 1.30.2 (ztunnel and istio-cni in kube-system, Service istiod-canary), istiod on lab-node-0, faults: cni-refusing:unauthorized@lab-node-1',
+    );
+    proc.kill('SIGINT');
+    expect((await proc.done).code).to.equal(0);
+  });
+
+  it('--help lists the commands that exist, diagnose among them, and no agent', async () => {
+    const { code, stdout } = await run(['--help']).done;
+    expect(code).to.equal(0);
+    const commands = [...stdout.matchAll(/^ {2}([a-z]+) /gm)].map((m) => m[1]);
+    expect(commands).to.deep.equal(['serve', 'lab', 'demo', 'diagnose', 'help']);
+    const diagnose = await run(['diagnose', '--help']).done;
+    expect(diagnose.stdout).to.contain('--output <format>').and.contain('--pre-install').and.contain('exit 0 healthy, 1 problems found, 2 could not check');
+    expect(diagnose.stdout, 'serve-only settings are not offered').not.to.contain('--listen-address');
+  });
 
   it('serves until SIGTERM, then exits 0', async () => {
     const port = await freePort();

@@ -25,7 +25,7 @@ describe('demo', function () {
     try {
       await waitFor('the demo banner', async () => stdout.includes(LAST_BANNER_LINE) || (child.exitCode !== null ? Promise.reject(new Error(stderr)) : false), 40_000, 50);
       const banner = stdout.trimEnd().split('\n');
-      expect(banner[0]).to.match(/^ambient lab: 2 node\(s\), istiod on lab-node-0, faults: cni-blocked@lab-node-1$/);
+      expect(banner[0]).to.match(/^ambient lab: 2 node\(s\), Istio 1\.28\.2 \(ztunnel and istio-cni in istio-system, Service istiod\), istiod on lab-node-0, faults: cni-blocked@lab-node-1$/);
       expect(banner.some((l) => l.startsWith('  kubeconfig:'))).to.be.true;
       expect(banner.some((l) => l.startsWith('Switch faults while it runs'))).to.be.true;
       expect(banner.some((l) => l.startsWith('Point the exporter') || l.includes('ambient-exporter serve')), 'the lab-only lines are left out').to.be.false;

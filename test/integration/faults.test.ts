@@ -95,6 +95,24 @@ describe('exporter against the lab: every fault', function () {
     expect(affected).to.deep.equal({ ztunnel_istiod_connectivity: 0, cross_node_network: 0, cni_pod_creation_blocked: 0, namespace_not_enrolled: 0 });
   });
 
+  it("healthy lab: istiod's CA expiry, and every ztunnel and istio-cni at istiod's version (istio-cni's from its image)", async () => {
+    await exporter.refreshNow();
+    const lines = (await getText(`${exporter.url}/metrics`)).body.split('\n');
+    const series = (name: string) => lines.filter((l) => l.startsWith(`${name}{`));
+    const nowS = Date.now() / 1000;
+    const expiry = series('ambient_istiod_cert_expiry_timestamp_seconds').map((l) => [/certificate="([^"]+)"/.exec(l)?.[1], Number(l.split(' ').pop())] as const);
+    expect(expiry.map(([c]) => c).sort()).to.deep.equal(['cert_chain', 'root_cert']);
+    for (const [c, at] of expiry) expect(at, c).to.be.greaterThan(nowS + 30 * 86_400);
+    const skew = series('ambient_data_plane_version_skew');
+    expect(skew.filter((l) => l.includes('component="ztunnel"'))).to.have.length(3);
+    expect(skew.filter((l) => l.includes('component="istio-cni"'))).to.have.length(3);
+    for (const l of skew) {
+      expect(l).to.match(/istiod_version="1\.28\.2"/);
+      expect(l.endsWith(' 0'), l).to.equal(true);
+    }
+    expect(series('ambient_cni_info').every((l) => l.includes('version="1.28.2-distroless"'))).to.equal(true);
+  });
+
   for (const fault of ['istiod-port-missing', 'istiod-unreachable', 'cross-node', 'flannel-down', 'cni-blocked', 'namespace-unlabeled', 'pods-not-captured']) {
     it(`${fault}: detected with its root cause, and cleared after the fault is switched off`, async () => {
       await lab.setFaults([{ name: fault as never }]);

@@ -3,6 +3,7 @@
 // within the per-target budget, and the endless body must be cut off at the byte cap.
 import { readFileSync } from 'node:fs';
 import { expect } from 'chai';
+import { keptSamplesOf } from '../../src/issues/registry.js';
 import type { ScrapeResult, Target } from '../../src/model.js';
 import { scrapeAll } from '../../src/scrape/scraper.js';
 import { closedPort, endlessBody, startHttpServer, startTcpServer, type LocalServer } from '../unit/scrape/local-servers.js';
@@ -49,7 +50,7 @@ describe('integration: hostile scrape targets', () => {
       ([pod, url]) => ({ component: 'ztunnel', node: `node-${pod}`, pod, url, static: false }),
     );
     const started = performance.now();
-    const round = await scrapeAll(targets, { concurrency: targets.length, timeoutMs: TIMEOUT_MS, maxBytes: MAX_BYTES });
+    const round = await scrapeAll(targets, { keep: keptSamplesOf, concurrency: targets.length, timeoutMs: TIMEOUT_MS, maxBytes: MAX_BYTES });
     roundSeconds = (performance.now() - started) / 1000;
     results = new Map(round.map((r) => [r.target.pod, r]));
     expect(round.map((r) => r.target.pod)).to.deep.equal(targets.map((t) => t.pod));

@@ -72,15 +72,16 @@ describe('kube watch against the lab API server', function () {
     expect(s.istiodEndpoints).to.have.length.of.at.least(1);
     expect(s.istiodEndpoints.every((e) => e.ready && e.node === lab!.istiodNode && e.ports['https-dns'] === PORTS.istiodXds)).to.equal(true);
 
-    // Healthy: workloads are the pods of the expected (and labelled) namespaces, all running.
+    // Healthy: workloads are the pods of the expected (and labelled) namespaces, and legacy's pod
+    // enrolled by its own label, all running.
     expect(s.workloadPods).to.not.be.empty;
-    expect([...new Set(s.workloadPods.map((p) => p.namespace))].sort()).to.deep.equal([...lab.enrollment.namespaces].sort());
+    expect([...new Set(s.workloadPods.map((p) => p.namespace))].sort()).to.deep.equal([...lab.enrollment.namespaces, 'legacy'].sort());
     expect(s.workloadPods.every((p) => p.started)).to.equal(true);
     expect(s.sandboxEvents).to.deep.equal([]);
   });
 
   it('finds Flannel in kube-system in the Talos layout', async () => {
-    lab = await startLab({ nodes: 2, flannelLayout: 'talos' });
+    lab = await startLab({ nodes: 2, layout: 'talos' });
     watch = await watchLab(lab);
     const flannel = watch.snapshot().flannelPods;
     expect(nodesOf(flannel)).to.deep.equal([...lab.nodes].sort());

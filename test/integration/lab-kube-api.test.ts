@@ -49,7 +49,7 @@ describe('lab Kubernetes API with client-node', function () {
     expect(namespaces.find((n) => n.metadata?.name === 'legacy')?.metadata?.labels).to.not.have.property('istio.io/dataplane-mode');
     expect((await core.listPodForAllNamespaces({ labelSelector: 'app=ztunnel' })).items).to.have.length(3);
     expect((await core.listPodForAllNamespaces({ labelSelector: 'k8s-app in (istio-cni-node)', fieldSelector: 'spec.nodeName=lab-node-2' })).items).to.have.length(1);
-    expect((await core.listPodForAllNamespaces({ labelSelector: 'k8s-app=flannel,app=flannel,tier=node' })).items).to.have.length(3);
+    expect((await core.listPodForAllNamespaces({ labelSelector: 'app=flannel,tier=node' })).items).to.have.length(3);
     expect((await core.listEventForAllNamespaces({ fieldSelector: 'reason=FailedCreatePodSandBox' })).items).to.have.length(0);
     const svc = await core.listNamespacedService({ namespace: 'istio-system', fieldSelector: 'metadata.name=istiod' });
     expect(svc.items[0]?.spec?.ports?.map((p) => [p.name, p.port, p.targetPort])).to.deep.equal([

@@ -136,8 +136,15 @@ describe('serve --no-kube against static targets, some hostile', function () {
   it('keeps serving health and the human page', async () => {
     expect((await getText(`${exporter.url}/healthz`)).status).to.equal(200);
     expect((await getText(`${exporter.url}/readyz`)).status).to.equal(200);
-    const page = await getText(`${exporter.url}/`);
-    expect(page.body).to.include('cni_pod_creation_blocked');
+    const page = (await getText(`${exporter.url}/`)).body;
+    // the verdict first, and never green on static targets alone (the checks that need the API are not made)
+    expect(page).to.match(/<h1 id="verdict">/);
+    expect(page).not.to.match(/Healthy<\/h1>/);
+    // each hostile target is named, with the reason and the runbook of the alert that covers it
+    for (const [node, reason] of [['hang', 'timeout'], ['status500', 'http_status'], ['garbage', 'parse'], ['endless', 'too_large']]) {
+      expect(page, node).to.match(new RegExp(`Istio components scraped · node ${node}</h3><dl><dt>Evidence</dt><dd>ztunnel [^<]+: ${reason}</dd>`));
+    }
+    expect(page).to.contain('<a href="runbooks/AmbientExporterTargetDown">AmbientExporterTargetDown</a>');
   });
 
   it('serves OpenMetrics when asked', async () => {

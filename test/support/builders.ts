@@ -66,9 +66,9 @@ export function healthyState(): ClusterState {
       { name: 'bookinfo', labels: { 'istio.io/dataplane-mode': 'ambient' } },
       { name: 'legacy', labels: {} },
     ],
-    ztunnelPods: NODES.map((n) => pod({ name: `ztunnel-${n}`, namespace: 'istio-system', node: n, labels: { app: 'ztunnel' } })),
-    istiodPods: [pod({ name: 'istiod-1', namespace: 'istio-system', node: 'node-a', labels: { app: 'istiod' } })],
-    cniPods: NODES.map((n) => pod({ name: `istio-cni-node-${n}`, namespace: 'istio-system', node: n, hostNetwork: true })),
+    ztunnelPods: NODES.map((n) => pod({ name: `ztunnel-${n}`, namespace: 'istio-system', node: n, labels: { app: 'ztunnel' }, istioImageTag: '1.28.1' })),
+    istiodPods: [pod({ name: 'istiod-1', namespace: 'istio-system', node: 'node-a', labels: { app: 'istiod' }, istioImageTag: '1.28.1' })],
+    cniPods: NODES.map((n) => pod({ name: `istio-cni-node-${n}`, namespace: 'istio-system', node: n, hostNetwork: true, istioImageTag: '1.28.1-distroless' })),
     flannelPods: NODES.map((n) => pod({ name: `kube-flannel-ds-${n}`, namespace: 'kube-flannel', node: n, hostNetwork: true })),
     agentPods: [],
     workloadPods: NODES.map((n) =>
@@ -89,6 +89,7 @@ export function healthyState(): ClusterState {
     },
     istiodEndpoints: [{ ip: '10.0.0.5', ready: true, node: 'node-a', pod: 'istiod-1', ports: { 'https-dns': 15012 } }],
     watchUp: { pods: true },
+    watchLastEvent: {},
     synced: true,
   };
 }

@@ -1,13 +1,37 @@
 // Pod templates of the lab: what the Istio charts, the Flannel manifests and Deployments put into
 // each kind of pod (labels, annotations, owners, containers, probes).
 import type { IdSource } from '../util/ids.js';
-import type { FlannelLayout, OwnerRef, PodRole, SimNode, SimPod } from './shapes.js';
+import type { IstioRelease } from './release.js';
+import type { EnvVar, FlannelLayout, OwnerRef, PodRole, SimNode, SimPod } from './shapes.js';
 import type { AppDeployment } from './workloads.js';
-import { FLANNEL_IMAGE, ISTIO_VERSION } from './versions.js';
+import { FLANNEL_IMAGE } from './versions.js';
+
+/** Where Istio runs and what its ztunnels dial. */
+export interface IstioPlacement {
+  /** namespace of the ztunnel and istio-cni DaemonSets (istio-system; kube-system on GKE) */
+  componentNamespace: string;
+  /** namespace of istiod and its Service */
+  istiodNamespace: string;
+  /** the istiod revision, when revisioned */
+  revision: string | undefined;
+  /** `istiod`, or `istiod-<revision>` (istio-discovery chart templates/service.yaml) */
+  serviceName: string;
+}
 
 export interface PodTemplateContext {
   ids: IdSource;
   startedAt: number;
+  release: IstioRelease;
+  istio: IstioPlacement;
+}
+
+/**
+ * The address the ztunnel chart writes into CA_ADDRESS and XDS_ADDRESS when the values leave them
+ * empty: `istiod[-<revision>].<istioNamespace>.svc:15012` (manifests/charts/ztunnel/templates/daemonset.yaml,
+ * release-1.24 .. 1.30).
+ */
+export function chartIstiodAddress(istio: IstioPlacement): string {
+  return `${istio.serviceName}.${istio.istiodNamespace}.svc:15012`;
 }
 
 export const HOUR = 3_600_000;
@@ -43,10 +67,25 @@ export function daemonSetPod(
   };
 }
 
-const ISTIO_IMAGE = (component: string) => `docker.io/istio/${component}:${ISTIO_VERSION}-distroless`;
+const istioImage = (release: IstioRelease, component: string) => `docker.io/istio/${component}:${release.version}-distroless`;
+
+/** The ztunnel container's env as the chart writes it (manifests/charts/ztunnel/templates/daemonset.yaml). */
+function ztunnelEnv(istio: IstioPlacement): EnvVar[] {
+  const istiod = chartIstiodAddress(istio);
+  return [
+    { name: 'CA_ADDRESS', value: istiod },
+    { name: 'XDS_ADDRESS', value: istiod },
+    { name: 'CLUSTER_ID', value: 'Kubernetes' },
+    { name: 'POD_NAME', fieldPath: 'metadata.name' },
+    { name: 'POD_NAMESPACE', fieldPath: 'metadata.namespace' },
+    { name: 'NODE_NAME', fieldPath: 'spec.nodeName' },
+    { name: 'INSTANCE_IP', fieldPath: 'status.podIP' },
+    { name: 'SERVICE_ACCOUNT', fieldPath: 'spec.serviceAccountName' },
+  ];
+}
 
 export function ztunnelPod(t: PodTemplateContext, node: SimNode, ip: string): SimPod {
-  return daemonSetPod(t, node, 'ztunnel', 'istio-system', 'ztunnel', {
+  return daemonSetPod(t, node, 'ztunnel', t.istio.componentNamespace, 'ztunnel', {
     ip,
     hostNetwork: false,
     labels: {
@@ -59,9 +98,10 @@ export function ztunnelPod(t: PodTemplateContext, node: SimNode, ip: string): Si
     containers: [
       {
         name: 'istio-proxy',
-        image: ISTIO_IMAGE('ztunnel'),
+        image: istioImage(t.release, 'ztunnel'),
         ports: [{ name: 'ztunnel-stats', containerPort: 15020, protocol: 'TCP' }],
         readinessProbe: { path: '/healthz/ready', port: 15021 },
+        env: ztunnelEnv(t.istio),
       },
     ],
     serviceAccount: 'ztunnel',
@@ -70,7 +110,7 @@ export function ztunnelPod(t: PodTemplateContext, node: SimNode, ip: string): Si
 }
 
 export function cniPod(t: PodTemplateContext, node: SimNode): SimPod {
-  return daemonSetPod(t, node, 'istio-cni', 'istio-system', 'istio-cni-node', {
+  return daemonSetPod(t, node, 'istio-cni', t.istio.componentNamespace, 'istio-cni-node', {
     ip: node.ip,
     hostNetwork: true,
     labels: {
@@ -88,7 +128,7 @@ export function cniPod(t: PodTemplateContext, node: SimNode): SimPod {
     containers: [
       {
         name: 'install-cni',
-        image: ISTIO_IMAGE('install-cni'),
+        image: istioImage(t.release, 'install-cni'),
         ports: [{ name: 'metrics', containerPort: 15014, protocol: 'TCP' }],
         readinessProbe: { path: '/readyz', port: 8000 },
       },
@@ -98,11 +138,14 @@ export function cniPod(t: PodTemplateContext, node: SimNode): SimPod {
   });
 }
 
+/**
+ * Flannel's pod: upstream's kube-flannel.yml labels its pod template `app: flannel`, `tier: node`
+ * only (k8s-app is on the DaemonSet, ConfigMap and Namespace, not the pods; v0.24.0 .. v0.28.9);
+ * Talos' template labels it `k8s-app: flannel`, `tier: node` (k8stemplates/flannel.go).
+ */
 export function flannelPod(t: PodTemplateContext, node: SimNode, layout: FlannelLayout): SimPod {
   const upstream = layout === 'upstream';
-  const labels: Record<string, string> = upstream
-    ? { app: 'flannel', 'k8s-app': 'flannel', tier: 'node' }
-    : { 'k8s-app': 'flannel', tier: 'node' };
+  const labels: Record<string, string> = upstream ? { app: 'flannel', tier: 'node' } : { 'k8s-app': 'flannel', tier: 'node' };
   return daemonSetPod(t, node, 'flannel', upstream ? 'kube-flannel' : 'kube-system', upstream ? 'kube-flannel-ds' : 'kube-flannel', {
     ip: node.ip,
     hostNetwork: true,
@@ -143,13 +186,14 @@ export function deploymentPod(
   };
 }
 
+/** istiod's pod: Deployment `istiod[-<revision>]`, labelled with its revision (istio-discovery chart). */
 export function istiodPod(t: PodTemplateContext, node: SimNode, ip: string): SimPod {
-  return deploymentPod(t.ids, 'istio-system', 'istiod', '0', node, ip, t.startedAt - 2 * DAY, {
+  return deploymentPod(t.ids, t.istio.istiodNamespace, t.istio.serviceName, '0', node, ip, t.startedAt - 2 * DAY, {
     role: 'istiod',
     labels: {
       app: 'istiod',
       istio: 'pilot',
-      'istio.io/rev': 'default',
+      'istio.io/rev': t.istio.revision ?? 'default',
       'install.operator.istio.io/owning-resource': 'unknown',
       'operator.istio.io/component': 'Pilot',
       'sidecar.istio.io/inject': 'false',
@@ -158,7 +202,7 @@ export function istiodPod(t: PodTemplateContext, node: SimNode, ip: string): Sim
     containers: [
       {
         name: 'discovery',
-        image: ISTIO_IMAGE('pilot'),
+        image: istioImage(t.release, 'pilot'),
         ports: [
           { containerPort: 8080, protocol: 'TCP' },
           { containerPort: 15010, protocol: 'TCP' },
@@ -176,7 +220,7 @@ export function istiodPod(t: PodTemplateContext, node: SimNode, ip: string): Sim
 export function appPodFields(namespace: string, d: AppDeployment): Pick<SimPod, 'role' | 'labels' | 'annotations' | 'containers' | 'serviceAccount'> {
   return {
     role: 'app',
-    labels: { app: d.app, version: d.version },
+    labels: { app: d.app, version: d.version, ...d.podLabels },
     annotations: {},
     containers: [{ name: d.app, image: d.image, ports: [{ containerPort: d.port, protocol: 'TCP' }] }],
     serviceAccount: `${namespace}-${d.app}`,

@@ -2,14 +2,28 @@
 // containers), apart from topology.ts so that the pod templates and the topology built from them
 // both import them without importing each other.
 
+/**
+ * Where the components run: `upstream` (Istio in istio-system, Flannel's kube-flannel manifest),
+ * `talos` (Flannel as Talos deploys it, in kube-system) or `gke` (ztunnel and istio-cni in
+ * kube-system as GKE requires, istiod in istio-system, GKE's own pod network: no Flannel).
+ */
+export type ClusterLayout = 'upstream' | 'talos' | 'gke';
+export const CLUSTER_LAYOUTS: readonly ClusterLayout[] = ['upstream', 'talos', 'gke'];
 export type FlannelLayout = 'upstream' | 'talos';
+/** The overlay's address family as Flannel writes it on the nodes (the lab's pods stay on IPv4 loopback). */
+export type IpFamily = 'ipv4' | 'ipv6';
+export const IP_FAMILIES: readonly IpFamily[] = ['ipv4', 'ipv6'];
 export type PodRole = 'ztunnel' | 'istio-cni' | 'flannel' | 'istiod' | 'app';
+
+/** A container env entry: a literal value, or a downward-API field. */
+export type EnvVar = { name: string; value: string } | { name: string; fieldPath: string };
 
 export interface SimContainer {
   name: string;
   image: string;
   ports: { name?: string; containerPort: number; protocol: 'TCP' | 'UDP' }[];
   readinessProbe?: { path: string; port: number };
+  env?: EnvVar[];
 }
 
 export interface OwnerRef {

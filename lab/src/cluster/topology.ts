@@ -3,11 +3,12 @@
 // (see faults/effects.ts and cluster/desired.ts).
 import { AddressPlan } from './addresses.js';
 import { APP_NAMESPACES, ROLLOUT_DEPLOYMENTS, replicasFor } from './workloads.js';
-import { appPodFields, cniPod, DAY, deploymentPod, flannelPod, HOUR, istiodPod, ztunnelPod } from './pod-templates.js';
+import { appPodFields, cniPod, DAY, deploymentPod, flannelPod, HOUR, istiodPod, ztunnelPod, type IstioPlacement } from './pod-templates.js';
+import { istioRelease, type IstioRelease } from './release.js';
 import type { IdSource } from '../util/ids.js';
-import type { FlannelLayout, SimNamespace, SimNode, SimPod } from './shapes.js';
+import type { ClusterLayout, FlannelLayout, IpFamily, SimNamespace, SimNode, SimPod } from './shapes.js';
 
-export { ISTIO_VERSION, KUBERNETES_VERSION, FLANNEL_IMAGE } from './versions.js';
+export { KUBERNETES_VERSION, FLANNEL_IMAGE } from './versions.js';
 
 export interface Topology {
   nodes: SimNode[];
@@ -19,7 +20,12 @@ export interface Topology {
   istiodPod: SimPod;
   istiodService: { clusterIP: string; uid: string; createdAt: number };
   istiodSlice: { name: string; uid: string };
-  flannel: { layout: FlannelLayout; namespace: string; daemonSet: string };
+  /** where Flannel runs; undefined on GKE, whose pod network is its own */
+  flannel: { layout: FlannelLayout; namespace: string; daemonSet: string } | undefined;
+  layout: ClusterLayout;
+  istio: IstioPlacement;
+  release: IstioRelease;
+  ipFamily: IpFamily;
   startedAt: number;
   ids: IdSource;
   addresses: AddressPlan;
@@ -27,19 +33,40 @@ export interface Topology {
 
 export interface TopologyOptions {
   nodes: number;
-  flannelLayout: FlannelLayout;
+  /** where the components run (default upstream) */
+  layout?: ClusterLayout;
   ids: IdSource;
   startedAt: number;
   /** address block (see addresses.ts), default 0 */
   addressBlock?: number;
+  /** the Istio release (default 1.28) */
+  release?: IstioRelease;
+  /** istiod's revision, when revisioned */
+  revision?: string;
+  /** Flannel's address family (default ipv4) */
+  ipFamily?: IpFamily;
 }
 
 export function nodeName(index: number): string {
   return `lab-node-${index}`;
 }
 
+/** ztunnel and istio-cni in kube-system on GKE (istio.io ambient platform prerequisites), istio-system elsewhere. */
+function istioPlacement(layout: ClusterLayout, revision: string | undefined): IstioPlacement {
+  return {
+    componentNamespace: layout === 'gke' ? 'kube-system' : 'istio-system',
+    istiodNamespace: 'istio-system',
+    revision,
+    serviceName: revision ? `istiod-${revision}` : 'istiod',
+  };
+}
+
 export function buildTopology(o: TopologyOptions): Topology {
   const { ids, startedAt } = o;
+  const layout = o.layout ?? 'upstream';
+  const release = o.release ?? istioRelease();
+  const istio = istioPlacement(layout, o.revision);
+  const tc = { ids, startedAt, release, istio };
   const plan = new AddressPlan(o.addressBlock ?? 0);
   const nodes: SimNode[] = [];
   for (let i = 0; i < o.nodes; i++) {
@@ -65,10 +92,13 @@ export function buildTopology(o: TopologyOptions): Topology {
   };
 
   const pods: SimPod[] = [];
-  for (const node of nodes) pods.push(ztunnelPod(o, node, allocate(node)));
-  const istiod = istiodPod(o, first, allocate(first));
+  for (const node of nodes) pods.push(ztunnelPod(tc, node, allocate(node)));
+  const istiod = istiodPod(tc, first, allocate(first));
   pods.push(istiod);
-  for (const node of nodes) pods.push(cniPod(o, node), flannelPod(o, node, o.flannelLayout));
+  for (const node of nodes) {
+    pods.push(cniPod(tc, node));
+    if (layout !== 'gke') pods.push(flannelPod(tc, node, layout));
+  }
 
   // Application pods, spread round-robin so every node carries some of every namespace.
   const replicas = replicasFor(o.nodes);
@@ -87,7 +117,7 @@ export function buildTopology(o: TopologyOptions): Topology {
   for (const p of pods) podsByNode.get(p.node)?.push(p);
 
   const systemNamespaces = ['default', 'kube-system', 'kube-public', 'kube-node-lease', 'istio-system'];
-  if (o.flannelLayout === 'upstream') systemNamespaces.push('kube-flannel');
+  if (layout === 'upstream') systemNamespaces.push('kube-flannel');
   const namespaceLabels: { name: string; labels: Record<string, string> }[] = [
     ...systemNamespaces.map((name) => ({ name, labels: systemNamespaceLabels(name) })),
     ...APP_NAMESPACES.map((ns) => ({
@@ -110,12 +140,18 @@ export function buildTopology(o: TopologyOptions): Topology {
     pods,
     podsByNode,
     istiodPod: istiod,
-    istiodService: { clusterIP: plan.istiodClusterIP, uid: ids.uid('service/istio-system/istiod'), createdAt: startedAt - 2 * DAY },
-    istiodSlice: { name: `istiod-${ids.suffix('endpointslice/istiod')}`, uid: ids.uid('endpointslice/istio-system/istiod') },
+    istiodService: { clusterIP: plan.istiodClusterIP, uid: ids.uid(`service/istio-system/${istio.serviceName}`), createdAt: startedAt - 2 * DAY },
+    istiodSlice: { name: `${istio.serviceName}-${ids.suffix(`endpointslice/${istio.serviceName}`)}`, uid: ids.uid(`endpointslice/istio-system/${istio.serviceName}`) },
     flannel:
-      o.flannelLayout === 'upstream'
+      layout === 'upstream'
         ? { layout: 'upstream', namespace: 'kube-flannel', daemonSet: 'kube-flannel-ds' }
-        : { layout: 'talos', namespace: 'kube-system', daemonSet: 'kube-flannel' },
+        : layout === 'talos'
+          ? { layout: 'talos', namespace: 'kube-system', daemonSet: 'kube-flannel' }
+          : undefined,
+    layout,
+    istio,
+    release,
+    ipFamily: o.ipFamily ?? 'ipv4',
     startedAt,
     ids,
     addresses: plan,
@@ -128,16 +164,18 @@ function systemNamespaceLabels(name: string): Record<string, string> {
 }
 
 /**
- * Pods a Deployment rollout creates on `node` while cni-blocked is active there. They belong to a
- * new ReplicaSet revision; `createdAt` is when the fault began. No address until a sandbox exists.
+ * Pods a Deployment rollout lands on `node` while the node refuses new pods (see runtime/admission.ts).
+ * They belong to a new ReplicaSet revision; `createdAt` is when the refusal began. Their address is
+ * the one the primary CNI hands out; it shows on the pod only once its sandbox exists.
  */
-export function rolloutPods(t: Topology, node: SimNode, createdAt: number, sandboxReady: (namespace: string) => boolean): SimPod[] {
+export function rolloutPods(t: Topology, node: SimNode, createdAt: number, seq = 1): SimPod[] {
+  const revision = seq > 1 ? `#rollout-${seq}` : '#rollout';
   return ROLLOUT_DEPLOYMENTS.flatMap(({ namespace, deployment }, k) => {
     const ns = APP_NAMESPACES.find((n) => n.name === namespace);
     const d = ns?.deployments.find((x) => x.name === deployment);
     if (!d) return [];
-    const ip = sandboxReady(namespace) ? t.addresses.latePodIP(node.index, k) : '';
-    const pod = deploymentPod(t.ids, namespace, deployment, node.name, node, ip, createdAt, appPodFields(namespace, d), '#rollout');
+    const ip = t.addresses.latePodIP(node.index, k);
+    const pod = deploymentPod(t.ids, namespace, deployment, node.name, node, ip, createdAt, appPodFields(namespace, d), revision);
     return [{ ...pod, late: true }];
   });
 }

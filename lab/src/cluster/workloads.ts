@@ -8,6 +8,8 @@ export interface AppDeployment {
   version: string;
   image: string;
   port: number;
+  /** labels of its pod template beyond app and version (a pod-level istio.io/dataplane-mode) */
+  podLabels?: Record<string, string>;
 }
 
 export interface AppNamespace {
@@ -17,8 +19,22 @@ export interface AppNamespace {
   deployments: AppDeployment[];
 }
 
-function dep(name: string, app: string, version: string, image: string, port: number): AppDeployment {
-  return { name, app, version, image, port };
+function dep(name: string, app: string, version: string, image: string, port: number, podLabels?: Record<string, string>): AppDeployment {
+  return { name, app, version, image, port, ...(podLabels ? { podLabels } : {}) };
+}
+
+const DATAPLANE_MODE = 'istio.io/dataplane-mode';
+
+/**
+ * Whether istio-cni enrolls a pod, by its own and its namespace's istio.io/dataplane-mode labels as
+ * the default rules read them (cni/pkg/util/podutil.go; the 1.27+ chart's default enablement
+ * selectors say the same): a pod labelled `ambient` is enrolled in any namespace, a pod labelled
+ * `none` in none, any other pod when its namespace is labelled `ambient`.
+ */
+export function enrolledBy(podLabels: Readonly<Record<string, string>>, namespaceAmbient: boolean): boolean {
+  const mode = podLabels[DATAPLANE_MODE];
+  if (mode === 'none') return false;
+  return mode === 'ambient' || namespaceAmbient;
 }
 
 const BOOKINFO = 'docker.io/istio/examples-bookinfo';
@@ -43,6 +59,8 @@ export const APP_NAMESPACES: readonly AppNamespace[] = [
       dep('cart', 'cart', 'v1', 'ghcr.io/example/shop-cart:1.9.0', 7070),
       dep('checkout', 'checkout', 'v1', 'ghcr.io/example/shop-checkout:1.9.0', 5050),
       dep('catalog', 'catalog', 'v3', 'ghcr.io/example/shop-catalog:3.0.2', 3550),
+      // opted out of the mesh by its own label in an enrolled namespace
+      dep('loadgen', 'loadgen', 'v1', 'ghcr.io/example/shop-loadgen:1.0.0', 8089, { [DATAPLANE_MODE]: 'none' }),
     ],
   },
   {
@@ -58,7 +76,8 @@ export const APP_NAMESPACES: readonly AppNamespace[] = [
     ambient: false,
     deployments: [
       dep('batch-reports', 'batch-reports', 'v1', 'ghcr.io/example/batch-reports:0.9.4', 8080),
-      dep('inventory-sync', 'inventory-sync', 'v1', 'ghcr.io/example/inventory-sync:0.7.1', 8080),
+      // enrolled by its own label in a namespace that is not
+      dep('inventory-sync', 'inventory-sync', 'v1', 'ghcr.io/example/inventory-sync:0.7.1', 8080, { [DATAPLANE_MODE]: 'ambient' }),
     ],
   },
 ];
@@ -75,10 +94,15 @@ export const DEFAULT_FAULT_NAMESPACE: Partial<Record<FaultName, string>> = {
   'pods-not-captured': 'payments',
 };
 
-/** Deployments that scale up on the fault node while cni-blocked is active (their new pods get stuck). */
+/**
+ * Deployments whose rollout lands a new pod on a node that refuses new pods: two enrolled ones (their
+ * pods get stuck) and a non-ambient one (istio-cni lets it through unless its plugin cannot even ask
+ * the API server about it: `Unauthorized` refuses every pod).
+ */
 export const ROLLOUT_DEPLOYMENTS: readonly { namespace: string; deployment: string }[] = [
   { namespace: 'bookinfo', deployment: 'reviews-v2' },
   { namespace: 'shop', deployment: 'cart' },
+  { namespace: 'legacy', deployment: 'batch-reports' },
 ];
 
 /** Replicas per Deployment: one for small labs, about one pod per node per four Deployments for big ones. */

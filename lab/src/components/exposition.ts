@@ -40,27 +40,51 @@ export function goFloat(v: number): string {
 
 export class OpenMetricsWriter {
   private readonly lines: string[] = [];
+  /** the current family's HELP/TYPE/UNIT, written with its first sample (or at once unless empty families are left out) */
+  private header: string[] = [];
+
+  /**
+   * @param omitEmptyFamilies leave out families with no sample, as prometheus-client 0.24.1+ does
+   *   (Registry::encode skips a Family with no label set; plain counters and gauges are never empty)
+   */
+  constructor(private readonly omitEmptyFamilies = false) {}
+
+  private flushHeader(): void {
+    this.lines.push(...this.header);
+    this.header = [];
+  }
+
+  private endFamily(): void {
+    if (!this.omitEmptyFamilies) this.flushHeader();
+    this.header = [];
+  }
 
   family(name: string, type: 'counter' | 'gauge' | 'histogram', help: string, unit?: string): this {
-    this.lines.push(`# HELP ${name} ${help}.`, `# TYPE ${name} ${type}`);
-    if (unit) this.lines.push(`# UNIT ${name} ${unit}`);
+    this.endFamily();
+    this.header = [`# HELP ${name} ${help}.`, `# TYPE ${name} ${type}`];
+    if (unit) this.header.push(`# UNIT ${name} ${unit}`);
+    return this;
+  }
+
+  private sample(line: string): this {
+    this.flushHeader();
+    this.lines.push(line);
     return this;
   }
 
   counter(name: string, labels: Labels, value: number): this {
-    this.lines.push(`${name}_total${labelText(labels)} ${Math.floor(value)}`);
-    return this;
+    return this.sample(`${name}_total${labelText(labels)} ${Math.floor(value)}`);
   }
 
   gauge(name: string, labels: Labels, value: number): this {
-    this.lines.push(`${name}${labelText(labels)} ${Math.trunc(value)}`);
-    return this;
+    return this.sample(`${name}${labelText(labels)} ${Math.trunc(value)}`);
   }
 
   /** `buckets` in declaration order with per-bucket (not cumulative) counts; the last is +Inf. */
   histogram(name: string, labels: Labels, sum: number, buckets: readonly (readonly [number, number])[]): this {
     const count = buckets.reduce((a, [, n]) => a + n, 0);
-    this.lines.push(`${name}_sum${labelText(labels)} ${rustFloat(sum)}`, `${name}_count${labelText(labels)} ${count}`);
+    this.sample(`${name}_sum${labelText(labels)} ${rustFloat(sum)}`);
+    this.lines.push(`${name}_count${labelText(labels)} ${count}`);
     let cumulative = 0;
     for (const [le, n] of buckets) {
       cumulative += n;
@@ -71,6 +95,7 @@ export class OpenMetricsWriter {
   }
 
   text(): string {
+    this.endFamily();
     return `${this.lines.join('\n')}\n# EOF\n`;
   }
 }

@@ -9,7 +9,6 @@ import { cniHealthHandler, cniMonitoringHandler } from './cni.js';
 import type { LabContext } from './context.js';
 import { IstiodRuntime, istiodDebugHandler, istiodMonitoringHandler } from './istiod.js';
 import { ztunnelReadinessHandler, ztunnelStatsHandler } from './ztunnel.js';
-import { ZtunnelRuntime } from './ztunnel-runtime.js';
 import { trafficSeries } from './ztunnel-traffic.js';
 
 /** The simulated Istio components that serve metrics: the three kinds the exporter scrapes. */
@@ -27,7 +26,6 @@ type ModeRule = (view: ClusterView) => PortMode;
 const ISTIOD_TCP_PORTS = [15010, 15012, 15017];
 
 export class ComponentSet {
-  private readonly ztunnels: ZtunnelRuntime[] = [];
   readonly istiod: IstiodRuntime;
   private readonly rules = new Map<string, ModeRule>();
 
@@ -39,9 +37,9 @@ export class ComponentSet {
     const t = ctx.topology;
     const view = ctx.view();
     const now = ctx.now();
-    this.istiod = new IstiodRuntime(now, connectedZtunnels(view));
+    this.istiod = new IstiodRuntime(now, connectedZtunnels(view), t.release.version);
     for (const pod of t.pods) {
-      if (pod.role === 'ztunnel') this.addZtunnel(pod, view, now, trafficSeriesPerZtunnel);
+      if (pod.role === 'ztunnel') this.addZtunnel(pod, trafficSeriesPerZtunnel);
       if (pod.role === 'istio-cni') this.addCni(pod);
     }
     this.addIstiod(t.istiodPod);
@@ -52,25 +50,22 @@ export class ComponentSet {
     this.rules.set(`${host}:${port}`, rule);
   }
 
-  private addZtunnel(pod: SimPod, view: ClusterView, now: number, series: number): void {
-    const health = view.health.get(pod.node);
-    if (!health) return;
-    const uptime = 3600 + Math.floor(this.ctx.topology.ids.fraction(`uptime/${pod.name}`) * 7200);
-    const rt = new ZtunnelRuntime(pod, trafficSeries(this.ctx.topology, pod.node, series), health, now, uptime);
-    this.ztunnels.push(rt);
+  private addZtunnel(pod: SimPod, series: number): void {
+    const traffic = trafficSeries(this.ctx.topology, pod.node, series);
     const rule: ModeRule = (v) => {
       const h = v.health.get(pod.node);
       if (!h?.ztunnelRunning) return 'refuse';
       return h.podNetworkReachable ? 'serve' : 'blackhole';
     };
-    this.port(pod.ip, 15020, { kind: 'http', handle: ztunnelStatsHandler(this.ctx, rt) }, rule);
+    this.port(pod.ip, 15020, { kind: 'http', handle: ztunnelStatsHandler(this.ctx, pod.node, traffic) }, rule);
     this.port(pod.ip, 15021, { kind: 'http', handle: ztunnelReadinessHandler(this.ctx, pod.node) }, rule);
   }
 
   private addCni(pod: SimPod): void {
-    // host network: reachable whatever the overlay does
-    this.port(pod.ip, 15014, { kind: 'http', handle: cniMonitoringHandler(this.ctx, pod.node) }, () => 'serve');
-    this.port(pod.ip, 8000, { kind: 'http', handle: cniHealthHandler() }, () => 'serve');
+    // host network: reachable whatever the overlay does; nothing listens while the agent (re)starts
+    const rule: ModeRule = (v) => (v.health.get(pod.node)?.agentListening ? 'serve' : 'refuse');
+    this.port(pod.ip, 15014, { kind: 'http', handle: cniMonitoringHandler(this.ctx, pod.node) }, rule);
+    this.port(pod.ip, 8000, { kind: 'http', handle: cniHealthHandler() }, rule);
   }
 
   private addIstiod(pod: SimPod): void {
@@ -93,12 +88,8 @@ export class ComponentSet {
     this.port(vip, 15014, { kind: 'http', handle: monitoring }, viaService(15014, plainRule));
   }
 
-  /** Follows a new view: process states first, then the network. */
+  /** Follows a new view: istiod's client count, then the network. */
   async update(view: ClusterView, now: number): Promise<void> {
-    for (const z of this.ztunnels) {
-      const h = view.health.get(z.node);
-      if (h) z.update(h, now);
-    }
     this.istiod.setConnected(connectedZtunnels(view), now);
     await this.network.apply((e) => this.rules.get(`${e.host}:${e.port}`)?.(view) ?? 'refuse');
   }

@@ -2,7 +2,6 @@
 // the xDS/webhook ports as plain TCP listeners (the real ones speak gRPC and TLS).
 import type { RequestListener } from 'node:http';
 import type { Change } from '../kube-api/store.js';
-import { ISTIO_VERSION } from '../cluster/topology.js';
 import { APP_NAMESPACES } from '../cluster/workloads.js';
 import { GrowingCounter } from '../util/counter.js';
 import type { LabContext } from './context.js';
@@ -10,6 +9,7 @@ import { PROMETHEUS_TEXT_CONTENT_TYPE, PrometheusTextWriter } from './exposition
 import { cumulativeBuckets } from './histogram.js';
 
 const DAY_S = 86_400;
+const MIB = 1024 * 1024;
 const REGISTRY_TYPES: Record<string, string> = {
   pods: 'Pods',
   services: 'Services',
@@ -19,7 +19,10 @@ const REGISTRY_TYPES: Record<string, string> = {
 };
 const EVENT_NAMES = { ADDED: 'add', MODIFIED: 'update', DELETED: 'delete' } as const;
 
-export const ISTIOD_FULL_VERSION = `${ISTIO_VERSION}-a3f9c1e5d27b4b0c8e6f2d1a9b7c5e3f4d2a1b0c-Clean`;
+/** pilot_info's and /version's form: `<tag>-<git sha>-Clean`. */
+export function istiodFullVersion(tag: string): string {
+  return `${tag}-a3f9c1e5d27b4b0c8e6f2d1a9b7c5e3f4d2a1b0c-Clean`;
+}
 
 export class IstiodRuntime {
   readonly startMs: number;
@@ -28,7 +31,11 @@ export class IstiodRuntime {
   private readonly registryEvents = new Map<string, number>();
   private connected = 0;
 
-  constructor(now: number, connected: number) {
+  constructor(
+    now: number,
+    connected: number,
+    readonly version: string,
+  ) {
     this.startMs = now - 2 * DAY_S * 1000;
     this.ztunnelSeconds = new GrowingCounter(connected * 7200, now, connected);
     this.connected = connected;
@@ -70,9 +77,13 @@ export class IstiodRuntime {
     w.family('citadel_server_success_cert_issuance_count', 'counter', 'The number of certificates issuances that have succeeded.')
       .sample('citadel_server_success_cert_issuance_count', [], csr);
     w.family('go_goroutines', 'gauge', 'Number of goroutines that currently exist.').sample('go_goroutines', [], 420 + 12 * this.connected);
-    w.family('istio_build', 'gauge', 'Istio component build info').sample('istio_build', [['component', 'pilot'], ['tag', ISTIO_VERSION]], 1);
+    // client_golang's Go and process collectors, registered with istiod's own metrics (facts §3.2;
+    // Istio's control-plane dashboard reads go_memstats_*): heap and CPU grow with the ztunnels served.
+    w.family('go_memstats_heap_inuse_bytes', 'gauge', 'Number of heap bytes that are in use.')
+      .sample('go_memstats_heap_inuse_bytes', [], 48 * MIB + this.connected * 2 * MIB);
+    w.family('istio_build', 'gauge', 'Istio component build info').sample('istio_build', [['component', 'pilot'], ['tag', this.version]], 1);
     w.family('istiod_uptime_seconds', 'gauge', 'Current istiod server uptime in seconds').sample('istiod_uptime_seconds', [], (now - this.startMs) / 1000);
-    w.family('pilot_info', 'gauge', 'Pilot version and build information.').sample('pilot_info', [['version', ISTIOD_FULL_VERSION]], 1);
+    w.family('pilot_info', 'gauge', 'Pilot version and build information.').sample('pilot_info', [['version', istiodFullVersion(this.version)]], 1);
 
     w.family('pilot_k8s_reg_events', 'counter', 'Events from k8s registry.');
     for (const [key, n] of [...this.registryEvents].sort(([a], [b]) => (a < b ? -1 : 1))) {
@@ -93,7 +104,7 @@ export class IstiodRuntime {
     w.family('pilot_total_xds_rejects', 'counter', 'Total number of XDS responses from pilot rejected by proxy.')
       .sample('pilot_total_xds_rejects', [['type', 'wads']], 0)
       .sample('pilot_total_xds_rejects', [['type', 'wds']], 0);
-    w.family('pilot_xds', 'gauge', 'Number of endpoints connected to this pilot using XDS.').sample('pilot_xds', [['version', ISTIO_VERSION]], this.connected);
+    w.family('pilot_xds', 'gauge', 'Number of endpoints connected to this pilot using XDS.').sample('pilot_xds', [['version', this.version]], this.connected);
     w.family('pilot_xds_config_size_bytes', 'histogram', 'Distribution of configuration sizes pushed to clients')
       .histogram('pilot_xds_config_size_bytes', [['type', 'type.googleapis.com/istio.workload.Address']], cumulativeBuckets([1, 10000, 1e6, 4e6, 1e7, 4e7], [0, 0.9, 1], wds), wds * 2140, wds)
       .histogram('pilot_xds_config_size_bytes', [['type', 'type.googleapis.com/istio.security.Authorization']], cumulativeBuckets([1, 10000, 1e6, 4e6, 1e7, 4e7], [0.2, 1], wads), wads * 380, wads);
@@ -103,6 +114,10 @@ export class IstiodRuntime {
     w.family('pilot_xds_pushes', 'counter', 'Pilot build and send errors for lds, rds, cds and eds.')
       .sample('pilot_xds_pushes', [['type', 'wads']], wads)
       .sample('pilot_xds_pushes', [['type', 'wds']], wds);
+    w.family('process_cpu_seconds_total', 'counter', 'Total user and system CPU time spent in seconds.')
+      .sample('process_cpu_seconds_total', [], Math.round((0.02 * (now - this.startMs) / 1000 + zs * 0.0004) * 100) / 100);
+    w.family('process_resident_memory_bytes', 'gauge', 'Resident memory size in bytes.')
+      .sample('process_resident_memory_bytes', [], 96 * MIB + this.connected * 3 * MIB);
     w.family('process_start_time_seconds', 'gauge', 'Start time of the process since unix epoch in seconds.')
       .sample('process_start_time_seconds', [], Math.floor(this.startMs / 1000));
     return w.text();
@@ -124,7 +139,7 @@ export function istiodMonitoringHandler(ctx: LabContext, rt: IstiodRuntime): Req
       res.writeHead(200, { 'Content-Type': PROMETHEUS_TEXT_CONTENT_TYPE, 'Content-Length': Buffer.byteLength(body) });
       res.end(body);
     } else if (path === '/version') {
-      res.writeHead(200, { 'Content-Type': 'text/plain; charset=utf-8' }).end(ISTIOD_FULL_VERSION);
+      res.writeHead(200, { 'Content-Type': 'text/plain; charset=utf-8' }).end(istiodFullVersion(rt.version));
     } else {
       res.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8' }).end(GO_404);
     }

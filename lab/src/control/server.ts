@@ -5,12 +5,14 @@
 //   GET  /api-server          {"availability":"up"}
 //   PUT  /api-server          {"available":false,"mode":"refuse"|"unavailable"} or {"availability":"up"}
 //   POST /api-server/compact  forget watch history (older resourceVersions get 410)
+//   POST /restart             {"component":"ztunnel"|"istio-cni","node":"lab-node-1"}: restarts that container
 //   GET  /targets             scrape targets of every simulated component
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
-import { FAULT_CATALOG, FAULT_NAMES, FaultError, faultSpec, formatFaults, type FaultSpec } from '../faults/catalog.js';
+import { FAULT_CATALOG, FAULT_NAMES, FaultError, faultSpec, formatFaults, parseFault, type FaultSpec } from '../faults/catalog.js';
 import type { ApiAvailability } from '../kube-api/server.js';
 import type { HostPort } from '../options.js';
-import type { ControlTarget } from './target.js';
+import { RestartError } from '../runtime/cluster.js';
+import { RESTART_TARGETS, type ControlTarget, type RestartTarget } from './target.js';
 
 class BadRequest extends Error {}
 
@@ -55,17 +57,28 @@ export function faultsFromBody(body: unknown): FaultSpec[] {
   return raw.map((entry): FaultSpec => {
     let spec: FaultSpec;
     if (typeof entry === 'string') {
-      const [name = '', target] = entry.trim().split('@');
-      spec = faultSpec(name, target);
+      spec = parseFault(entry.trim());
     } else if (typeof entry === 'object' && entry !== null && typeof (entry as { name?: unknown }).name === 'string') {
-      const e = entry as { name: string; node?: string; namespace?: string };
-      spec = { ...faultSpec(e.name), ...(e.node ? { node: e.node } : {}), ...(e.namespace ? { namespace: e.namespace } : {}) };
+      const e = entry as { name: string; node?: unknown; namespace?: unknown; reason?: unknown };
+      const str = (v: unknown) => (typeof v === 'string' && v !== '' ? v : undefined);
+      spec = faultSpec(e.name, undefined, str(e.reason));
+      const [n, ns] = [str(e.node), str(e.namespace)];
+      if (n) spec.node = n;
+      if (ns) spec.namespace = ns;
     } else throw new BadRequest(`cannot read fault ${JSON.stringify(entry)}`);
     const scope = FAULT_CATALOG[spec.name].scope;
     if (scope === 'node' && !spec.node && node) spec.node = node;
     if (scope === 'namespace' && !spec.namespace && namespace) spec.namespace = namespace;
     return spec;
   });
+}
+
+function restartFromBody(body: unknown): { component: RestartTarget; node: string | undefined } {
+  const b = (body ?? {}) as { component?: unknown; node?: unknown };
+  const component = RESTART_TARGETS.find((c) => c === b.component);
+  if (!component) throw new BadRequest(`"component" must be one of ${RESTART_TARGETS.join(', ')}`);
+  if (b.node !== undefined && typeof b.node !== 'string') throw new BadRequest('"node" must be a node name');
+  return { component, node: b.node || undefined };
 }
 
 function availabilityFromBody(body: unknown): ApiAvailability {
@@ -90,7 +103,7 @@ export class ControlServer {
   ) {
     this.server = http.createServer((req, res) => {
       this.handle(req, res).catch((err: unknown) => {
-        const bad = err instanceof BadRequest || err instanceof FaultError;
+        const bad = err instanceof BadRequest || err instanceof FaultError || err instanceof RestartError;
         send(res, bad ? 400 : 500, { error: err instanceof Error ? err.message : String(err) });
       });
     });
@@ -142,10 +155,15 @@ export class ControlServer {
       this.lab.compactApiHistory();
       return send(res, 200, { oldestResourceVersion: this.lab.resourceVersion() });
     }
+    if (path === '/restart' && method === 'POST') {
+      const { component, node } = restartFromBody(await readBody(req));
+      await this.lab.restart(component, node);
+      return send(res, 200, { restarted: component, node: node ?? this.lab.info().faultNode });
+    }
     if (path === '/targets' && method === 'GET') return send(res, 200, this.lab.scrapeTargets());
     if (path === '/' && method === 'GET') {
       return send(res, 200, {
-        endpoints: ['GET|PUT /faults', 'GET|PUT /api-server', 'POST /api-server/compact', 'GET /targets'],
+        endpoints: ['GET|PUT /faults', 'POST /restart', 'GET|PUT /api-server', 'POST /api-server/compact', 'GET /targets'],
         faults: Object.fromEntries(Object.entries(FAULT_CATALOG).map(([k, v]) => [k, v.summary])),
         ...this.faultState(),
       });

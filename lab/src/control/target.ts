@@ -5,9 +5,19 @@ import type { ScrapeTarget } from '../components/index.js';
 import type { FaultSpec } from '../faults/catalog.js';
 import type { ApiAvailability } from '../kube-api/server.js';
 
+/** The components a restart action can restart. */
+export type RestartTarget = 'ztunnel' | 'istio-cni';
+export const RESTART_TARGETS: readonly RestartTarget[] = ['ztunnel', 'istio-cni'];
+
 /** The controls of a running lab. */
 export interface LabControls {
   setFaults(f: readonly FaultSpec[]): Promise<void>;
+  /**
+   * Restarts the container of `component` on `node` (default: the fault node), whatever faults are
+   * active: a ztunnel comes back as a fresh process that must sync with istiod before it connects to
+   * istio-cni; an istio-cni agent comes back with no ztunnel connected until its ztunnel reconnects.
+   */
+  restart(component: RestartTarget, node?: string): Promise<void>;
   /** active faults, with the node or namespace each one hits */
   faults(): FaultSpec[];
   scrapeTargets(): ScrapeTarget[];
@@ -20,7 +30,18 @@ export interface LabControls {
   resourceVersion(): number;
 }
 
+/** A summary of the lab's shape. */
+export interface LabInfo {
+  nodes: number;
+  istiodNode: string;
+  faultNode: string;
+  istioVersion: string;
+  layout: string;
+  ipFamily: string;
+  istiodService: string;
+}
+
 /** What the control endpoint drives: the lab's controls, plus a summary of its shape. */
 export interface ControlTarget extends LabControls {
-  info(): { nodes: number; istiodNode: string; faultNode: string };
+  info(): LabInfo;
 }

@@ -16,5 +16,15 @@ export function currentCause(issue: string): string {
 /** "in cluster X" when the alert carries a cluster label, nothing otherwise. */
 export const IN_CLUSTER = '{{ with $labels.cluster }} in cluster {{ . }}{{ end }}';
 
+/**
+ * The istiod Service the exporter checks in the alert's cluster (ambient_istiod_xds_target_info: the
+ * one the ztunnel pods dial, else --istiod-service), as a description fragment; `istiod` when unknown.
+ */
+export function xdsService(): string {
+  const job = JOB.replaceAll('"', '\\"');
+  const selector = `ambient_istiod_xds_target_info{${job}, cluster=%q}`;
+  return `{{ with printf "${selector}" $labels.cluster | query }}{{ . | first | label "service" }}{{ else }}istiod{{ end }}`;
+}
+
 export const CROSS_NODE = `max by (cluster, node) (ambient_node_issue{${JOB}, issue="cross_node_network"}) > 0`;
 export const READY_ISTIOD_NODES = `max by (cluster, node) (ambient_istiod_pod_ready{${JOB}}) == 1`;

@@ -2,8 +2,28 @@
 import { JOB, type AlertGroupSpec } from '../spec.js';
 import { CROSS_NODE, KEEP_FIRING, READY_ISTIOD_NODES, currentCause } from './common.js';
 
-/** The exporter's own node is the cut-off one: it cannot see the others, whatever they do. */
-const EXPORTER_NODE_CUT_OFF = `max by (cluster, node) (ambient_node_issue{${JOB}, issue="cross_node_network", cause="exporter_node_cut_off"}) > 0`;
+/**
+ * The node the exporter runs on. A cross-node failure of that node, whatever its cause, leaves the
+ * exporter unable to reach any other node; the mark follows the node, not the cause, so a cause that
+ * changes (exporter_node_cut_off, then flannel_not_ready) keeps the same alert and pages no one again.
+ */
+const EXPORTER_NODE = `max by (cluster, node) (ambient_exporter_node_info{${JOB}})`;
+
+/** Every cut-off node, labelled hosts_istiod="true" where it holds a ready istiod and no ready istiod sits elsewhere. */
+const CUT_OFF_NODES = [
+  '(',
+  '  label_replace(',
+  `      (${CROSS_NODE})`,
+  '    and on (cluster, node)',
+  `      (${READY_ISTIOD_NODES})`,
+  '    unless on (cluster)',
+  `      ((${READY_ISTIOD_NODES}) unless on (cluster, node) (${CROSS_NODE})),`,
+  '    "hosts_istiod", "true", "", ""',
+  '  )',
+  '  or on (cluster, node)',
+  `  ${CROSS_NODE}`,
+  ')',
+];
 
 export const crossNodeNetworkGroup: AlertGroupSpec = {
   title: 'Cross-node network',
@@ -14,31 +34,26 @@ export const crossNodeNetworkGroup: AlertGroupSpec = {
       severity: 'critical',
       for: '3m',
       keepFiringFor: KEEP_FIRING.network,
-      // exporter_node="true" marks the exporter's own node cut off: it cannot reach the other nodes'
-      // pods, and an inhibition with equal: [cluster] silences its failed scrapes of them.
+      // exporter_node="true" marks the exporter's own node cut off (for any cause): it cannot reach
+      // the other nodes' pods, and an inhibition with equal: [cluster] silences its failed scrapes of them.
       // hosts_istiod="true" marks a node holding every ready istiod: the ztunnels of all other nodes
       // lose istiod through it, and an inhibition with equal: [cluster] silences them.
       expr: [
-        `label_replace(${EXPORTER_NODE_CUT_OFF}, "exporter_node", "true", "", "")`,
-        'or on (cluster, node)',
-        // cut-off nodes holding a ready istiod, in clusters where no ready istiod sits elsewhere
+        // the two labels combine: the exporter's own node cut off may also hold every ready istiod
         'label_replace(',
-        `    (${CROSS_NODE})`,
-        '  and on (cluster, node)',
-        `    (${READY_ISTIOD_NODES})`,
-        '  unless on (cluster)',
-        `    ((${READY_ISTIOD_NODES}) unless on (cluster, node) (${CROSS_NODE})),`,
-        '  "hosts_istiod", "true", "", ""',
+        ...CUT_OFF_NODES.map((l) => `  ${l}`),
+        `  and on (cluster, node) (${EXPORTER_NODE}),`,
+        '  "exporter_node", "true", "", ""',
         ')',
         'or on (cluster, node)',
-        CROSS_NODE,
+        ...CUT_OFF_NODES,
       ].join('\n'),
       summary: 'A node is cut off from the cross-node pod network.',
       description:
         `Pods on node {{ $labels.node }} cannot be reached from other nodes over the pod network (cause: ${currentCause('cross_node_network')}). ` +
         'Cross-node traffic to and from the node fails, and its ztunnel cannot reach istiod when istiod runs elsewhere.' +
-        '{{ if eq $labels.exporter_node "true" }} It is the node the exporter runs on, which reaches few or none of the other nodes: this node is cut off, ' +
-        'or the overlay is down between every node (from one node the two look alike; check this node first).{{ end }}' +
+        '{{ if eq $labels.exporter_node "true" }} It is the node the exporter runs on, which then reaches none of the other nodes either; with cause ' +
+        'exporter_node_cut_off this node is cut off, or the overlay is down between every node (from one node the two look alike; check this node first).{{ end }}' +
         '{{ if eq $labels.hosts_istiod "true" }} The node hosts every ready istiod: the ztunnels of all other nodes are cut off from their configuration too.{{ end }}',
       meaning:
         "A node's pods are unreachable over the overlay (Flannel/VXLAN); with `hosts_istiod=\"true\"` the node holds every ready istiod, so every node's ztunnel alerts are inhibited; with `exporter_node=\"true\"` it is the exporter's own node, which sees no other node.",
@@ -48,9 +63,12 @@ export const crossNodeNetworkGroup: AlertGroupSpec = {
       severity: 'warning',
       for: '15m',
       // A Flannel pod NotReady while the node's pods still answer: the kernel datapath keeps forwarding
-      // on its last state (flanneld leaves flannel.1 and its entries behind when it exits).
+      // on its last state (flanneld leaves flannel.1 and its entries behind when it exits). Only where
+      // the exporter reached the node's pods this round: a node that is down (its pods, Flannel's
+      // included, marked NotReady) has no cross-node finding either, and its pods do not answer.
       expr: [
         `max by (cluster, node) (ambient_flannel_pod_ready{${JOB}}) == 0`,
+        `and on (cluster, node) (max by (cluster, node) (ambient_node_pod_network_reachable{${JOB}}) == 1)`,
         `unless on (cluster, node) (${CROSS_NODE})`,
       ].join('\n'),
       summary: 'Flannel is not Ready on a node whose pods still answer.',

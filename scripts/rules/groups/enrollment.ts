@@ -22,11 +22,14 @@ export const enrollmentGroup: AlertGroupSpec = {
       severity: 'warning',
       for: '15m',
       expr: `max by (cluster, namespace) (ambient_namespace_issue{${JOB}, issue="namespace_not_enrolled", cause="pods_not_captured"}) > 0`,
-      summary: 'Running pods of an ambient namespace are not captured by ztunnel.',
+      summary: 'Running pods enrolled in ambient are not captured by ztunnel.',
+      // Enrolled by the namespace's label or by the pod's own (cni/pkg/util/podutil.go): a pod labelled
+      // istio.io/dataplane-mode=ambient counts in an unlabelled namespace, one labelled none never does.
       description:
-        'Namespace {{ $labels.namespace }} is labelled for ambient, but istio-cni has not enrolled some of its running pods (no ambient.istio.io/redirection annotation): ' +
-        'they still talk plain TCP instead of HBONE.',
-      meaning: 'An enrolled namespace has running pods that istio-cni did not enroll (no redirection: still plain TCP, not HBONE).',
+        'Namespace {{ $labels.namespace }} has running pods enrolled in ambient (by the namespace\'s or their own istio.io/dataplane-mode=ambient label) ' +
+        'that istio-cni has not enrolled (no ambient.istio.io/redirection annotation): they still talk plain TCP instead of HBONE.',
+      meaning:
+        "A namespace has running pods enrolled in ambient (by its label or their own) that istio-cni did not enroll (no redirection: still plain TCP, not HBONE).",
     },
     {
       alert: 'AmbientWorkloadsNotProxied',

@@ -1,4 +1,4 @@
-// The exporter itself: down, stale, blind to a target or to the API.
+// The exporter itself: down, stale, blind to the API, to a target or to a watch.
 import { JOB, type AlertGroupSpec } from '../spec.js';
 import { IN_CLUSTER, KEEP_FIRING } from './common.js';
 
@@ -37,6 +37,25 @@ export const exporterGroup: AlertGroupSpec = {
         `ambient-exporter${IN_CLUSTER} finished its last discovery, scrape and derive round {{ humanizeDuration $value }} ago: its metrics are frozen, ` +
         'so the ambient mesh alerts neither fire nor resolve on the current state of the mesh.',
       meaning: 'The exporter is scraped but its last refresh round is over 2 minutes old: every ambient alert works on frozen data.',
+    },
+    {
+      alert: 'AmbientExporterBlind',
+      severity: 'critical',
+      for: '5m',
+      // In cluster mode the verdicts are served only while the exporter's view of the API is current
+      // (listed, watches up or down for less than --max-state-age): their absence next to its build
+      // info is the exporter saying it cannot see the cluster, whatever bound it was given.
+      expr: [
+        `max by (cluster) (ambient_exporter_build_info{${JOB}, mode="cluster"})`,
+        'unless on (cluster)',
+        `max by (cluster) (ambient_issue_affected{${JOB}})`,
+      ].join('\n'),
+      summary: 'The ambient-exporter cannot see the cluster and serves no verdict.',
+      description:
+        `ambient-exporter${IN_CLUSTER} runs but serves no verdict: it has not listed the Kubernetes API since it started, or its view of the ` +
+        'API is older than --max-state-age (its watches are down). No ambient mesh alert can fire, and the critical ones that were firing ' +
+        `resolve ${KEEP_FIRING.podCreation} to ${KEEP_FIRING.network} after it went blind.`,
+      meaning: 'The exporter runs but cannot see the Kubernetes API (never listed, or its watches down for longer than `--max-state-age`): it withdrew every verdict.',
     },
     {
       alert: 'AmbientExporterTargetDown',

@@ -1,4 +1,5 @@
 // ztunnel's side of known issue 1, and a ztunnel not Ready for another reason.
+import { HANDSHAKE_FAILURE_FLAGS } from '../../../src/istio.js';
 import { JOB, type AlertGroupSpec } from '../spec.js';
 import { KEEP_FIRING, currentCause } from './common.js';
 
@@ -48,6 +49,20 @@ export const ztunnelGroup: AlertGroupSpec = {
         'The ztunnel on node {{ $labels.node }} ends {{ printf "%.2f" $value }} xDS connections per second with ConnectionError or Error. ' +
         'A ztunnel that is already Ready stays Ready but serves stale configuration: new workloads and policies do not reach it.',
       meaning: "A ztunnel's xDS stream keeps failing (ConnectionError/Error, not the routine Reconnect); catches ztunnels that were Ready before.",
+    },
+    {
+      alert: 'AmbientZtunnelHandshakeFailures',
+      severity: 'warning',
+      for: '15m',
+      // The mesh's own handshake only: CONNECT (an upstream that refuses) is usually the application's,
+      // DENY and NETWORK_POLICY are policies doing their job. ztunnel 1.29+ counts these.
+      expr: `sum by (cluster, node) (rate(ambient_ztunnel_connections_failed_total{${JOB}, response_flags=~"${HANDSHAKE_FAILURE_FLAGS.join('|')}"}[5m])) > 0`,
+      summary: 'A ztunnel keeps failing mTLS or HBONE handshakes.',
+      description:
+        'The ztunnel on node {{ $labels.node }} fails {{ printf "%.2f" $value }} connections per second at the mesh handshake ' +
+        `(${HANDSHAKE_FAILURE_FLAGS.join(', ')}): certificates or identities its peers do not accept, typically a CA rotated or expiring, ` +
+        'or a ztunnel that cannot renew its workload certificates.',
+      meaning: "A ztunnel's connections fail at the mTLS/HBONE handshake or identity check (ztunnel 1.29+): certificates or trust out of step.",
     },
   ],
 };

@@ -1,7 +1,9 @@
 // The agent's informers (kube/resources.ts): every Node and its own node's pods, through the same
-// informer as the exporter's (src/kube/informer.ts: trimmed on arrival, back-off, truthful state).
+// informer as the exporter's (src/kube/informer.ts: trimmed on arrival, back-off, liveness, truthful
+// state) and one connection pool to the API server for all three.
 import type { KubeConfig } from '@kubernetes/client-node';
 import { isLiveComponent, podRole } from '../../kube/cluster-state.js';
+import { KubeApiTransport } from '../../kube/api-transport.js';
 import { toPodInfo, type RawPod } from '../../kube/convert.js';
 import { ResourceInformer, type InformerTuning, type KubeLogger } from '../../kube/informer.js';
 import type { PodInfo } from '../../model.js';
@@ -29,6 +31,8 @@ export interface AgentWatch {
 }
 
 export interface AgentWatchOptions extends InformerTuning {
+  /** the connection pool to the API server; without it the watch has its own, closed at stop */
+  api?: KubeApiTransport;
   nodeName: string;
   istioNamespace: string;
   logger?: KubeLogger | undefined;
@@ -38,12 +42,16 @@ const newestFirst = (a: PodInfo, b: PodInfo): number => b.createdAt - a.createdA
 
 export function startAgentWatch(kubeConfig: KubeConfig, opts: AgentWatchOptions): AgentWatch {
   const [ownResource, nodesResource, podsResource] = agentWatchedResources(opts.nodeName);
+  const api = opts.api ?? new KubeApiTransport(kubeConfig);
   const common = {
     backoff: opts.backoff,
     watchTimeoutSeconds: opts.watchTimeoutSeconds,
     healthyAfterMs: opts.healthyAfterMs,
     pageSize: opts.pageSize,
     listTimeoutMs: opts.listTimeoutMs,
+    responseTimeoutMs: opts.responseTimeoutMs,
+    watchIdleTimeoutMs: opts.watchIdleTimeoutMs,
+    api,
     kubeConfig,
     istioNamespace: opts.istioNamespace,
     logger: opts.logger,
@@ -56,7 +64,7 @@ export function startAgentWatch(kubeConfig: KubeConfig, opts: AgentWatchOptions)
     resource: nodesResource!,
     convert: (raw) => ((raw as RawCheckNode).metadata?.name === opts.nodeName ? null : toAgentNode(raw as RawCheckNode, '')),
   });
-  const pods = new ResourceInformer<PodInfo>({ ...common, resource: podsResource!, convert: (raw) => toPodInfo(raw as RawPod) });
+  const pods = new ResourceInformer<PodInfo>({ ...common, resource: podsResource!, convert: (raw, report) => toPodInfo(raw as RawPod, report) });
   const informers = [own, peers, pods];
   for (const inf of informers) inf.start();
   let stopped = false;
@@ -85,6 +93,7 @@ export function startAgentWatch(kubeConfig: KubeConfig, opts: AgentWatchOptions)
       stopped = true;
       rejectSynced(new Error('agent watch stopped before the first sync'));
       await Promise.all(informers.map((inf) => inf.stop()));
+      if (!opts.api) api.close();
     },
   };
 }

@@ -1,10 +1,11 @@
 // Known issue 3: istio-cni refuses to set up new pods while no ztunnel is connected to its node
 // agent, so pods hang in ContainerCreating with a sandbox error naming `no ztunnel connection`.
-import { ANNOTATION_REDIRECTION } from '../../istio.js';
-import type { PodEventInfo, PodInfo } from '../../model.js';
+import { ANNOTATION_REDIRECTION, CNI_PLUGIN_RESPONSE_CODES } from '../../istio.js';
+import type { PodEventInfo, PodInfo, ScrapeResult } from '../../model.js';
 import { CNI_SAMPLES } from '../../scrape/families.js';
+import { samplePods, type PodSample } from '../diagnose-spec.js';
 import type { NodeFinding, SignalInput } from '../types.js';
-import { gaugeOf, upScrapes } from '../samples.js';
+import { counterByNodeAnd, gaugeOf, upScrapes } from '../samples.js';
 import { SANDBOX_REFUSAL_REASONS, sandboxRefusal, type SandboxRefusalReason } from './sandbox-errors.js';
 
 export const ISSUE = 'cni_pod_creation_blocked';
@@ -20,6 +21,12 @@ export interface CniSignals {
   /** pods waiting for a sandbox istio-cni refused, by why */
   podsRefused: { node: string; namespace: string; reason: SandboxRefusalReason; count: number }[];
   redirectionPending: { node: string; namespace: string; count: number }[];
+  /** istio-cni's version per pod: its image tag (istio-cni exports no istio_build) */
+  cniInfo: { node: string; pod: string; version: string }[];
+  /** the plugin's requests the node agent answered, per node and response code (istio-cni 1.31+; 500: the agent refused the pod) */
+  pluginRequests: { node: string; responseCode: string; value: number }[];
+  /** per node, the pods waiting for a sandbox istio-cni refused, by name (bounded; for people, never labels) */
+  refusedPods: { node: string; reasons: SandboxRefusalReason[]; pods: PodSample }[];
   nodeFindings: Finding[];
   namespaceFindings: [];
 }
@@ -51,6 +58,17 @@ export function cniRefusal(pod: PodInfo, latest: Map<string, PodEventInfo>): San
 /** The pod waits for its sandbox because istio-cni has no ztunnel connection (the contract's ambient_pods_blocked_by_cni). */
 export function isBlockedByCni(pod: PodInfo, latest: Map<string, PodEventInfo>): boolean {
   return cniRefusal(pod, latest) === 'no_ztunnel_connection';
+}
+
+const KNOWN_RESPONSE_CODES: ReadonlySet<string> = new Set(CNI_PLUGIN_RESPONSE_CODES);
+
+/** istio_cni_plugin_requests_total per node and response code (unknown codes count as `other`). */
+export function pluginRequests(cniScrapes: readonly ScrapeResult[]): CniSignals['pluginRequests'] {
+  return counterByNodeAnd(cniScrapes, CNI_SAMPLES.pluginRequests, 'response_code', KNOWN_RESPONSE_CODES).map(({ node, key, value }) => ({
+    node,
+    responseCode: key,
+    value,
+  }));
 }
 
 function countByNodeNamespace(pods: PodInfo[]): { node: string; namespace: string; count: number }[] {
@@ -113,6 +131,12 @@ export function deriveCni(input: SignalInput): CniSignals {
     podsBlocked,
     podsRefused,
     redirectionPending: countByNodeNamespace(pending),
+    cniInfo: state.cniPods.flatMap((p) => (p.node && p.istioImageTag ? [{ node: p.node, pod: p.name, version: p.istioImageTag.slice(0, 64) }] : [])),
+    pluginRequests: pluginRequests(cniScrapes),
+    refusedPods: [...refusedNodes].sort().map((node) => {
+      const here = refused.filter((r) => r.pod.node === node);
+      return { node, reasons: SANDBOX_REFUSAL_REASONS.filter((reason) => here.some((r) => r.reason === reason)), pods: samplePods(here.map((r) => r.pod)) };
+    }),
     nodeFindings,
     namespaceFindings: [],
   };

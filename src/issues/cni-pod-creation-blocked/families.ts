@@ -17,7 +17,10 @@ export const FAMILIES = [
     type: 'gauge',
     help: "ztunnel connections to the istio-cni node agent (istio-cni's ztunnel_connected).",
     labels: ['node'],
-    doc: "istio-cni's `ztunnel_connected` (normally 1; 0 means new pods fail).",
+    doc:
+      "istio-cni's `ztunnel_connected` (normally 1, 2 during a ztunnel rollout; 0 means new meshed pods fail). The agent " +
+      'serves the family only once a ztunnel has connected since it started: absent from a successful scrape while a ' +
+      'ztunnel runs on the node, it is exported as 0.',
     rows: (s) => s.ztunnelConnected.map((r) => ({ labels: { node: r.node }, value: r.value })),
   }),
   family<S>({
@@ -57,5 +60,26 @@ export const FAMILIES = [
     labels: ['node', 'namespace'],
     doc: 'Pods annotated `ambient.istio.io/redirection: pending`. Absent when zero.',
     rows: (s) => s.redirectionPending.map((r) => ({ labels: { node: r.node, namespace: r.namespace }, value: r.count })),
+  }),
+  family<S>({
+    name: 'ambient_cni_info',
+    type: 'gauge',
+    help: 'istio-cni version per node, from its image tag (value 1).',
+    labels: ['node', 'pod', 'version'],
+    doc:
+      "1; `version` is the tag of the pod's `install-cni` image (e.g. `1.28.2-distroless`): istio-cni exports no `istio_build`. " +
+      'Absent for an image pinned by digest only.',
+    rows: (s) => s.cniInfo.map((r) => ({ labels: { node: r.node, pod: r.pod, version: r.version }, value: 1 })),
+  }),
+  family<S>({
+    name: 'ambient_cni_plugin_requests_total',
+    type: 'counter',
+    help: "istio-cni's istio_cni_plugin_requests_total per node and response code (istio-cni 1.31+).",
+    labels: ['node', 'response_code'],
+    doc:
+      "istio-cni's `istio_cni_plugin_requests_total` (1.31+): the CNI plugin's pod-add requests its node agent answered, by " +
+      '`response_code`: `200` added, `400` a request it could not read, `500` it refused the pod (no ztunnel connection, ' +
+      'a non-retryable add, the probe set, ztunnel\'s ack error); any other code counts as `other`. Absent before 1.31.',
+    rows: (s) => s.pluginRequests.map((r) => ({ labels: { node: r.node, response_code: r.responseCode }, value: r.value })),
   }),
 ];

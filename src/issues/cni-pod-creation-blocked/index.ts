@@ -1,13 +1,15 @@
 // Known issue 3: istio-cni blocks pod creation ("no ztunnel connection").
 import { RANK, type IssueModule } from '../types.js';
 import { ISSUE, deriveCni, type CniCause, type CniSignals } from './detect.js';
+import { cniDiagnosis } from './diagnose.js';
 import { FAMILIES } from './families.js';
+import { CNI_SAMPLES } from '../../scrape/families.js';
 
 export const cniPodCreationBlocked: IssueModule<typeof ISSUE, CniCause, CniSignals> = {
   issue: ISSUE,
   title: 'istio-cni blocks pod creation',
   shortTitle: 'istio-cni blocking pod creation',
-  symptom: 'pods stuck in ContainerCreating with `no ztunnel connection`',
+  symptom: 'pods stuck in ContainerCreating with `no ztunnel connection` or another istio-cni error',
   description:
     'Nodes where istio-cni refuses new pods: it has no ztunnel connection ("no ztunnel connection"), or it fails their sandboxes ' +
     'for another reason.',
@@ -32,12 +34,14 @@ export const cniPodCreationBlocked: IssueModule<typeof ISSUE, CniCause, CniSigna
       pagedBy: 'AmbientPodCreationBlockedByCNI',
     },
   ],
+  keeps: { 'istio-cni': [CNI_SAMPLES.ztunnelConnected, CNI_SAMPLES.installReady, CNI_SAMPLES.pluginRequests] },
   families: FAMILIES,
   derive: (input) => deriveCni(input),
   rank: () => RANK.dataPlane,
+  diagnose: cniDiagnosis,
   bundle: {
     alertGroups: ['ambient-istio-cni'],
     dashboardRow: { dashboard: 'controlPlane', row: 'istio-cni' },
-    labFaults: ['cni-blocked'],
+    labFaults: ['cni-blocked', 'cni-refusing'],
   },
 };

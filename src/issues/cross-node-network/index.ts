@@ -1,6 +1,7 @@
 // Known issue 2: cross-node pod traffic broken, the overlay (Flannel VXLAN) is down.
 import { RANK, type IssueModule } from '../types.js';
 import { ISSUE, deriveCrossNode, type CrossNodeCause, type CrossNodeSignals } from './detect.js';
+import { crossNodeDiagnosis } from './diagnose.js';
 import { FAMILIES } from './families.js';
 
 export const crossNodeNetwork: IssueModule<typeof ISSUE, CrossNodeCause, CrossNodeSignals> = {
@@ -9,30 +10,41 @@ export const crossNodeNetwork: IssueModule<typeof ISSUE, CrossNodeCause, CrossNo
   shortTitle: 'Cross-node pod network',
   symptom: "ztunnel works only on istiod's node",
   description:
-    'Nodes cut off from the pod network: Flannel pod not ready, no valid overlay (VXLAN) backend annotation, the node\'s own ' +
-    'VXLAN device, port, MTU or peer entries broken (seen by its node agent), or pods on the node unreachable over the pod network.',
+    'Nodes cut off from the pod network: Flannel down and the node silent, no valid overlay (VXLAN) backend annotation, the ' +
+    "node's own VXLAN device, port, MTU or peer entries broken (seen by its node agent), pods on the node unreachable over the " +
+    "pod network, or the exporter's own node unable to reach the others.",
   unit: 'nodes',
   causes: [
-    { cause: 'flannel_not_ready', meaning: "The node's Flannel pod is not Ready.", pagedBy: 'AmbientCrossNodeNetworkFailure' },
+    {
+      cause: 'flannel_not_ready',
+      meaning:
+        "The node's Flannel pod is not Ready and the node's pods do not answer (or the exporter has nothing to try there). " +
+        'A Flannel pod not Ready while the node\'s pods still answer is no finding: flanneld leaves `flannel.1` and its ' +
+        'forwarding entries in place when it exits, so the kernel keeps forwarding (alert `AmbientFlannelNotReady`, a warning).',
+      pagedBy: 'AmbientCrossNodeNetworkFailure',
+    },
     {
       cause: 'overlay_not_configured',
-      meaning: 'The node lacks a valid Flannel backend annotation (`backend-type`, and for VXLAN well-formed `backend-data`).',
+      meaning:
+        'The node lacks a valid Flannel backend annotation (`backend-type`, and for VXLAN well-formed `backend-data` or, ' +
+        'IPv6-only, `backend-v6-data`).',
       pagedBy: 'AmbientCrossNodeNetworkFailure',
     },
     {
       cause: 'pod_network_unreachable',
       meaning:
         'No pod-network address on the node answered the exporter this round (timeouts; a refused connection counts as an answer). ' +
-        "When the exporter's own node (`--node-name`) is the broken one (its Flannel is down or unconfigured, or every other node " +
-        'is unreachable while their ztunnels are Ready and its own is not), the own node is reported instead of every node it cannot see.',
+        "Not reported while the exporter's own node is itself broken (cut off, its Flannel down with no other node answering, no overlay annotation): " +
+        'what it cannot reach then says nothing about the other nodes.',
       pagedBy: 'AmbientCrossNodeNetworkFailure',
     },
     {
       cause: 'exporter_node_cut_off',
       meaning:
-        "The exporter's own node reaches few or none of the other nodes over the pod network (two at least tried, most unreachable) " +
-        'while its agent, if any, sees nothing wrong on it: this node is cut off, or the overlay is down between every node. The ' +
-        'other nodes are not reported as unreachable from here.',
+        "On the exporter's own node (`--node-name`) only: most other nodes it tried (two at least) did not answer, while its " +
+        'agent, if any, sees nothing wrong on it. From one vantage point that is this node cut off or the overlay down between ' +
+        'every node; either way it is one fault, reported once, here, instead of on every node the exporter cannot see (its ' +
+        'alert carries `exporter_node="true"`, as any cross-node failure of that node does).',
       pagedBy: 'AmbientCrossNodeNetworkFailure',
     },
     {
@@ -86,6 +98,8 @@ export const crossNodeNetwork: IssueModule<typeof ISSUE, CrossNodeCause, CrossNo
       pagedBy: 'AmbientCrossNodeNetworkFailure',
     },
   ],
+  // judged from Kubernetes objects and whether scrapes got an answer, not from what they returned
+  keeps: {},
   families: FAMILIES,
   notes:
     'No `cross_node_network` finding is reported for a NotReady node: a node that is down marks its pods, Flannel\'s included, ' +
@@ -98,9 +112,10 @@ export const crossNodeNetwork: IssueModule<typeof ISSUE, CrossNodeCause, CrossNo
     'VXLAN port or a datapath that drops everything changes nothing on the node: only `pod_network_unreachable` shows it.',
   derive: (input) => deriveCrossNode(input),
   rank: () => RANK.network,
+  diagnose: crossNodeDiagnosis,
   bundle: {
     alertGroups: ['ambient-cross-node-network'],
     dashboardRow: { dashboard: 'network', row: 'Nodes' },
-    labFaults: ['cross-node', 'flannel-down'],
+    labFaults: ['cross-node', 'flannel-down', 'node-cut-off', 'flannel-crash-loop'],
   },
 };

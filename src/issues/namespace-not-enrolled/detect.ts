@@ -14,6 +14,7 @@ import { enablementOf, enrollmentMatcher, isEnrolled } from '../../kube/enrollme
 import type { PodInfo } from '../../model.js';
 import { ZTUNNEL_SAMPLES } from '../../scrape/families.js';
 import { agentFacts, reports } from '../agent-facts.js';
+import { samplePods, type PodSample } from '../diagnose-spec.js';
 import { gaugeOf, upScrapes } from '../samples.js';
 import type { DeriveContext, NamespaceFinding, NodeFinding, SignalInput } from '../types.js';
 
@@ -34,6 +35,10 @@ export interface EnrollmentSignals {
   pods: { namespace: string; redirection: Redirection; count: number }[];
   /** per node: running pods annotated `enabled` (what its ztunnel should proxy), its ztunnel's active count, since when short */
   proxied: { node: string; enabled: number; active: number | undefined; shortSinceMs: number | undefined }[];
+  /** per namespace with running pods on plain TCP (redirection none), those pods by name (bounded; for people, never labels) */
+  uncaptured: { namespace: string; pods: PodSample }[];
+  /** per node whose ztunnel falls short, its pods annotated `enabled` by name (bounded) */
+  enabledPods: { node: string; pods: PodSample }[];
   /** nodes whose istio-cni runs while their active CNI config lacks its plugin (their agent says so) */
   cniPluginMissing: string[];
   nodeFindings: NodeFinding<typeof ISSUE, 'pods_not_proxied' | 'cni_plugin_not_configured'>[];
@@ -69,12 +74,15 @@ export function deriveEnrollment(input: SignalInput, ctx: DeriveContext<Enrollme
   const podEnrolled = (pod: PodInfo): boolean => enablement.pod(pod.labels, nsLabels.get(pod.namespace) ?? {});
 
   const counts = new Map<string, Record<Redirection, number>>();
+  const plainTcp = new Map<string, PodInfo[]>();
   for (const ns of enrolled) counts.set(ns, { enabled: 0, pending: 0, none: 0 });
   for (const pod of state.workloadPods) {
     if (!isCapturable(pod) || !podEnrolled(pod)) continue;
     const row = counts.get(pod.namespace) ?? { enabled: 0, pending: 0, none: 0 };
-    row[redirectionOf(pod)] += 1;
+    const redirection = redirectionOf(pod);
+    row[redirection] += 1;
     counts.set(pod.namespace, row);
+    if (redirection === 'none') plainTcp.set(pod.namespace, [...(plainTcp.get(pod.namespace) ?? []), pod]);
   }
   const pods = [...counts].flatMap(([namespace, row]) =>
     REDIRECTION_VALUES.map((redirection) => ({ namespace, redirection, count: row[redirection] })),
@@ -101,7 +109,13 @@ export function deriveEnrollment(input: SignalInput, ctx: DeriveContext<Enrollme
   const nodeFindings = [...cniPluginMissing.map((node) => ({ node, issue: ISSUE, cause: 'cni_plugin_not_configured' as const })), ...notProxied].sort(
     (a, b) => (a.node < b.node ? -1 : a.node > b.node ? 1 : 0),
   );
-  return { namespaces, pods, proxied, cniPluginMissing, nodeFindings, namespaceFindings };
+  const uncaptured = [...plainTcp].sort(([a], [b]) => (a < b ? -1 : 1)).map(([namespace, list]) => ({ namespace, pods: samplePods(list) }));
+  const short = new Set(proxied.filter((p) => p.shortSinceMs !== undefined).map((p) => p.node));
+  const enabledPods = [...short].map((node) => ({
+    node,
+    pods: samplePods(state.workloadPods.filter((p) => p.node === node && isCapturable(p) && redirectionOf(p) === 'enabled')),
+  }));
+  return { namespaces, pods, proxied, uncaptured, enabledPods, cniPluginMissing, nodeFindings, namespaceFindings };
 }
 
 /**

@@ -1,13 +1,15 @@
 // Known issue 4: workloads on plain TCP instead of HBONE, the namespace is not enrolled in ambient.
 import { RANK, type IssueModule } from '../types.js';
 import { ISSUE, deriveEnrollment, type EnrollmentCause, type EnrollmentSignals } from './detect.js';
+import { enrollmentDiagnosis } from './diagnose.js';
 import { FAMILIES } from './families.js';
+import { ZTUNNEL_SAMPLES } from '../../scrape/families.js';
 
 export const namespaceNotEnrolled: IssueModule<typeof ISSUE, EnrollmentCause, EnrollmentSignals> = {
   issue: ISSUE,
   title: 'workloads on TCP instead of HBONE',
   shortTitle: 'Namespaces not enrolled',
-  symptom: 'namespace not enrolled, or pods never captured',
+  symptom: 'namespace not enrolled, pods never captured, or pods bypassing ztunnel after a node reboot',
   description:
     'Namespaces that policy expects in the mesh but that lack istio.io/dataplane-mode=ambient (AmbientNamespaceNotEnrolled), ' +
     'or enrolled namespaces whose running pods carry no ambient redirection, still plain TCP and not HBONE ' +
@@ -44,12 +46,14 @@ export const namespaceNotEnrolled: IssueModule<typeof ISSUE, EnrollmentCause, En
       pagedBy: 'AmbientCniPluginNotConfigured',
     },
   ],
+  keeps: { ztunnel: [ZTUNNEL_SAMPLES.activeProxies] },
   families: FAMILIES,
   derive: deriveEnrollment,
   rank: () => RANK.application,
+  diagnose: enrollmentDiagnosis,
   bundle: {
     alertGroups: ['ambient-enrollment'],
     dashboardRow: { dashboard: 'overview', row: 'Namespaces' },
-    labFaults: ['namespace-unlabeled', 'pods-not-captured'],
+    labFaults: ['namespace-unlabeled', 'pods-not-captured', 'pods-not-proxied'],
   },
 };

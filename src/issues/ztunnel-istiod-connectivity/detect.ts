@@ -6,7 +6,17 @@
 import { XDS_ERROR_REASONS, XDS_TERMINATION_REASONS, ZTUNNEL_TASK_STATE_MANAGER } from '../../istio.js';
 import { ISTIOD_SAMPLES, ZTUNNEL_SAMPLES } from '../../scrape/families.js';
 import type { DeriveContext, NodeFinding, SignalInput } from '../types.js';
-import { gaugeOf, labelOf, sumBy, sumOf, upScrapes } from '../samples.js';
+import { gaugeOf, sumBy, sumOf, upScrapes } from '../samples.js';
+import {
+  caCertificateExpiry,
+  connectionsFailed,
+  istiodVersionOf,
+  versionSkew,
+  ztunnelVersionOf,
+  type CaCertificateExpiry,
+  type ConnectionsFailed,
+  type VersionSkew,
+} from './lifecycle.js';
 
 export const ISSUE = 'ztunnel_istiod_connectivity';
 export const CAUSES = ['service_port_missing', 'no_ready_endpoints', 'xds_dial_failed', 'xds_not_synced', 'xds_connection_errors'] as const;
@@ -40,6 +50,12 @@ export interface ZtunnelIstiodSignals {
   istiodPodReady: { pod: string; node: string; ready: boolean }[];
   istiodXdsClients: { pod: string; value: number }[];
   istiodInfo: { pod: string; version: string }[];
+  /** istiod's CA certificates (root, signing chain) and when they expire, per istiod pod */
+  caCertificates: CaCertificateExpiry[];
+  /** each ztunnel and istio-cni pod against the istiod serving the ztunnels: minor versions behind, and whether Istio supports it */
+  versionSkew: VersionSkew[];
+  /** connections each node's ztunnel failed to establish, by response flag (ztunnel 1.29+) */
+  connectionsFailed: ConnectionsFailed[];
   /** nodes whose ztunnel waits for its first xDS response (`state manager` pending) */
   neverSynced: string[];
   /** per node, ConnectionError + Error terminations now and when they last grew: read again next round */
@@ -144,8 +160,8 @@ export function deriveZtunnelIstiod(input: SignalInput, ctx: DeriveContext<Ztunn
     const pending = gaugeOf(s, ZTUNNEL_SAMPLES.pendingProxies, false);
     if (active !== undefined) workloads.push({ node, state: 'active', value: active });
     if (pending !== undefined) workloads.push({ node, state: 'pending', value: pending });
-    const version = labelOf(s, ZTUNNEL_SAMPLES.build, 'tag');
-    if (version) ztunnelInfo.push({ node, pod, version: version.slice(0, 64) });
+    const version = ztunnelVersionOf(s);
+    if (version) ztunnelInfo.push({ node, pod, version });
   }
   const xdsTerminations = [...xdsByNode].flatMap(([node, m]) => [...m].map(([reason, value]) => ({ node, reason, value })));
   const xdsErrors = xdsErrorHistory(xdsByNode, messagesByNode, ctx.previous?.xdsErrors, input.nowMs ?? 0);
@@ -158,8 +174,8 @@ export function deriveZtunnelIstiod(input: SignalInput, ctx: DeriveContext<Ztunn
 
   const istiodXdsClients = istiodScrapes.map((s) => ({ pod: s.target.pod, value: sumOf(s, ISTIOD_SAMPLES.xdsClients) ?? 0 }));
   const istiodInfo = istiodScrapes.flatMap((s) => {
-    const version = labelOf(s, ISTIOD_SAMPLES.build, 'tag') ?? labelOf(s, ISTIOD_SAMPLES.info, 'version');
-    return version ? [{ pod: s.target.pod, version: version.slice(0, 64) }] : [];
+    const version = istiodVersionOf(s);
+    return version ? [{ pod: s.target.pod, version }] : [];
   });
 
   // Which nodes' ztunnels cannot get configuration from istiod, and why.
@@ -189,6 +205,9 @@ export function deriveZtunnelIstiod(input: SignalInput, ctx: DeriveContext<Ztunn
     istiodPodReady: state.istiodPods.map((p) => ({ pod: p.name, node: p.node, ready: p.ready })),
     istiodXdsClients,
     istiodInfo,
+    caCertificates: caCertificateExpiry(istiodScrapes),
+    versionSkew: versionSkew(state, ztunnelScrapes, istiodScrapes),
+    connectionsFailed: connectionsFailed(ztunnelScrapes),
     neverSynced: [...pendingStateManager].sort(),
     xdsErrors,
     nodeFindings,

@@ -52,17 +52,17 @@ export const FAMILIES = [
   family<S>({
     name: 'ambient_istiod_service_port_present',
     type: 'gauge',
-    help: 'Whether Service istiod exposes the port.',
+    help: 'Whether the istiod Service the ztunnels dial exposes the port.',
     labels: ['port'],
-    doc: '1 if Service `istiod` (`--istiod-service`) exposes the port (15012, 15014, 15010).',
+    doc: '1 if the istiod Service the exporter checks (`ambient_istiod_xds_target_info`) exposes the port (15012, 15014, 15010).',
     rows: (s) => s.istiodServicePortPresent.map((r) => ({ labels: { port: r.port }, value: bool(r.present) })),
   }),
   family<S>({
     name: 'ambient_istiod_ready_endpoints',
     type: 'gauge',
-    help: 'Ready addresses behind Service istiod.',
+    help: 'Ready addresses behind the istiod Service the ztunnels dial.',
     labels: [],
-    doc: 'Ready addresses behind Service `istiod`.',
+    doc: 'Ready addresses behind the istiod Service the exporter checks (`ambient_istiod_xds_target_info`).',
     rows: (s) => (s.istiodReadyEndpoints === undefined ? [] : [{ labels: {}, value: s.istiodReadyEndpoints }]),
   }),
   family<S>({
@@ -113,5 +113,47 @@ export const FAMILIES = [
     labels: ['pod', 'version'],
     doc: '1; `version` from `istio_build{component="pilot"}`.',
     rows: (s) => s.istiodInfo.map((r) => ({ labels: { pod: r.pod, version: r.version }, value: 1 })),
+  }),
+  family<S>({
+    name: 'ambient_istiod_cert_expiry_timestamp_seconds',
+    type: 'gauge',
+    help: "When istiod's CA certificates expire (Unix seconds), from citadel_server_*_expiry_timestamp.",
+    labels: ['pod', 'certificate'],
+    doc:
+      "Unix time at which istiod's CA certificate expires, per istiod pod: `certificate=\"root_cert\"` is the first root of its " +
+      "trust bundle (`citadel_server_root_cert_expiry_timestamp`), `cert_chain` its signing certificate chain " +
+      '(`citadel_server_cert_chain_expiry_timestamp`, only with a plugged-in CA). Absent when istiod runs no CA (an external one) ' +
+      'or reports no positive time. Workloads cannot get certificates that chain to an expired root.',
+    rows: (s) => s.caCertificates.map((r) => ({ labels: { pod: r.pod, certificate: r.certificate }, value: r.expiresAtSeconds })),
+  }),
+  family<S>({
+    name: 'ambient_data_plane_version_skew',
+    type: 'gauge',
+    help: 'Minor versions a ztunnel or istio-cni pod is behind the istiod serving the ztunnels (negative: ahead).',
+    labels: ['component', 'node', 'pod', 'version', 'istiod_version'],
+    doc:
+      'Per ztunnel and istio-cni pod (`component`), minor versions its `version` is behind `istiod_version`, a version of the istiod ' +
+      'pods behind the Service the ztunnels dial (one series per istiod version while istiod rolls); negative when the component is ' +
+      'newer. Istio supports 0 and 1: "The ztunnel at version 1.x is compatible with the control plane at version 1.x+1 and 1.x", ' +
+      'the CNI node agent likewise (istio.io, ambient upgrade with Helm). Versions: istio_build from the scrape, else the image tag ' +
+      'of the pod\'s Istio container; istio-cni exports no istio_build, so its image tag (`install-cni`) is its version. Absent ' +
+      'for pods whose version names no major.minor (a digest-only image, `latest`).',
+    rows: (s) =>
+      s.versionSkew.map((r) => ({
+        labels: { component: r.component, node: r.node, pod: r.pod, version: r.version, istiod_version: r.istiodVersion },
+        value: r.minorsBehind,
+      })),
+  }),
+  family<S>({
+    name: 'ambient_ztunnel_connections_failed_total',
+    type: 'counter',
+    help: "ztunnel's istio_tcp_connections_failed_total per node and response flag (ztunnel 1.29+).",
+    labels: ['node', 'response_flags'],
+    doc:
+      "ztunnel's `istio_tcp_connections_failed_total` (1.29+) summed per node by `response_flags`: `CONNECT` (the upstream or peer " +
+      'did not accept), `DENY` (authorization policy), `NETWORK_POLICY`, `TLS_FAILURE`, `H2_HANDSHAKE_FAILURE` (HBONE), ' +
+      '`IDENTITY_ERROR` (the peer is not who it should be); any other value counts as `other`. Absent before ztunnel 1.29 and ' +
+      'until the first failure.',
+    rows: (s) => s.connectionsFailed.map((r) => ({ labels: { node: r.node, response_flags: r.responseFlags }, value: r.value })),
   }),
 ];

@@ -1,16 +1,18 @@
 // Known issue 1: ztunnel cannot reach istiod on the xDS port 15012.
 import { RANK, type IssueModule } from '../types.js';
 import { CLUSTER_WIDE_CAUSES, ISSUE, deriveZtunnelIstiod, type IstiodCause, type ZtunnelIstiodSignals } from './detect.js';
+import { ztunnelIstiodDiagnosis } from './diagnose.js';
 import { FAMILIES } from './families.js';
+import { ISTIOD_SAMPLES, ZTUNNEL_SAMPLES } from '../../scrape/families.js';
 
 export const ztunnelIstiodConnectivity: IssueModule<typeof ISSUE, IstiodCause, ZtunnelIstiodSignals> = {
   issue: ISSUE,
   title: 'ztunnel cannot reach istiod on 15012',
   shortTitle: 'ztunnel → istiod (15012)',
-  symptom: 'ztunnel pods 0/1 Ready, no workloads or certificates',
+  symptom: 'ztunnels on stale configuration and certificates; one that restarts stays 0/1 Ready and new pods on its node fail',
   description:
     'Nodes whose ztunnel cannot get configuration from istiod on port 15012 (Service port missing, no ready istiod endpoint, ' +
-    'xDS dial failing, or ztunnel still pending "state manager").',
+    'xDS dial failing, ztunnel still pending "state manager", or its xDS stream failing).',
   unit: 'nodes',
   causes: [
     {
@@ -44,6 +46,18 @@ export const ztunnelIstiodConnectivity: IssueModule<typeof ISSUE, IstiodCause, Z
       pagedBy: 'AmbientZtunnelIstiodUnreachable',
     },
   ],
+  keeps: {
+    ztunnel: [
+      ZTUNNEL_SAMPLES.build,
+      ZTUNNEL_SAMPLES.xdsConnectionTerminations,
+      ZTUNNEL_SAMPLES.xdsMessages,
+      ZTUNNEL_SAMPLES.activeProxies,
+      ZTUNNEL_SAMPLES.pendingProxies,
+      // one series of ~30 labels per failing pair of workloads: read by response flag only
+      { name: ZTUNNEL_SAMPLES.connectionsFailed, sumBy: ['response_flags'] },
+    ],
+    istiod: [ISTIOD_SAMPLES.build, ISTIOD_SAMPLES.info, ISTIOD_SAMPLES.xdsClients, ISTIOD_SAMPLES.rootCertExpiry, ISTIOD_SAMPLES.certChainExpiry],
+  },
   families: FAMILIES,
   notes:
     'A cluster-wide cause (`service_port_missing`, `no_ready_endpoints`, `xds_dial_failed`) marks every node with a ztunnel, ' +
@@ -56,8 +70,9 @@ export const ztunnelIstiodConnectivity: IssueModule<typeof ISSUE, IstiodCause, Z
   // A ztunnel that never synced never connects to istio-cni either (src/app.rs starts the in-pod
   // workload manager after the first xDS response): the istiod cause explains the node's CNI failures.
   rank: (f, s) => (CLUSTER_WIDE_CAUSES.has(f.cause) && !s.neverSynced.includes(f.node) ? RANK.clusterControlPlane : RANK.nodeControlPlane),
+  diagnose: ztunnelIstiodDiagnosis,
   bundle: {
-    alertGroups: ['ambient-istiod', 'ambient-ztunnel'],
+    alertGroups: ['ambient-istiod', 'ambient-ztunnel', 'ambient-istiod-lifecycle'],
     dashboardRow: { dashboard: 'controlPlane', row: 'istiod reachability' },
     labFaults: ['istiod-port-missing', 'istiod-unreachable'],
   },

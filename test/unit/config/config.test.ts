@@ -52,6 +52,22 @@ describe('config', () => {
     expect(c.enrollment.namespaces).to.deep.equal(['shop', 'payments']);
   });
 
+  it('reads durations and whole numbers in every accepted form', () => {
+    const file = yamlFile('refreshInterval: 30\nscrapeTimeout: 1.5s\nscrapeConnectTimeout: 250ms\nscrapeConcurrency: 8\nscrapeMaxBytes: "2048"\n');
+    const c = loadConfig({ argv: ['--config', file] });
+    expect(c).to.include({ refreshInterval: 30_000, scrapeTimeout: 1_500, scrapeConnectTimeout: 250, scrapeConcurrency: 8, scrapeMaxBytes: 2048 });
+    expect(loadConfig({ argv: ['--refresh-interval', '24h', '--scrape-timeout', '1h30m'] })).to.include({ refreshInterval: 86_400_000, scrapeTimeout: 5_400_000 });
+  });
+
+  it('has per-target sample and label limits, settable like every other setting', () => {
+    expect(loadConfig({}).scrapeLimits).to.deep.equal({ samples: 200, labels: 16, labelNameLength: 128, labelValueLength: 256 });
+    const c = loadConfig({
+      argv: ['--scrape-sample-limit', '500', '--config', yamlFile('scrapeLabelLimit: 20\nscrapeLabelNameLengthLimit: 64\n')],
+      env: { AMBIENT_SCRAPE_LABEL_VALUE_LENGTH_LIMIT: '1024' },
+    });
+    expect(c.scrapeLimits).to.deep.equal({ samples: 500, labels: 20, labelNameLength: 64, labelValueLength: 1024 });
+  });
+
   const bad: [string, () => unknown, RegExp][] = [
     ['a duration that is not one', () => loadConfig({ argv: ['--refresh-interval', 'soon'] }), /^config: refreshInterval \(--refresh-interval, AMBIENT_REFRESH_INTERVAL\): "soon" is not a positive duration/],
     ['an unknown log format', () => loadConfig({ argv: ['--log-format', 'xml'] }), /^config: logFormat \(--log-format, AMBIENT_LOG_FORMAT\)/],
@@ -67,6 +83,20 @@ describe('config', () => {
     ['an invalid enrollment selector', () => loadConfig({ argv: ['--enroll-selector', 'team in (a,b'] }), /^config: enrollment.selector \(--enroll-selector, AMBIENT_ENROLL_SELECTOR\): invalid label selector/],
     ['a malformed static target', () => loadConfig({ argv: ['--no-kube', '--target', 'ztunnel=http://x'] }), /^config: targets \(--target, AMBIENT_TARGETS\): target "ztunnel=http:\/\/x"/],
     ['an unknown flag', () => loadConfig({ argv: ['--refresh'] }), /^config: unknown option '--refresh'/],
+    // Durations past what a timer can hold (2^31-1 ms, about 24.8 days) would fire at once, in a loop.
+    ['a refresh interval past the maximum', () => loadConfig({ argv: ['--refresh-interval', '10000h'] }), /^config: refreshInterval \(--refresh-interval, AMBIENT_REFRESH_INTERVAL\): "10000h" is longer than 24h/],
+    ['a scrape timeout past the maximum', () => loadConfig({ argv: ['--refresh-interval', '24h', '--scrape-timeout', '9000h'] }), /^config: scrapeTimeout \(--scrape-timeout, AMBIENT_SCRAPE_TIMEOUT\): "9000h" is longer than 24h/],
+    ['a duration below a millisecond', () => loadConfig({ argv: ['--scrape-timeout', '0.5ms'] }), /^config: scrapeTimeout \(--scrape-timeout, AMBIENT_SCRAPE_TIMEOUT\): "0.5ms" is not a whole number of milliseconds/],
+    ['a duration of zero', () => loadConfig({ argv: ['--scrape-connect-timeout', '0s'] }), /^config: scrapeConnectTimeout .*"0s" is not a positive duration/],
+    ['a duration given as true in YAML', () => loadConfig({ argv: ['--config', yamlFile('refreshInterval: true\n')] }), /^config: refreshInterval \(--refresh-interval, AMBIENT_REFRESH_INTERVAL\)/],
+    ['a hexadecimal number in YAML', () => loadConfig({ argv: ['--config', yamlFile('scrapeConcurrency: 0x10\n')] }), /^config: scrapeConcurrency \(--scrape-concurrency, AMBIENT_SCRAPE_CONCURRENCY\): "0x10" is not a whole number/],
+    ['an exponent in YAML', () => loadConfig({ argv: ['--config', yamlFile('scrapeMaxBytes: 1e6\n')] }), /^config: scrapeMaxBytes .*"1e6" is not a whole number/],
+    ['true for a number in YAML', () => loadConfig({ argv: ['--config', yamlFile('scrapeConcurrency: true\n')] }), /^config: scrapeConcurrency \(--scrape-concurrency, AMBIENT_SCRAPE_CONCURRENCY\): .*whole number/],
+    ['a list for a number in YAML', () => loadConfig({ argv: ['--config', yamlFile('scrapeConcurrency: [7]\n')] }), /^config: scrapeConcurrency \(--scrape-concurrency, AMBIENT_SCRAPE_CONCURRENCY\): .*whole number/],
+    ['a fraction for a number', () => loadConfig({ env: { AMBIENT_SCRAPE_CONCURRENCY: '7.5' } }), /^config: scrapeConcurrency .*"7.5" is not a whole number/],
+    ['a connect timeout longer than the scrape timeout', () => loadConfig({ argv: ['--scrape-timeout', '2s', '--scrape-connect-timeout', '3s'] }), /^config: scrapeConnectTimeout \(--scrape-connect-timeout, AMBIENT_SCRAPE_CONNECT_TIMEOUT\): must not be longer than scrapeTimeout/],
+    ['a listen port above 65535', () => loadConfig({ argv: ['--listen-address', '127.0.0.1:70000'] }), /^config: listenAddress \(--listen-address, AMBIENT_LISTEN_ADDRESS\): port 70000 is not between 0 and 65535/],
+    ['a sample limit of 0', () => loadConfig({ argv: ['--scrape-sample-limit', '0'] }), /^config: scrapeSampleLimit \(--scrape-sample-limit, AMBIENT_SCRAPE_SAMPLE_LIMIT\)/],
   ];
   for (const [name, fn, pattern] of bad) {
     it(`rejects ${name} with one line naming the key`, () => {

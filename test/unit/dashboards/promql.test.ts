@@ -1,5 +1,5 @@
 // Every query parses as PromQL (promtool, with Grafana variables substituted) and reads only metrics
-// that exist: the exporter's documented metrics, ztunnel/istiod/istio-cni metrics from the facts file,
+// that exist: the exporter's documented metrics, ztunnel/istiod/istio-cni metrics (test/fixtures/istio-metrics.md),
 // the project's recording rules, or Prometheus' own ALERTS.
 import { expect } from 'chai';
 import { execFile } from 'node:child_process';

@@ -8,7 +8,7 @@ import { deriveSignals } from '../../../src/issues/derive.js';
 import type { SignalInput } from '../../../src/issues/types.js';
 import type { Component, ScrapeResult } from '../../../src/model.js';
 import { parsePendingTasks } from '../../../src/probes/ztunnel-readiness.js';
-import { keptSamples } from '../../../src/scrape/families.js';
+import { keptSamplesOf } from '../../../src/issues/registry.js';
 import { parseExposition } from '../../../src/scrape/parser.js';
 import { pod, readiness, scrape, target, withHealthy } from '../../support/builders.js';
 import { ROOT } from '../rules/files.js';
@@ -24,7 +24,7 @@ async function* chunks(text: string): AsyncGenerator<Buffer> {
 
 /** A successful scrape of `component` on `node` whose body is the fixture `file`. */
 async function scraped(component: Component, node: string, file: string): Promise<ScrapeResult> {
-  const { samples } = await parseExposition(chunks(read(file)), keptSamples(component));
+  const { samples } = await parseExposition(chunks(read(file)), keptSamplesOf(component));
   const t = target(component, node, component === 'istio-cni' ? `istio-cni-node-${node}` : `${component}-${node}`);
   return scrape(t, samples);
 }

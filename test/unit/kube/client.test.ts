@@ -120,6 +120,27 @@ describe('kube/client loadKubeConfig', () => {
     expect(() => loadKubeConfig({ kubeconfig: f, env: {} })).to.throw(KubeConfigError, `kubeconfig ${f} (--kubeconfig): context "other" not found`);
   });
 
+  // What client-node would otherwise only find on every request, retrying forever.
+  it('rejects a server that is not an http(s) URL', () => {
+    for (const server of ['"not a url"', 'ftp://127.0.0.1:6443', '127.0.0.1:6443']) {
+      const f = write('bad-server.yaml', kubeconfig(server));
+      expect(() => loadKubeConfig({ kubeconfig: f, env: {} }), server).to.throw(KubeConfigError, `kubeconfig ${f} (--kubeconfig): cluster "lab-cluster" has server ${server.replace(/"/g, '')}, which is not an http:// or https:// URL`);
+    }
+  });
+
+  it('rejects certificate and key files that cannot be read, naming the kubeconfig key', () => {
+    const missing = path.join(dir, 'missing.pem');
+    const cases: [string, string, string][] = [
+      ['    certificate-authority: ' + missing + '\n', '', `cluster "lab-cluster": certificate-authority ${missing} cannot be read (ENOENT)`],
+      ['', `    client-certificate: ${missing}\n    client-key: ${missing}\n`, `user "lab-user": client-certificate ${missing} cannot be read (ENOENT)`],
+    ];
+    for (const [clusterExtra, userExtra, message] of cases) {
+      const text = kubeconfig('https://127.0.0.1:6443', 'lab', clusterExtra).replace('  user: { token: abc }\n', userExtra ? `  user:\n${userExtra}` : '  user: { token: abc }\n');
+      const f = write('bad-files.yaml', text);
+      expect(() => loadKubeConfig({ kubeconfig: f, env: {} })).to.throw(KubeConfigError, `kubeconfig ${f} (--kubeconfig): ${message}`);
+    }
+  });
+
   it('accepts a plain-HTTP server as kubectl does (client-node alone would refuse it)', async () => {
     const plain = write('plain.yaml', kubeconfig('http://127.0.0.1:8080'));
     const { kubeConfig } = loadKubeConfig({ kubeconfig: plain, env: {} });

@@ -129,6 +129,20 @@ describe('kube/cluster-watch against a fake API server', function () {
     expect(api.requests.list, 'no relist for plain events').to.equal(WATCHED_RESOURCES.length);
   });
 
+  it('keeps a pod whose status.podIP is not an IP literal without an address, and logs it at debug', async () => {
+    const w = start();
+    await w.synced();
+    const bad = structuredClone(fx.ztunnelPod) as any;
+    bad.status.podIP = '127.0.0.77/latest/meta-data?';
+    api.upsert(P.pods!, bad);
+    const s = await waitFor('the pod updated', () => (w.snapshot().ztunnelPods[0]?.ip === '' ? w.snapshot() : undefined));
+    expect(s.ztunnelPods.map((p) => p.name)).to.deep.equal(['ztunnel-7xk2p']);
+    expect(logs.find((l) => l.msg === 'not an IP address; ignoring it')).to.deep.include({
+      level: 'debug',
+      obj: { resource: 'pods', namespace: 'istio-system', object: 'ztunnel-7xk2p', field: 'status.podIP', value: '127.0.0.77/latest/meta-data?' },
+    });
+  });
+
   it('follows a DaemonSet surge: the new ztunnel listed first, the old one gone once it terminates', async () => {
     const w = start();
     await w.synced();
@@ -207,9 +221,17 @@ describe('kube/cluster-watch against a fake API server', function () {
     const w = start();
     await w.synced();
     await waitFor('every watch up', () => allUp(w.snapshot()));
+    const wentDown = Date.now();
+    const current = w.currentAsOf();
+    expect(current, 'current while every watch is up').to.be.a('number').and.at.least(wentDown - 1);
     await api.down();
     const down = await waitFor('every watch down', () => (allDown(w.snapshot()) ? w.snapshot() : undefined));
     expect(down.synced, 'stays synced: the last known objects are still served').to.equal(true);
+    // The view is as of the moment the watches went down, and stays so however long the API is away.
+    const asOf = w.currentAsOf()!;
+    expect(asOf).to.be.at.least(wentDown).and.at.most(Date.now());
+    await waitFor('time to pass', () => Date.now() > asOf + 30);
+    expect(w.currentAsOf()).to.equal(asOf);
     expect(down.ztunnelPods).to.have.length(1);
     // Let a few retries fail so back-off grows, then bring the API back with a change made meanwhile.
     await waitFor('a few failed retries', () => logs.filter((l) => l.msg?.includes('retrying')).length >= 2 * WATCHED_RESOURCES.length);
@@ -217,6 +239,7 @@ describe('kube/cluster-watch against a fake API server', function () {
     await api.up();
     const s = await waitFor('recovered', () => (allUp(w.snapshot()) && w.snapshot().ztunnelPods.length === 2 ? w.snapshot() : undefined));
     expect(podNames(s.ztunnelPods)).to.deep.equal(['ztunnel-7xk2p', 'ztunnel-second']);
+    expect(w.currentAsOf(), 'current again once every watch is back').to.be.at.least(Date.now() - 50);
     expect(logs.filter((l) => l.level === 'warn' && l.msg === 'watch failed; retrying')).to.have.length(WATCHED_RESOURCES.length);
     expect(logs.filter((l) => l.level === 'info' && l.msg === 'watch re-established')).to.have.length(WATCHED_RESOURCES.length);
   });
@@ -229,6 +252,7 @@ describe('kube/cluster-watch against a fake API server', function () {
     await waitFor('a few failed lists', () => logs.filter((l) => l.msg?.includes('retrying')).length >= 2 * WATCHED_RESOURCES.length);
     expect(synced).to.equal(false);
     expect(w.snapshot().synced).to.equal(false);
+    expect(w.currentAsOf(), 'no view at all before the first list').to.equal(undefined);
     await api.up();
     await w.synced();
     await waitFor('every watch up', () => allUp(w.snapshot()));

@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import {
   toEndpointAddresses,
   toEndpointSliceInfo,
+  imageTag,
   toMillis,
   toNamespaceInfo,
   toNodeInfo,
@@ -104,9 +105,28 @@ describe('kube/convert', () => {
       expect(toPodInfo(raw).terminating).to.equal(true);
     });
 
+    it("keeps the image tag of an Istio component's own container (istio-cni exports no istio_build: its version is there)", () => {
+      expect(toPodInfo(fx.ztunnelPod).istioImageTag, 'ztunnel: istio-proxy').to.equal('1.28.0');
+      expect(toPodInfo(fx.cniPod).istioImageTag, 'istio-cni: install-cni').to.equal('1.28.0');
+      expect(toPodInfo(fx.crashLoopPod).istioImageTag, 'a workload keeps none').to.equal(undefined);
+      const raw = structuredClone(fx.cniPod) as any;
+      raw.spec.containers = [{ name: 'sidecar', image: 'busybox:1.36' }, { name: 'install-cni', image: 'registry.local:5000/mirror/install-cni:1.30.1-distroless@sha256:0123' }];
+      expect(toPodInfo(raw).istioImageTag, 'the named container, tag without digest or registry port').to.equal('1.30.1-distroless');
+      raw.spec.containers = [{ name: 'install-cni', image: 'registry.local:5000/install-cni@sha256:0123' }];
+      expect(toPodInfo(raw).istioImageTag, 'pinned by digest only: no tag').to.equal(undefined);
+    });
+
+    it('reads the tag of an image reference', () => {
+      expect(imageTag('docker.io/istio/ztunnel:1.28.2')).to.equal('1.28.2');
+      expect(imageTag('gcr.io/istio-release/pilot:1.29.0-distroless')).to.equal('1.29.0-distroless');
+      expect(imageTag('localhost:5000/pilot')).to.equal('');
+      expect(imageTag('pilot')).to.equal('');
+      expect(imageTag('pilot:1.28.0@sha256:abc')).to.equal('1.28.0');
+    });
+
     it('keeps only the model fields', () => {
       expect(Object.keys(toPodInfo(fx.ztunnelPod)).sort()).to.deep.equal(
-        ['annotations', 'createdAt', 'hostNetwork', 'ip', 'labels', 'name', 'namespace', 'node', 'phase', 'ready', 'started', 'terminating', 'uid', 'waitingReason'].sort(),
+        ['annotations', 'createdAt', 'hostNetwork', 'ip', 'istioImageTag', 'labels', 'name', 'namespace', 'node', 'phase', 'ready', 'started', 'terminating', 'uid', 'waitingReason'].sort(),
       );
     });
 
@@ -218,6 +238,41 @@ describe('kube/convert', () => {
       { name: '', port: 80, targetPort: 'http', protocol: 'TCP' },
       { name: '', port: 81, targetPort: 81, protocol: 'TCP' },
     ]);
+  });
+
+  describe('addresses that are not IP literals', () => {
+    // Addresses become scrape URLs and dial targets: only an IPv4 or IPv6 literal may, nothing a
+    // field could smuggle into a URL (a path, a query, a host name, a zone).
+    const notIps = ['127.0.0.77/latest/meta-data?', 'metadata.google.internal', '10.0.0.1:80', 'fe80::1%eth0', '10.0.0.256', ' 10.0.0.1'];
+    const noted = (): [string, string][] => [];
+
+    it('a pod IP becomes "" (no address: never scraped or probed), and is reported', () => {
+      for (const bad of notIps) {
+        const notes = noted();
+        const pod = toPodInfo({ ...fx.ztunnelPod, status: { ...fx.ztunnelPod.status, podIP: bad } } as never, (field, value) => notes.push([field, value]));
+        expect(pod.ip, bad).to.equal('');
+        expect(notes).to.deep.equal([['status.podIP', bad]]);
+      }
+      expect(toPodInfo(fx.ztunnelPod as never).ip).to.equal('10.244.1.5');
+      expect(toPodInfo({ ...fx.ztunnelPod, status: { ...fx.ztunnelPod.status, podIP: 'fd00::5' } } as never).ip).to.equal('fd00::5');
+    });
+
+    it('a node InternalIP, a Service ClusterIP and EndpointSlice addresses likewise', () => {
+      const notes = noted();
+      const report = (field: string, value: string): void => void notes.push([field, value]);
+      const node = toNodeInfo({ ...fx.node, status: { ...fx.node.status, addresses: [{ type: 'InternalIP', address: 'node-1.internal' }] } } as never, report);
+      expect(node.internalIP).to.equal('');
+      const svc = toServiceInfo({ ...fx.istiodService, spec: { ...fx.istiodService.spec, clusterIP: '10.96.0.1/x' } } as never, report);
+      expect(svc.clusterIP).to.equal('');
+      expect(toServiceInfo({ metadata: { name: 's' }, spec: { clusterIP: 'None' } }, report).clusterIP, 'headless').to.equal('None');
+      const slice = { endpoints: [{ addresses: ['10.0.0.1', '127.0.0.77/latest/meta-data?'], conditions: { ready: true } }], ports: [{ name: 'https-dns', port: 15012 }] };
+      expect(toEndpointAddresses(slice, report).map((a) => a.ip)).to.deep.equal(['10.0.0.1']);
+      expect(notes).to.deep.equal([
+        ['status.addresses[InternalIP]', 'node-1.internal'],
+        ['spec.clusterIP', '10.96.0.1/x'],
+        ['endpoints[].addresses', '127.0.0.77/latest/meta-data?'],
+      ]);
+    });
   });
 
   describe('EndpointSlice', () => {

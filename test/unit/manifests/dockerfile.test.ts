@@ -189,6 +189,22 @@ describe('Dockerfile', () => {
     expect([...commands].sort(), 'what iproute2 provides').to.deep.equal(['bridge', 'ip']);
   });
 
+  it('caps the heap, and the Deployment\'s memory limit leaves room for what Node holds besides it', () => {
+    const env = of(runtime, 'ENV').map((i) => i.args);
+    const nodeOptions = env.map((e) => /^NODE_OPTIONS=(?:"([^"]*)"|(\S+))$/.exec(e)).find(Boolean);
+    expect(nodeOptions, 'ENV NODE_OPTIONS in the runtime stage').to.not.equal(undefined);
+    const cap = /--max-old-space-size=(\d+)/.exec(nodeOptions![1] ?? nodeOptions![2] ?? '');
+    expect(cap, 'NODE_OPTIONS sets --max-old-space-size').to.not.equal(null);
+    const capMiB = Number(cap![1]);
+    // Measured (BENCHMARKS.md): RSS runs about 100 MiB above the heap (young generation, code, buffers).
+    const limit = exporterPod(render('manifests/base')).container.resources?.limits?.memory ?? '';
+    const limitMiB = /^(\d+)Mi$/.exec(limit) ? Number(limit.slice(0, -2)) : /^(\d+)Gi$/.exec(limit) ? Number(limit.slice(0, -2)) * 1024 : NaN;
+    expect(limitMiB, `limit ${limit} vs heap cap ${capMiB} MiB`).to.be.at.least(capMiB + 160);
+    // The cap applies to the exporter, not to npm installing dependencies earlier in the stage.
+    const envLine = of(runtime, 'ENV').find((i) => i.args.startsWith('NODE_OPTIONS'))!.line;
+    expect(of(runtime, 'RUN').every((r) => r.line < envLine)).to.be.true;
+  });
+
   it('exposes the default listen port', () => {
     const port = loadConfig({}).listenAddress.split(':').pop();
     expect(of(runtime, 'EXPOSE').map((i) => i.args)).to.deep.equal([port]);
@@ -202,6 +218,15 @@ describe('Dockerfile', () => {
         const target = posix.resolve(compiledDir, m[1]!);
         expect(under(target, shipped), `${file} opens ${relative('/', target)}`).to.be.true;
       }
+    }
+  });
+
+  it('ships every runbook the exporter serves, where the compiled runbook library reads them (dist/runbooks -> ../../docs/runbooks)', () => {
+    const shipped = copiedInto(runtime);
+    const dir = posix.resolve(workdir(runtime), buildConfig.outDir!, 'runbooks', '../../docs/runbooks');
+    for (const f of readdirSync(join(PROJECT_ROOT, 'docs/runbooks')).filter((x) => x.endsWith('.md'))) {
+      expect(under(posix.join(dir, f), shipped), f).to.be.true;
+      expect(inBuildContext(dockerignore, `docs/runbooks/${f}`), `${f} is in the build context`).to.be.true;
     }
   });
 

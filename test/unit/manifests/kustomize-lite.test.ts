@@ -36,6 +36,20 @@ describe('manifests: kustomize-lite renderer', () => {
     expect(JSON.stringify(deploy)).to.contain('"configMap":{"name":"x-4h2mbtbbt6"}');
   });
 
+  it('applies a LabelTransformer to the kinds its fieldSpecs name, the later one last, and refuses other forms', () => {
+    writeFileSync(join(dir, 'objs.yaml'), 'apiVersion: v1\nkind: ServiceAccount\nmetadata: {name: a}\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: b, labels: {x: y}}\n');
+    const transformer = (value: string, spec = '{kind: ServiceAccount, path: metadata/labels, create: true}') =>
+      `apiVersion: builtin\nkind: LabelTransformer\nmetadata: {name: t}\nlabels: {release: ${value}}\nfieldSpecs: [${spec}]\n`;
+    writeFileSync(join(dir, 't1.yaml'), transformer('one'));
+    writeFileSync(join(dir, 't2.yaml'), transformer('two'));
+    writeFileSync(join(dir, 'kustomization.yaml'), 'resources: [objs.yaml]\ntransformers: [t1.yaml, t2.yaml]\n');
+    const [sa, cm] = renderKustomization(dir);
+    expect(sa!.metadata.labels).to.deep.equal({ release: 'two' });
+    expect(cm!.metadata.labels).to.deep.equal({ x: 'y' });
+    writeFileSync(join(dir, 't2.yaml'), transformer('two', '{path: metadata/labels, create: true}'));
+    expect(() => renderKustomization(dir)).to.throw(/only fieldSpecs/);
+  });
+
   it('refuses an object defined twice', () => {
     writeFileSync(join(dir, 'sa.yaml'), 'apiVersion: v1\nkind: ServiceAccount\nmetadata: {name: a}\n');
     writeFileSync(join(dir, 'kustomization.yaml'), 'resources: [sa.yaml, sa.yaml]\n');

@@ -5,8 +5,10 @@
 //
 // Supported: `resources` (YAML files, possibly multi-document, and directories holding a
 // kustomization.yaml), `configMapGenerator` with `files` (`path` or `key=path`), `namespace`,
-// `behavior` create|replace and `options.labels`. Generated ConfigMaps get kustomize's content
-// hash suffix, and pod templates' references to them are renamed to match.
+// `behavior` create|replace and `options.labels`, and `transformers` naming files that hold a
+// builtin LabelTransformer whose fieldSpecs put labels on `metadata/labels` of given kinds.
+// Generated ConfigMaps get kustomize's content hash suffix, and pod templates' references to them
+// are renamed to match.
 import { createHash } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
@@ -33,7 +35,7 @@ interface Item {
   generatedName?: string;
 }
 
-const KUSTOMIZATION_KEYS = new Set(['apiVersion', 'kind', 'resources', 'configMapGenerator']);
+const KUSTOMIZATION_KEYS = new Set(['apiVersion', 'kind', 'resources', 'configMapGenerator', 'transformers']);
 const GENERATOR_KEYS = new Set(['name', 'namespace', 'behavior', 'files', 'options']);
 
 export function objectId(o: KubeObject): string {
@@ -104,6 +106,42 @@ function applyGenerators(dir: string, specs: unknown, items: Item[]): void {
   }
 }
 
+interface LabelTransformerSpec {
+  apiVersion?: string;
+  kind?: string;
+  metadata?: { name?: string };
+  labels?: Record<string, string>;
+  fieldSpecs?: { kind?: string; path?: string; create?: boolean; [k: string]: unknown }[];
+}
+
+/**
+ * kustomize's builtin LabelTransformer, for fieldSpecs that select a kind and its metadata/labels
+ * (created when absent): the only form manifests/ uses. Later transformers overwrite the same key.
+ */
+function applyTransformers(dir: string, files: unknown, items: Item[]): void {
+  if (files === undefined) return;
+  if (!Array.isArray(files)) throw new Error(`${dir}: transformers must be a list`);
+  for (const file of files as string[]) {
+    const path = join(dir, file);
+    const spec = parseYaml(readFileSync(path, 'utf8')) as LabelTransformerSpec;
+    if (spec.apiVersion !== 'builtin' || spec.kind !== 'LabelTransformer') throw new Error(`${path}: only the builtin LabelTransformer is supported`);
+    for (const key of Object.keys(spec)) {
+      if (!['apiVersion', 'kind', 'metadata', 'labels', 'fieldSpecs'].includes(key)) throw new Error(`${path}: LabelTransformer ${key} is not supported`);
+    }
+    const kinds = new Set<string>();
+    for (const f of spec.fieldSpecs ?? []) {
+      const extra = Object.keys(f).filter((k) => !['kind', 'path', 'create'].includes(k));
+      if (!f.kind || f.path !== 'metadata/labels' || f.create !== true || extra.length > 0) {
+        throw new Error(`${path}: only fieldSpecs {kind, path: metadata/labels, create: true} are supported`);
+      }
+      kinds.add(f.kind);
+    }
+    for (const { obj } of items) {
+      if (kinds.has(obj.kind)) obj.metadata.labels = { ...obj.metadata.labels, ...spec.labels };
+    }
+  }
+}
+
 function accumulate(dir: string): Item[] {
   const k = readKustomization(dir);
   const items: Item[] = [];
@@ -113,6 +151,7 @@ function accumulate(dir: string): Item[] {
     else items.push(...readObjects(path).map((obj) => ({ obj })));
   }
   applyGenerators(dir, k.configMapGenerator, items);
+  applyTransformers(dir, k.transformers, items);
   return items;
 }
 

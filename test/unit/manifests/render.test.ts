@@ -26,10 +26,11 @@ const byId = (objects: KubeObject[]): Record<string, KubeObject> => Object.fromE
 describe('manifests: every kustomization', () => {
   const entries = entryPoints();
 
-  it('includes the base and the Prometheus Operator and enrollment-policy overlays', () => {
+  it('includes the base and the Prometheus Operator, kube-prometheus-stack and enrollment-policy overlays', () => {
     expect(entries).to.include.members([
       'manifests/base',
       'manifests/overlays/prometheus-operator',
+      'manifests/overlays/kube-prometheus-stack',
       'manifests/overlays/enrollment-policy',
     ]);
   });
@@ -73,5 +74,21 @@ describe('manifests: the unknown-field check itself', () => {
     const problems = await unknownFields([{ id: 'v1/ServiceAccount//x', obj: typo }], PROJECT_ROOT);
     expect(problems).to.have.length(1);
     expect(problems[0]).to.match(/^v1\/ServiceAccount\/\/x: .*automountServiceAccountTokn/);
+  });
+
+  it("names a misspelt field of a custom resource, checked against the operator's CRD", async () => {
+    const rule = {
+      apiVersion: 'monitoring.coreos.com/v1',
+      kind: 'PrometheusRule',
+      metadata: { name: 'r', namespace: 'n' },
+      spec: { groups: [{ name: 'g', rules: [{ alert: 'A', expr: 'up == 0', keep_firing_for: '5m', keep_firing: '5m' }] }] },
+    } as unknown as KubeObject;
+    const problems = await unknownFields([{ id: 'rule', obj: rule }], PROJECT_ROOT);
+    expect(problems).to.deep.equal(['rule: unknown field "spec.groups[0].rules[0].keep_firing"']);
+  });
+
+  it("rejects a custom resource the operator's CRD does not accept", () => {
+    const monitor = { apiVersion: 'monitoring.coreos.com/v1', kind: 'PodMonitor', metadata: { name: 'm' }, spec: { podMetricsEndpoints: 'all' } } as unknown as KubeObject;
+    expect(() => schemaFor(monitor).validate(monitor)).to.throw(/podMetricsEndpoints/);
   });
 });

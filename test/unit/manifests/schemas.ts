@@ -1,5 +1,6 @@
-// The Kubernetes and Prometheus Operator schema of every kind manifests/ ships: the validating
-// model class (kubernetes-models) and the TypeScript interface used for the unknown-field check.
+// The schema of every kind manifests/ ships. Kubernetes kinds: the validating model class
+// (kubernetes-models) and the TypeScript interface used for the unknown-field check. Prometheus
+// Operator kinds: the operator's own CRDs (crd-schema.ts).
 import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -15,22 +16,26 @@ import { ConfigMap } from 'kubernetes-models/v1/ConfigMap';
 import { Namespace } from 'kubernetes-models/v1/Namespace';
 import { Service } from 'kubernetes-models/v1/Service';
 import { ServiceAccount } from 'kubernetes-models/v1/ServiceAccount';
-import { PodMonitor } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/PodMonitor';
-import { PrometheusRule } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/PrometheusRule';
-import { ServiceMonitor } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/ServiceMonitor';
+import { crdSchemas } from './crd-schema.js';
 import type { KubeObject } from './kustomize-lite.js';
+import { PROJECT_ROOT } from './paths.js';
 
 interface Schema {
   /** validates against the OpenAPI schema; throws with the failing path */
   validate(obj: KubeObject): void;
-  /** module and interface name of the object's TypeScript type */
-  typeModule: string;
-  typeName: string;
+  /** how unknown fields are found: the TypeScript interface (module, name), or the CRD's structural schema */
+  unknown: { typeModule: string; typeName: string } | { crd: (obj: KubeObject) => string[] };
 }
 
 function schema(model: new (data: never) => { validate(): void }, typeModule: string, typeName: string): Schema {
-  return { validate: (obj) => new model(obj as never).validate(), typeModule, typeName };
+  return { validate: (obj) => new model(obj as never).validate(), unknown: { typeModule, typeName } };
 }
+
+const OPERATOR_CRDS = crdSchemas(PROJECT_ROOT, [
+  'monitoring.coreos.com_servicemonitors.yaml',
+  'monitoring.coreos.com_podmonitors.yaml',
+  'monitoring.coreos.com_prometheusrules.yaml',
+]);
 
 export const SCHEMAS: Record<string, Schema> = {
   'v1/Namespace': schema(Namespace, 'kubernetes-models/v1/Namespace', 'INamespace'),
@@ -48,17 +53,7 @@ export const SCHEMAS: Record<string, Schema> = {
   ),
   'rbac.authorization.k8s.io/v1/Role': schema(Role, 'kubernetes-models/rbac.authorization.k8s.io/v1/Role', 'IRole'),
   'rbac.authorization.k8s.io/v1/RoleBinding': schema(RoleBinding, 'kubernetes-models/rbac.authorization.k8s.io/v1/RoleBinding', 'IRoleBinding'),
-  'monitoring.coreos.com/v1/ServiceMonitor': schema(
-    ServiceMonitor,
-    '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/ServiceMonitor',
-    'IServiceMonitor',
-  ),
-  'monitoring.coreos.com/v1/PodMonitor': schema(PodMonitor, '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/PodMonitor', 'IPodMonitor'),
-  'monitoring.coreos.com/v1/PrometheusRule': schema(
-    PrometheusRule,
-    '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/PrometheusRule',
-    'IPrometheusRule',
-  ),
+  ...Object.fromEntries(OPERATOR_CRDS.map((c) => [c.key, { validate: c.validate, unknown: { crd: c.unknownFields } } satisfies Schema])),
 };
 
 export function schemaFor(obj: KubeObject): Schema {
@@ -72,10 +67,23 @@ const execFileP = promisify(execFile);
 /**
  * Fields the schema does not know. The models' validators accept unknown fields, but the API
  * server rejects them (kubectl's default --validate=strict), and a misspelt securityContext field
- * would silently do nothing. So each object is type-checked as a literal of its TypeScript
- * interface, where excess-property checks name every unknown field. Returns "id: message" lines.
+ * would silently do nothing. So each Kubernetes object is type-checked as a literal of its
+ * TypeScript interface, where excess-property checks name every unknown field, and each custom
+ * resource is walked against its CRD's structural schema. Returns "id: message" lines.
  */
 export async function unknownFields(objects: { id: string; obj: KubeObject }[], projectRoot: string): Promise<string[]> {
+  const fromCrds: string[] = [];
+  const typed: { id: string; obj: KubeObject; typeModule: string; typeName: string }[] = [];
+  for (const o of objects) {
+    const { unknown } = schemaFor(o.obj);
+    if ('crd' in unknown) fromCrds.push(...unknown.crd(o.obj).map((m) => `${o.id}: ${m}`));
+    else typed.push({ ...o, ...unknown });
+  }
+  return [...fromCrds, ...(await unknownTypedFields(typed, projectRoot))];
+}
+
+async function unknownTypedFields(objects: { id: string; obj: KubeObject; typeModule: string; typeName: string }[], projectRoot: string): Promise<string[]> {
+  if (objects.length === 0) return [];
   const cacheDir = join(projectRoot, 'node_modules', '.cache');
   mkdirSync(cacheDir, { recursive: true });
   // Inside node_modules so the type packages resolve; removed afterwards.
@@ -84,11 +92,10 @@ export async function unknownFields(objects: { id: string; obj: KubeObject }[], 
     const imports = new Map<string, string>();
     const lines: string[] = [];
     const ids: string[] = [];
-    for (const { id, obj } of objects) {
-      const s = schemaFor(obj);
-      imports.set(s.typeName, s.typeModule);
+    for (const { id, obj, typeModule, typeName } of objects) {
+      imports.set(typeName, typeModule);
       ids.push(id);
-      lines.push(`export const o${ids.length - 1}: ${s.typeName} = ${JSON.stringify(obj)};`);
+      lines.push(`export const o${ids.length - 1}: ${typeName} = ${JSON.stringify(obj)};`);
     }
     const header = [...imports].map(([name, mod]) => `import type { ${name} } from '${mod}';`);
     writeFileSync(join(dir, 'check.ts'), [...header, ...lines].join('\n') + '\n');

@@ -11,6 +11,7 @@ async function exposition(inputs: SignalInput[], prefix: RegExp): Promise<string
   for (const input of inputs) {
     m.update({
       stateKnown: true,
+      stateAgeSeconds: 0,
       state: input.state,
       scrapes: input.scrapes,
       agents: [...(input.agents ?? [])],
@@ -75,12 +76,43 @@ describe('metrics: exposition of derived signals', () => {
   it('serves no verdict before the Kubernetes API was ever listed', async () => {
     const m = new ExporterMetrics({ version: '1.2.3', mode: 'cluster', kube: true, defaultMetrics: false });
     const input = healthyInput();
-    m.update({ stateKnown: false, state: { ...input.state, synced: false }, scrapes: [], probes: input.probes, signals: deriveSignals(input), durationSeconds: 0.1, finishedAtMs: 1_000_000 });
+    m.update({ stateKnown: false, stateAgeSeconds: undefined, state: { ...input.state, synced: false }, scrapes: [], probes: input.probes, signals: deriveSignals(input), durationSeconds: 0.1, finishedAtMs: 1_000_000 });
     const text = await m.registry.metrics();
     expect(text).not.to.match(/^ambient_issue_affected\{/m);
     expect(text).not.to.match(/^ambient_node_issue\{/m);
     expect(text).to.match(/^ambient_kube_api_ready 1$/m);
     expect(text).to.match(/^ambient_exporter_build_info\{version="1.2.3",mode="cluster"\} 1$/m);
+  });
+
+  it('says per resource whether its watch is up and when its state was last confirmed', async () => {
+    const input = withHealthy((i) => {
+      i.state.watchUp = { nodes: true, pods: false };
+      i.state.watchLastEvent = { nodes: 1_767_225_600_500, pods: 1_767_225_000_000 };
+    });
+    expect(await exposition([input], /^ambient_exporter_kube_watch_/)).to.deep.equal([
+      'ambient_exporter_kube_watch_up{resource="nodes"} 1',
+      'ambient_exporter_kube_watch_up{resource="pods"} 0',
+      'ambient_exporter_kube_watch_last_event_timestamp_seconds{resource="nodes"} 1767225600.5',
+      'ambient_exporter_kube_watch_last_event_timestamp_seconds{resource="pods"} 1767225000',
+    ]);
+  });
+
+  it('withdraws every verdict and issue series while the view of the API is stale, and says how old it is', async () => {
+    const m = new ExporterMetrics({ version: '1.2.3', mode: 'cluster', kube: true, defaultMetrics: false });
+    const input = withHealthy((i) => {
+      i.state.ztunnelPods[1]!.ready = false;
+      i.probes.ztunnelReadiness[1] = readiness('node-b', ['state manager']);
+    });
+    const round = { state: input.state, scrapes: input.scrapes, probes: input.probes, signals: deriveSignals(input), durationSeconds: 0.1, finishedAtMs: 1_000_000 };
+    m.update({ ...round, stateKnown: true, stateAgeSeconds: 0 });
+    expect(await m.registry.metrics()).to.match(/^ambient_node_issue\{node="node-b"/m);
+    m.update({ ...round, stateKnown: false, stateAgeSeconds: 75.5 });
+    const text = await m.registry.metrics();
+    expect(text).to.match(/^ambient_exporter_cluster_state_age_seconds 75.5$/m);
+    for (const family of ['ambient_issue_affected', 'ambient_node_issue', 'ambient_ztunnel_pod_ready', 'ambient_namespace_enrolled']) {
+      expect(text, family).not.to.match(new RegExp(`^${family}[{ ]`, 'm'));
+    }
+    expect(text).to.match(/^ambient_exporter_kube_watch_up\{/m);
   });
 
   it('counts failed scrapes across rounds, every component and reason starting at 0', async () => {
@@ -94,6 +126,8 @@ describe('metrics: exposition of derived signals', () => {
       'ambient_exporter_scrape_errors_total{component="ztunnel",reason="http_status"} 0',
       'ambient_exporter_scrape_errors_total{component="ztunnel",reason="parse"} 0',
       'ambient_exporter_scrape_errors_total{component="ztunnel",reason="too_large"} 0',
+      'ambient_exporter_scrape_errors_total{component="ztunnel",reason="sample_limit"} 0',
+      'ambient_exporter_scrape_errors_total{component="ztunnel",reason="label_limit"} 0',
     ]);
   });
 

@@ -6,10 +6,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
 import { expect } from 'chai';
-import { probeApiHealth, readyzUrl } from '../../../src/probes/api-health.js';
+import { KubeApiTransport } from '../../../src/kube/api-transport.js';
+import { probeApiHealth } from '../../../src/probes/api-health.js';
 import { closedPort, startHttpServer, type LocalServer } from '../scrape/local-servers.js';
 
-function kubeConfig(server: string, cluster: Record<string, unknown> = {}, user: Record<string, unknown> = { token: 'secret-token' }): KubeConfig {
+const transports: KubeApiTransport[] = [];
+
+/** The exporter's connection pool to an API server at `server`, closed after each test. */
+function kubeConfig(server: string, cluster: Record<string, unknown> = {}, user: Record<string, unknown> = { token: 'secret-token' }): KubeApiTransport {
   const kc = new KubeConfig();
   kc.loadFromOptions({
     clusters: [{ name: 'lab', server, ...cluster }],
@@ -17,19 +21,39 @@ function kubeConfig(server: string, cluster: Record<string, unknown> = {}, user:
     contexts: [{ name: 'lab', cluster: 'lab', user: 'exporter' }],
     currentContext: 'lab',
   });
-  return kc;
+  const api = new KubeApiTransport(kc);
+  transports.push(api);
+  return api;
 }
 
 describe('probes/api-health', () => {
   let server: LocalServer | undefined;
   afterEach(async () => {
+    for (const t of transports.splice(0)) t.close();
     await server?.close();
     server = undefined;
   });
 
   it('builds <server>/readyz, keeping a path prefix', () => {
-    expect(readyzUrl('https://10.0.0.1:6443').toString()).to.equal('https://10.0.0.1:6443/readyz');
-    expect(readyzUrl('https://rancher.example/k8s/clusters/c-1/').toString()).to.equal('https://rancher.example/k8s/clusters/c-1/readyz');
+    expect(kubeConfig('https://10.0.0.1:6443').url('/readyz').toString()).to.equal('https://10.0.0.1:6443/readyz');
+    expect(kubeConfig('https://rancher.example/k8s/clusters/c-1/').url('/readyz').toString()).to.equal('https://rancher.example/k8s/clusters/c-1/readyz');
+  });
+
+  it('reuses one connection round after round', async () => {
+    server = await startHttpServer((_req, res) => res.writeHead(200).end('ok'));
+    const api = kubeConfig(`http://127.0.0.1:${server.port}`, { skipTLSVerify: true });
+    for (let round = 0; round < 5; round++) expect((await probeApiHealth(api, 1000)).ready).to.equal(true);
+    expect(server.connections()).to.equal(1);
+  });
+
+  it('gives up a silent connection and answers again on a new one', async () => {
+    let n = 0;
+    server = await startHttpServer((_req, res) => (++n === 2 ? undefined : res.writeHead(200).end('ok')));
+    const api = kubeConfig(`http://127.0.0.1:${server.port}`, { skipTLSVerify: true });
+    expect((await probeApiHealth(api, 1000)).ready).to.equal(true);
+    expect((await probeApiHealth(api, 150)).ready, 'the second request is never answered').to.equal(false);
+    expect((await probeApiHealth(api, 1000)).ready).to.equal(true);
+    expect(server.connections()).to.equal(2);
   });
 
   it('200 on /readyz with the kubeconfig bearer token: ready', async () => {
@@ -108,6 +132,14 @@ describe('probes/api-health', () => {
 
     it('honours insecure-skip-tls-verify', async () => {
       expect((await probeApiHealth(kubeConfig(`https://127.0.0.1:${port}`, { skipTLSVerify: true }), 2000)).ready).to.equal(true);
+    });
+
+    it('keeps the TLS connection for the next round: one handshake, not one per round', async () => {
+      let handshakes = 0;
+      tls.on('secureConnection', () => handshakes++);
+      const api = kubeConfig(`https://127.0.0.1:${port}`, { caData: cert.toString('base64') });
+      for (let round = 0; round < 4; round++) expect((await probeApiHealth(api, 2000)).ready).to.equal(true);
+      expect(handshakes).to.equal(1);
     });
   });
 });

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { emptyClusterState, type ClusterState, type PodInfo, type ServiceInfo } from '../../../src/model.js';
 import { pod as buildPod } from '../../support/builders.js';
-import { istiodDialTargets, runProbes } from '../../../src/probes/index.js';
+import { istiodDialTargets, readinessTargets, runProbes } from '../../../src/probes/index.js';
 import { blackholedEndpoint, closedPort, startHttpServer, startTcpServer, type LocalServer } from '../scrape/local-servers.js';
 
 function pod(name: string, node: string, ip: string, extra: Partial<PodInfo> = {}): PodInfo {
@@ -42,6 +42,19 @@ describe('probes/index', () => {
         istiodEndpoints: [{ ip: '10.244.1.9', ready: true, node: 'node-1', pod: 'istiod-a', ports: { 'grpc-xds': 15010 } }],
       });
       expect(istiodDialTargets(s, 'istio-system').map((t) => `${t.kind} ${t.address}`)).to.deep.equal(['service 10.96.0.20:15012', 'endpoint 10.244.1.9:15012']);
+    });
+
+    it('dials only IP literals, and asks only ztunnels with an IP literal for readiness', () => {
+      const s = state({
+        istiodService: istiodService('10.96.0.20/x', 15012),
+        istiodEndpoints: [
+          { ip: '127.0.0.77/latest/meta-data?', ready: true, node: 'node-1', pod: 'istiod-a', ports: { 'https-dns': 15012 } },
+          { ip: '10.244.2.9', ready: true, node: 'node-2', pod: 'istiod-b', ports: { 'https-dns': 15012 } },
+        ],
+      });
+      expect(istiodDialTargets(s, 'istio-system').map((t) => `${t.kind} ${t.address}`)).to.deep.equal(['endpoint 10.244.2.9:15012']);
+      const pods = [pod('ztunnel-a', 'node-1', 'evil.example/x?'), pod('ztunnel-b', 'node-2', '10.244.2.5')];
+      expect(readinessTargets(pods).map((p) => p.name)).to.deep.equal(['ztunnel-b']);
     });
 
     it('dials no Service that is absent, headless or in another namespace', () => {

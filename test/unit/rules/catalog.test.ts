@@ -26,9 +26,15 @@ function byLists(expr: string): string[][] {
   return [...own, ...recordingsRead(expr).flatMap((r) => byLists(r.expr))];
 }
 
-/** Labels an alert carries besides alertname/severity: its first `by (...)` list (or that of the recording it reads), plus label_replace targets. */
+/**
+ * Labels an alert carries besides alertname/severity: its first `by (...)` list (or that of the
+ * recording it reads), plus label_replace targets (the last four arguments of every label_replace,
+ * nested ones included).
+ */
 function outputLabels(a: { expr: string }): string[] {
-  const added = [...a.expr.matchAll(/label_replace\([\s\S]*?,\s*"([a-z_]+)",\s*"[^"]*",\s*"[^"]*",\s*"[^"]*"\s*\)/g)].map((m) => m[1] as string);
+  const added = a.expr.includes('label_replace(')
+    ? [...a.expr.matchAll(/,\s*"([a-z_]+)",\s*"[^"]*",\s*"[^"]*",\s*"[^"]*"\s*\)/g)].map((m) => m[1] as string)
+    : [];
   const by = /\bby \(([^)]*)\)/.exec(a.expr);
   if (by) return [...(by[1] as string).split(',').map((l) => l.trim()), ...added];
   const recorded = recordingsRead(a.expr)[0];
@@ -77,6 +83,14 @@ describe('rules: alert catalog', () => {
         // every object label the alert carries is named in the description, every flag is used there
         for (const l of objects) expect(d, `description should name {{ $labels.${l} }}`).to.contain(`{{ $labels.${l} }}`);
         for (const l of outputLabels(a).filter((x) => !objects.includes(x) && x !== 'cluster')) expect(d, `description should use $labels.${l}`).to.contain(`$labels.${l}`);
+      });
+
+      it('says where through its labels: the object it is about, or the cluster for a cluster-wide alert', () => {
+        const d = a.annotations?.description ?? '';
+        const [first] = byLists(a.expr);
+        const objects = (first ?? []).filter((l) => l !== 'cluster');
+        if (objects.length === 0) expect(d, 'a cluster-wide alert names its cluster').to.contain('$labels.cluster');
+        else expect(objects.some((l) => d.includes(`{{ $labels.${l} }}`))).to.equal(true);
       });
 
       it('has a runbook_url under the default base that resolves to docs/runbooks/<AlertName>.md', () => {

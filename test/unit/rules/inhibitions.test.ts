@@ -103,6 +103,62 @@ const SITUATIONS: Situation[] = [
     ],
   },
   {
+    title: "the exporter's own node cut off: one page for it; its failed scrapes of pod-network pods anywhere are held back, istio-cni's are not",
+    firing: [
+      ['AmbientCrossNodeNetworkFailure', { node: 'a', exporter_node: 'true' }],
+      ['AmbientExporterTargetDown', { node: 'b', component: 'ztunnel', pod: 'ztunnel-b' }],
+      ['AmbientExporterTargetDown', { node: 'c', component: 'istiod', pod: 'istiod-c' }],
+      ['AmbientExporterTargetDown', { node: 'a', component: 'ztunnel', pod: 'ztunnel-a' }],
+      ['AmbientExporterTargetDown', { node: 'b', component: 'istio-cni', pod: 'istio-cni-node-b' }],
+      // a ztunnel's Ready condition comes from the API server, not through the cut-off node: still its own page
+      ['AmbientZtunnelNotReady', { node: 'b', pod: 'ztunnel-b' }],
+    ],
+    delivered: [
+      ['AmbientCrossNodeNetworkFailure', { node: 'a', exporter_node: 'true' }],
+      ['AmbientExporterTargetDown', { node: 'b', component: 'istio-cni', pod: 'istio-cni-node-b' }],
+      ['AmbientZtunnelNotReady', { node: 'b', pod: 'ztunnel-b' }],
+    ],
+  },
+  {
+    title: "the exporter's own node cut off holding every ready istiod: one page for the whole cluster's ztunnel alerts",
+    firing: [
+      ['AmbientCrossNodeNetworkFailure', { node: 'a', exporter_node: 'true', hosts_istiod: 'true' }],
+      ['AmbientZtunnelNotReady', { node: 'b', pod: 'ztunnel-b' }],
+      ['AmbientZtunnelIstiodUnreachable', { node: 'c' }],
+      ['AmbientExporterTargetDown', { node: 'b', component: 'ztunnel', pod: 'ztunnel-b' }],
+      ['AmbientIstiodXdsUnreachable'],
+      ['AmbientIstioCniNotReady', { node: 'c' }],
+    ],
+    delivered: [
+      ['AmbientCrossNodeNetworkFailure', { node: 'a', exporter_node: 'true', hosts_istiod: 'true' }],
+      ['AmbientIstioCniNotReady', { node: 'c' }],
+    ],
+  },
+  {
+    title: 'pods bypassing ztunnel: held back on a node whose network, istio-cni agent or ztunnel explains them, paged elsewhere',
+    firing: [
+      ['AmbientWorkloadsNotProxied', { node: 'a' }],
+      ['AmbientCrossNodeNetworkFailure', { node: 'a' }],
+      ['AmbientWorkloadsNotProxied', { node: 'b' }],
+      ['AmbientIstioCniNotReady', { node: 'b' }],
+      ['AmbientWorkloadsNotProxied', { node: 'c' }],
+      ['AmbientZtunnelIstiodUnreachable', { node: 'c' }],
+      ['AmbientWorkloadsNotProxied', { node: 'd' }],
+      ['AmbientZtunnelNotReady', { node: 'd', pod: 'ztunnel-d' }],
+      ['AmbientWorkloadsNotProxied', { node: 'e' }],
+      // a warning about Flannel on the node silences nothing: the datapath still forwards
+      ['AmbientFlannelNotReady', { node: 'e' }],
+    ],
+    delivered: [
+      ['AmbientCrossNodeNetworkFailure', { node: 'a' }],
+      ['AmbientIstioCniNotReady', { node: 'b' }],
+      ['AmbientZtunnelIstiodUnreachable', { node: 'c' }],
+      ['AmbientZtunnelNotReady', { node: 'd', pod: 'ztunnel-d' }],
+      ['AmbientWorkloadsNotProxied', { node: 'e' }],
+      ['AmbientFlannelNotReady', { node: 'e' }],
+    ],
+  },
+  {
     title: 'a ztunnel without xDS: its stream errors are held back; a crash (not Ready, not waiting for istiod) and pod creation are not',
     firing: [
       ['AmbientZtunnelIstiodUnreachable', { node: 'a' }],
@@ -117,6 +173,48 @@ const SITUATIONS: Situation[] = [
     ],
   },
   {
+    title: "a CA certificate within 7 days: its 30-day warning is held back, another certificate's is not",
+    firing: [
+      ['AmbientIstiodCertificateExpiryImminent', { certificate: 'cert_chain' }],
+      ['AmbientIstiodCertificateExpiringSoon', { certificate: 'cert_chain' }],
+      ['AmbientIstiodCertificateExpiringSoon', { certificate: 'root_cert' }],
+    ],
+    delivered: [
+      ['AmbientIstiodCertificateExpiryImminent', { certificate: 'cert_chain' }],
+      ['AmbientIstiodCertificateExpiringSoon', { certificate: 'root_cert' }],
+    ],
+  },
+  {
+    title: "pods refused on a node (blocked pod creation, the agent or the ztunnel down): the agent's plugin errors there are held back, another node's are not",
+    firing: [
+      ['AmbientPodCreationBlockedByCNI', { node: 'a' }],
+      ['AmbientIstioCniAgentErrors', { node: 'a' }],
+      ['AmbientIstioCniNotReady', { node: 'b' }],
+      ['AmbientIstioCniAgentErrors', { node: 'b' }],
+      ['AmbientZtunnelNotReady', { node: 'c', pod: 'ztunnel-c' }],
+      ['AmbientIstioCniAgentErrors', { node: 'c' }],
+      ['AmbientIstioCniAgentErrors', { node: 'd' }],
+    ],
+    delivered: [
+      ['AmbientPodCreationBlockedByCNI', { node: 'a' }],
+      ['AmbientIstioCniNotReady', { node: 'b' }],
+      ['AmbientZtunnelNotReady', { node: 'c', pod: 'ztunnel-c' }],
+      ['AmbientIstioCniAgentErrors', { node: 'd' }],
+    ],
+  },
+  {
+    title: 'a ztunnel without istiod: its handshake failures are held back; another node\'s are not',
+    firing: [
+      ['AmbientZtunnelIstiodUnreachable', { node: 'a' }],
+      ['AmbientZtunnelHandshakeFailures', { node: 'a' }],
+      ['AmbientZtunnelHandshakeFailures', { node: 'b' }],
+    ],
+    delivered: [
+      ['AmbientZtunnelIstiodUnreachable', { node: 'a' }],
+      ['AmbientZtunnelHandshakeFailures', { node: 'b' }],
+    ],
+  },
+  {
     title: 'the exporter frozen: its own health alerts are held back',
     firing: [
       ['AmbientExporterStale'],
@@ -124,6 +222,16 @@ const SITUATIONS: Situation[] = [
       ['AmbientExporterKubeWatchDown', { resource: 'pods' }],
     ],
     delivered: [['AmbientExporterStale']],
+  },
+  {
+    title: 'the exporter blind (the API away): its watch and target alerts are held back, a mesh alert still firing is not',
+    firing: [
+      ['AmbientExporterBlind'],
+      ['AmbientExporterKubeWatchDown', { resource: 'pods' }],
+      ['AmbientExporterTargetDown', { node: 'a', component: 'ztunnel', pod: 'ztunnel-a' }],
+      ['AmbientCrossNodeNetworkFailure', { node: 'b' }],
+    ],
+    delivered: [['AmbientExporterBlind'], ['AmbientCrossNodeNetworkFailure', { node: 'b' }]],
   },
 ];
 

@@ -4,7 +4,9 @@ import { expect } from 'chai';
 import { buildSummary } from '../../../src/agent/build-summary.js';
 import { SUMMARY_LIMITS } from '../../../src/agent/summary.js';
 import { emptyClusterState, type ClusterState } from '../../../src/model.js';
+import { keptSamplesOf } from '../../../src/issues/registry.js';
 import { agentTargets, fetchAgentReport, localScrapes } from '../../../src/scrape/agent-summary.js';
+import { keepAllSamples } from '../../../src/scrape/parser.js';
 import { discoverTargets } from '../../../src/scrape/targets.js';
 import { withLocalScrapes } from '../../../src/serve/round.js';
 import { pod, s, scrape, target } from '../../support/builders.js';
@@ -22,7 +24,8 @@ const round = (over: Partial<AgentRound> = {}): AgentRound => ({
   ...over,
 });
 
-const OPTS = { timeoutMs: 500, connectTimeoutMs: 200, maxBytes: 64 * 1024 * 1024 };
+/** Keeps every sample, so the tests below see what the agent sent; the exporter's own keep is tested on its own. */
+const OPTS = { timeoutMs: 500, connectTimeoutMs: 200, maxBytes: 64 * 1024 * 1024, keep: () => keepAllSamples };
 
 describe('scrape: node agent summaries', () => {
   describe('which agent speaks for which node', () => {
@@ -98,6 +101,19 @@ describe('scrape: node agent summaries', () => {
       const values = report.summary?.scrapes[0]?.samples.map((x) => x.value);
       expect(Number.isNaN(values?.[0])).to.equal(true);
       expect(values?.[1]).to.equal(Infinity);
+    });
+
+    it("of a local scrape the exporter keeps what its own scrape would: the samples it reads, within its per-target limits", async () => {
+      const ztunnel = scrape(target('ztunnel', 'node-a'), [s('workload_manager_active_proxy_count', 3), s('not_read_by_any_module', 1)]);
+      const cni = scrape(target('istio-cni', 'node-a'), Array.from({ length: 5 }, (_, i) => s('istio_cni_install_ready', i)));
+      await serve(json(buildSummary(round({ scrapes: [ztunnel, cni] }), 'node-a', '0.1.0')));
+      const limits = { samples: 4, labels: 16, labelNameLength: 128, labelValueLength: 256 };
+      const report = await fetchAgentReport({ node: 'node-a', pod: 'agent', url: server!.url('/summary') }, { ...OPTS, keep: keptSamplesOf, limits });
+      expect(report.up).to.equal(true);
+      const [z, c] = report.summary!.scrapes;
+      expect(z).to.deep.include({ up: true });
+      expect(z!.samples.map((x) => x.name)).to.deep.equal(['workload_manager_active_proxy_count']);
+      expect(c, 'five kept samples over a limit of four').to.deep.include({ up: false, error: 'sample_limit', samples: [] });
     });
 
     const bad: { name: string; body: unknown; why: string }[] = [

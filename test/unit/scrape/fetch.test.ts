@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import { gzipSync } from 'node:zlib';
 import { expect } from 'chai';
+import { keptSamplesOf } from '../../../src/issues/registry.js';
 import type { Target } from '../../../src/model.js';
 import { SCRAPE_ACCEPT, scrapeTarget, type FetchOptions } from '../../../src/scrape/fetch.js';
 import { blackholedEndpoint, closedPort, endlessBody, startHttpServer, startTcpServer, type LocalServer } from './local-servers.js';
@@ -23,7 +24,7 @@ describe('scrape/fetch', () => {
 
   beforeEach(() => {
     agent = new http.Agent({ keepAlive: true });
-    opts = { timeoutMs: 2000, maxBytes: 1 << 20, agents: { http: agent } };
+    opts = { timeoutMs: 2000, maxBytes: 1 << 20, agents: { http: agent }, filter: keptSamplesOf('ztunnel') };
   });
   afterEach(async () => {
     agent.destroy();
@@ -56,16 +57,23 @@ describe('scrape/fetch', () => {
 
   it('scrapes istiod with the istiod families', async () => {
     const s = await serve((_req, res) => res.writeHead(200, { 'Content-Type': 'text/plain; version=0.0.4' }).end(istiodBody));
-    const r = await scrapeTarget(target(s.url(), 'istiod'), opts);
+    const r = await scrapeTarget(target(s.url(), 'istiod'), { ...opts, filter: keptSamplesOf('istiod') });
     expect(r.up).to.equal(true);
-    expect(r.samples.map((x) => x.name)).to.deep.equal(['istio_build', 'pilot_info', 'pilot_xds', 'pilot_xds']);
+    expect(r.samples.map((x) => x.name)).to.deep.equal([
+      'citadel_server_cert_chain_expiry_timestamp',
+      'citadel_server_root_cert_expiry_timestamp',
+      'istio_build',
+      'pilot_info',
+      'pilot_xds',
+      'pilot_xds',
+    ]);
   });
 
   it('decompresses a gzip body', async () => {
     const s = await serve((_req, res) => res.writeHead(200, { 'Content-Encoding': 'gzip' }).end(gzipSync(istiodBody)));
-    const r = await scrapeTarget(target(s.url(), 'istiod'), opts);
+    const r = await scrapeTarget(target(s.url(), 'istiod'), { ...opts, filter: keptSamplesOf('istiod') });
     expect(r.up).to.equal(true);
-    expect(r.samples).to.have.length(4);
+    expect(r.samples).to.have.length(6);
   });
 
   it('reuses the keep-alive connection across scrapes', async () => {
@@ -155,6 +163,26 @@ describe('scrape/fetch', () => {
       },
     },
     { name: 'a refused connection', reason: 'connect', reachable: true, url: async () => `http://127.0.0.1:${await closedPort()}/metrics` },
+    // The target answered, with bytes that do not decode: that is garbage, not a broken connection.
+    {
+      name: 'a corrupt gzip body',
+      reason: 'parse',
+      reachable: true,
+      handler: (_q, r) => {
+        const gz = gzipSync(istiodBody);
+        gz.fill(0x55, 20, 60); // the deflate stream, past the 10-byte header
+        r.writeHead(200, { 'Content-Encoding': 'gzip' }).end(gz);
+      },
+    },
+    { name: 'more kept samples than the sample limit', reason: 'sample_limit', reachable: true, handler: (_q, r) => r.end('istio_build{component="ztunnel"} 1\n'.repeat(201)) },
+    { name: 'a kept sample with a label value over the length limit', reason: 'label_limit', reachable: true, handler: (_q, r) => r.end(`istio_build{tag="${'x'.repeat(10_000)}"} 1\n`) },
+    { name: 'a body that is not gzip although declared so', reason: 'parse', reachable: true, handler: (_q, r) => r.writeHead(200, { 'Content-Encoding': 'gzip' }).end(istiodBody) },
+    {
+      name: 'a bad chunk size',
+      reason: 'parse',
+      reachable: true,
+      handler: (q) => q.socket.end(`HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n10\r\n${istiodBody.slice(0, 16)}\r\nzz\r\nnot a chunk\r\n`),
+    },
   ];
   for (const f of failures) {
     it(`fails with ${f.reason} on ${f.name}`, async () => {

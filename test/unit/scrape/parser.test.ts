@@ -1,8 +1,10 @@
 import { readFileSync } from 'node:fs';
+import v8 from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { expect } from 'chai';
 import type { Sample } from '../../../src/model.js';
-import { KEPT_SAMPLES } from '../../../src/scrape/families.js';
-import { MAX_LINE_LENGTH, ParseError, keepAllSamples, parseExposition, parseExpositionText, type SampleFilter } from '../../../src/scrape/parser.js';
+import { keptSamplesOf } from '../../../src/issues/registry.js';
+import { MAX_LINE_LENGTH, ParseError, SampleLimitError, keepAllSamples, parseExposition, parseExpositionText, type SampleFilter, type SampleLimits } from '../../../src/scrape/parser.js';
 
 const fixture = (name: string): string => readFileSync(new URL(`../../fixtures/scrape/${name}`, import.meta.url), 'utf8');
 
@@ -190,7 +192,7 @@ describe('scrape/parser', () => {
 
   describe('component bodies and the kept families', () => {
     it('ztunnel: OpenMetrics body (as served even under text/plain) keeps build, xDS terminations and messages, and workload counts', () => {
-      const out = parseExpositionText(fixture('ztunnel-1.28.openmetrics.txt'), KEPT_SAMPLES.ztunnel);
+      const out = parseExpositionText(fixture('ztunnel-1.28.openmetrics.txt'), keptSamplesOf('ztunnel'));
       expect(out.format).to.equal('openmetrics');
       expect(out.samples).to.deep.equal([
         { name: 'istio_build', labels: { component: 'ztunnel', tag: '1.28.0' }, value: 1 },
@@ -203,10 +205,12 @@ describe('scrape/parser', () => {
       ]);
     });
 
-    it('istiod: classic text keeps istio_build, pilot_info and pilot_xds, not pilot_xds_pushes', () => {
-      const out = parseExpositionText(fixture('istiod-1.28.prometheus.txt'), KEPT_SAMPLES.istiod);
+    it("istiod: classic text keeps the CA's expiry, istio_build, pilot_info and pilot_xds, not pilot_xds_pushes", () => {
+      const out = parseExpositionText(fixture('istiod-1.28.prometheus.txt'), keptSamplesOf('istiod'));
       expect(out.format).to.equal('prometheus');
       expect(out.samples).to.deep.equal([
+        { name: 'citadel_server_cert_chain_expiry_timestamp', labels: {}, value: 1819785600 },
+        { name: 'citadel_server_root_cert_expiry_timestamp', labels: {}, value: 2072451600 },
         { name: 'istio_build', labels: { component: 'pilot', tag: '1.28.0' }, value: 1 },
         { name: 'pilot_info', labels: { version: '1.28.0-4d9e6b3b5f6c6a1d2f0e2c1b9a8f7e6d5c4b3a21-Clean' }, value: 1 },
         { name: 'pilot_xds', labels: { version: '1.28.0' }, value: 3 },
@@ -215,7 +219,7 @@ describe('scrape/parser', () => {
     });
 
     it('istio-cni: keeps ztunnel_connected and istio_cni_install_ready', () => {
-      const out = parseExpositionText(fixture('istio-cni-1.28.prometheus.txt'), KEPT_SAMPLES['istio-cni']);
+      const out = parseExpositionText(fixture('istio-cni-1.28.prometheus.txt'), keptSamplesOf('istio-cni'));
       expect(out.samples).to.deep.equal([
         { name: 'istio_cni_install_ready', labels: {}, value: 1 },
         { name: 'ztunnel_connected', labels: {}, value: 1 },
@@ -315,5 +319,107 @@ describe('scrape/parser: bounded memory on hostile bodies', () => {
     expect(err).to.be.instanceOf(ParseError);
     expect((err as Error).message).to.match(/line longer than/);
     expect(sent).to.be.at.most(MAX_LINE_LENGTH + 64 * 1024);
+  });
+
+  it('keeps no part of the body alive through the samples it returns', async () => {
+    // Strings cut from a larger one may share its memory (V8 sliced strings): a kept label value of
+    // a few bytes would then hold the whole chunk it came from, for as long as the sample lives.
+    const gc = exposeGc();
+    const padding = `# ${'x'.repeat(512 * 1024)}\n`;
+    const bodies = 64; // 64 x 1 MiB chunks (UTF-16)
+    gc();
+    const before = process.memoryUsage().heapUsed;
+    const kept: Sample[][] = [];
+    for (let i = 0; i < bodies; i++) {
+      const chunk = `${padding}workload_manager_active_proxy_count{node_name_label="node-${i}-abcdefghijklmnop"} ${i}\n${padding}`;
+      kept.push((await parseExposition(once(chunk), keptSamplesOf('ztunnel'))).samples);
+    }
+    gc();
+    const retainedMiB = (process.memoryUsage().heapUsed - before) / (1 << 20);
+    expect(kept.flat()).to.have.length(bodies);
+    expect(retainedMiB, `${retainedMiB.toFixed(1)} MiB retained by ${bodies} samples`).to.be.below(8);
+  });
+});
+
+describe('scrape/parser: per-body limits on kept samples (Prometheus sample_limit, label_limit, label_*_length_limit)', () => {
+  const limits: SampleLimits = { samples: 2, labels: 2, labelNameLength: 8, labelValueLength: 10 };
+  const keep = new Set(['kept']);
+  const limitOf = (body: string): string | undefined => {
+    try {
+      parseExpositionText(body, keep, limits);
+      return undefined;
+    } catch (err) {
+      if (err instanceof SampleLimitError) return err.limit;
+      throw err;
+    }
+  };
+
+  it('accepts a body at every limit', () => {
+    expect(limitOf('kept{a="0123456789",abcdefgh="x"} 1\nkept 2\nskipped{a="1",b="2",c="3"} 3\nskipped 4\n')).to.equal(undefined);
+  });
+
+  it('counts only kept samples against sample_limit, and stops at the first one over it', () => {
+    expect(limitOf('kept 1\nkept 2\nkept 3\n')).to.equal('sample_limit');
+    let pulled = 0;
+    async function* endless(): AsyncGenerator<string> {
+      for (;;) {
+        pulled++;
+        yield 'kept 1\n';
+      }
+    }
+    return parseExposition(endless(), keep, limits).then(
+      () => expect.fail('an endless body of kept samples must be refused'),
+      (err: unknown) => {
+        expect(err).to.be.instanceOf(SampleLimitError);
+        expect(pulled).to.equal(3);
+      },
+    );
+  });
+
+  it('refuses a kept sample with too many labels, too long a label name or value (after unescaping)', () => {
+    expect(limitOf('kept{a="1",b="2",c="3"} 1\n')).to.equal('label_limit');
+    expect(limitOf('kept{abcdefghi="1"} 1\n')).to.equal('label_limit');
+    expect(limitOf('kept{a="01234567890"} 1\n')).to.equal('label_limit');
+    expect(limitOf('kept{a="0123456789\\\\"} 1\n')).to.equal('label_limit');
+    expect(limitOf('kept{a="012345678\\\\"} 1\n')).to.equal(undefined);
+  });
+});
+
+/** global.gc, made available at run time (mocha runs without --expose-gc). */
+function exposeGc(): () => void {
+  v8.setFlagsFromString('--expose-gc');
+  return runInNewContext('gc') as () => void;
+}
+
+async function* once(chunk: string): AsyncGenerator<string> {
+  yield chunk;
+}
+
+describe('scrape/parser: families kept as sums by a few labels', () => {
+  const LABELS = (flags: string, src: string) =>
+    `reporter="destination",source_workload="${src}",source_principal="spiffe://cluster.local/ns/demo/sa/${src}",destination_workload="httpbin",request_protocol="tcp",response_flags="${flags}",connection_security_policy="unknown"`;
+  const body = [
+    '# TYPE istio_tcp_connections_failed counter',
+    ...Array.from({ length: 500 }, (_, k) => `istio_tcp_connections_failed_total{${LABELS(k % 2 ? 'DENY' : 'CONNECT', `client-${k}`)}} 2`),
+    `istio_tcp_connections_failed_total{${LABELS('CONNECT', 'liar')}} NaN`,
+    '# TYPE workload_manager_active_proxy_count gauge',
+    'workload_manager_active_proxy_count 4',
+    '# EOF',
+  ].join('\n');
+  const selection = { names: new Set(['workload_manager_active_proxy_count']), sumBy: new Map([['istio_tcp_connections_failed_total', ['response_flags']]]) };
+
+  it('adds up the series by the kept labels only, and drops a value that cannot be a counter', () => {
+    const out = parseExpositionText(body, selection);
+    expect(out.samples).to.deep.equal([
+      { name: 'istio_tcp_connections_failed_total', labels: { response_flags: 'CONNECT' }, value: 500 },
+      { name: 'istio_tcp_connections_failed_total', labels: { response_flags: 'DENY' }, value: 500 },
+      { name: 'workload_manager_active_proxy_count', labels: {}, value: 4 },
+    ]);
+  });
+
+  it('counts the sums, not the series, against the sample and label limits', () => {
+    const limits = { samples: 3, labels: 2, labelNameLength: 128, labelValueLength: 256 };
+    expect(parseExpositionText(body, selection, limits).samples).to.have.length(3);
+    expect(() => parseExpositionText(body, { names: new Set(['istio_tcp_connections_failed_total']), sumBy: new Map() }, limits)).to.throw(/label_limit|more than 2 labels/);
   });
 });

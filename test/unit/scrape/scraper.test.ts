@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { keptSamplesOf } from '../../../src/issues/registry.js';
 import type { Target } from '../../../src/model.js';
 import { createScrapeAgents, destroyScrapeAgents, type ScrapeAgents } from '../../../src/scrape/fetch.js';
 import { mapWithConcurrency } from '../../../src/scrape/pool.js';
@@ -52,7 +53,7 @@ describe('scrape/scraper', () => {
     const broken = await startHttpServer((_q, r) => r.writeHead(503).end());
     servers.push(good, broken);
     const targets = [t('a', good.url()), t('b', broken.url()), t('c', `http://127.0.0.1:${await closedPort()}/metrics`), t('d', good.url())];
-    const results = await scrapeAll(targets, { concurrency: 2, timeoutMs: 2000, maxBytes: 1 << 20, agents });
+    const results = await scrapeAll(targets, { keep: keptSamplesOf, concurrency: 2, timeoutMs: 2000, maxBytes: 1 << 20, agents });
     expect(results.map((r) => [r.target.pod, r.up, r.error ?? null])).to.deep.equal([
       ['a', true, null],
       ['b', false, 'http_status'],
@@ -67,7 +68,7 @@ describe('scrape/scraper', () => {
     const good = await startHttpServer((_q, r) => r.end(metricsBody));
     servers.push(good);
     for (let round = 0; round < 3; round++) {
-      const [r] = await scrapeAll([t('a', good.url())], { concurrency: 1, timeoutMs: 2000, maxBytes: 1 << 20, agents });
+      const [r] = await scrapeAll([t('a', good.url())], { keep: keptSamplesOf, concurrency: 1, timeoutMs: 2000, maxBytes: 1 << 20, agents });
       expect(r!.up).to.equal(true);
     }
     expect(good.connections()).to.equal(1);
@@ -81,7 +82,7 @@ describe('scrape/scraper', () => {
       r.end(metricsBody);
     });
     servers.push(good);
-    const [r] = await scrapeAll([t('a', good.url())], { concurrency: 1, timeoutMs: 2000, maxBytes: 1 << 20 });
+    const [r] = await scrapeAll([t('a', good.url())], { keep: keptSamplesOf, concurrency: 1, timeoutMs: 2000, maxBytes: 1 << 20 });
     expect(r!.up).to.equal(true);
     await hungUp; // the server saw the client close its keep-alive connection
   });
@@ -91,7 +92,7 @@ describe('scrape/scraper', () => {
     const hole = await blackholedEndpoint();
     if (!hole) this.skip();
     try {
-      const [r] = await scrapeAll([t('a', hole!.url)], { concurrency: 1, timeoutMs: 5000, connectTimeoutMs: 200, maxBytes: 1 << 20 });
+      const [r] = await scrapeAll([t('a', hole!.url)], { keep: keptSamplesOf, concurrency: 1, timeoutMs: 5000, connectTimeoutMs: 200, maxBytes: 1 << 20 });
       expect(r).to.include({ up: false, error: 'timeout', reachable: false });
       expect(r!.durationSeconds).to.be.at.least(0.19).and.below(1);
     } finally {
@@ -100,6 +101,6 @@ describe('scrape/scraper', () => {
   });
 
   it('returns [] for no targets', async () => {
-    expect(await scrapeAll([], { concurrency: 4, timeoutMs: 100, maxBytes: 1024 })).to.deep.equal([]);
+    expect(await scrapeAll([], { keep: keptSamplesOf, concurrency: 4, timeoutMs: 100, maxBytes: 1024 })).to.deep.equal([]);
   });
 });

@@ -34,6 +34,15 @@ describe('scrape/targets', () => {
       ]);
     });
 
+    it('never puts anything but an IP literal into a URL, whatever the state holds', () => {
+      const s = state({
+        ztunnelPods: [pod('ztunnel-a', 'node-1', '127.0.0.77/latest/meta-data?'), pod('ztunnel-b', 'node-2', 'evil.example'), pod('ztunnel-c', 'node-3', '10.244.3.5')],
+        istiodPods: [pod('istiod-1', 'node-1', '10.0.0.1:8080')],
+        cniPods: [pod('istio-cni-x', 'node-1', 'fe80::1%eth0', { hostNetwork: true })],
+      });
+      expect(discoverTargets(s, []).map((t) => t.url)).to.deep.equal(['http://10.244.3.5:15020/stats/prometheus']);
+    });
+
     it('appends static targets and scrapes a URL once', () => {
       const s = state({ istiodPods: [pod('istiod-1', 'node-1', '127.0.0.5')] });
       const statics: Target[] = [

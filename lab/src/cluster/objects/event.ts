@@ -4,15 +4,8 @@ import type { Topology } from '../topology.js';
 import type { SimPod } from '../shapes.js';
 import { rfc3339, rfc3339Micro } from '../../util/time.js';
 import { meta } from './meta.js';
-
-/** The istio-cni 1.25.2+ error text, wrapped by kubelet/containerd (facts file, section 5.1). */
-export function sandboxFailureMessage(sandboxId: string): string {
-  return (
-    `Failed to create pod sandbox: rpc error: code = Unknown desc = failed to setup network for sandbox "${sandboxId}": ` +
-    'plugin type="istio-cni" name="istio-cni" failed (add): istio-cni cmdAdd failed to contact node Istio CNI agent: ' +
-    'unable to push CNI event (status code 500): no ztunnel connection'
-  );
-}
+import { pluginError, sandboxFailureMessage } from './sandbox-errors.js';
+import type { RefusalPeriod } from '../../runtime/node.js';
 
 interface EventFields {
   type: 'Normal' | 'Warning';
@@ -24,8 +17,8 @@ interface EventFields {
   count: number;
 }
 
-function podEvent(t: Topology, p: SimPod, f: EventFields): KubeObject {
-  const name = `${p.name}.${t.ids.hex(`event/${p.uid}/${f.reason}`, 16)}`;
+function podEvent(t: Topology, p: SimPod, f: EventFields, key = f.reason): KubeObject {
+  const name = `${p.name}.${t.ids.hex(`event/${p.uid}/${key}`, 16)}`;
   const common = {
     apiVersion: 'v1',
     kind: 'Event',
@@ -63,19 +56,29 @@ function podEvent(t: Topology, p: SimPod, f: EventFields): KubeObject {
 /** kubelet retries a failed sandbox about this often, bumping the event's count. */
 export const SANDBOX_RETRY_MS = 15_000;
 
-/** Warning FailedCreatePodSandBox for a pod istio-cni keeps failing since `since`. */
-export function sandboxFailureEvent(t: Topology, p: SimPod, since: number, now: number): KubeObject {
-  const first = since + 1_000;
-  const count = Math.max(1, Math.floor((now - first) / SANDBOX_RETRY_MS) + 1);
-  return podEvent(t, p, {
-    type: 'Warning',
-    reason: 'FailedCreatePodSandBox',
-    message: sandboxFailureMessage(t.ids.hex(`sandbox/${p.uid}`, 64)),
-    component: 'kubelet',
-    first,
-    last: first + (count - 1) * SANDBOX_RETRY_MS,
-    count,
-  });
+/**
+ * Warning FailedCreatePodSandBox for a pod istio-cni refused for one reason over `period` (until now
+ * while it lasts). kubelet aggregates events by message: each reason is its own event.
+ */
+export function sandboxFailureEvent(t: Topology, p: SimPod, period: RefusalPeriod, now: number): KubeObject {
+  const first = Math.max(period.since, p.createdAt) + 1_000;
+  const end = Math.max(first, period.until ?? now);
+  const count = Math.max(1, Math.floor((end - first) / SANDBOX_RETRY_MS) + 1);
+  const sandboxId = t.ids.hex(`sandbox/${p.uid}/${period.since}`, 64);
+  return podEvent(
+    t,
+    p,
+    {
+      type: 'Warning',
+      reason: 'FailedCreatePodSandBox',
+      message: sandboxFailureMessage(sandboxId, pluginError(period.reason, t.release, p.ip)),
+      component: 'kubelet',
+      first,
+      last: first + (count - 1) * SANDBOX_RETRY_MS,
+      count,
+    },
+    `FailedCreatePodSandBox/${period.reason}`,
+  );
 }
 
 /** Normal Scheduled, written by the scheduler. */

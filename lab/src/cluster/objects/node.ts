@@ -1,9 +1,29 @@
-// core/v1 Node, as a kubeadm-style node running Flannel VXLAN looks.
+// core/v1 Node, as a kubeadm-style node running Flannel VXLAN looks (or a GKE node, without Flannel).
 import type { KubeObject } from '../../kube-api/types.js';
 import { KUBERNETES_VERSION, type Topology } from '../topology.js';
 import type { SimNode } from '../shapes.js';
 import { rfc3339 } from '../../util/time.js';
 import { meta } from './meta.js';
+
+const FLANNEL = 'flannel.alpha.coreos.com';
+
+/** The node's IPv6 address in an IPv6-only overlay (the lab's real addresses stay IPv4 loopback). */
+export function nodeIPv6(n: SimNode): string {
+  return `fd00:10::${(n.index + 1).toString(16)}`;
+}
+
+/**
+ * The annotations Flannel's kube subnet manager writes (pkg/subnet/kube/kube.go AcquireLease): an
+ * IPv4 cluster `backend-data` and `public-ip`; an IPv6-only one `backend-v6-data` and `public-ipv6`
+ * only, since newSubnetAttrs fills the IPv4 attributes only when the IPv4 device exists.
+ */
+function flannelAnnotations(t: Topology, n: SimNode): Record<string, string> {
+  if (!t.flannel) return {};
+  const lease = JSON.stringify({ VNI: 1, VtepMAC: n.vtepMac });
+  const family: Record<string, string> =
+    t.ipFamily === 'ipv6' ? { [`${FLANNEL}/backend-v6-data`]: lease, [`${FLANNEL}/public-ipv6`]: nodeIPv6(n) } : { [`${FLANNEL}/backend-data`]: lease, [`${FLANNEL}/public-ip`]: n.ip };
+  return { ...family, [`${FLANNEL}/backend-type`]: 'vxlan', [`${FLANNEL}/kube-subnet-manager`]: 'true' };
+}
 
 export function nodeObject(t: Topology, n: SimNode): KubeObject {
   const at = rfc3339(n.createdAt + 30_000);
@@ -26,15 +46,13 @@ export function nodeObject(t: Topology, n: SimNode): KubeObject {
       labels: {
         'beta.kubernetes.io/arch': 'amd64',
         'beta.kubernetes.io/os': 'linux',
+        ...(t.layout === 'gke' ? { 'cloud.google.com/gke-nodepool': 'default-pool' } : {}),
         'kubernetes.io/arch': 'amd64',
         'kubernetes.io/hostname': n.name,
         'kubernetes.io/os': 'linux',
       },
       annotations: {
-        'flannel.alpha.coreos.com/backend-data': JSON.stringify({ VNI: 1, VtepMAC: n.vtepMac }),
-        'flannel.alpha.coreos.com/backend-type': 'vxlan',
-        'flannel.alpha.coreos.com/kube-subnet-manager': 'true',
-        'flannel.alpha.coreos.com/public-ip': n.ip,
+        ...flannelAnnotations(t, n),
         'kubeadm.alpha.kubernetes.io/cri-socket': 'unix:///run/containerd/containerd.sock',
         'node.alpha.kubernetes.io/ttl': '0',
         'volumes.kubernetes.io/controller-managed-attach-detach': 'true',

@@ -130,6 +130,9 @@ function containerSpec(p: SimPod, c: SimContainer): Record<string, unknown> {
     terminationMessagePath: '/dev/termination-log',
     terminationMessagePolicy: 'File',
   };
+  if (c.env?.length) {
+    spec.env = c.env.map((e) => ('value' in e ? { name: e.name, value: e.value } : { name: e.name, valueFrom: { fieldRef: { apiVersion: 'v1', fieldPath: e.fieldPath } } }));
+  }
   if (c.ports.length) spec.ports = c.ports;
   if (c.readinessProbe) {
     spec.readinessProbe = {
