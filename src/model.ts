@@ -2,6 +2,7 @@
 //   kube/ (ClusterState) + scrape/ (ScrapeResult) + probes/ (ProbeResults)  ->  issues/ (Signals)  ->  export/
 // Everything here is plain data: no classes, no I/O handles, so issues/ stays pure and testable.
 import type { AgentSummary } from './agent/summary.js';
+import type { ScrapeErrorReason } from './scrape/error-reasons.js';
 
 export const COMPONENTS = ['ztunnel', 'istiod', 'istio-cni'] as const;
 export type Component = (typeof COMPONENTS)[number];
@@ -183,9 +184,7 @@ export interface Target {
   static: boolean;
 }
 
-/** sample_limit and label_limit: the body was valid but over a per-target limit (scrape/limits.ts). */
-export type ScrapeErrorReason = 'timeout' | 'connect' | 'http_status' | 'parse' | 'too_large' | 'sample_limit' | 'label_limit';
-export const SCRAPE_ERROR_REASONS: readonly ScrapeErrorReason[] = ['timeout', 'connect', 'http_status', 'parse', 'too_large', 'sample_limit', 'label_limit'];
+export { SCRAPE_ERROR_REASONS, type ScrapeErrorReason } from './scrape/error-reasons.js';
 /** What the exporter reads over HTTP: the components' metrics, and the node agents' summaries. */
 export const SCRAPED_COMPONENTS = [...COMPONENTS, 'agent'] as const;
 

@@ -6,7 +6,7 @@
 // misread. Fields are added without a new version (readers drop what they do not know: zod
 // strips unknown keys), so the next additions (neighbour probe results, `peers`) land beside these.
 import { z } from 'zod';
-import { SCRAPE_ERROR_REASONS, type ScrapeErrorReason } from '../model.js';
+import { SCRAPE_ERROR_REASONS, type ScrapeErrorReason } from '../scrape/error-reasons.js';
 import { CHECK_NAMES, IP_FAMILIES, PROBLEM_REASONS, UNKNOWN_REASONS } from './checks/types.js';
 
 export const SUMMARY_SCHEMA_VERSION = 1;

@@ -142,11 +142,13 @@ describe('cli', function () {
     expect((await proc.done).code).to.equal(0);
   });
 
-  it('--help lists the commands that exist, diagnose among them, and no agent', async () => {
+  it('--help lists the commands that exist, agent and diagnose among them', async () => {
     const { code, stdout } = await run(['--help']).done;
     expect(code).to.equal(0);
     const commands = [...stdout.matchAll(/^ {2}([a-z]+) /gm)].map((m) => m[1]);
-    expect(commands).to.deep.equal(['serve', 'lab', 'demo', 'diagnose', 'help']);
+    expect(commands).to.deep.equal(['serve', 'lab', 'demo', 'agent', 'diagnose', 'help']);
+    const agent = await run(['agent', '--help']).done;
+    expect(agent.stdout).to.contain('--node-name <NODE>').and.contain('--scrape-sample-limit <N>').and.contain('--vxlan-port <PORT>');
     const diagnose = await run(['diagnose', '--help']).done;
     expect(diagnose.stdout).to.contain('--output <format>').and.contain('--pre-install').and.contain('exit 0 healthy, 1 problems found, 2 could not check');
     expect(diagnose.stdout, 'serve-only settings are not offered').not.to.contain('--listen-address');

@@ -38,6 +38,24 @@ describe('agent mode', () => {
       expect(() => load(['--node-name', 'w', '--vxlan-port', '70000'])).to.throw(ConfigError, /vxlanPort/);
       expect(() => load(['--node-name', 'w', '--scrape-timeout', '20s'])).to.throw(ConfigError, /scrapeTimeout/);
     });
+
+    it("is as strict as serve's: whole milliseconds up to a day, whole numbers only, a connect timeout within the scrape timeout", () => {
+      const bad: [string[], RegExp][] = [
+        [['--refresh-interval', '10000h'], /^config: refreshInterval \(--refresh-interval, AMBIENT_REFRESH_INTERVAL\): "10000h" is longer than 24h$/],
+        [['--scrape-timeout', '1.5ms'], /^config: scrapeTimeout .*: "1.5ms" is not a whole number of milliseconds$/],
+        [['--vxlan-port', '0x12b5'], /^config: vxlanPort \(--vxlan-port, AMBIENT_VXLAN_PORT\): "0x12b5" is not a whole number/],
+        [['--scrape-max-bytes', '1e6'], /^config: scrapeMaxBytes .*: "1e6" is not a whole number/],
+        [['--scrape-sample-limit', '0'], /^config: scrapeSampleLimit \(--scrape-sample-limit, AMBIENT_SCRAPE_SAMPLE_LIMIT\): 0 is not between 1 and 100000$/],
+        [['--scrape-connect-timeout', '3s', '--scrape-timeout', '2s'], /^config: scrapeConnectTimeout .*: must not be longer than scrapeTimeout$/],
+      ];
+      for (const [argv, want] of bad) expect(() => load(['--node-name', 'w', ...argv]), argv.join(' ')).to.throw(ConfigError, want);
+    });
+
+    it("scrapes its node's ztunnel and istio-cni with serve's defaults: a 1 s connect timeout (or the scrape timeout, if shorter) and the per-target limits", () => {
+      expect(load(['--node-name', 'w'])).to.deep.include({ scrapeConnectTimeout: 1_000, scrapeLimits: { samples: 200, labels: 16, labelNameLength: 128, labelValueLength: 256 } });
+      expect(load(['--node-name', 'w', '--scrape-timeout', '300ms', '--scrape-sample-limit', '500']).scrapeConnectTimeout).to.equal(300);
+      expect(load(['--node-name', 'w', '--scrape-sample-limit', '500']).scrapeLimits.samples).to.equal(500);
+    });
   });
 
   describe('what it reads from the API', () => {

@@ -6,6 +6,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { exitCodeOf } from '../../../src/diagnosis/exit-code.js';
 import { buildReport, type ReportOptions } from '../../../src/diagnosis/report.js';
+import type { CheckSummary } from '../../../src/agent/summary.js';
 import type { Report, ReportCheck, ReportItem } from '../../../src/diagnosis/types.js';
 import type { RoundResult } from '../../../src/export/exporter-families.js';
 import { deriveSignals } from '../../../src/issues/derive.js';
@@ -13,13 +14,24 @@ import { LAYERS } from '../../../src/issues/diagnose-spec.js';
 import { MODULES } from '../../../src/issues/registry.js';
 import type { SignalInput } from '../../../src/issues/types.js';
 import { ALERT_GROUPS } from '../../../scripts/rules/alerts.js';
-import { failedScrape, healthyInput, pod, readiness, withHealthy } from '../../support/builders.js';
+import { agentReport, check as agentCheck, failedScrape, healthyChecks, healthyInput, pod, readiness, silentAgent, withAgents, withHealthy } from '../../support/builders.js';
 import { RUNBOOKS_DIR } from '../rules/files.js';
 
 const OPTS: ReportOptions = { kube: true, maxStateAgeMs: 60_000, istioNamespace: 'istio-system', ownNode: 'node-a' };
 
 function roundOf(input: SignalInput, over: Partial<RoundResult> = {}): RoundResult {
-  return { stateKnown: true, stateAgeSeconds: 0, state: input.state, scrapes: input.scrapes, probes: input.probes, signals: deriveSignals(input), durationSeconds: 0.1, finishedAtMs: 1_000_000, ...over };
+  return {
+    stateKnown: true,
+    stateAgeSeconds: 0,
+    state: input.state,
+    scrapes: input.scrapes,
+    ...(input.agents ? { agents: input.agents } : {}),
+    probes: input.probes,
+    signals: deriveSignals(input),
+    durationSeconds: 0.1,
+    finishedAtMs: 1_000_000,
+    ...over,
+  };
 }
 
 const checks = (r: Report): ReportCheck[] => r.sections.flatMap((s) => s.checks);
@@ -157,6 +169,61 @@ describe('diagnosis: the report of one round', () => {
     const c = check(r, 'namespace_not_enrolled.pods_proxied');
     expect(c.status).to.equal('warn');
     expect(c.items[0]!.evidence).to.match(/^ztunnel proxies 0 workloads while 1 pod there is annotated enabled/);
+  });
+});
+
+describe('diagnosis: the node agents in the report', () => {
+  /** A healthy cluster with an agent pod on every node, whose agent on `node` reports `problem` instead of that check's ok result. */
+  const agentSees = (node: string, problem: CheckSummary): SignalInput => {
+    const input = withAgents(
+      withHealthy((i) => {
+        i.state.agentPods = ['node-a', 'node-b', 'node-c'].map((n) => pod({ name: `ambient-exporter-agent-${n}`, node: n, namespace: 'ambient-exporter-agent' }));
+      }),
+    );
+    const checks = healthyChecks().map((c) => (c.check === problem.check ? problem : c));
+    input.agents = input.agents!.map((a) => (a.node === node ? agentReport(node, checks) : a));
+    return input;
+  };
+
+  it('without agents the two checks they feed do not apply; with healthy agents they pass', () => {
+    const without = buildReport(roundOf(healthyInput()), OPTS);
+    expect(check(without, 'cross_node_network.node_agents').status).to.equal('skipped');
+    expect(check(without, 'namespace_not_enrolled.cni_plugin').status).to.equal('skipped');
+    const healthy = buildReport(roundOf(withAgents(healthyInput())), OPTS);
+    expect(healthy).to.include({ verdict: 'healthy' });
+    expect(check(healthy, 'cross_node_network.node_agents')).to.include({ status: 'ok', evidence: 'node agents reported on 3 of 3 nodes' });
+    expect(check(healthy, 'namespace_not_enrolled.cni_plugin')).to.include({ status: 'ok', evidence: "istio-cni's plugin chained in the active CNI config on 3 of 3 nodes with an agent" });
+    expect(check(healthy, 'exporter.targets').evidence).to.match(/; node agents read 3 of 3$/);
+  });
+
+  it("a node's VXLAN device missing: one problem in the network layer, in the agent's words, with its pod to look at", () => {
+    const input = agentSees('node-b', { ...agentCheck('flannel_vxlan_device', 'problem', 'vxlan_device_missing'), evidence: { device: 'flannel.1' } });
+    const r = buildReport(roundOf(input), OPTS);
+    expect(r).to.include({ verdict: 'problems', problems: 1 });
+    const [problem] = check(r, 'cross_node_network.node_agents').items;
+    expect(problem).to.deep.include({ status: 'problem', where: { node: 'node-b' }, cause: 'vxlan_device_missing', runbook: 'AmbientCrossNodeNetworkFailure' });
+    expect(problem!.evidence).to.equal('the node agent on node-b sees flannel_vxlan_device (ipv4): vxlan_device_missing (device=flannel.1)');
+    expect(problem!.next[0]).to.equal('kubectl -n ambient-exporter-agent get pod ambient-exporter-agent-node-b -o wide');
+  });
+
+  it("istio-cni's plugin missing from a node's CNI config: the data plane check names the node", () => {
+    const input = agentSees('node-c', agentCheck('istio_cni_config', 'problem', 'cni_plugin_not_configured'));
+    const r = buildReport(roundOf(input), OPTS);
+    const c = check(r, 'namespace_not_enrolled.cni_plugin');
+    expect(c.status).to.equal('problem');
+    expect(c.items[0]).to.deep.include({ where: { node: 'node-c' }, cause: 'cni_plugin_not_configured', runbook: 'AmbientCniPluginNotConfigured' });
+    expect(r.sections.find((s) => s.checks.includes(c))?.id).to.equal('dataPlane');
+  });
+
+  it("a silent agent is a warning among the exporter's targets, not a finding of the node", () => {
+    const input = withAgents(healthyInput());
+    input.agents = input.agents!.map((a) => (a.node === 'node-c' ? silentAgent('node-c') : a));
+    const r = buildReport(roundOf(input), OPTS);
+    expect(r).to.include({ verdict: 'warnings', problems: 0 });
+    expect(check(r, 'exporter.targets').items).to.deep.equal([
+      { status: 'warn', where: { node: 'node-c' }, evidence: 'node agent ambient-exporter-agent-node-c: timeout', runbook: 'AmbientExporterTargetDown', next: [] },
+    ]);
+    expect(check(r, 'cross_node_network.node_agents').evidence).to.equal('node agents reported on 2 of 3 nodes');
   });
 });
 

@@ -7,7 +7,7 @@ import { loadConfig } from '../../../src/cli-flags.js';
 import { answersOnly, offPodNetwork } from '../../../src/diagnosis/vantage.js';
 import { deriveSignals } from '../../../src/issues/derive.js';
 import { deriveRound, type Evidence } from '../../../src/serve/round.js';
-import { failedScrape, healthyInput, readiness } from '../../support/builders.js';
+import { agentReport, check, failedScrape, healthyChecks, healthyInput, readiness, silentAgent, withAgents } from '../../support/builders.js';
 
 /** The healthy cluster seen from a laptop: every pod-network connection times out, istio-cni (host network) answers. */
 function fromALaptop(): Evidence {
@@ -39,5 +39,27 @@ describe('diagnosis: vantage', () => {
     const fair = deriveRound(config([]), answersOnly(e), undefined, 1_000);
     expect(fair.nodeIssues).to.deep.equal([]);
     expect(fair.issues.cross_node_network.podNetworkReachable).to.deep.equal([]);
+  });
+
+  it("with node agents: their local scrapes are no pod-network attempt, and what an agent saw on its node counts from anywhere", () => {
+    const i = withAgents(healthyInput());
+    const laptop: Evidence = {
+      ...fromALaptop(),
+      // the agents' local scrapes, and node-b's agent reporting a missing VXLAN device; node-c's agent out of this host's reach
+      scrapes: [...fromALaptop().scrapes.filter((s) => s.target.component === 'istiod'), ...i.scrapes.filter((s) => s.source === 'agent')],
+      agents: i.agents!.map((a) =>
+        a.node === 'node-b'
+          ? agentReport('node-b', healthyChecks().map((c) => (c.check === 'flannel_vxlan_device' ? check('flannel_vxlan_device', 'problem', 'vxlan_device_missing') : c)))
+          : a.node === 'node-c'
+            ? silentAgent('node-c')
+            : a,
+      ),
+    };
+    expect(offPodNetwork(laptop, undefined), 'local scrapes prove nothing of this host').to.equal(true);
+    const fair = answersOnly(laptop);
+    expect(fair.scrapes.filter((s) => s.source === 'agent')).to.have.length(i.scrapes.filter((s) => s.source === 'agent').length);
+    expect(fair.agents?.map((a) => a.node)).to.deep.equal(['node-a', 'node-b']);
+    const signals = deriveRound(config([]), fair, undefined, 1_000);
+    expect(signals.nodeIssues.map((f) => `${f.node} ${f.cause}`), 'node-c is not judged unreachable from here').to.deep.equal(['node-b vxlan_device_missing']);
   });
 });

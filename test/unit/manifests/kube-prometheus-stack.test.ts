@@ -46,9 +46,9 @@ describe('manifests: kube-prometheus-stack overlay', () => {
   const objects = render('manifests/overlays/kube-prometheus-stack');
   const operator = render('manifests/overlays/prometheus-operator');
 
-  it('holds the ServiceMonitor, the three PodMonitors and the PrometheusRule', () => {
+  it("holds the ServiceMonitor, the four PodMonitors (ztunnel, istiod, istio-cni, the node agents' own metrics) and the PrometheusRule", () => {
     const count = (kind: string) => objects.filter((o) => o.kind === kind).length;
-    expect([count('ServiceMonitor'), count('PodMonitor'), count('PrometheusRule')]).to.deep.equal([1, 3, 1]);
+    expect([count('ServiceMonitor'), count('PodMonitor'), count('PrometheusRule')]).to.deep.equal([1, 4, 1]);
   });
 
   it('labels every ServiceMonitor, PodMonitor and PrometheusRule release: kube-prometheus-stack', () => {
@@ -76,7 +76,7 @@ describe('manifests: kube-prometheus-stack overlay', () => {
 
     it('labels every monitoring object with the release name given there, and nothing else', () => {
       const mine = renderKustomization(join(dir, 'my-ambient-exporter'));
-      expect(mine.filter(isMonitoring)).to.have.length(5);
+      expect(mine.filter(isMonitoring)).to.have.length(6);
       for (const o of mine.filter(isMonitoring)) expect(o.metadata.labels?.['release'], objectId(o)).to.equal('monitoring');
       for (const o of mine.filter((x) => !isMonitoring(x))) expect(o.metadata.labels?.['release'], objectId(o)).to.equal(undefined);
     });

@@ -4,7 +4,7 @@ import { runInNewContext } from 'node:vm';
 import { expect } from 'chai';
 import type { Sample } from '../../../src/model.js';
 import { keptSamplesOf } from '../../../src/issues/registry.js';
-import { MAX_LINE_LENGTH, ParseError, SampleLimitError, keepAllSamples, parseExposition, parseExpositionText, type SampleFilter, type SampleLimits } from '../../../src/scrape/parser.js';
+import { MAX_LINE_LENGTH, ParseError, SampleLimitError, keepAllSamples, parseExposition, parseExpositionText, selectSamples, type SampleFilter, type SampleLimits } from '../../../src/scrape/parser.js';
 
 const fixture = (name: string): string => readFileSync(new URL(`../../fixtures/scrape/${name}`, import.meta.url), 'utf8');
 
@@ -421,5 +421,32 @@ describe('scrape/parser: families kept as sums by a few labels', () => {
     const limits = { samples: 3, labels: 2, labelNameLength: 128, labelValueLength: 256 };
     expect(parseExpositionText(body, selection, limits).samples).to.have.length(3);
     expect(() => parseExpositionText(body, { names: new Set(['istio_tcp_connections_failed_total']), sumBy: new Map() }, limits)).to.throw(/label_limit|more than 2 labels/);
+  });
+});
+
+describe('scrape/parser: samples parsed elsewhere (a node agent\'s local scrape) held to the same filter and limits', () => {
+  const sample = (name: string, labels: Record<string, string> = {}): Sample => ({ name, labels, value: 1 });
+  const limits: SampleLimits = { samples: 2, labels: 2, labelNameLength: 8, labelValueLength: 8 };
+
+  it('keeps a sample by its name or its family\'s (a histogram\'s _bucket), nothing else', () => {
+    const kept = selectSamples([sample('foo_bucket', { le: '1' }), sample('foo_sum'), sample('bar')], new Set(['foo']), { ...limits, samples: 10 });
+    expect(kept.map((x) => x.name)).to.deep.equal(['foo_bucket', 'foo_sum']);
+  });
+
+  it('past a limit throws what the parser would: sample_limit, label_limit', () => {
+    const err = (fn: () => unknown) => {
+      try {
+        fn();
+      } catch (e) {
+        return e instanceof SampleLimitError ? e.limit : 'other';
+      }
+      return 'none';
+    };
+    const keep = new Set(['a']);
+    expect(err(() => selectSamples([sample('a'), sample('a'), sample('b'), sample('a')], keep, limits))).to.equal('sample_limit');
+    expect(err(() => selectSamples([sample('b'), sample('b'), sample('b'), sample('a')], keep, limits)), 'skipped samples do not count').to.equal('none');
+    expect(err(() => selectSamples([sample('a', { x: '1', y: '2', z: '3' })], keep, limits))).to.equal('label_limit');
+    expect(err(() => selectSamples([sample('a', { longer_than_8: '1' })], keep, limits))).to.equal('label_limit');
+    expect(err(() => selectSamples([sample('a', { x: 'longer than 8' })], keep, limits))).to.equal('label_limit');
   });
 });
