@@ -64,7 +64,7 @@ export const localScrapeSchema = z.object({
   up: z.boolean(),
   error: z.enum(SCRAPE_ERROR_REASONS as [ScrapeErrorReason, ...ScrapeErrorReason[]]).optional(),
   durationSeconds: z.number().nonnegative(),
-  /** only the families the exporter reads (scrape/families.ts), as the agent's parser kept them */
+  /** only the samples the issue modules read (keptSamplesOf), as the agent's parser kept them */
   samples: z.array(sampleSchema).max(SUMMARY_LIMITS.samples),
 });
 export type LocalScrape = z.infer<typeof localScrapeSchema>;

@@ -47,7 +47,8 @@ const SCENARIOS: Scenario[] = [
   },
   {
     fault: { kind: 'vxlan-device-deleted', node: 'node-1' },
-    delivered: [crossNode('node-1', ',hosts_istiod=true')],
+    // exporter_node follows the node the exporter runs on (ambient_exporter_node_info), whatever the cause
+    delivered: [crossNode('node-1', ',hosts_istiod=true,exporter_node=true')],
     cause: 'vxlan_device_missing',
     why: "the exporter's (and istiod's) own node: its agent names the cause, no other node is blamed",
   },
