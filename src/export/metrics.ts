@@ -13,11 +13,11 @@ const MISNAMED_DEFAULT_METRICS = ['nodejs_active_handles_total', 'nodejs_active_
 /** Every family served, in exposition order, each with the part of the round it reads. */
 function servedFamilies(): { spec: FamilySpec<never>; source: (v: ExporterView) => unknown }[] {
   return [
-    ...EXPORTER_FAMILIES.map((spec) => ({ spec: spec as FamilySpec<never>, source: (v: ExporterView) => v })),
+    ...EXPORTER_FAMILIES.map((spec) => ({ spec: spec, source: (v: ExporterView) => v })),
     ...MODULES.flatMap((m) =>
-      m.families.map((spec) => ({ spec: spec as FamilySpec<never>, source: (v: ExporterView) => verdicts(v)?.issues[m.issue as never] })),
+      m.families.map((spec) => ({ spec: spec, source: (v: ExporterView) => verdicts(v)?.issues[m.issue as never] })),
     ),
-    ...VERDICT_FAMILIES.map((spec) => ({ spec: spec as FamilySpec<never>, source: (v: ExporterView) => verdicts(v) })),
+    ...VERDICT_FAMILIES.map((spec) => ({ spec: spec, source: (v: ExporterView) => verdicts(v) })),
   ];
 }
 

@@ -13,7 +13,7 @@ import type { Dashboard } from '@grafana/grafana-foundation-sdk/dashboard';
 import { DEFAULT_SUBSTITUTIONS, buildDashboards, panelQueries, substitute } from '../../dashboards/src/index.js';
 import type { PanelQuery } from '../../dashboards/src/index.js';
 import type { FaultName } from 'ambient-lab';
-import { ROOT, startStack, waitFor } from './stack.js';
+import { ROOT, startStack } from './stack.js';
 import type { Stack } from './stack.js';
 
 /** Grafana's $__rate_interval for a 1s scrape interval is 4s; one more sample of headroom. */

@@ -11,7 +11,7 @@ function judge(f: NetlabFixture, overrides: { raw?: RawNetwork; nodes?: NodeObje
   const expected = expectedFlannel(f.node, overrides.nodes ?? f.nodes);
   const results = evaluateNetwork(overrides.raw ?? f.raw, expected, { expectedVxlanPort: overrides.expectedVxlanPort ?? f.expectedVxlanPort });
   expect(results.map((r) => r.check)).to.deep.equal([...NETWORK_CHECKS]);
-  return Object.fromEntries(results.map((r) => [r.check, `${r.status}/${r.reason}` as Verdict]));
+  return Object.fromEntries(results.map((r) => [r.check, `${r.status}/${r.reason}`]));
 }
 
 function result(f: NetlabFixture, check: string, nodes?: NodeObject[]): CheckResult {
