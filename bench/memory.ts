@@ -77,7 +77,7 @@ function startLabProcess(nodes: number): Promise<{ child: ChildProcess; kubeconf
   let out = '';
   return new Promise((resolve, reject) => {
     child.on('exit', (code) => reject(new Error(`lab exited (${code}) before it was ready:\n${out}`)));
-    child.stdout!.on('data', (d: Buffer) => {
+    child.stdout.on('data', (d: Buffer) => {
       out += d.toString();
       const kubeconfig = out.match(/kubeconfig:\s+(\S+)/)?.[1];
       const istiodNode = out.match(/istiod on (\S+),/)?.[1];
@@ -115,7 +115,7 @@ async function measure(nodes: number): Promise<void> {
   let peakSampled = 0;
   try {
     const url = await servingUrl(exporter);
-    exporter.stdout!.resume(); // keep reading (and dropping) the logs
+    exporter.stdout.resume(); // keep reading (and dropping) the logs
     let last: number | undefined;
     const deadline = Date.now() + (ROUNDS + 4) * 60_000;
     while (rounds.length < ROUNDS) {

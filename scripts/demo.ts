@@ -73,5 +73,5 @@ export async function runDemo(opts: DemoOptions): Promise<void> {
         .catch(fail);
     },
   });
-  if (failure !== undefined) throw failure;
+  if (failure !== undefined) throw failure instanceof Error ? failure : new Error(String(failure));
 }

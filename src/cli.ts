@@ -24,7 +24,7 @@ function stopOnSignal(log: Logger, closers: (() => Promise<void>)[]): void {
     if (stopping) return;
     stopping = true;
     log.info({ signal }, 'shutting down');
-    Promise.allSettled(closers.map((c) => c())).then(() => process.exit(0));
+    void Promise.allSettled(closers.map((c) => c())).then(() => process.exit(0));
   };
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));
@@ -75,8 +75,8 @@ program
   .option('--control-address <host:port>', 'control endpoint address', '127.0.0.1:0')
   .option('--api-address <host:port>', 'Kubernetes API address', '127.0.0.1:0')
   .action(async (opts: Record<string, string | undefined>) => {
-    const { runLabCommand } = await loadLab();
-    await runLabCommand({
+    const lab = await loadLab();
+    await lab.runLabCommand({
       nodes: Number(opts.nodes),
       faults: opts.fault ?? 'healthy',
       controlAddress: opts.controlAddress ?? '127.0.0.1:0',
@@ -97,8 +97,8 @@ program
   .option('--fault <names>', FAULT_OPTION_HELP, 'healthy')
   .option('--listen-address <host:port>', "where the exporter listens (status page on /, metrics on /metrics)", '127.0.0.1:9479')
   .action(async (opts: Record<string, string>) => {
-    const { runDemo } = await loadDemo();
-    await runDemo({ nodes: Number(opts.nodes), fault: opts.fault!, listenAddress: opts.listenAddress! });
+    const demo = await loadDemo();
+    await demo.runDemo({ nodes: Number(opts.nodes), fault: opts.fault!, listenAddress: opts.listenAddress! });
     process.exit(0);
   });
 

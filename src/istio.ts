@@ -3,7 +3,6 @@
 
 export const LABEL_DATAPLANE_MODE = 'istio.io/dataplane-mode';
 export const DATAPLANE_MODE_AMBIENT = 'ambient';
-export const DATAPLANE_MODE_NONE = 'none';
 export const ANNOTATION_REDIRECTION = 'ambient.istio.io/redirection';
 export const REDIRECTION_VALUES = ['enabled', 'pending', 'none'] as const;
 export type Redirection = (typeof REDIRECTION_VALUES)[number];

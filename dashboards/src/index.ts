@@ -29,6 +29,6 @@ export function buildDashboards(opts: GenerateOptions = {}): GeneratedDashboard[
   ];
 }
 export { DEFAULT_SUBSTITUTIONS, metricNames, panelQueries, ranges, substitute, variableRefs, vectorSelectors } from './inspect.js';
-export type { PanelQuery, VectorSelector } from './inspect.js';
-export { ALERTS, ALERT_GROUPS, DEFAULT_RUNBOOK_BASE_URL, KNOWN_ISSUES } from './runbooks.js';
+export type { PanelQuery } from './inspect.js';
+export { ALERTS, DEFAULT_RUNBOOK_BASE_URL, KNOWN_ISSUES } from './runbooks.js';
 export { UIDS } from './common.js';

@@ -140,7 +140,7 @@ export function allPanels(d: Dashboard): Panel[] {
   const out: Panel[] = [];
   for (const p of d.panels ?? []) {
     if (p.type === 'row') out.push(...(p as RowPanel).panels);
-    else out.push(p as Panel);
+    else out.push(p);
   }
   return out;
 }

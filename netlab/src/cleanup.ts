@@ -103,8 +103,8 @@ const deadOwner = (name: string): boolean => {
 
 /** Names, in the host namespace, that a lab run made: network namespaces and links. */
 export async function taggedNames(match: (name: string) => boolean): Promise<{ netns: string[]; links: string[] }> {
-  const netns = ((await run(['ip', '-j', 'netns', 'list']).then((o) => (o.trim() ? JSON.parse(o) : []))) as { name: string }[]).map((n) => n.name);
-  const links = ((await run(['ip', '-j', 'link', 'show']).then((o) => JSON.parse(o))) as { ifname: string }[]).map((l) => l.ifname);
+  const netns = ((await run(['ip', '-j', 'netns', 'list']).then((o) => (o.trim() ? (JSON.parse(o) as unknown) : []))) as { name: string }[]).map((n) => n.name);
+  const links = ((await run(['ip', '-j', 'link', 'show']).then((o) => JSON.parse(o) as unknown)) as { ifname: string }[]).map((l) => l.ifname);
   return { netns: netns.filter(match), links: links.filter(match) };
 }
 

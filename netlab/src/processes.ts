@@ -62,7 +62,7 @@ export async function startInNetns(netns: string, script: string, args: readonly
     });
   } catch (err) {
     await stop();
-    throw new Error(`${path.basename(script)} in ${netns}: ${(err as Error).message}: ${stderr.trim()}`);
+    throw new Error(`${path.basename(script)} in ${netns}: ${(err as Error).message}: ${stderr.trim()}`, { cause: err });
   }
   return { pid: child.pid as number, netns, stop };
 }

@@ -9,7 +9,7 @@ import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
 
 export const GENERATED_DIR = 'manifests/overlays/prometheus-operator/generated';
 export const TARGET_NAMESPACE = 'ambient-exporter';
-export const DASHBOARD_LABEL = 'grafana_dashboard';
+const DASHBOARD_LABEL = 'grafana_dashboard';
 /** The API server refuses objects whose ConfigMap data exceeds 1 MiB. */
 export const CONFIGMAP_MAX_BYTES = 1024 * 1024;
 
@@ -73,7 +73,7 @@ export function dashboardConfigMapFor(fileName: string, text: string): unknown {
   try {
     JSON.parse(text);
   } catch (err) {
-    throw new Error(`dashboards/${fileName}: not valid JSON: ${(err as Error).message}`);
+    throw new Error(`dashboards/${fileName}: not valid JSON: ${(err as Error).message}`, { cause: err });
   }
   if (Buffer.byteLength(text) > CONFIGMAP_MAX_BYTES) {
     throw new Error(`dashboards/${fileName}: ${Buffer.byteLength(text)} bytes does not fit in a ConfigMap (1 MiB)`);

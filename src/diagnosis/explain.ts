@@ -6,7 +6,7 @@ import { MODULES } from '../issues/registry.js';
 import type { NodeFinding } from '../issues/types.js';
 
 function isNetworkCause(f: NodeFinding): boolean {
-  return MODULES.some((m) => m.issue === f.issue && m.diagnose.checks.some((c) => c.layer === 'network' && (c.causes as readonly string[]).includes(f.cause)));
+  return MODULES.some((m) => m.issue === f.issue && m.diagnose.checks.some((c) => c.layer === 'network' && (c.causes).includes(f.cause)));
 }
 
 /** The root cause that explains a symptom on `node` (crossesPodNetwork: the symptom is a failed connection over the pod network). */

@@ -7,7 +7,6 @@
 //   3. No NetworkPolicy would keep ztunnel from istiod's xDS port 15012: the Istio namespace's
 //      policies (and the ztunnel namespace's, for egress), listed once: `serve` has no use for them,
 //      so they are not among the watched resources (and their RBAC).
-import type { KubeConfig } from '@kubernetes/client-node';
 import type { Config } from '../config.js';
 import type { RoundResult } from '../export/exporter-families.js';
 import { exporterCutOff } from '../issues/cross-node-network/detect.js';

@@ -23,7 +23,7 @@ const whereKey = (w: ItemWhere): string => w.node ?? w.namespace ?? '';
 /** A note; a warning on a node whose root cause another check reports is explained by it (as the inhibitions hold it back). */
 function noteItem(n: CheckNote, explain: ReturnType<typeof explainerOf>, check: DiagnoseCheck): ReportItem {
   const root = n.status === 'warn' && 'node' in n.where ? explain(n.where.node, false) : undefined;
-  const byOther = root && !(check.causes as readonly string[]).includes(root.cause) ? root : undefined;
+  const byOther = root && !(check.causes).includes(root.cause) ? root : undefined;
   return {
     status: byOther ? 'explained' : n.status,
     ...(byOther ? { explainedBy: { issue: byOther.issue, cause: byOther.cause, node: byOther.node } } : {}),

@@ -64,7 +64,7 @@ export async function runDiagnose(config: Config, opts: DiagnoseOptions): Promis
   const cluster = watchCluster(config, logger);
   const agents = createScrapeAgents();
   try {
-    if (cluster) await firstList(cluster.watch, opts.listTimeoutMs, cluster.kubeConfig.getCurrentCluster()?.server ?? 'the API server', logger.lastError);
+    if (cluster) await firstList(cluster.watch, opts.listTimeoutMs, cluster.kubeConfig.getCurrentCluster()?.server ?? 'the API server', () => logger.lastError());
     let round: RoundResult = await runRound(roundDeps(config, cluster, agents, silentLogger()), undefined);
     const off = offPodNetwork(round, config.nodeName);
     // From outside the pod network only the answers are evidence; the same detection reads them.

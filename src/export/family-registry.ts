@@ -13,7 +13,7 @@ export interface ServedFamily<V> {
 }
 
 export const served = <V, S>(spec: FamilySpec<S>, source: (view: V) => S | undefined): ServedFamily<V> => ({
-  spec: spec as FamilySpec<never>,
+  spec: spec,
   source,
 });
 

@@ -8,7 +8,7 @@ import type { SampleSelection } from '../scrape/parser.js';
 import type { CauseSpec, IssueModule } from './types.js';
 import { ztunnelIstiodConnectivity } from './ztunnel-istiod-connectivity/index.js';
 
-export const ISSUE_MODULES = [ztunnelIstiodConnectivity, crossNodeNetwork, cniPodCreationBlocked, namespaceNotEnrolled] as const;
+const ISSUE_MODULES = [ztunnelIstiodConnectivity, crossNodeNetwork, cniPodCreationBlocked, namespaceNotEnrolled] as const;
 
 type Modules = (typeof ISSUE_MODULES)[number];
 export type Issue = Modules['issue'];
@@ -18,7 +18,7 @@ export const ISSUES: readonly Issue[] = ISSUE_MODULES.map((m) => m.issue);
 export type SignalsByIssue = { [M in Modules as M['issue']]: ReturnType<M['derive']> };
 
 /** Any module, for code that treats them alike (metrics, docs, the status page). */
-export const MODULES: readonly IssueModule[] = ISSUE_MODULES as unknown as readonly IssueModule[];
+export const MODULES: readonly IssueModule[] = ISSUE_MODULES;
 
 export function moduleOf(issue: string): IssueModule | undefined {
   return MODULES.find((m) => m.issue === issue);

@@ -43,7 +43,7 @@ export function labelSelectorRequirements(sel: LabelSelector | undefined, where:
     out.push({ key, operator: '=', values: [value] });
   }
   for (const [i, e] of (sel.matchExpressions ?? []).entries()) {
-    const op = OPERATORS[e?.operator as keyof typeof OPERATORS];
+    const op = OPERATORS[e?.operator];
     if (!e || typeof e.key !== 'string' || !op) throw new EnablementSelectorError(`${where}.matchExpressions[${i}] needs a key and an operator In, NotIn, Exists or DoesNotExist`);
     const values = e.values ?? [];
     if ((op === 'in' || op === 'notin') && (!Array.isArray(values) || values.length === 0)) {

@@ -355,9 +355,9 @@ export class ResourceInformer<T> {
 function describeError(err: unknown): string {
   if (err instanceof Error) {
     const code = (err as { code?: unknown; statusCode?: unknown }).statusCode ?? (err as { code?: unknown }).code;
-    return code !== undefined ? `${err.message} (${String(code)})` : err.message;
+    return typeof code === 'string' || typeof code === 'number' ? `${err.message} (${code})` : err.message;
   }
-  if (err && typeof err === 'object' && 'message' in err) return String((err as { message: unknown }).message);
+  if (err && typeof err === 'object' && 'message' in err && typeof err.message === 'string') return err.message;
   return String(err);
 }
 
@@ -376,7 +376,9 @@ class TrimmingWatch<T> extends Watch {
     super(config);
   }
 
-  override async watch(
+  // client-node's Watch.watch signature, `any` included: ListWatch calls it with raw objects
+  /* eslint-disable @typescript-eslint/no-explicit-any, @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-assignment */
+  override watch(
     path: string,
     queryParams: Record<string, string | number | boolean | undefined>,
     callback: (phase: string, apiObj: any, watchObj?: any) => void,
@@ -387,7 +389,7 @@ class TrimmingWatch<T> extends Watch {
     if (inf.isStopped) {
       // ListWatch.stop() during a LIST does not prevent the watch that follows it.
       done(null);
-      return controller;
+      return Promise.resolve(controller);
     }
     const afterList = inf.watchRequested();
     const timeoutSeconds = inf.watchTimeoutSeconds();
@@ -451,6 +453,7 @@ class TrimmingWatch<T> extends Watch {
       },
     });
     controller.signal.addEventListener('abort', () => stream.abort(), { once: true });
-    return controller;
+    return Promise.resolve(controller);
   }
+  /* eslint-enable @typescript-eslint/no-explicit-any, @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-assignment */
 }

@@ -77,7 +77,7 @@ async function getPage(api: KubeApiTransport, url: URL, opts: ListOptions): Prom
   try {
     return JSON.parse(body) as ListPage;
   } catch (err) {
-    throw new Error(`${what}: invalid JSON: ${(err as Error).message}`);
+    throw new Error(`${what}: invalid JSON: ${(err as Error).message}`, { cause: err });
   }
 }
 

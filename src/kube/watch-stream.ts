@@ -122,7 +122,7 @@ export function openWatchStream(o: WatchStreamOptions): WatchStream {
           } catch {
             return end(new Error(`watch ${o.path}: an event line is not JSON`));
           }
-          o.onEvent(String(event.type ?? ''), event.object);
+          o.onEvent(typeof event.type === 'string' ? event.type : '', event.object);
         }
         pending = text;
         if (pending.length > MAX_WATCH_EVENT_BYTES) end(new Error(`watch ${o.path}: an event line is longer than ${MAX_WATCH_EVENT_BYTES} bytes`));

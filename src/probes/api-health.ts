@@ -34,7 +34,7 @@ export async function probeApiHealth(api: KubeApiTransport | undefined, timeoutM
   const controller = new AbortController();
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), timeoutMs)));
-  let ready = false;
+  let ready: boolean;
   try {
     ready = await Promise.race([check(api, timeoutMs, controller.signal), timeout]);
   } catch {

@@ -93,7 +93,3 @@ export async function runProbes(state: ClusterState, opts: ProbeOptions): Promis
   ]);
   return { istiodDials, ztunnelReadiness, api };
 }
-
-export { dialTcp } from './tcp-dial.js';
-export { probeZtunnelReadiness, parsePendingTasks, MAX_PENDING_TASKS, MAX_TASK_NAME_LENGTH } from './ztunnel-readiness.js';
-export { probeApiHealth } from './api-health.js';

@@ -62,7 +62,7 @@ function header(current: string | undefined): string {
 
 /** Load every runbook of `dir` (default: the installation's docs/runbooks); an unreadable directory serves none. */
 export function loadRunbooks(dir: string = RUNBOOKS_DIR): RunbookLibrary {
-  let files: string[] = [];
+  let files: string[];
   try {
     files = readdirSync(dir).filter((f) => f.endsWith('.md'));
   } catch {

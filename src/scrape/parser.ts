@@ -446,7 +446,7 @@ export async function parseExposition(
   const pending: string[] = [];
   let pendingLength = 0;
   for await (const chunk of chunks) {
-    const piece = typeof chunk === 'string' ? chunk : decoder.write(chunk as Buffer);
+    const piece = typeof chunk === 'string' ? chunk : decoder.write(chunk);
     if (!piece.includes('\n')) {
       if (piece !== '') pending.push(piece);
       pendingLength += piece.length;

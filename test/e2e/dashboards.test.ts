@@ -13,7 +13,7 @@ import type { Dashboard } from '@grafana/grafana-foundation-sdk/dashboard';
 import { DEFAULT_SUBSTITUTIONS, buildDashboards, panelQueries, substitute } from '../../dashboards/src/index.js';
 import type { PanelQuery } from '../../dashboards/src/index.js';
 import type { FaultName } from 'ambient-lab';
-import { ROOT, startStack, waitFor } from './stack.js';
+import { ROOT, startStack } from './stack.js';
 import type { Stack } from './stack.js';
 import { agentPodObjects } from '../support/agent-pods.js';
 import { labNodes, startLabAgents } from '../support/lab-agents.js';

@@ -250,7 +250,7 @@ describe('lab Kubernetes API with client-node', function () {
     expect(lines.at(-1)?.type).to.equal('BOOKMARK');
     expect(lines.at(-1)?.object.metadata.resourceVersion).to.equal(String(lab.resourceVersion()));
 
-    const page1 = (await core.listPodForAllNamespaces({ limit: 5 })) as k8s.V1PodList;
+    const page1 = (await core.listPodForAllNamespaces({ limit: 5 }));
     expect(page1.items).to.have.length(5);
     expect(page1.metadata?.remainingItemCount).to.be.greaterThan(0);
     const page2 = await core.listPodForAllNamespaces({ limit: 500, _continue: page1.metadata?._continue });

@@ -8,7 +8,7 @@ import { istioRelease, type IstioRelease } from './release.js';
 import type { IdSource } from '../util/ids.js';
 import type { ClusterLayout, FlannelLayout, IpFamily, SimNamespace, SimNode, SimPod } from './shapes.js';
 
-export { KUBERNETES_VERSION, FLANNEL_IMAGE } from './versions.js';
+export { KUBERNETES_VERSION } from './versions.js';
 
 export interface Topology {
   nodes: SimNode[];
@@ -120,9 +120,9 @@ export function buildTopology(o: TopologyOptions): Topology {
   if (layout === 'upstream') systemNamespaces.push('kube-flannel');
   const namespaceLabels: { name: string; labels: Record<string, string> }[] = [
     ...systemNamespaces.map((name) => ({ name, labels: systemNamespaceLabels(name) })),
-    ...APP_NAMESPACES.map((ns) => ({
+    ...APP_NAMESPACES.map((ns): { name: string; labels: Record<string, string> } => ({
       name: ns.name,
-      labels: (ns.ambient ? { 'istio.io/dataplane-mode': 'ambient' } : {}) as Record<string, string>,
+      labels: ns.ambient ? { 'istio.io/dataplane-mode': 'ambient' } : {},
     })),
   ];
   const namespaces: SimNamespace[] = namespaceLabels.map((ns, i) => ({

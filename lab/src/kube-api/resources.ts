@@ -27,7 +27,10 @@ function path(o: unknown, dotted: string): unknown {
 function field(dotted: string, fallback = ''): FieldGetter {
   return (o) => {
     const v = path(o, dotted);
-    return v === undefined || v === null ? fallback : String(v);
+    if (v === undefined || v === null) return fallback;
+    // field selectors compare scalar fields; an object or array never equals a selector value
+    if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') return String(v);
+    return JSON.stringify(v);
   };
 }
 

@@ -56,7 +56,7 @@ function resourceRoute(parts: string[]): ResourceRoute | undefined {
     groupName = parts[1];
     rest = parts.slice(3);
   } else return undefined;
-  const version = parts[0] === 'api' ? parts[1]! : parts[2]!;
+  const version = parts[0] === 'api' ? parts[1] : parts[2]!;
   const watchPath = rest[0] === 'watch';
   if (watchPath) rest = rest.slice(1);
   if (rest[0] === 'namespaces' && rest.length >= 3) {
@@ -201,8 +201,9 @@ export class KubeApiServer {
       const initial = params.get('sendInitialEvents');
       // The stream may end at once (410 Expired), before serveWatch returns.
       let done = false;
-      let handle: WatchHandle | undefined;
-      handle = serveWatch(
+      // filled after the call: the end callback may run inside it (410 Expired)
+      const watch: { handle?: WatchHandle } = {};
+      watch.handle = serveWatch(
         store,
         {
           query,
@@ -216,10 +217,10 @@ export class KubeApiServer {
         res,
         () => {
           done = true;
-          if (handle) this.watches.delete(handle);
+          if (watch.handle) this.watches.delete(watch.handle);
         },
       );
-      if (!done) this.watches.add(handle);
+      if (!done) this.watches.add(watch.handle);
       return;
     }
     const limit = params.get('limit');

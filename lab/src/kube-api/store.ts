@@ -49,7 +49,7 @@ export class ObjectStore {
 
   private bucket(resource: string): Map<string, KubeObject> {
     let b = this.objects.get(resource);
-    if (!b) this.objects.set(resource, (b = new Map()));
+    if (!b) this.objects.set(resource, (b = new Map<string, KubeObject>()));
     return b;
   }
 
@@ -77,9 +77,9 @@ export class ObjectStore {
   }
 
   delete(obj: Pick<KubeObject, 'apiVersion' | 'kind' | 'metadata'>): boolean {
-    const resource = this.resourceOf(obj as KubeObject);
+    const resource = this.resourceOf(obj);
     const bucket = this.bucket(resource);
-    const key = objectKey(obj as KubeObject);
+    const key = objectKey(obj);
     const previous = bucket.get(key);
     if (!previous) return false;
     bucket.delete(key);

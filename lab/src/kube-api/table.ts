@@ -3,6 +3,10 @@
 import type { ApiResource } from './resources.js';
 import type { KubeObject } from './types.js';
 
+/* eslint-disable @typescript-eslint/no-explicit-any, @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-assignment,
+   @typescript-eslint/no-unsafe-argument, @typescript-eslint/no-unsafe-call, @typescript-eslint/no-unsafe-return,
+   @typescript-eslint/no-base-to-string, @typescript-eslint/restrict-template-expressions
+   -- cells come from optional, nested fields of any served kind: loose JSON by design */
 /** Objects are read loosely here: cells come from optional, nested fields of any served kind. */
 type Json = Record<string, any>;
 

@@ -1,10 +1,8 @@
-export { runNodeChecks, type NodeCheckInput, type NodeCheckRound } from './run.js';
-export { evaluateNetwork, type DeviceTables, type RawNetwork, type NetworkCheckOptions } from './evaluate/network.js';
+export { runNodeChecks, type NodeCheckInput } from './run.js';
+export { evaluateNetwork, type DeviceTables, type RawNetwork } from './evaluate/network.js';
 export { evaluateCniConfig, type RawCniDir } from './evaluate/cni-config.js';
 export { evaluateCniTaint } from './evaluate/taint.js';
-export { expectedFlannel, expectedOverlays, leaseOf, type ExpectedFlannel, type FlannelLease, type NodeObject } from './expected.js';
-export { collectNetwork, type ExpectedDevice } from './collect/network.js';
+export { expectedFlannel, expectedOverlays, leaseOf, type NodeObject } from './expected.js';
 export { collectCniDir } from './collect/cni-dir.js';
 export { CHECK_DEPENDS_ON, CHECK_REQUIREMENTS, CNI_CONF_DIR } from './requirements.js';
-export { canonicalIp } from './ip.js';
 export * from './types.js';

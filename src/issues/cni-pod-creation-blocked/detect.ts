@@ -55,11 +55,6 @@ export function cniRefusal(pod: PodInfo, latest: Map<string, PodEventInfo>): San
   return sandboxRefusal(event.message);
 }
 
-/** The pod waits for its sandbox because istio-cni has no ztunnel connection (the contract's ambient_pods_blocked_by_cni). */
-export function isBlockedByCni(pod: PodInfo, latest: Map<string, PodEventInfo>): boolean {
-  return cniRefusal(pod, latest) === 'no_ztunnel_connection';
-}
-
 const KNOWN_RESPONSE_CODES: ReadonlySet<string> = new Set(CNI_PLUGIN_RESPONSE_CODES);
 
 /** istio_cni_plugin_requests_total per node and response code (unknown codes count as `other`). */

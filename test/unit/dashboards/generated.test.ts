@@ -5,7 +5,7 @@ import { expect } from 'chai';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { defaultDashboard } from '@grafana/grafana-foundation-sdk/dashboard';
-import type { Dashboard, Panel, RowPanel, VariableModel } from '@grafana/grafana-foundation-sdk/dashboard';
+import type { Dashboard, VariableModel } from '@grafana/grafana-foundation-sdk/dashboard';
 import { ALERTS, DEFAULT_RUNBOOK_BASE_URL, UIDS, allPanels, buildDashboards, panelQueries, ranges, render, variableRefs, vectorSelectors } from '../../../dashboards/src/index.js';
 import { DASHBOARDS_DIR, ROOT, RULES_DIR } from './support.js';
 import { parse } from 'yaml';
@@ -60,7 +60,7 @@ describe('dashboards: identity', () => {
       const ids = [...new Set(all)].map((p) => p.id);
       expect(new Set(ids).size, d.uid).to.equal(ids.length);
       // expanded rows and their panels share one plane; collapsed rows' panels are laid out when opened
-      const visible = (d.panels ?? []) as (Panel | RowPanel)[];
+      const visible = (d.panels ?? []);
       for (const [i, a] of visible.entries()) {
         const ga = a.gridPos!;
         expect(ga.x + ga.w, `${d.uid} panel ${a.id}`).to.be.at.most(24);

@@ -27,7 +27,7 @@ interface Override {
 const targets = (p: Panel): Target[] => (p.targets ?? []) as Target[];
 const mappings = (p: Panel): ValueMapping[] => p.fieldConfig?.defaults.mappings ?? [];
 const options = (p: Panel): Record<string, any> => (p.options ?? {}) as Record<string, any>;
-const overrides = (p: Panel): Override[] => (p.fieldConfig?.overrides ?? []) as Override[];
+const overrides = (p: Panel): Override[] => (p.fieldConfig?.overrides ?? []);
 
 function panel(d: Dashboard, title: string): Panel {
   const p = allPanels(d).find((x) => x.title === title);
@@ -251,6 +251,6 @@ describe('dashboards: counting right', () => {
 describe('dashboards: the checks above see collapsed rows', () => {
   it('the overview\'s collapsed Exporter row holds stat panels that the stat checks covered', () => {
     const row = (overview.panels ?? []).find((p) => p.type === 'row' && (p as RowPanel).collapsed) as RowPanel | undefined;
-    expect((row?.panels ?? []).some((p) => (p as Panel).type === 'stat')).to.equal(true);
+    expect((row?.panels ?? []).some((p) => (p).type === 'stat')).to.equal(true);
   });
 });

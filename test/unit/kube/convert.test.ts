@@ -249,20 +249,20 @@ describe('kube/convert', () => {
     it('a pod IP becomes "" (no address: never scraped or probed), and is reported', () => {
       for (const bad of notIps) {
         const notes = noted();
-        const pod = toPodInfo({ ...fx.ztunnelPod, status: { ...fx.ztunnelPod.status, podIP: bad } } as never, (field, value) => notes.push([field, value]));
+        const pod = toPodInfo({ ...fx.ztunnelPod, status: { ...fx.ztunnelPod.status, podIP: bad } }, (field, value) => notes.push([field, value]));
         expect(pod.ip, bad).to.equal('');
         expect(notes).to.deep.equal([['status.podIP', bad]]);
       }
-      expect(toPodInfo(fx.ztunnelPod as never).ip).to.equal('10.244.1.5');
-      expect(toPodInfo({ ...fx.ztunnelPod, status: { ...fx.ztunnelPod.status, podIP: 'fd00::5' } } as never).ip).to.equal('fd00::5');
+      expect(toPodInfo(fx.ztunnelPod).ip).to.equal('10.244.1.5');
+      expect(toPodInfo({ ...fx.ztunnelPod, status: { ...fx.ztunnelPod.status, podIP: 'fd00::5' } }).ip).to.equal('fd00::5');
     });
 
     it('a node InternalIP, a Service ClusterIP and EndpointSlice addresses likewise', () => {
       const notes = noted();
       const report = (field: string, value: string): void => void notes.push([field, value]);
-      const node = toNodeInfo({ ...fx.node, status: { ...fx.node.status, addresses: [{ type: 'InternalIP', address: 'node-1.internal' }] } } as never, report);
+      const node = toNodeInfo({ ...fx.node, status: { ...fx.node.status, addresses: [{ type: 'InternalIP', address: 'node-1.internal' }] } }, report);
       expect(node.internalIP).to.equal('');
-      const svc = toServiceInfo({ ...fx.istiodService, spec: { ...fx.istiodService.spec, clusterIP: '10.96.0.1/x' } } as never, report);
+      const svc = toServiceInfo({ ...fx.istiodService, spec: { ...fx.istiodService.spec, clusterIP: '10.96.0.1/x' } }, report);
       expect(svc.clusterIP).to.equal('');
       expect(toServiceInfo({ metadata: { name: 's' }, spec: { clusterIP: 'None' } }, report).clusterIP, 'headless').to.equal('None');
       const slice = { endpoints: [{ addresses: ['10.0.0.1', '127.0.0.77/latest/meta-data?'], conditions: { ready: true } }], ports: [{ name: 'https-dns', port: 15012 }] };

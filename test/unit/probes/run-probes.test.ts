@@ -104,17 +104,17 @@ describe('probes/index', () => {
       if (!hole) this.skip();
       try {
         const s = state({
-          istiodService: istiodService('127.0.0.1', hole!.port),
-          istiodEndpoints: [{ ip: '127.0.0.1', ready: true, node: 'node-1', pod: 'istiod-a', ports: { 'https-dns': hole!.port } }],
+          istiodService: istiodService('127.0.0.1', hole.port),
+          istiodEndpoints: [{ ip: '127.0.0.1', ready: true, node: 'node-1', pod: 'istiod-a', ports: { 'https-dns': hole.port } }],
           ztunnelPods: [pod('ztunnel-a', 'node-1', '127.0.0.1')],
         });
         const started = performance.now();
-        const out = await runProbes(s, { timeoutMs: 5000, connectTimeoutMs: 200, istioNamespace: 'istio-system', xdsPort: hole!.port, readinessPort: hole!.port });
+        const out = await runProbes(s, { timeoutMs: 5000, connectTimeoutMs: 200, istioNamespace: 'istio-system', xdsPort: hole.port, readinessPort: hole.port });
         expect((performance.now() - started) / 1000).to.be.below(1.5);
         expect(out.istiodDials.map((d) => d.success)).to.deep.equal([false, false]);
         expect(out.ztunnelReadiness.map(({ reachable, ready }) => ({ reachable, ready }))).to.deep.equal([{ reachable: false, ready: false }]);
       } finally {
-        await hole!.close();
+        await hole.close();
       }
     });
   });

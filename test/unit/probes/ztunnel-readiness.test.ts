@@ -71,11 +71,11 @@ describe('probes/ztunnel-readiness', () => {
       const hole = await blackholedEndpoint();
       if (!hole) this.skip();
       try {
-        const r = await probeZtunnelReadiness({ ...who, ip: hole!.host }, { timeoutMs: 5000, connectTimeoutMs: 150, port: hole!.port });
+        const r = await probeZtunnelReadiness({ ...who, ip: hole.host }, { timeoutMs: 5000, connectTimeoutMs: 150, port: hole.port });
         expect(r).to.deep.include({ reachable: false, ready: false, pendingTasks: [] });
         expect(r.durationSeconds).to.be.at.least(0.14).and.below(1);
       } finally {
-        await hole!.close();
+        await hole.close();
       }
     });
 

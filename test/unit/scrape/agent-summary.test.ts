@@ -175,7 +175,7 @@ describe('scrape: node agent summaries', () => {
       const e = summary.checks[0]!.evidence;
       expect(Object.keys(e)).to.have.length(SUMMARY_LIMITS.evidenceKeys);
       expect((e.k0 as string).length).to.equal(SUMMARY_LIMITS.evidenceText);
-      expect(e.k1 as string[]).to.have.length(SUMMARY_LIMITS.evidenceList);
+      expect(e.k1).to.have.length(SUMMARY_LIMITS.evidenceList);
       expect(summary.scrapes[0]!.samples).to.have.length(SUMMARY_LIMITS.samples);
       expect(summary.checks[0]).to.not.have.property('requires');
     });

@@ -126,14 +126,14 @@ describe('scrape/fetch', () => {
       const hole = await blackholedEndpoint();
       if (!hole) this.skip();
       try {
-        const r = await scrapeTarget(target(hole!.url), { ...opts, timeoutMs: 5000, connectTimeoutMs: 150 });
+        const r = await scrapeTarget(target(hole.url), { ...opts, timeoutMs: 5000, connectTimeoutMs: 150 });
         expect(r).to.include({ up: false, error: 'timeout', reachable: false });
         expect(r.durationSeconds).to.be.at.least(0.14).and.below(1);
-        const capped = await scrapeTarget(target(hole!.url), { ...opts, timeoutMs: 150, connectTimeoutMs: 5000 });
+        const capped = await scrapeTarget(target(hole.url), { ...opts, timeoutMs: 150, connectTimeoutMs: 5000 });
         expect(capped, 'never longer than the whole budget').to.include({ up: false, error: 'timeout', reachable: false });
         expect(capped.durationSeconds).to.be.at.least(0.14).and.below(1);
       } finally {
-        await hole!.close();
+        await hole.close();
       }
     });
 

@@ -92,11 +92,11 @@ describe('scrape/scraper', () => {
     const hole = await blackholedEndpoint();
     if (!hole) this.skip();
     try {
-      const [r] = await scrapeAll([t('a', hole!.url)], { keep: keptSamplesOf, concurrency: 1, timeoutMs: 5000, connectTimeoutMs: 200, maxBytes: 1 << 20 });
+      const [r] = await scrapeAll([t('a', hole.url)], { keep: keptSamplesOf, concurrency: 1, timeoutMs: 5000, connectTimeoutMs: 200, maxBytes: 1 << 20 });
       expect(r).to.include({ up: false, error: 'timeout', reachable: false });
       expect(r!.durationSeconds).to.be.at.least(0.19).and.below(1);
     } finally {
-      await hole!.close();
+      await hole.close();
     }
   });
 

@@ -46,8 +46,12 @@ const allUnknown = (reason: UnknownReason, evidence: Record<string, string> = {}
 /** Every network check, once per expected overlay (IPv4 first), each result naming its family. */
 export function evaluateNetwork(raw: RawNetwork, expected: readonly ExpectedFlannel[] | ExpectedFlannel | ExpectedError, options: NetworkCheckOptions = {}): CheckResult[] {
   if (typeof expected === 'string') return allUnknown(expected);
-  const overlays = Array.isArray(expected) ? expected : [expected as ExpectedFlannel];
+  const overlays: readonly ExpectedFlannel[] = isFlannelList(expected) ? expected : [expected];
   return overlays.flatMap((e) => evaluateOverlay(raw, e, options).map((r) => ({ ...r, family: e.family })));
+}
+
+function isFlannelList(e: readonly ExpectedFlannel[] | ExpectedFlannel): e is readonly ExpectedFlannel[] {
+  return Array.isArray(e);
 }
 
 function evaluateOverlay(raw: RawNetwork, expected: ExpectedFlannel, options: NetworkCheckOptions): CheckResult[] {

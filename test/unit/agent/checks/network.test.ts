@@ -11,7 +11,7 @@ function judge(f: NetlabFixture, overrides: { raw?: RawNetwork; nodes?: NodeObje
   const expected = expectedFlannel(f.node, overrides.nodes ?? f.nodes);
   const results = evaluateNetwork(overrides.raw ?? f.raw, expected, { expectedVxlanPort: overrides.expectedVxlanPort ?? f.expectedVxlanPort });
   expect(results.map((r) => r.check)).to.deep.equal([...NETWORK_CHECKS]);
-  return Object.fromEntries(results.map((r) => [r.check, `${r.status}/${r.reason}` as Verdict]));
+  return Object.fromEntries(results.map((r) => [r.check, `${r.status}/${r.reason}`]));
 }
 
 function result(f: NetlabFixture, check: string, nodes?: NodeObject[]): CheckResult {
@@ -187,7 +187,7 @@ describe('agent checks: node network on captured kernel state', () => {
     /** verdicts keyed family/check, for the overlays the own node advertises */
     function judgeFamilies(f: NetlabFixture): Record<string, Verdict> {
       const results = evaluateNetwork(f.raw, expectedOverlays(f.node, f.nodes), { expectedVxlanPort: f.expectedVxlanPort });
-      return Object.fromEntries(results.map((r) => [`${r.family ?? '-'}/${r.check}`, `${r.status}/${r.reason}` as Verdict]));
+      return Object.fromEntries(results.map((r) => [`${r.family ?? '-'}/${r.check}`, `${r.status}/${r.reason}`]));
     }
     const okFor = (family: string) => Object.fromEntries(NETWORK_CHECKS.map((c) => [`${family}/${c}`, 'ok/ok'])) as Record<string, Verdict>;
     const unknownFor = (family: string) =>
