@@ -158,6 +158,21 @@ export const EXPORTER_FAMILIES = [
     doc: 'Latency of the last `/readyz` call.',
     rows: (v) => (v.kube ? [{ labels: {}, value: v.round.probes.api.durationSeconds }] : []),
   }),
+  family<V>({
+    name: 'ambient_node_ready',
+    type: 'gauge',
+    help: "Kubernetes Ready condition of the node, as the exporter's watch of the Nodes last saw it.",
+    labels: ['node'],
+    // The node controller marks every pod of a NotReady node not Ready within about 40 s
+    // (node-monitor-grace-period), istio-cni's and ztunnel's included: the per-node component alerts
+    // leave such a node to the cluster's own node alert (kube-prometheus-stack's KubeNodeNotReady)
+    // instead of paging an Istio cause for it.
+    doc:
+      "1 if the node's Ready condition is True. The per-node component alerts (ztunnel, istio-cni, scrape targets) leave out nodes " +
+      "at 0: a node that is down is the node's alert (kube-prometheus-stack's `KubeNodeNotReady`), not Istio's. Served with the " +
+      'verdicts: absent before the first list and while the view of the API is older than `--max-state-age`.',
+    rows: (v) => (v.kube && v.round.stateKnown ? v.round.state.nodes.map((n) => ({ labels: { node: n.name }, value: bool(n.ready) })) : []),
+  }),
 ];
 
 /** The verdict families: served only while the view of the API is current (RoundResult.stateKnown). */

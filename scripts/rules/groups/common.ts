@@ -28,3 +28,10 @@ export function xdsService(): string {
 
 export const CROSS_NODE = `max by (cluster, node) (ambient_node_issue{${JOB}, issue="cross_node_network"}) > 0`;
 export const READY_ISTIOD_NODES = `max by (cluster, node) (ambient_istiod_pod_ready{${JOB}}) == 1`;
+
+/**
+ * Nodes whose Ready condition is False: the node controller then marks every pod there not Ready,
+ * the Istio components' included, and their scrapes fail. A node that is down is the cluster's own
+ * node alert (kube-prometheus-stack's KubeNodeNotReady), so the per-node component alerts leave it out.
+ */
+export const NOT_READY_NODES = `max by (cluster, node) (ambient_node_ready{${JOB}}) == 0`;

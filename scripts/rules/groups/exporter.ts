@@ -1,6 +1,6 @@
 // The exporter itself: down, stale, blind to the API, to a target or to a watch.
 import { JOB, type AlertGroupSpec } from '../spec.js';
-import { IN_CLUSTER, KEEP_FIRING } from './common.js';
+import { IN_CLUSTER, KEEP_FIRING, NOT_READY_NODES } from './common.js';
 
 export const exporterGroup: AlertGroupSpec = {
   title: 'Exporter',
@@ -61,7 +61,10 @@ export const exporterGroup: AlertGroupSpec = {
       alert: 'AmbientExporterTargetDown',
       severity: 'warning',
       for: '15m',
-      expr: `max by (cluster, component, node, pod) (ambient_exporter_scrape_up{${JOB}}) == 0`,
+      expr: [
+        `max by (cluster, component, node, pod) (ambient_exporter_scrape_up{${JOB}}) == 0`,
+        `unless on (cluster, node) (${NOT_READY_NODES})`,
+      ].join('\n'),
       summary: 'The ambient-exporter cannot scrape an Istio component.',
       description:
         'ambient-exporter fails to scrape {{ $labels.component }} pod {{ $labels.pod }} on node {{ $labels.node }}: ' +

@@ -1,6 +1,6 @@
 // Known issue 3 and its cause on istio-cni's side: the node agent not ready, pods refused.
 import { JOB, type AlertGroupSpec } from '../spec.js';
-import { KEEP_FIRING, currentCause } from './common.js';
+import { KEEP_FIRING, NOT_READY_NODES, currentCause } from './common.js';
 
 export const istioCniGroup: AlertGroupSpec = {
   title: 'istio-cni',
@@ -13,9 +13,12 @@ export const istioCniGroup: AlertGroupSpec = {
       keepFiringFor: KEEP_FIRING.cause,
       // The agent's readiness includes its install state: both branches mostly fire together.
       expr: [
-        `max by (cluster, node) (ambient_cni_pod_ready{${JOB}}) == 0`,
-        'or',
-        `max by (cluster, node) (ambient_cni_install_ready{${JOB}}) == 0`,
+        '(',
+        `  max by (cluster, node) (ambient_cni_pod_ready{${JOB}}) == 0`,
+        '  or',
+        `  max by (cluster, node) (ambient_cni_install_ready{${JOB}}) == 0`,
+        ')',
+        `unless on (cluster, node) (${NOT_READY_NODES})`,
       ].join('\n'),
       summary: 'The istio-cni node agent is not ready.',
       description:

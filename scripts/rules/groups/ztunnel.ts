@@ -1,7 +1,7 @@
 // ztunnel's side of known issue 1, and a ztunnel not Ready for another reason.
 import { HANDSHAKE_FAILURE_FLAGS } from '../../../src/istio.js';
 import { JOB, type AlertGroupSpec } from '../spec.js';
-import { KEEP_FIRING, currentCause } from './common.js';
+import { KEEP_FIRING, NOT_READY_NODES, currentCause } from './common.js';
 
 export const ztunnelGroup: AlertGroupSpec = {
   title: 'ztunnel',
@@ -30,13 +30,15 @@ export const ztunnelGroup: AlertGroupSpec = {
       expr: [
         `max by (cluster, node, pod) (ambient_ztunnel_pod_ready{${JOB}}) == 0`,
         `unless on (cluster, node, pod) ambient_ztunnel_readiness_pending{${JOB}, task="state manager"}`,
+        `unless on (cluster, node) (${NOT_READY_NODES})`,
       ].join('\n'),
       summary: 'A ztunnel pod is not Ready.',
       description:
         'ztunnel pod {{ $labels.pod }} on node {{ $labels.node }} is not Ready, and its readiness does not show it waiting for configuration from istiod: ' +
-        "it crashes or restarts, cannot be probed, or is not connected to the node's istio-cni agent. Mesh traffic of the pods on that node is at risk, " +
+        "it crashes or restarts, cannot be probed, is not connected to the node's istio-cni agent, or failed to start a workload's in-pod proxy " +
+        '(the runbook tells which; do not restart ztunnel for the last). Mesh traffic of the pods on that node is at risk, ' +
         'and istio-cni refuses to start new meshed pods there while no ztunnel is connected to it.',
-      meaning: 'A ztunnel pod stays 0/1 Ready, not waiting for istiod (crash, restart, no istio-cni connection), and no higher alert explains it.',
+      meaning: 'A ztunnel pod stays 0/1 Ready, not waiting for istiod (crash, restart, no istio-cni connection, a workload proxy that failed to start), and no higher alert explains it.',
     },
     {
       alert: 'AmbientZtunnelXdsConnectionErrors',
