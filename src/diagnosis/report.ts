@@ -57,7 +57,7 @@ function findingItems(m: IssueModule, check: DiagnoseCheck, signals: Signals, ct
       ...(spec ? { meaning: spec.meaning } : {}),
       evidence: detail.evidence,
       ...(detail.pods ? { pods: detail.pods } : {}),
-      ...(spec ? { runbook: spec.pagedBy } : {}),
+      ...(detail.pagedBy ? { runbook: detail.pagedBy } : spec ? { runbook: spec.pagedBy } : {}),
       next: detail.next,
       ...(explainedBy ? { explainedBy: { issue: explainedBy.issue, cause: explainedBy.cause, node: explainedBy.node } } : {}),
     };

@@ -91,6 +91,12 @@ export interface FindingDetail {
   pods?: PodSample;
   /** the commands to look further, in the order to run them (kubectl, istioctl, talosctl) */
   next: string[];
+  /**
+   * The alert that pages for this finding when it is not the cause's own (CauseSpec.pagedBy): an
+   * alert on the same node that Alertmanager lets through while it holds the cause's own back
+   * (rules/alertmanager/inhibit-rules.yaml). Its runbook is the one to open.
+   */
+  pagedBy?: string;
 }
 
 /** A node or namespace finding of the module (types.ts's NodeFinding and NamespaceFinding fit it). */

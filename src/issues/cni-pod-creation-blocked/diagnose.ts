@@ -6,6 +6,7 @@ import type { CheckContext, CheckNote, IssueDiagnosis } from '../diagnose-spec.j
 import type { CniCause, CniSignals } from './detect.js';
 
 const CNI_NOT_READY_ALERT = 'AmbientIstioCniNotReady';
+const ZTUNNEL_NOT_READY_ALERT = 'AmbientZtunnelNotReady';
 
 /** Look at the node's ztunnel (the usual reason istio-cni refuses pods), then istio-cni's own log. */
 function nodeLook(node: string, ctx: CheckContext): string[] {
@@ -21,6 +22,22 @@ function ztunnelState(node: string, ctx: CheckContext): string {
   const z = podOn(ctx.state.ztunnelPods, node);
   if (!z) return 'no ztunnel pod runs there';
   return `ztunnel ${z.name} is ${z.ready ? 'Ready' : `not Ready${z.waitingReason ? ` (${z.waitingReason})` : ''}`}`;
+}
+
+/**
+ * Which alert pages for a node whose istio-cni has no ztunnel, when not AmbientPodCreationBlockedByCNI:
+ * istio-cni itself not Ready (or its plugin not installed), then a ztunnel not Ready that is not
+ * waiting for istiod: each holds the pod creation alert back on its node (inhibit-rules.yaml), so its
+ * runbook is the one the person paged opens. A ztunnel waiting for istiod (`state manager`) is the
+ * istiod issue's root cause, which the exporter ranks first: not this module's finding.
+ */
+function pagingAlert(node: string, s: CniSignals, ctx: CheckContext): string | undefined {
+  const cniDown = s.cniPodReady.some((p) => p.node === node && !p.ready) || s.installReady.some((i) => i.node === node && i.value === 0);
+  if (cniDown) return CNI_NOT_READY_ALERT;
+  const z = podOn(ctx.state.ztunnelPods, node);
+  if (!z || z.ready) return undefined;
+  const waitsForIstiod = ctx.probes.ztunnelReadiness.some((r) => r.pod === z.name && r.pendingTasks.includes('state manager'));
+  return waitsForIstiod ? undefined : ZTUNNEL_NOT_READY_ALERT;
 }
 
 export const cniDiagnosis: IssueDiagnosis<CniCause, CniSignals> = {
@@ -80,18 +97,23 @@ export const cniDiagnosis: IssueDiagnosis<CniCause, CniSignals> = {
     const stuck = refused ? `; ${plural(n, 'pod')} ${n === 1 ? 'waits' : 'wait'} in ContainerCreating` : '';
     const podLook = refused?.pods.pods[0] ? [kubectlIn(refused.pods.pods[0].namespace, 'describe pod', sh(refused.pods.pods[0].name))] : [];
     const pods = refused ? { pods: refused.pods } : {};
+    const paging = f.cause === 'cni_agent_errors' ? undefined : pagingAlert(node, s, ctx);
+    const pagedBy = paging ? { pagedBy: paging } : {};
+    const pagedNote = paging ? ` (${paging} pages for it)` : '';
     switch (f.cause) {
       case 'ztunnel_not_connected':
         return {
-          evidence: `istio-cni on node ${node} has no ztunnel connection (ztunnel_connected 0); ${ztunnelState(node, ctx)}${stuck}`,
+          evidence: `istio-cni on node ${node} has no ztunnel connection (ztunnel_connected 0); ${ztunnelState(node, ctx)}${pagedNote}${stuck}`,
           ...pods,
           next: [...nodeLook(node, ctx), ...podLook],
+          ...pagedBy,
         };
       case 'sandbox_failures':
         return {
-          evidence: `${waits} in ContainerCreating: istio-cni refused the sandbox with "no ztunnel connection"; ${ztunnelState(node, ctx)}`,
+          evidence: `${waits} in ContainerCreating: istio-cni refused the sandbox with "no ztunnel connection"; ${ztunnelState(node, ctx)}${pagedNote}`,
           ...pods,
           next: [...podLook, ...nodeLook(node, ctx)],
+          ...pagedBy,
         };
       default:
         return {

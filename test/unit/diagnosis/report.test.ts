@@ -122,6 +122,37 @@ describe('diagnosis: the report of one round', () => {
     expect(problem!.next[0]).to.equal('kubectl -n bookinfo describe pod web-00');
   });
 
+  it('istio-cni without a ztunnel: the runbook is the alert that pages after the inhibitions (ztunnel or istio-cni not Ready first)', () => {
+    /** node-c's istio-cni reports no ztunnel; `edit` sets what else is wrong there. */
+    const runbookOf = (edit: (i: SignalInput) => void): string | undefined => {
+      const input = withHealthy((i) => {
+        i.scrapes = i.scrapes.map((x) =>
+          x.target.node === 'node-c' && x.target.component === 'istio-cni' && x.up ? { ...x, samples: x.samples.map((m) => (m.name === 'ztunnel_connected' ? { ...m, value: 0 } : m)) } : x,
+        );
+        edit(i);
+      });
+      const problem = items(buildReport(roundOf(input), OPTS), 'problem').find((p) => p.issue === 'cni_pod_creation_blocked');
+      expect(problem, 'the CNI finding on node-c').to.not.equal(undefined);
+      expect(problem!.cause).to.equal('ztunnel_not_connected');
+      return problem!.runbook;
+    };
+    const ztunnelCrashing = (i: SignalInput): void => {
+      i.state.ztunnelPods[2] = { ...i.state.ztunnelPods[2]!, ready: false, waitingReason: 'CrashLoopBackOff' };
+      i.probes.ztunnelReadiness[2] = readiness('node-c', [], { reachable: false, ready: false });
+    };
+    // ztunnel Ready: nothing on the node holds the pod creation alert back
+    expect(runbookOf(() => undefined)).to.equal('AmbientPodCreationBlockedByCNI');
+    // ztunnel crash-looping: AmbientZtunnelNotReady pages and holds the CNI alert back
+    expect(runbookOf(ztunnelCrashing)).to.equal('AmbientZtunnelNotReady');
+    // istio-cni itself not Ready too: its own alert holds back both
+    expect(
+      runbookOf((i) => {
+        ztunnelCrashing(i);
+        i.state.cniPods[2] = { ...i.state.cniPods[2]!, ready: false };
+      }),
+    ).to.equal('AmbientIstioCniNotReady');
+  });
+
   it('never listed the API: blind, the reason first, no layer judged, exit 2', () => {
     const input = healthyInput();
     const r = buildReport(roundOf(input, { stateKnown: false, stateAgeSeconds: undefined, state: { ...input.state, synced: false } }), OPTS);
