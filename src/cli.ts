@@ -7,6 +7,7 @@ import { addServeOptions, flagsFromOptions } from './cli-flags.js';
 import { ConfigError, SETTINGS, resolveConfig } from './config.js';
 import { DevToolMissing, loadDemo, loadLab, type LabCommandOptions } from './dev-tools.js';
 import { CouldNotCheck, runDiagnose } from './diagnosis/run.js';
+import { SECOND_LOOK_MS } from './diagnosis/second-look.js';
 import { parseDuration } from './duration.js';
 import { createLogger, type Logger } from './logger.js';
 import { startServe, type Exporter } from './serve/index.js';
@@ -137,15 +138,29 @@ addServeOptions(
     )
     .addOption(new Option('--output <format>', 'text or json').choices(['text', 'json']).default('text'))
     .option('--pre-install', 'check before installing ambient: cross-node pod connectivity, Flannel, NetworkPolicies that would block 15012')
-    .option('--list-timeout <duration>', 'how long to wait for the first list of the Kubernetes API', '20s'),
+    .option('--list-timeout <duration>', 'how long to wait for the first list of the Kubernetes API', '20s')
+    .option(
+      '--second-look <duration>',
+      'when ztunnels have counted xDS connection errors, look again after this long to see whether they still grow (0s: one round)',
+      `${SECOND_LOOK_MS / 1000}s`,
+    ),
   SETTINGS.filter((s) => !SERVE_ONLY.has(s.flag)),
-).action(async (opts: { output: 'text' | 'json'; preInstall?: boolean; listTimeout: string }, cmd: Command) => {
+).action(async (opts: { output: 'text' | 'json'; preInstall?: boolean; listTimeout: string; secondLook: string }, cmd: Command) => {
   const { flags, file } = flagsFromOptions(cmd);
   const config = resolveConfig({ flags, file, env: process.env });
   const listTimeoutMs = parseDuration(opts.listTimeout);
   if (listTimeoutMs === undefined || listTimeoutMs <= 0) fail(`diagnose: --list-timeout: "${opts.listTimeout}" is not a positive duration like 10s`);
+  const secondLookMs = opts.secondLook === '0' ? 0 : parseDuration(opts.secondLook);
+  if (secondLookMs === undefined || secondLookMs > 5 * 60_000) fail(`diagnose: --second-look: "${opts.secondLook}" is not a duration from 0s to 5m, like 25s`);
   const color = process.stdout.isTTY === true && !process.env.NO_COLOR;
-  const result = await runDiagnose(config, { output: opts.output, preInstall: opts.preInstall === true, color, listTimeoutMs });
+  const result = await runDiagnose(config, {
+    output: opts.output,
+    preInstall: opts.preInstall === true,
+    color,
+    listTimeoutMs,
+    secondLookMs,
+    onWait: (message) => process.stderr.write(`ambient-exporter: ${message}\n`),
+  });
   process.stdout.write(result.output);
   process.exitCode = result.exitCode;
 });

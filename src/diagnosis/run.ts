@@ -12,6 +12,7 @@ import { exitCodeOf } from './exit-code.js';
 import { renderJson } from './json.js';
 import { preInstallReport } from './pre-install.js';
 import { buildReport } from './report.js';
+import { nodesNeedingSecondLook } from './second-look.js';
 import { renderText } from './text.js';
 import type { Report } from './types.js';
 import { answersOnly, offPodNetwork } from './vantage.js';
@@ -24,6 +25,13 @@ export interface DiagnoseOptions {
   color: boolean;
   /** how long to wait for the informers' first list, ms */
   listTimeoutMs: number;
+  /**
+   * When ztunnels have counted xDS connection errors, wait this long and run a second round that
+   * compares the counts (second-look.ts); 0: one round, such ztunnels reported as not judged.
+   */
+  secondLookMs: number;
+  /** told why diagnose waits, before it does (the CLI writes it to stderr) */
+  onWait?: (message: string) => void;
 }
 
 export interface Diagnosis {
@@ -65,7 +73,17 @@ export async function runDiagnose(config: Config, opts: DiagnoseOptions): Promis
   const agents = createScrapeAgents();
   try {
     if (cluster) await firstList(cluster.watch, opts.listTimeoutMs, cluster.kubeConfig.getCurrentCluster()?.server ?? 'the API server', () => logger.lastError());
-    let round: RoundResult = await runRound(roundDeps(config, cluster, agents, silentLogger()), undefined);
+    const deps = roundDeps(config, cluster, agents, silentLogger());
+    let round: RoundResult = await runRound(deps, undefined);
+    const recheck = opts.preInstall || opts.secondLookMs <= 0 ? [] : nodesNeedingSecondLook(round);
+    if (recheck.length > 0) {
+      opts.onWait?.(
+        `diagnose: ztunnel on ${recheck.length === 1 ? '1 node' : `${recheck.length} nodes`} counted xDS connection errors; ` +
+          `looking again in ${Math.round(opts.secondLookMs / 1000)}s to see whether they still grow`,
+      );
+      await new Promise((resolve) => setTimeout(resolve, opts.secondLookMs));
+      round = await runRound(deps, round);
+    }
     const off = offPodNetwork(round, config.nodeName);
     // From outside the pod network only the answers are evidence; the same detection reads them.
     if (off) round = { ...round, signals: deriveRound(config, answersOnly(round), undefined, round.finishedAtMs) };

@@ -32,6 +32,8 @@ export interface XdsErrorHistory {
   messages: number;
   lastErrorGrowthMs: number;
   lastMessageGrowthMs: number;
+  /** the counts were compared with an earlier round's: without that, growth cannot be told */
+  compared: boolean;
 }
 
 export interface ZtunnelIstiodSignals {
@@ -97,6 +99,7 @@ export function xdsErrorHistory(
       messages,
       lastErrorGrowthMs: before && errors > before.errors ? nowMs : (before?.lastErrorGrowthMs ?? 0),
       lastMessageGrowthMs: before && messages > before.messages ? nowMs : (before?.lastMessageGrowthMs ?? 0),
+      compared: before !== undefined,
     });
   }
   return out;

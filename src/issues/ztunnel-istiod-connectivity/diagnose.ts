@@ -110,6 +110,19 @@ export const ztunnelIstiodDiagnosis: IssueDiagnosis<IstiodCause, ZtunnelIstiodSi
         if (probed === 0) {
           notes.push({ status: 'unknown', where: { cluster: true }, evidence: "no ztunnel's readiness port (:15021) answered: whether they wait for istiod is not known" });
         }
+        // A Ready ztunnel that lost istiod stays Ready and only counts failed connects (facts §10):
+        // from one round's cumulative count, a stream failing now and one that failed last week look
+        // alike. Said, not passed, until a second round compares them (diagnose takes one when it sees this).
+        const uncompared = [...s.xdsErrors].filter(([node, h]) => h.errors > 0 && !h.compared && !s.nodeFindings.some((f) => f.node === node)).map(([node]) => node);
+        if (uncompared.length > 0) {
+          notes.push({
+            status: 'unknown',
+            where: { cluster: true },
+            evidence:
+              `ztunnel on ${plural(uncompared.length, 'node')} (${listNames(uncompared.sort(), 3)}) counted xDS connection errors since it started; ` +
+              'one round cannot tell whether its stream fails now',
+          });
+        }
         return { evidence: `ztunnel Ready on ${ofTotal(ready, s.ztunnelPodReady.length)} nodes; ${probed} answered on :15021, none waiting for istiod`, notes };
       },
     },

@@ -40,7 +40,7 @@ function blockedPod(input: ReturnType<typeof healthyInput>, n: string, name = 'r
 
 /** xDS history of a node: `errors` failed streams, last grown at `errorAt`; `messages` received, never grown. */
 function history(errors: number, errorAt: number, messages = 0): XdsErrorHistory {
-  return { errors, messages, lastErrorGrowthMs: errorAt, lastMessageGrowthMs: 0 };
+  return { errors, messages, lastErrorGrowthMs: errorAt, lastMessageGrowthMs: 0, compared: true };
 }
 
 interface Case {
