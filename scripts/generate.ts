@@ -15,6 +15,7 @@ import { buildDashboards, render as renderDashboard } from '../dashboards/src/in
 import { checkManifests, generateManifests, writeManifests } from './generate/manifests.js';
 import { METRICS_DOC_FILE, renderMetricsDoc } from './generate/metrics-doc.js';
 import { AGENT_DOC_FILE, AGENT_DOC_SECTIONS, README_FILE, renderReadme, renderSections } from './generate/readme.js';
+import { KUBE_PROMETHEUS_STACK_VALUES_FILE, renderKubePrometheusStackValues } from './rules/kube-prometheus-stack.js';
 import { renderAll as renderRules } from './rules/render.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -28,6 +29,7 @@ export interface GenerateOptions {
 export function bundleFiles(opts: GenerateOptions = {}): Map<string, string> {
   const base = opts.runbookBaseUrl === undefined ? {} : { runbookBaseUrl: opts.runbookBaseUrl };
   const files = new Map(Object.entries(renderRules(base)));
+  files.set(KUBE_PROMETHEUS_STACK_VALUES_FILE, renderKubePrometheusStackValues());
   for (const { file, dashboard } of buildDashboards(base)) files.set(`dashboards/${file}`, renderDashboard(dashboard));
   return files;
 }
