@@ -52,9 +52,11 @@ export const istiodGroup: AlertGroupSpec = {
       summary: 'The xDS port 15012 of istiod cannot be reached.',
       description:
         `Every TCP connection the exporter opened to istiod on port 15012${IN_CLUSTER} failed, although Service ${xdsService()} has the port and ready endpoints ` +
-        'and no cross-node network failure explains it: something between the nodes and istiod drops the traffic, or istiod does not listen. ' +
-        'ztunnels on every node are cut off from their configuration.',
-      meaning: "TCP connections to istiod's port 15012 fail although the Service and its endpoints look right and the overlay does not explain it (cluster-wide root cause).",
+        'and no cross-node network failure explains it, and the ztunnels agree (one waits for its first configuration, or keeps failing its xDS stream): ' +
+        'something between the nodes and istiod drops the traffic, or istiod does not listen. ztunnels on every node are cut off from their configuration.',
+      meaning:
+        "TCP connections to istiod's port 15012 fail although the Service and its endpoints look right and the overlay does not explain it, " +
+        "and a ztunnel confirms it (cluster-wide root cause; the exporter's failed dials alone do not page).",
     },
   ],
 };

@@ -182,12 +182,19 @@ export function deriveZtunnelIstiod(input: SignalInput, ctx: DeriveContext<Ztunn
   });
 
   // Which nodes' ztunnels cannot get configuration from istiod, and why.
-  const clusterCause = istiodSideCause(input, istiodReadyEndpoints, cutOffNodes);
   const pendingStateManager = new Set(readinessPending.filter((p) => p.task === ZTUNNEL_TASK_STATE_MANAGER).map((p) => p.node));
   const ztunnelNodes = new Set(
     [...state.ztunnelPods.map((p) => p.node), ...probes.ztunnelReadiness.map((r) => r.node), ...xdsByNode.keys()].filter(Boolean),
   );
   const failingStream = new Set([...xdsErrors].filter(([, h]) => xdsStreamFailing(h, input.nowMs ?? 0)).map(([node]) => node));
+  // The Service's own faults are facts of the API. Failed dials are the exporter's vantage point only:
+  // a NetworkPolicy in the Istio namespace that admits the ztunnels but not the exporter, or a
+  // firewall on the exporter's node, fails them while every ztunnel is configured. They make a
+  // cluster-wide cause (which pages and holds every node's ztunnel alerts back) only when a ztunnel
+  // agrees: one waiting for its first configuration, or one whose stream keeps failing.
+  const sideCause = istiodSideCause(input, istiodReadyEndpoints, cutOffNodes);
+  const ztunnelsAgree = pendingStateManager.size > 0 || failingStream.size > 0;
+  const clusterCause = sideCause === 'xds_dial_failed' && !ztunnelsAgree ? undefined : sideCause;
   const nodeFindings: Finding[] = [];
   for (const node of [...ztunnelNodes].sort()) {
     const cause: IstiodCause | undefined =

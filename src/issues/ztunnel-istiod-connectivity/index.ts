@@ -29,7 +29,10 @@ export const ztunnelIstiodConnectivity: IssueModule<typeof ISSUE, IstiodCause, Z
     },
     {
       cause: 'xds_dial_failed',
-      meaning: "Every TCP dial from the exporter to istiod's xDS port (Service and endpoints) failed. Cluster-wide.",
+      meaning:
+        "Every TCP dial from the exporter to istiod's xDS port (Service and endpoints) failed, and a ztunnel agrees: one waits for its " +
+        'first configuration, or keeps failing its xDS stream. Cluster-wide. Failed dials alone (a NetworkPolicy or firewall that ' +
+        'stops the exporter but not the ztunnels) are shown by `ambient_istiod_xds_dial_success` and mark no node.',
       pagedBy: 'AmbientIstiodXdsUnreachable',
       clusterWide: true,
     },

@@ -94,6 +94,17 @@ const cases: Case[] = [
     namespaces: [],
   },
   {
+    // a NetworkPolicy in istio-system that admits the ztunnels but not the exporter, or a firewall on
+    // the exporter's node: the exporter's vantage point, not an outage every ztunnel suffers
+    name: "the exporter's dials fail while every ztunnel is configured: no cluster-wide cause, no node marked",
+    input: () =>
+      withHealthy((i) => {
+        i.probes.istiodDials = i.probes.istiodDials.map((d) => ({ ...d, success: false, durationSeconds: 0.5 }));
+      }),
+    nodes: [],
+    namespaces: [],
+  },
+  {
     name: 'one ztunnel not synced while istiod looks fine',
     input: () => withHealthy((i) => ztunnelsNotSynced(i, ['node-b'])),
     nodes: ['node-b ztunnel_istiod_connectivity xds_not_synced'],
@@ -392,6 +403,8 @@ const cases: Case[] = [
     input: () =>
       withHealthy((i) => {
         i.probes.istiodDials = i.probes.istiodDials.map((d) => ({ ...d, success: false }));
+        // a ztunnel that restarted meanwhile agrees: it waits for its first configuration
+        ztunnelsNotSynced(i, ['node-c']);
         cniDisconnected(i, 'node-b');
       }),
     nodes: ['node-a ztunnel_istiod_connectivity xds_dial_failed', 'node-b cni_pod_creation_blocked ztunnel_not_connected', 'node-c ztunnel_istiod_connectivity xds_dial_failed'],

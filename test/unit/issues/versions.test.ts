@@ -93,6 +93,29 @@ for (const v of VERSIONS) {
       expect(rootCauses(second)).to.deep.equal(['node-b ztunnel_istiod_connectivity xds_connection_errors']);
     });
 
+    it("istiod's port unreachable: the exporter's failed dials are a cluster-wide cause once a running ztunnel's failing stream agrees", async () => {
+      const dialsFail = (i: SignalInput): void => {
+        i.probes.istiodDials = i.probes.istiodDials.map((d) => ({ ...d, success: false }));
+      };
+      // first round: only the exporter's dials fail, no ztunnel's history yet: not an outage on its word alone
+      const first = await cluster(v, (i) => {
+        i.nowMs = 1_000_000;
+        dialsFail(i);
+      });
+      expect(rootCauses(first)).to.deep.equal([]);
+      const second = await cluster(v, async (i) => {
+        i.nowMs = 1_015_000;
+        i.previous = deriveSignals(first).issues;
+        dialsFail(i);
+        await replaceScrape(i, 'ztunnel', 'node-b', `${v}/ztunnel-lost-istiod.txt`);
+      });
+      expect(rootCauses(second)).to.deep.equal([
+        'node-a ztunnel_istiod_connectivity xds_dial_failed',
+        'node-b ztunnel_istiod_connectivity xds_dial_failed',
+        'node-c ztunnel_istiod_connectivity xds_dial_failed',
+      ]);
+    });
+
     it('a ztunnel restarted while istiod has no endpoint never syncs: istiod is its root cause, its refused pods included', async () => {
       const i = await cluster(v, async (x) => {
         x.state.istiodEndpoints = x.state.istiodEndpoints.map((e) => ({ ...e, ready: false }));
