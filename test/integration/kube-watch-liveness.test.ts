@@ -13,7 +13,7 @@ import { WATCHED_RESOURCES } from '../../src/kube/resources.js';
 import { startLab, type Lab } from 'ambient-lab';
 import type { ClusterState } from '../../src/model.js';
 import { startApiProxy, type ApiProxy } from '../support/api-proxy.js';
-import { waitFor } from '../unit/kube/wait.js';
+import { waitFor } from '../support/wait.js';
 
 const EXCLUDE = ['kube-system', 'kube-public', 'kube-node-lease', 'istio-system', 'kube-flannel'];
 const allUp = (s: ClusterState): boolean => WATCHED_RESOURCES.every((r) => s.watchUp[r.name] === true);

@@ -8,7 +8,7 @@ import { WATCHED_RESOURCES } from '../../src/kube/resources.js';
 import { startLab, type Lab } from 'ambient-lab';
 import { PORTS } from '../../src/istio.js';
 import type { ClusterState, PodInfo } from '../../src/model.js';
-import { waitFor } from '../unit/kube/wait.js';
+import { waitFor } from '../support/wait.js';
 
 const ISTIO_NS = 'istio-system';
 const EXCLUDE = ['kube-system', 'kube-public', 'kube-node-lease', 'istio-system', 'kube-flannel'];

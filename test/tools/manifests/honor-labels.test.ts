@@ -14,7 +14,7 @@ import { expect } from 'chai';
 import { parse, stringify } from 'yaml';
 import { EXPORTER_POD } from './fixture-pods.js';
 import { exporterService, serviceMonitorJob } from './operator-jobs.js';
-import { findObject, MANIFESTS, render } from './paths.js';
+import { findObject, MANIFESTS, render } from '../../support/manifests/paths.js';
 import { endpointTargets, podTargets, withFileSd, type ScrapeJob } from './promtool-sd.js';
 
 const PROMETHEUS = process.env.PROMETHEUS_BIN ?? '/usr/bin/prometheus';

@@ -12,9 +12,9 @@ import {
   ZTUNNEL_METRICS_PATH,
   ZTUNNEL_POD_LABELS,
 } from '../../../src/istio.js';
-import { resolvePodConfig } from './exporter-pod.js';
+import { resolvePodConfig } from '../../unit/manifests/exporter-pod.js';
 import { CNI_POD, EXPORTER_POD, ISTIOD_POD, OTHER_PODS, ZTUNNEL_POD } from './fixture-pods.js';
-import { findObject, render } from './paths.js';
+import { findObject, render } from '../../support/manifests/paths.js';
 import { exporterService, podMonitorJob, serviceMonitorJob, type PodMonitorSpec } from './operator-jobs.js';
 import { endpointTargets, promtoolAvailable, relabelTargets, type FixturePod } from './promtool-sd.js';
 

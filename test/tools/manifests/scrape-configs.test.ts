@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { expect } from 'chai';
 import { parse } from 'yaml';
 import { AGENT_POD, CNI_POD, EXPORTER_POD, ISTIOD_POD, OTHER_PODS, ZTUNNEL_POD } from './fixture-pods.js';
-import { MANIFESTS } from './paths.js';
+import { MANIFESTS } from '../../support/manifests/paths.js';
 import { checkConfig, promtoolAvailable, relabelTargets, type FixturePod, type ScrapeJob } from './promtool-sd.js';
 
 const snippet = parse(readFileSync(join(MANIFESTS, 'prometheus', 'scrape-configs.yaml'), 'utf8')) as { scrape_configs: ScrapeJob[] };

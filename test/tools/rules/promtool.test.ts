@@ -4,7 +4,7 @@ import { expect } from 'chai';
 import { basename } from 'node:path';
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
-import { durationSeconds, loadAlerts, ruleFiles, ruleTestFiles, run, which } from './files.js';
+import { durationSeconds, loadAlerts, ruleFiles, ruleTestFiles, run, which } from '../../support/rule-files.js';
 
 const promtool = which('promtool');
 

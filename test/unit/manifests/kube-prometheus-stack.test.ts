@@ -10,8 +10,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import { parseAllDocuments } from 'yaml';
-import { objectId, renderKustomization, type KubeObject } from './kustomize-lite.js';
-import { PROJECT_ROOT, render } from './paths.js';
+import { objectId, renderKustomization, type KubeObject } from '../../support/manifests/kustomize-lite.js';
+import { PROJECT_ROOT, render } from '../../support/manifests/paths.js';
 
 const MONITORING_KINDS = ['ServiceMonitor', 'PodMonitor', 'PrometheusRule'];
 const isMonitoring = (o: KubeObject): boolean => MONITORING_KINDS.includes(o.kind);

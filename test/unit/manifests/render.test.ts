@@ -4,8 +4,8 @@ import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import { parseAllDocuments } from 'yaml';
-import { objectId, type KubeObject } from './kustomize-lite.js';
-import { entryPoints, PROJECT_ROOT, render } from './paths.js';
+import { objectId, type KubeObject } from '../../support/manifests/kustomize-lite.js';
+import { entryPoints, PROJECT_ROOT, render } from '../../support/manifests/paths.js';
 import { schemaFor, unknownFields } from './schemas.js';
 
 function kubectlKustomize(entry: string): KubeObject[] | undefined {

@@ -17,8 +17,8 @@ import { Namespace } from 'kubernetes-models/v1/Namespace';
 import { Service } from 'kubernetes-models/v1/Service';
 import { ServiceAccount } from 'kubernetes-models/v1/ServiceAccount';
 import { crdSchemas } from './crd-schema.js';
-import type { KubeObject } from './kustomize-lite.js';
-import { PROJECT_ROOT } from './paths.js';
+import type { KubeObject } from '../../support/manifests/kustomize-lite.js';
+import { PROJECT_ROOT } from '../../support/manifests/paths.js';
 
 interface Schema {
   /** validates against the OpenAPI schema; throws with the failing path */

@@ -8,7 +8,7 @@ import { KubeConfig } from '@kubernetes/client-node';
 import { expect } from 'chai';
 import { KubeApiTransport } from '../../../src/kube/api-transport.js';
 import { probeApiHealth } from '../../../src/probes/api-health.js';
-import { closedPort, startHttpServer, type LocalServer } from '../scrape/local-servers.js';
+import { closedPort, startHttpServer, type LocalServer } from '../../support/local-servers.js';
 
 const transports: KubeApiTransport[] = [];
 

@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
-import { RULES_DIR, loadAlerts, loadYaml, run, which } from './files.js';
+import { RULES_DIR, loadAlerts, loadYaml, run, which } from '../../support/rule-files.js';
 
 interface InhibitRule { source_matchers: string[]; target_matchers: string[]; equal: string[] }
 interface AmConfig {
