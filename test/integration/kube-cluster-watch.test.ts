@@ -105,7 +105,7 @@ describe('kube/cluster-watch against a fake API server', function () {
   it('applies watch events and caches the snapshot between changes', async () => {
     const w = start();
     await w.synced();
-    await waitFor('every watch up', () => allUp(w.snapshot()));
+    await waitFor(() => allUp(w.snapshot()), { what: 'every watch up' });
     const before = w.snapshot();
     expect(w.snapshot()).to.equal(before);
 
@@ -119,13 +119,13 @@ describe('kube/cluster-watch against a fake API server', function () {
     api.remove(P.pods!, fx.crashLoopPod.metadata.name, 'bookinfo');
     api.upsert(P.namespaces!, { metadata: { name: 'shop', labels: { 'istio.io/dataplane-mode': 'ambient' } } });
 
-    const s = await waitFor('pod update, delete and new namespace', () => {
+    const s = await waitFor(() => {
       const s = w.snapshot();
       return s.namespaces.length === 2 && s.workloadPods.length === 1 && s.workloadPods[0]!.started ? s : undefined;
-    });
+    }, { what: 'pod update, delete and new namespace' });
     expect(s).to.not.equal(before);
     expect(s.workloadPods[0]).to.include({ name: 'reviews-v1-5b9c6d7f8-x2kq4', ip: '10.244.2.31', waitingReason: '' });
-    await waitFor('change notification', () => notified > 0);
+    await waitFor(() => notified > 0, { what: 'change notification' });
     expect(api.requests.list, 'no relist for plain events').to.equal(WATCHED_RESOURCES.length);
   });
 
@@ -135,7 +135,7 @@ describe('kube/cluster-watch against a fake API server', function () {
     const bad = structuredClone(fx.ztunnelPod) as any;
     bad.status.podIP = '127.0.0.77/latest/meta-data?';
     api.upsert(P.pods!, bad);
-    const s = await waitFor('the pod updated', () => (w.snapshot().ztunnelPods[0]?.ip === '' ? w.snapshot() : undefined));
+    const s = await waitFor(() => (w.snapshot().ztunnelPods[0]?.ip === '' ? w.snapshot() : undefined), { what: 'the pod updated' });
     expect(s.ztunnelPods.map((p) => p.name)).to.deep.equal(['ztunnel-7xk2p']);
     expect(logs.find((l) => l.msg === 'not an IP address; ignoring it')).to.deep.include({
       level: 'debug',
@@ -150,23 +150,23 @@ describe('kube/cluster-watch against a fake API server', function () {
     surge.metadata = { ...surge.metadata, name: 'ztunnel-9qw3e', uid: 'ztunnel-new', creationTimestamp: '2026-03-01T11:00:00Z' };
     surge.status.podIP = '10.244.1.6';
     api.upsert(P.pods!, surge);
-    const both = await waitFor('surge pod listed', () => (w.snapshot().ztunnelPods.length === 2 ? w.snapshot() : undefined));
+    const both = await waitFor(() => (w.snapshot().ztunnelPods.length === 2 ? w.snapshot() : undefined), { what: 'surge pod listed' });
     expect(podNames(both.ztunnelPods), 'both scraped; the newest first on its node').to.deep.equal(['ztunnel-9qw3e', 'ztunnel-7xk2p']);
 
     api.upsert(P.pods!, { ...fx.ztunnelPod, metadata: { ...fx.ztunnelPod.metadata, deletionTimestamp: '2026-03-01T11:00:05Z', deletionGracePeriodSeconds: 30 } });
-    const after = await waitFor('old pod terminating', () => (w.snapshot().ztunnelPods.length === 1 ? w.snapshot() : undefined));
+    const after = await waitFor(() => (w.snapshot().ztunnelPods.length === 1 ? w.snapshot() : undefined), { what: 'old pod terminating' });
     expect(podNames(after.ztunnelPods)).to.deep.equal(['ztunnel-9qw3e']);
   });
 
   it('resumes a watch the server ended without listing again', async () => {
     const w = start({ healthyAfterMs: 0 });
     await w.synced();
-    await waitFor('every watch up', () => allUp(w.snapshot()));
+    await waitFor(() => allUp(w.snapshot()), { what: 'every watch up' });
     const watches = api.requests.watch;
     api.closeWatches();
     api.upsert(P.nodes!, { ...fx.node, metadata: { ...fx.node.metadata, name: 'worker-9' } });
-    await waitFor('new node seen', () => w.snapshot().nodes.length === 3);
-    await waitFor('every watch up again', () => allUp(w.snapshot()) && api.requests.watch >= watches + WATCHED_RESOURCES.length);
+    await waitFor(() => w.snapshot().nodes.length === 3, { what: 'new node seen' });
+    await waitFor(() => allUp(w.snapshot()) && api.requests.watch >= watches + WATCHED_RESOURCES.length, { what: 'every watch up again' });
     expect(api.requests.list).to.equal(WATCHED_RESOURCES.length);
     expect(logs.filter((l) => l.level === 'warn')).to.deep.equal([]);
   });
@@ -174,16 +174,16 @@ describe('kube/cluster-watch against a fake API server', function () {
   it('relists after 410 Gone and drops what was deleted meanwhile', async () => {
     const w = start();
     await w.synced();
-    await waitFor('every watch up', () => allUp(w.snapshot()));
+    await waitFor(() => allUp(w.snapshot()), { what: 'every watch up' });
     await api.down();
-    await waitFor('watches down', () => allDown(w.snapshot()));
+    await waitFor(() => allDown(w.snapshot()), { what: 'watches down' });
     api.remove(P.pods!, fx.crashLoopPod.metadata.name, 'bookinfo');
     api.compact();
     await api.up();
-    const s = await waitFor('relisted state', () => {
+    const s = await waitFor(() => {
       const s = w.snapshot();
       return allUp(s) && s.workloadPods.length === 1 ? s : undefined;
-    });
+    }, { what: 'relisted state' });
     expect(podNames(s.workloadPods)).to.deep.equal(['reviews-v1-5b9c6d7f8-x2kq4']);
     expect(api.requests.list).to.be.at.least(2 * WATCHED_RESOURCES.length);
   });
@@ -192,13 +192,13 @@ describe('kube/cluster-watch against a fake API server', function () {
     // healthyAfterMs 0: the server's clean close is routine however young the watch is.
     const w = start({ healthyAfterMs: 0 });
     await w.synced();
-    await waitFor('every watch up', () => allUp(w.snapshot()));
+    await waitFor(() => allUp(w.snapshot()), { what: 'every watch up' });
     api.remove(P.pods!, fx.crashLoopPod.metadata.name, 'bookinfo');
     api.compact();
     api.closeWatches();
     // Every resource but pods (whose DELETED event carried the newest version) resumes from a
     // compacted version, gets 410 and lists again.
-    await waitFor('relisted', () => api.requests.list === 2 * WATCHED_RESOURCES.length - 1 && allUp(w.snapshot()));
+    await waitFor(() => api.requests.list === 2 * WATCHED_RESOURCES.length - 1 && allUp(w.snapshot()), { what: 'relisted' });
     expect(podNames(w.snapshot().workloadPods)).to.deep.equal(['reviews-v1-5b9c6d7f8-x2kq4']);
     expect(logs.filter((l) => l.level === 'warn')).to.deep.equal([]);
     expect(logs.filter((l) => l.msg === 'resource version expired; relisting')).to.have.length(WATCHED_RESOURCES.length - 1);
@@ -209,35 +209,35 @@ describe('kube/cluster-watch against a fake API server', function () {
     const w = start({ backoff: { initialMs: 50, maxMs: 100 } });
     await w.synced();
     const t0 = Date.now();
-    await waitFor('a few relists', () => api.requests.list >= 4 * WATCHED_RESOURCES.length);
+    await waitFor(() => api.requests.list >= 4 * WATCHED_RESOURCES.length, { what: 'a few relists' });
     const perResourcePerSecond = api.requests.list / WATCHED_RESOURCES.length / ((Date.now() - t0) / 1000);
     expect(perResourcePerSecond).to.be.below(40);
     expect(allUp(w.snapshot())).to.equal(false);
     api.alwaysGone = false;
-    await waitFor('every watch up', () => allUp(w.snapshot()));
+    await waitFor(() => allUp(w.snapshot()), { what: 'every watch up' });
   });
 
   it('reports watches down while the API is away and recovers by itself', async () => {
     const w = start();
     await w.synced();
-    await waitFor('every watch up', () => allUp(w.snapshot()));
+    await waitFor(() => allUp(w.snapshot()), { what: 'every watch up' });
     const wentDown = Date.now();
     const current = w.currentAsOf();
     expect(current, 'current while every watch is up').to.be.a('number').and.at.least(wentDown - 1);
     await api.down();
-    const down = await waitFor('every watch down', () => (allDown(w.snapshot()) ? w.snapshot() : undefined));
+    const down = await waitFor(() => (allDown(w.snapshot()) ? w.snapshot() : undefined), { what: 'every watch down' });
     expect(down.synced, 'stays synced: the last known objects are still served').to.equal(true);
     // The view is as of the moment the watches went down, and stays so however long the API is away.
     const asOf = w.currentAsOf()!;
     expect(asOf).to.be.at.least(wentDown).and.at.most(Date.now());
-    await waitFor('time to pass', () => Date.now() > asOf + 30);
+    await waitFor(() => Date.now() > asOf + 30, { what: 'time to pass' });
     expect(w.currentAsOf()).to.equal(asOf);
     expect(down.ztunnelPods).to.have.length(1);
     // Let a few retries fail so back-off grows, then bring the API back with a change made meanwhile.
-    await waitFor('a few failed retries', () => logs.filter((l) => l.msg?.includes('retrying')).length >= 2 * WATCHED_RESOURCES.length);
+    await waitFor(() => logs.filter((l) => l.msg?.includes('retrying')).length >= 2 * WATCHED_RESOURCES.length, { what: 'a few failed retries' });
     api.upsert(P.pods!, { ...fx.ztunnelPod, metadata: { ...fx.ztunnelPod.metadata, name: 'ztunnel-second', uid: 'z2' } });
     await api.up();
-    const s = await waitFor('recovered', () => (allUp(w.snapshot()) && w.snapshot().ztunnelPods.length === 2 ? w.snapshot() : undefined));
+    const s = await waitFor(() => (allUp(w.snapshot()) && w.snapshot().ztunnelPods.length === 2 ? w.snapshot() : undefined), { what: 'recovered' });
     expect(podNames(s.ztunnelPods)).to.deep.equal(['ztunnel-7xk2p', 'ztunnel-second']);
     expect(w.currentAsOf(), 'current again once every watch is back').to.be.at.least(Date.now() - 50);
     expect(logs.filter((l) => l.level === 'warn' && l.msg === 'watch failed; retrying')).to.have.length(WATCHED_RESOURCES.length);
@@ -249,13 +249,13 @@ describe('kube/cluster-watch against a fake API server', function () {
     const w = start();
     let synced = false;
     void w.synced().then(() => (synced = true));
-    await waitFor('a few failed lists', () => logs.filter((l) => l.msg?.includes('retrying')).length >= 2 * WATCHED_RESOURCES.length);
+    await waitFor(() => logs.filter((l) => l.msg?.includes('retrying')).length >= 2 * WATCHED_RESOURCES.length, { what: 'a few failed lists' });
     expect(synced).to.equal(false);
     expect(w.snapshot().synced).to.equal(false);
     expect(w.currentAsOf(), 'no view at all before the first list').to.equal(undefined);
     await api.up();
     await w.synced();
-    await waitFor('every watch up', () => allUp(w.snapshot()));
+    await waitFor(() => allUp(w.snapshot()), { what: 'every watch up' });
   });
 
   it('stop() before the first sync rejects synced() and ends all traffic', async () => {

@@ -9,7 +9,8 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { loadConfig } from '../../src/cli-flags.js';
 import { startServe, type Exporter } from '../../src/serve/index.js';
-import { close, getText, listen, seriesValue } from '../support/http.js';
+import { Exposition, scrapeExposition } from '../support/exposition.js';
+import { close, getText, listen } from '../support/http.js';
 
 const ZTUNNEL_BODY = `# HELP istio_build Istio component build info.
 # TYPE istio_build gauge
@@ -39,7 +40,7 @@ describe('serve --no-kube against static targets, some hostile', function () {
   this.timeout(30_000);
   const servers: Server[] = [];
   let exporter: Exporter;
-  let body: string;
+  let metrics: Exposition;
 
   before(async () => {
     const good = await listen((_req, res) => {
@@ -96,7 +97,7 @@ describe('serve --no-kube against static targets, some hostile', function () {
     });
     exporter = await startServe(config);
     await exporter.ready();
-    body = (await getText(`${exporter.url}/metrics`)).body;
+    metrics = await scrapeExposition(`${exporter.url}/metrics`);
   });
 
   after(async () => {
@@ -104,18 +105,15 @@ describe('serve --no-kube against static targets, some hostile', function () {
     await Promise.all(servers.map(close));
   });
 
-  const up = (node: string) => {
-    const line = body.split('\n').find((l) => l.startsWith('ambient_exporter_scrape_up{') && l.includes(`node="${node}"`));
-    return line ? Number(line.split(' ').pop()) : undefined;
-  };
-  const errors = (reason: string) => seriesValue(body, `ambient_exporter_scrape_errors_total{component="ztunnel",reason="${reason}"}`);
+  const up = (node: string) => metrics.value('ambient_exporter_scrape_up', { node });
+  const errors = (reason: string) => metrics.value('ambient_exporter_scrape_errors_total', { component: 'ztunnel', reason });
 
   it('scrapes the good targets and derives from them', () => {
     expect(up('good')).to.equal(1);
-    expect(seriesValue(body, 'ambient_ztunnel_xds_connection_terminations_total{node="good",reason="ConnectionError"}')).to.equal(4);
-    expect(seriesValue(body, 'ambient_ztunnel_workloads{node="good",state="active"}')).to.equal(6);
-    expect(seriesValue(body, 'ambient_cni_ztunnel_connected{node="good"}')).to.equal(0);
-    expect(seriesValue(body, 'ambient_node_issue{node="good",issue="cni_pod_creation_blocked",cause="ztunnel_not_connected"}')).to.equal(1);
+    expect(metrics.value('ambient_ztunnel_xds_connection_terminations_total', { node: 'good', reason: 'ConnectionError' })).to.equal(4);
+    expect(metrics.value('ambient_ztunnel_workloads', { node: 'good', state: 'active' })).to.equal(6);
+    expect(metrics.value('ambient_cni_ztunnel_connected', { node: 'good' })).to.equal(0);
+    expect(metrics.rootCauses()).to.include('good cni_pod_creation_blocked ztunnel_not_connected');
   });
 
   it('marks each hostile target down with its reason', () => {
@@ -129,8 +127,7 @@ describe('serve --no-kube against static targets, some hostile', function () {
 
   it('keeps impossible counter values and unknown label values out of its output', () => {
     expect(up('liar')).to.equal(1);
-    const liarLines = body.split('\n').filter((l) => l.startsWith('ambient_ztunnel_xds_connection_terminations_total{node="liar"'));
-    expect(liarLines).to.deep.equal(['ambient_ztunnel_xds_connection_terminations_total{node="liar",reason="other"} 3']);
+    expect(metrics.lines('ambient_ztunnel_xds_connection_terminations_total', { node: 'liar' })).to.deep.equal(['ambient_ztunnel_xds_connection_terminations_total{node="liar",reason="other"} 3']);
   });
 
   it('keeps serving health and the human page', async () => {
@@ -156,7 +153,7 @@ describe('serve --no-kube against static targets, some hostile', function () {
   it('passes promtool check metrics with no warnings, also after an OpenMetrics scrape', async () => {
     await getText(`${exporter.url}/metrics`, { Accept: 'application/openmetrics-text; version=1.0.0' });
     const after = (await getText(`${exporter.url}/metrics`)).body;
-    expect(after).to.include('ambient_exporter_scrape_errors_total{component="ztunnel",reason="timeout"} 1');
+    expect(Exposition.parse(after).value('ambient_exporter_scrape_errors_total', { component: 'ztunnel', reason: 'timeout' })).to.equal(1);
     expect(after).to.include('# TYPE ambient_ztunnel_xds_connection_terminations_total counter');
     const dir = mkdtempSync(join(tmpdir(), 'ambient-lint-'));
     writeFileSync(join(dir, 'metrics.txt'), after);

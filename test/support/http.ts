@@ -18,28 +18,3 @@ export async function getText(url: string, headers: Record<string, string> = {})
   const res = await fetch(url, { headers });
   return { status: res.status, type: res.headers.get('content-type') ?? '', body: await res.text() };
 }
-
-/** Await a condition, checking every `everyMs`, failing after `deadlineMs` with the last value seen. */
-export async function waitFor<T>(what: string, fn: () => Promise<T | undefined | false>, deadlineMs = 10_000, everyMs = 50): Promise<T> {
-  const end = Date.now() + deadlineMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await fn();
-      if (v !== undefined && v !== false) return v;
-      last = v;
-    } catch (err) {
-      last = err;
-    }
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}; last: ${String(last)}`);
-    await new Promise((r) => setTimeout(r, everyMs));
-  }
-}
-
-/** The value of one series in Prometheus text, e.g. seriesValue(body, 'ambient_issue_affected{issue="x"}'). */
-export function seriesValue(body: string, series: string): number | undefined {
-  for (const line of body.split('\n')) {
-    if (line.startsWith(`${series} `)) return Number(line.slice(series.length + 1).split(' ')[0]);
-  }
-  return undefined;
-}

@@ -57,14 +57,3 @@ export async function httpOutcome(url: string, timeoutMs: number): Promise<strin
     return (err as Error).message;
   }
 }
-
-/** Samples of one metric name from a text exposition: label text -> value. */
-export function samples(body: string, name: string): Map<string, number> {
-  const out = new Map<string, number>();
-  for (const line of body.split('\n')) {
-    if (line.startsWith('#')) continue;
-    const m = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{[^}]*\})? (\S+)$/.exec(line);
-    if (m && m[1] === name) out.set(m[2] ?? '', Number(m[3]));
-  }
-  return out;
-}

@@ -1,17 +1,35 @@
-// Await a condition by polling it, bounded by a deadline: no fixed sleeps in tests.
+// Waiting in tests: poll a condition until it holds, bounded by a deadline. No fixed sleeps: a test
+// waits exactly as long as the thing it waits for takes, and a deadline names what never came.
 
 export interface WaitOptions {
+  /** what is awaited, for the timeout message; a function is called at timeout (to show the last state) */
+  what: string | (() => string | Promise<string>);
+  /** default 10 s */
   timeoutMs?: number;
+  /** pause between checks (default 50 ms; 0 checks again as soon as the event loop has turned) */
   intervalMs?: number;
 }
 
-/** Resolves with the first truthy value of probe(); rejects naming `what` once the deadline passes. */
-export async function waitFor<T>(what: string, probe: () => T | undefined | null | false, opts: WaitOptions = {}): Promise<T> {
-  const deadline = Date.now() + (opts.timeoutMs ?? 5_000);
+/**
+ * Calls `check` until it returns a value other than undefined, null or false, and returns that
+ * value. A check that throws counts as not yet; the last error is in the timeout's message.
+ */
+export async function waitFor<T>(check: () => Promise<T | undefined | null | false> | T | undefined | null | false, opts: WaitOptions): Promise<T> {
+  const timeoutMs = opts.timeoutMs ?? 10_000;
+  const deadline = Date.now() + timeoutMs;
+  let lastError: unknown;
   for (;;) {
-    const value = probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${opts.timeoutMs ?? 5_000} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, opts.intervalMs ?? 10));
+    try {
+      const v = await check();
+      if (v !== undefined && v !== null && v !== false) return v;
+    } catch (err) {
+      lastError = err;
+    }
+    if (Date.now() >= deadline) {
+      const what = typeof opts.what === 'function' ? await opts.what() : opts.what;
+      const cause = lastError instanceof Error ? ` (last error: ${lastError.message})` : '';
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${cause}`);
+    }
+    await new Promise((r) => setTimeout(r, opts.intervalMs ?? 50));
   }
 }

@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Ajv, type ValidateFunction } from 'ajv';
 import { parseAllDocuments } from 'yaml';
-import type { KubeObject } from '../../support/manifests/kustomize-lite.js';
+import type { KubeObject } from './kustomize-lite.js';
 
 /** The part of an OpenAPI v3 schema the unknown-field walk reads. */
 export interface StructuralSchema {
