@@ -17,13 +17,26 @@ function fail(message: string): never {
   process.exit(2);
 }
 
-/** Stop cleanly on SIGINT/SIGTERM: close listeners, stop watches, then exit 0. */
+/**
+ * Past this, shutdown has hung on something the closers do not bound (they cut slow clients and
+ * abandon stuck rounds after 2 s); exit anyway, well inside Kubernetes' default 30 s grace period.
+ */
+const SHUTDOWN_DEADLINE_MS = 10_000;
+
+/** Stop cleanly on SIGINT/SIGTERM: close listeners, stop watches, then exit 0; a second signal exits at once. */
 function stopOnSignal(log: Logger, closers: (() => Promise<void>)[]): void {
   let stopping = false;
   const stop = (signal: string) => {
-    if (stopping) return;
+    if (stopping) {
+      log.warn({ signal }, 'second signal: exiting without finishing shutdown');
+      process.exit(1);
+    }
     stopping = true;
     log.info({ signal }, 'shutting down');
+    setTimeout(() => {
+      log.error({ deadlineMs: SHUTDOWN_DEADLINE_MS }, 'shutdown did not finish in time: exiting');
+      process.exit(1);
+    }, SHUTDOWN_DEADLINE_MS).unref();
     void Promise.allSettled(closers.map((c) => c())).then(() => process.exit(0));
   };
   process.on('SIGINT', () => stop('SIGINT'));

@@ -6,7 +6,8 @@ import { ConfigError } from '../config.js';
 import { loadKubeConfig } from '../kube/client.js';
 import { silentLogger, type Logger } from '../logger.js';
 import { createScrapeAgents, destroyScrapeAgents } from '../scrape/fetch.js';
-import { listen } from '../serve/http-listener.js';
+import { CLOSE_GRACE_MS, listen } from '../serve/http-listener.js';
+import { settledWithin } from '../serve/settle.js';
 import { startScheduler } from '../serve/scheduler.js';
 import { VERSION } from '../version.js';
 import { buildSummary } from './build-summary.js';
@@ -103,8 +104,8 @@ export async function startAgent(config: AgentConfig, opts: AgentOptions = {}): 
     async close() {
       const stopping = scheduler.stop();
       await watch.stop();
-      await listener.close();
-      await stopping;
+      // as the exporter: a round on hanging targets or a stuck node command is abandoned after the grace
+      await Promise.all([listener.close(), settledWithin(stopping, CLOSE_GRACE_MS)]);
       destroyScrapeAgents(agents);
     },
   };

@@ -1,5 +1,5 @@
 // The HTTP server's lifecycle: listen on the configured address (a failure is a configuration error
-// naming the key, exit 2), and close without waiting for idle keep-alive clients.
+// naming the key, exit 2), and close without waiting for idle keep-alive clients or slow ones.
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Express } from 'express';
@@ -7,8 +7,20 @@ import { listenError } from '../config.js';
 
 export interface Listener {
   url: string;
-  close(): Promise<void>;
+  /** stop accepting, let requests in flight finish for up to `graceMs`, then cut every connection */
+  close(graceMs?: number): Promise<void>;
 }
+
+/** How long requests in flight may take to finish once shutdown begins (a /metrics answer takes milliseconds). */
+export const CLOSE_GRACE_MS = 2_000;
+/**
+ * A client sending its headers slower than this is dropped. Node's default (60 s) would let a slow
+ * client hold a connection, and so shutdown, past the pod's 30 s termination grace period; Prometheus
+ * sends its request at once.
+ */
+const HEADERS_TIMEOUT_MS = 10_000;
+/** The whole request, headers and body; no request to these endpoints carries a body. */
+const REQUEST_TIMEOUT_MS = 30_000;
 
 export function splitListenAddress(addr: string): { host: string; port: number } {
   const i = addr.lastIndexOf(':');
@@ -31,13 +43,22 @@ export async function listen(app: Express, listenAddress: string): Promise<Liste
     throw listenError(err, listenAddress);
   }
   server.keepAliveTimeout = 65_000; // longer than Prometheus' idle connection reuse
+  server.headersTimeout = HEADERS_TIMEOUT_MS;
+  server.requestTimeout = REQUEST_TIMEOUT_MS;
   const bound = server.address() as AddressInfo;
   const url = `http://${bound.family === 'IPv6' ? `[${bound.address}]` : bound.address}:${bound.port}`;
   return {
     url,
-    close: () =>
+    close: (graceMs = CLOSE_GRACE_MS) =>
       new Promise<void>((resolve) => {
-        server.close(() => resolve());
+        // server.close() waits for every open connection, including one still trickling in its headers;
+        // after the grace period those are cut so shutdown does not depend on what clients do.
+        const cut = setTimeout(() => server.closeAllConnections(), graceMs);
+        cut.unref();
+        server.close(() => {
+          clearTimeout(cut);
+          resolve();
+        });
         server.closeIdleConnections();
       }),
   };

@@ -11,7 +11,8 @@ import { createScrapeAgents, destroyScrapeAgents } from '../scrape/fetch.js';
 import { loadRunbooks } from '../runbooks/library.js';
 import { createApp } from '../server.js';
 import { VERSION } from '../version.js';
-import { listen } from './http-listener.js';
+import { CLOSE_GRACE_MS, listen } from './http-listener.js';
+import { settledWithin } from './settle.js';
 import { roundDeps, runRound } from './round.js';
 import { startScheduler } from './scheduler.js';
 import { watchCluster } from './watch-cluster.js';
@@ -131,8 +132,9 @@ export async function startServe(config: Config, opts: ServeOptions = {}): Promi
       sync.cancel();
       const stopping = scheduler.stop();
       await cluster?.watch.stop(); // first: a round waiting on the API must not hold shutdown up
-      await listener.close();
-      await stopping;
+      // The listener's grace and the round's run side by side; a round on hanging targets is
+      // abandoned after the same grace (its sockets destroyed below), its result unused.
+      await Promise.all([listener.close(), settledWithin(stopping, CLOSE_GRACE_MS)]);
       destroyScrapeAgents(agents);
       cluster?.api.close();
     },

@@ -5,7 +5,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createServer, type Server } from 'node:net';
+import { Socket, createServer, type Server } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { FAULT_CATALOG, FAULT_NAMES, startObjectApi } from 'ambient-lab';
 import { getText, waitFor } from '../support/http.js';
@@ -165,6 +165,39 @@ describe('cli', function () {
     expect(code).to.equal(0);
     const logs = stdout.trim().split('\n').map((l) => JSON.parse(l) as { msg: string; level: number });
     expect(logs.map((l) => l.msg)).to.include.members(['serving', 'shutting down']);
+  });
+
+  it('SIGTERM during a round on a hanging target, with a client trickling its headers, exits 0 within seconds', async () => {
+    // A target that accepts and never answers, scraped with a 25 s timeout: the round in progress
+    // would hold shutdown for 25 s, the slow client for Node's 60 s header timeout.
+    const sockets: Socket[] = [];
+    const hanging = createServer((s) => sockets.push(s));
+    await new Promise<void>((r) => hanging.listen(0, '127.0.0.1', r));
+    const dialled = new Promise<void>((r) => hanging.once('connection', () => r()));
+    const targetPort = (hanging.address() as { port: number }).port;
+    const port = await freePort();
+    const proc = run(['serve', '--no-kube', '--target', `ztunnel:n1=http://127.0.0.1:${targetPort}/stats/prometheus`, '--listen-address', `127.0.0.1:${port}`, '--refresh-interval', '30s', '--scrape-timeout', '25s']);
+    let trickle: NodeJS.Timeout | undefined;
+    const slow = new Socket();
+    try {
+      await dialled; // the first round is now waiting on the target
+      await waitFor('the exporter to listen', async () => (await getText(`http://127.0.0.1:${port}/healthz`)).status === 200, 20_000, 100);
+      await new Promise<void>((r) => slow.connect(port, '127.0.0.1', r));
+      slow.on('error', () => undefined); // the exporter cuts it: that is the point
+      slow.write('GET /metrics HTTP/1.1\r\nHost: x\r\n');
+      trickle = setInterval(() => slow.write('X'), 500);
+      const signalledAt = Date.now();
+      proc.kill('SIGTERM');
+      const { code, stdout } = await proc.done;
+      const tookMs = Date.now() - signalledAt;
+      expect(code, stdout).to.equal(0); // 1 would mean the 10 s deadline had to force it
+      expect(tookMs, 'well before the 25 s scrape timeout and the 30 s termination grace period').to.be.below(10_000);
+    } finally {
+      clearInterval(trickle);
+      slow.destroy();
+      for (const s of sockets) s.destroy();
+      await new Promise<void>((r) => hanging.close(() => r()));
+    }
   });
 
   it('agent: serves its summary until SIGTERM, then exits 0', async () => {

@@ -63,9 +63,10 @@ describe('manifests: Prometheus Operator overlay', () => {
 
   describe('PodMonitors for the Istio components', () => {
     const cases = [
-      { name: 'ztunnel', pod: ZTUNNEL_POD, labels: ZTUNNEL_POD_LABELS, path: ZTUNNEL_METRICS_PATH, address: `${ZTUNNEL_POD.ip}:${PORTS.ztunnelStats}` },
-      { name: 'istiod', pod: ISTIOD_POD, labels: ISTIOD_POD_LABELS, path: ISTIOD_METRICS_PATH, address: `${ISTIOD_POD.ip}:${PORTS.istiodMonitoring}` },
-      { name: 'istio-cni', pod: CNI_POD, labels: CNI_POD_LABELS, path: CNI_METRICS_PATH, address: `${CNI_POD.ip}:${PORTS.cniMonitoring}` },
+      // ztunnel and istio-cni also in kube-system, where GKE runs them (istiod stays in istio-system)
+      { name: 'ztunnel', pod: ZTUNNEL_POD, labels: ZTUNNEL_POD_LABELS, path: ZTUNNEL_METRICS_PATH, address: `${ZTUNNEL_POD.ip}:${PORTS.ztunnelStats}`, namespaces: [config.istioNamespace, 'kube-system'] },
+      { name: 'istiod', pod: ISTIOD_POD, labels: ISTIOD_POD_LABELS, path: ISTIOD_METRICS_PATH, address: `${ISTIOD_POD.ip}:${PORTS.istiodMonitoring}`, namespaces: [config.istioNamespace] },
+      { name: 'istio-cni', pod: CNI_POD, labels: CNI_POD_LABELS, path: CNI_METRICS_PATH, address: `${CNI_POD.ip}:${PORTS.cniMonitoring}`, namespaces: [config.istioNamespace, 'kube-system'] },
     ];
     const targetsOf = new Map<string, Record<string, string>[]>();
 
@@ -81,10 +82,10 @@ describe('manifests: Prometheus Operator overlay', () => {
     });
 
     for (const c of cases) {
-      it(`${c.name}: selects the pods the exporter itself discovers, in the Istio namespace`, () => {
+      it(`${c.name}: selects the pods the exporter itself discovers, in ${c.namespaces.join(' and ')}`, () => {
         const spec = findObject(objects, 'PodMonitor', c.name).spec as PodMonitorSpec;
         expect(spec.selector.matchLabels).to.deep.equal(c.labels);
-        expect(spec.namespaceSelector.matchNames).to.deep.equal([config.istioNamespace]);
+        expect(spec.namespaceSelector.matchNames).to.deep.equal(c.namespaces);
       });
 
       it(`${c.name}: one target per pod at ${c.address}${c.path}, job ${c.name}, labelled node and pod`, () => {

@@ -46,7 +46,7 @@ describe('manifests: plain Prometheus scrape configs', function () {
     expect(out).to.match(/SUCCESS/);
   });
 
-  it('discovers pods in the namespaces of the exporter and of Istio', () => {
+  it('discovers pods in the namespaces of the exporter and of Istio (ztunnel and istio-cni also in kube-system, as on GKE)', () => {
     const namespaces = Object.fromEntries(
       snippet.scrape_configs.map((j) => {
         const sd = j.kubernetes_sd_configs as Record<string, unknown>[];
@@ -58,9 +58,9 @@ describe('manifests: plain Prometheus scrape configs', function () {
     );
     expect(namespaces).to.deep.equal({
       'ambient-exporter': ['ambient-exporter'],
-      ztunnel: ['istio-system'],
+      ztunnel: ['istio-system', 'kube-system'], // kube-system: GKE's
       istiod: ['istio-system'],
-      'istio-cni': ['istio-system'],
+      'istio-cni': ['istio-system', 'kube-system'],
       'ambient-exporter-agent': ['ambient-exporter-agent'],
     });
   });

@@ -126,6 +126,14 @@ describe('manifests: the exporter workload', () => {
           expect(egressAllowed(spec, PORTS.istiodXds, 'TCP', offPodNetwork)).to.be.true;
         });
 
+        it('lets the exporter reach ztunnel in kube-system, where GKE runs it', () => {
+          const gkeZtunnel = { pod: { namespace: 'kube-system', labels: { ...ZTUNNEL_POD_LABELS } } };
+          expect(egressAllowed(spec, PORTS.ztunnelStats, 'TCP', gkeZtunnel)).to.be.true;
+          expect(egressAllowed(spec, PORTS.ztunnelReadiness, 'TCP', gkeZtunnel)).to.be.true;
+          const elsewhere = { pod: { namespace: 'shop', labels: { ...ZTUNNEL_POD_LABELS } } };
+          expect(egressAllowed(spec, PORTS.ztunnelStats, 'TCP', elsewhere), 'a pod labelled app=ztunnel in a workload namespace').to.be.false;
+        });
+
         it('keeps the ztunnel ports to ztunnel pods, and opens no other port', () => {
           const other = { pod: { namespace: 'shop', labels: { app: 'web' } } };
           expect(egressAllowed(spec, PORTS.ztunnelStats, 'TCP', other)).to.be.false;
