@@ -13,7 +13,6 @@ import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { loadConfig } from '../../src/cli-flags.js';
 import { startServe, type Exporter } from '../../src/serve/index.js';
 import { scrapeExposition, type Exposition } from '../support/exposition.js';
-import { getText } from '../support/http.js';
 import { labExporterArgv } from '../support/lab-exporter.js';
 import { waitFor } from '../support/wait.js';
 

@@ -4,7 +4,7 @@ import * as k8s from '@kubernetes/client-node';
 import { expect } from 'chai';
 import { startLab, type Lab } from 'ambient-lab';
 import { Exposition, type Labels } from '../support/exposition.js';
-import { httpGet } from '../support/net.js';
+import { httpGet } from '../support/http.js';
 
 const MINUTE = 60_000;
 
@@ -129,10 +129,10 @@ describe('lab components', function () {
     expect(r.body).to.not.contain('# EOF');
     expect(r.body).to.contain('# TYPE pilot_xds_pushes counter\n');
     expect(r.body).to.not.match(/^pilot_\w+_total[{ ]/m);
-    expect(value(r.body, 'istio_build', '{component="pilot",tag="1.28.2"}')).to.equal(1);
-    expect(value(r.body, 'pilot_xds', '{version="1.28.2"}')).to.equal(3);
-    expect(value(r.body, 'pilot_xds_pushes', '{type="wds"}')).to.be.greaterThan(0);
-    expect(value(r.body, 'pilot_xds_push_time_bucket', '{type="wds",le="+Inf"}')).to.equal(value(r.body, 'pilot_xds_pushes', '{type="wds"}'));
+    expect(value(r.body, 'istio_build', { component: 'pilot', tag: '1.28.2' })).to.equal(1);
+    expect(value(r.body, 'pilot_xds', { version: '1.28.2' })).to.equal(3);
+    expect(value(r.body, 'pilot_xds_pushes', { type: 'wds' })).to.be.greaterThan(0);
+    expect(value(r.body, 'pilot_xds_push_time_bucket', { type: 'wds', le: '+Inf' })).to.equal(value(r.body, 'pilot_xds_pushes', { type: 'wds' }));
     expect(value(r.body, 'citadel_server_root_cert_expiry_seconds')).to.be.greaterThan(0);
     // the CA's expiry as timestamps (what the exporter keeps), consistent with the time left
     const nowS = clock / 1000;
@@ -147,10 +147,10 @@ describe('lab components', function () {
     expect(value(r.body, 'go_memstats_heap_inuse_bytes')).to.be.greaterThan(0);
     expect(value(r.body, 'process_resident_memory_bytes')).to.be.greaterThan(value(r.body, 'go_memstats_heap_inuse_bytes')!);
     expect(value(r.body, 'process_cpu_seconds_total')).to.be.greaterThan(0);
-    expect(value(r.body, 'pilot_k8s_reg_events', '{event="add",type="Pods"}')).to.be.greaterThan(0);
+    expect(value(r.body, 'pilot_k8s_reg_events', { event: 'add', type: 'Pods' })).to.be.greaterThan(0);
 
     await lab.setFaults([{ name: 'cross-node' }]);
-    expect(value(await scrape('istiod', 'lab-node-0'), 'pilot_xds', '{version="1.28.2"}')).to.equal(1);
+    expect(value(await scrape('istiod', 'lab-node-0'), 'pilot_xds', { version: '1.28.2' })).to.equal(1);
     const ip = new URL(target('istiod', 'lab-node-0').url).hostname;
     expect((await httpGet(`http://${ip}:8080/ready`, 2000)).status).to.equal(200);
     expect((await httpGet(`http://${ip}:15014/version`, 2000)).body).to.match(/^1\.28\.2-/);
@@ -160,7 +160,7 @@ describe('lab components', function () {
     const body = await scrape('istio-cni');
     expect(value(body, 'ztunnel_connected')).to.equal(1);
     expect(value(body, 'istio_cni_install_ready')).to.equal(1);
-    expect(value(body, 'istio_cni_installs_total', '{result="SUCCESS"}')).to.equal(1);
+    expect(value(body, 'istio_cni_installs_total', { result: 'SUCCESS' })).to.equal(1);
     expect(body).to.contain('# TYPE nodeagent_reconcile_events_total counter\n');
     const ip = new URL(target('istio-cni').url).hostname;
     expect((await httpGet(`http://${ip}:8000/readyz`, 2000)).status).to.equal(200);

@@ -5,7 +5,8 @@ import * as k8s from '@kubernetes/client-node';
 import { expect } from 'chai';
 import { startLab, type FaultSpec, type Lab } from 'ambient-lab';
 import { Exposition } from '../support/exposition.js';
-import { dial, httpGet, httpOutcome } from '../support/net.js';
+import { httpGet, httpOutcome } from '../support/http.js';
+import { dial } from '../support/net.js';
 
 /** Short: a blackholed port must be told from a refused one without slowing the suite down. */
 const DIAL_MS = 500;

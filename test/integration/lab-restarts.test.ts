@@ -5,7 +5,7 @@ import * as k8s from '@kubernetes/client-node';
 import { expect } from 'chai';
 import { startLab, type Lab } from 'ambient-lab';
 import { Exposition } from '../support/exposition.js';
-import { httpGet, httpOutcome } from '../support/net.js';
+import { httpGet, httpOutcome } from '../support/http.js';
 
 const SECOND = 1000;
 const NODE = 'lab-node-1';

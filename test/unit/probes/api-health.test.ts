@@ -8,7 +8,8 @@ import { KubeConfig } from '@kubernetes/client-node';
 import { expect } from 'chai';
 import { KubeApiTransport } from '../../../src/kube/api-transport.js';
 import { probeApiHealth } from '../../../src/probes/api-health.js';
-import { closedPort, startHttpServer, type LocalServer } from '../../support/local-servers.js';
+import { startHttpServer, type LocalServer } from '../../support/http.js';
+import { closedPort } from '../../support/net.js';
 
 const transports: KubeApiTransport[] = [];
 
