@@ -26,7 +26,7 @@ async function startPair(labOptions: LabOptions = {}, exporterArgs: string[] = [
   });
   return {
     lab,
-    expectRootCauses: exporter.expectRootCauses,
+    expectRootCauses: (want, also) => exporter.expectRootCauses(want, also),
     async later(ms) {
       clock.advance(ms);
       await lab.sync();

@@ -15,7 +15,7 @@ interface Expectation {
 }
 
 /** ambient_issue_affected by issue. */
-const affectedOf = (m: Exposition): Record<string, number> => Object.fromEntries(m.select('ambient_issue_affected').map((s) => [s.labels.issue, s.value]));
+const affectedOf = (m: Exposition): Record<string, number> => Object.fromEntries(m.select('ambient_issue_affected').map((s): [string, number] => [s.labels.issue ?? '', s.value]));
 
 describe('exporter against the lab: every fault', function () {
   this.timeout(60_000);

@@ -16,7 +16,7 @@ import { findObject, MANIFESTS, render } from '../../support/manifests/paths.js'
 import { endpointTargets, podTargets, withFileSd, type ScrapeJob } from './promtool-sd.js';
 import { startHttpServer, type LocalServer } from '../../support/http.js';
 import { withFreePort } from '../../support/net.js';
-import { waitFor } from '../../support/wait.js';
+import { waitFor, waitForEvent } from '../../support/wait.js';
 
 const PROMETHEUS = process.env.PROMETHEUS_BIN ?? '/usr/bin/prometheus';
 const HOST = '127.0.0.1';
@@ -119,7 +119,7 @@ describe('manifests: honor_labels keeps the exporter\'s labels and adds none of 
 
   after(async () => {
     if (prometheus && prometheus.exitCode === null) {
-      const exited = new Promise((r) => prometheus!.once('exit', r));
+      const exited = waitForEvent(prometheus, 'exit', { what: 'Prometheus to exit on SIGTERM' });
       prometheus.kill('SIGTERM');
       await exited;
     }
