@@ -1,6 +1,7 @@
 // The API server alone, serving objects a caller gives (startObjectApi), and objects added beside
 // the simulated cluster's (extraObjects): listed and selected like the lab's own.
 import { expect } from 'chai';
+import { connect } from 'node:net';
 import { startLab, startObjectApi, type KubeObject } from '../src/index.js';
 
 const node = (name: string, annotations: Record<string, string> = {}): KubeObject => ({
@@ -43,6 +44,54 @@ describe('lab API server on given objects', () => {
       expect(await names(`${lab.apiUrl}/api/v1/pods?fieldSelector=spec.nodeName%3Dlab-node-1&labelSelector=app%3Dagent`)).to.deep.equal(['agent-lab-node-1']);
     } finally {
       await lab.close();
+    }
+  });
+
+  it('counts lists and watches, expires watches after a compaction or while told to, and goes away and back on the same port', async () => {
+    const api = await startObjectApi({ objects: [node('a')] });
+    /** The first line of a watch from `rv`: its event type and, for an ERROR, the status code. */
+    const firstEvent = async (rv: string): Promise<string> => {
+      const ctl = new AbortController();
+      const res = await fetch(`${api.url}/api/v1/nodes?watch=true&resourceVersion=${rv}`, { signal: ctl.signal });
+      const reader = res.body!.getReader();
+      let text = '';
+      while (!text.includes('\n')) {
+        const { value, done } = await reader.read();
+        if (done) break;
+        text += new TextDecoder().decode(value);
+      }
+      ctl.abort();
+      const e = JSON.parse(text.split('\n')[0]!) as { type: string; object: { code?: number } };
+      return e.type === 'ERROR' ? `ERROR ${e.object.code}` : e.type;
+    };
+    try {
+      const list = (await (await fetch(`${api.url}/api/v1/nodes`)).json()) as { metadata: { resourceVersion: string } };
+      const rv = list.metadata.resourceVersion;
+      api.apply([node('a'), node('b')]);
+      expect(await firstEvent(rv), 'a change after the listed version').to.equal('ADDED');
+      api.expireWatches(true);
+      expect(await firstEvent(rv), 'expired while told to').to.equal('ERROR 410');
+      api.expireWatches(false);
+      api.compact();
+      expect(await firstEvent(rv), 'expired: compacted').to.equal('ERROR 410');
+      expect(api.requests).to.deep.equal({ list: 1, watch: 3 });
+
+      const port = new URL(api.url).port;
+      await api.setAvailability('refuse');
+      const refused = await new Promise<string>((resolve) => {
+        const s = connect(Number(port), '127.0.0.1');
+        s.once('connect', () => {
+          s.destroy();
+          resolve('connected');
+        });
+        s.once('error', (err: NodeJS.ErrnoException) => resolve(err.code ?? err.message));
+      });
+      expect(refused).to.equal('ECONNREFUSED');
+      await api.setAvailability('up');
+      expect(new URL(api.url).port).to.equal(port);
+      expect(await names(`${api.url}/api/v1/nodes`)).to.deep.equal(['a', 'b']);
+    } finally {
+      await api.close();
     }
   });
 });

@@ -173,7 +173,7 @@ export function renderAlertsDoc(opts: RenderOptions = {}): string {
     '',
     'What reaches the receiver for each fault. Rows marked *lab* are checked end to end against the lab by',
     '`test/e2e/alerts.test.ts` (real Prometheus and Alertmanager, the shipped rules with time compressed); the',
-    'others by the promtool tests in `rules/tests/` and the Alertmanager test `test/unit/rules/inhibitions.test.ts`:',
+    'others by the promtool tests in `rules/tests/` and the Alertmanager test `test/tools/rules/inhibitions.test.ts`:',
     '',
     '| Fault | Delivered | Firing but held back | Checked |',
     '|---|---|---|---|',

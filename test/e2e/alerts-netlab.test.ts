@@ -6,7 +6,7 @@ import { expect } from 'chai';
 import type { Fault } from '../../netlab/src/index.js';
 import { describeNetlab } from '../../netlab/test/support/describe-netlab.js';
 import { startNetlabStack, type NetlabStack } from './netlab-stack.js';
-import { waitFor } from './stack.js';
+import { waitFor } from '../support/wait.js';
 
 const KEY_LABELS = ['node', 'component', 'hosts_istiod', 'exporter_node'];
 const alertId = (labels: Record<string, string>): string =>

@@ -15,11 +15,11 @@ import {
   startPrometheus,
   startWebhook,
   testRules,
-  waitFor,
   type AmAlert,
   type Sample,
   type WebhookAlert,
 } from './stack.js';
+import { waitFor } from '../support/wait.js';
 
 export interface NetlabStack {
   lab: OverlayLab;

@@ -12,7 +12,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
-import { createServer as createNetServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -20,55 +19,18 @@ import { parse, stringify } from 'yaml';
 import { loadConfig } from '../../src/cli-flags.js';
 import { startLab, type Lab, type LabOptions, type ScrapeTarget } from 'ambient-lab';
 import { startServe, type Exporter } from '../../src/serve/index.js';
+import { withFreePort } from '../support/net.js';
+import { waitFor as waitUntil, type WaitOptions } from '../support/wait.js';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 export const PROMETHEUS_BIN = process.env.PROMETHEUS_BIN ?? '/usr/bin/prometheus';
 export const ALERTMANAGER_BIN = process.env.ALERTMANAGER_BIN ?? '/usr/bin/prometheus-alertmanager';
 const HOST = '127.0.0.1';
 
-// ---------------------------------------------------------------- waiting
+// Prometheus and Alertmanager are polled 5 times a second: often enough for alert timing, light on CPU.
+const waitFor = <T>(check: () => Promise<T | undefined | null | false> | T | undefined | null | false, opts: WaitOptions): Promise<T> => waitUntil(check, { intervalMs: 200, ...opts });
 
-export interface WaitOptions {
-  timeoutMs: number;
-  intervalMs?: number;
-  /** what is awaited, for the timeout message; a function is called at timeout (to show the last state) */
-  what: string | (() => string | Promise<string>);
-}
-
-/** Polls `check` until it returns a value other than undefined/null/false, and returns that value. */
-export async function waitFor<T>(check: () => Promise<T | undefined | null | false> | T | undefined | null | false, opts: WaitOptions): Promise<T> {
-  const deadline = Date.now() + opts.timeoutMs;
-  let lastError: unknown;
-  for (;;) {
-    try {
-      const v = await check();
-      if (v !== undefined && v !== null && v !== false) return v;
-    } catch (err) {
-      lastError = err;
-    }
-    if (Date.now() >= deadline) {
-      const what = typeof opts.what === 'function' ? await opts.what() : opts.what;
-      const cause = lastError instanceof Error ? ` (last error: ${lastError.message})` : '';
-      throw new Error(`timed out after ${opts.timeoutMs} ms waiting for ${what}${cause}`);
-    }
-    await new Promise((r) => setTimeout(r, opts.intervalMs ?? 200));
-  }
-}
-
-// ---------------------------------------------------------------- ports and processes
-
-/** A TCP port free on 127.0.0.1 right now (bind to 0, read it, release it). */
-export async function freePort(): Promise<number> {
-  return new Promise((resolvePort, reject) => {
-    const srv = createNetServer();
-    srv.unref();
-    srv.once('error', reject);
-    srv.listen(0, HOST, () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolvePort(port));
-    });
-  });
-}
+// ---------------------------------------------------------------- processes
 
 interface ManagedProcess {
   url: string;
@@ -80,38 +42,38 @@ interface ManagedProcess {
 /** Starts a binary writing its output to logPath and waits for `${url}/-/ready`; retries on a port race. */
 async function startDaemon(name: string, bin: string, argsFor: (port: number) => string[], logPath: string): Promise<ManagedProcess> {
   if (!existsSync(bin)) throw new Error(`${bin} not found: run scripts/ensure-prometheus.sh`);
-  let lastErr: Error | undefined;
-  for (let attempt = 0; attempt < 3; attempt++) {
-    const port = await freePort();
-    const url = `http://${HOST}:${port}`;
-    const log = createWriteStream(logPath, { flags: 'a' });
-    const child = spawn(bin, argsFor(port), { stdio: ['ignore', 'pipe', 'pipe'] });
-    child.stdout?.pipe(log);
-    child.stderr?.pipe(log);
-    const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
-    const stop = async () => {
-      if (child.exitCode === null && child.signalCode === null) {
-        child.kill('SIGTERM');
-        const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
-        await exited;
-        clearTimeout(timer);
+  return withFreePort(
+    async (port) => {
+      const url = `http://${HOST}:${port}`;
+      const log = createWriteStream(logPath, { flags: 'a' });
+      const child = spawn(bin, argsFor(port), { stdio: ['ignore', 'pipe', 'pipe'] });
+      child.stdout?.pipe(log);
+      child.stderr?.pipe(log);
+      const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+      const stop = async () => {
+        if (child.exitCode === null && child.signalCode === null) {
+          child.kill('SIGTERM');
+          const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
+          await exited;
+          clearTimeout(timer);
+        }
+        log.end();
+      };
+      try {
+        await Promise.race([
+          waitFor(async () => (await fetch(`${url}/-/ready`)).ok, { timeoutMs: 15_000, intervalMs: 100, what: `${name} ready at ${url}` }),
+          exited.then((code) => {
+            throw new Error(`${name} exited with code ${code} before it was ready (log: ${logPath})`);
+          }),
+        ]);
+        return { url, logPath, child, stop };
+      } catch (err) {
+        await stop();
+        throw err;
       }
-      log.end();
-    };
-    try {
-      await Promise.race([
-        waitFor(async () => (await fetch(`${url}/-/ready`)).ok, { timeoutMs: 15_000, intervalMs: 100, what: `${name} ready at ${url}` }),
-        exited.then((code) => {
-          throw new Error(`${name} exited with code ${code} before it was ready (log: ${logPath})`);
-        }),
-      ]);
-      return { url, logPath, child, stop };
-    } catch (err) {
-      lastErr = err as Error;
-      await stop();
-    }
-  }
-  throw lastErr ?? new Error(`${name} did not start`);
+    },
+    { host: HOST },
+  );
 }
 
 // ---------------------------------------------------------------- rules: the test-only transform

@@ -12,8 +12,9 @@ import { startLab, type Lab } from 'ambient-lab';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { loadConfig } from '../../src/cli-flags.js';
 import { startServe, type Exporter } from '../../src/serve/index.js';
-import { getText, seriesValue, waitFor } from '../support/http.js';
+import { scrapeExposition, type Exposition } from '../support/exposition.js';
 import { labExporterArgv } from '../support/lab-exporter.js';
+import { waitFor } from '../support/wait.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
@@ -53,13 +54,13 @@ describe('e2e: the status page in headless Chromium', function () {
     mkdirSync(IMAGES, { recursive: true });
     await page.screenshot({ path: join(IMAGES, `status-${name}.png`), fullPage: true });
   };
-  const metrics = async (): Promise<string> => {
+  const metrics = async (): Promise<Exposition> => {
     await exporter.refreshNow();
-    return (await getText(`${exporter.url}/metrics`)).body;
+    return scrapeExposition(`${exporter.url}/metrics`);
   };
 
   it('healthy: the verdict first, no problem, every check passed', async () => {
-    await waitFor('a healthy round', async () => seriesValue(await metrics(), 'ambient_issue_affected{issue="cross_node_network"}') === 0, 15_000, 100);
+    await waitFor(async () => (await metrics()).value('ambient_issue_affected', { issue: 'cross_node_network' }) === 0, { what: 'a healthy round', timeoutMs: 15_000, intervalMs: 100 });
     await page.goto(`${exporter.url}/`);
     expect(await verdict()).to.equal('✔Healthy');
     expect(await page.title()).to.equal('Healthy · ambient-exporter');
@@ -74,7 +75,7 @@ describe('e2e: the status page in headless Chromium', function () {
     await lab.setFaults([{ name: 'cni-blocked' }]);
     try {
       // no reload: the page's own refresh brings the new round in
-      await waitFor('the page to show the problem', async () => (await verdict()) === '✖1 problem', 30_000, 250);
+      await waitFor(async () => (await verdict()) === '✖1 problem', { what: 'the page to show the problem', timeoutMs: 30_000, intervalMs: 250 });
       const problem = page.locator('#problems ~ ol > li');
       expect(await problem.count()).to.equal(1);
       expect((await problem.locator('h3').textContent())?.trim()).to.equal(`✖problem: istio-cni blocks pod creation · node ${lab.faultNode}`);
@@ -104,17 +105,17 @@ describe('e2e: the status page in headless Chromium', function () {
     } finally {
       await lab.setFaults([]);
     }
-    await waitFor('healthy again', async () => {
+    await waitFor(async () => {
       await exporter.refreshNow();
       await page.goto(`${exporter.url}/`);
       return (await verdict()) === '✔Healthy';
-    }, 30_000, 250);
+    }, { what: 'healthy again', timeoutMs: 30_000, intervalMs: 250 });
   });
 
   it('blind: the API away past --max-state-age, never green, with why and the runbook to open', async () => {
     await lab.setApiAvailability('refuse');
     try {
-      await waitFor('verdicts withdrawn', async () => !/^ambient_issue_affected\{/m.test(await metrics()), 20_000, 200);
+      await waitFor(async () => !(await metrics()).has('ambient_issue_affected'), { what: 'verdicts withdrawn', timeoutMs: 20_000, intervalMs: 200 });
       await page.goto(`${exporter.url}/`);
       expect(await verdict()).to.equal('✖Blind');
       const box = await page.locator('section.verdict').innerText();

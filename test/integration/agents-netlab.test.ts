@@ -8,7 +8,8 @@ import type { AgentSummary } from '../../src/agent/summary.js';
 import { OverlayLab, type Fault } from '../../netlab/src/index.js';
 import { AmbientOnLab, objectsOf } from '../../netlab/src/ambient.js';
 import { describeNetlab } from '../../netlab/test/support/describe-netlab.js';
-import { waitFor } from '../e2e/stack.js';
+import { scrapeExposition, type Exposition } from '../support/exposition.js';
+import { waitFor } from '../support/wait.js';
 
 type Verdicts = Record<string, string>;
 
@@ -33,14 +34,13 @@ const ALL_OK: Verdicts = Object.fromEntries(
 Object.assign(ALL_OK, { '-/istio_cni_config': 'ok/ok', '-/istio_cni_taint': 'ok/ok' });
 const DEPENDENTS_UNKNOWN: Verdicts = Object.fromEntries(['flannel_vxlan_port', 'flannel_fdb', 'flannel_neighbours', 'flannel_routes'].map((c) => [`ipv4/${c}`, 'unknown/vxlan_device_unavailable']));
 
-async function metrics(mesh: AmbientOnLab): Promise<string[]> {
-  const res = await fetch(`${mesh.exporterUrl}/metrics`, { signal: AbortSignal.timeout(2_000) });
-  return (await res.text()).split('\n');
+async function metrics(mesh: AmbientOnLab): Promise<Exposition> {
+  return scrapeExposition(`${mesh.exporterUrl}/metrics`);
 }
 
-/** The exporter's root causes per node, as /metrics shows them. */
-const nodeIssues = (lines: string[]): string[] =>
-  lines.filter((l) => l.startsWith('ambient_node_issue{')).map((l) => l.replace(/^ambient_node_issue\{node="([^"]+)",issue="([^"]+)",cause="([^"]+)"\} 1$/, '$1 $2 $3'));
+/** The exporter's root causes per node, as /metrics shows them ("node issue cause"; the value appended when not 1). */
+const nodeIssues = (m: Exposition): string[] =>
+  m.select('ambient_node_issue').map((s) => `${s.labels.node} ${s.labels.issue} ${s.labels.cause}${s.value === 1 ? '' : ` ${s.value}`}`);
 
 describeNetlab('node agents and the exporter on the real-kernel lab', function () {
   this.timeout(180_000);
@@ -66,7 +66,7 @@ describeNetlab('node agents and the exporter on the real-kernel lab', function (
   });
 
   /** Waits until the exporter's findings are exactly `want`, and returns its /metrics then. */
-  async function exporterSees(want: string[]): Promise<string[]> {
+  async function exporterSees(want: string[]): Promise<Exposition> {
     let last: string[] = [];
     return waitFor(
       async () => {
@@ -88,8 +88,8 @@ describeNetlab('node agents and the exporter on the real-kernel lab', function (
       expect(s.ready).to.equal(true);
     }
     const lines = await exporterSees([]);
-    for (const n of lab.nodes) expect(lines).to.include(`ambient_exporter_scrape_up{component="agent",node="${n.name}",pod="ambient-exporter-agent-${n.name}"} 1`);
-    expect(lines.filter((l) => l.startsWith('ambient_node_checks_unknown{'))).to.deep.equal(lab.nodes.map((n) => `ambient_node_checks_unknown{node="${n.name}"} 0`));
+    for (const n of lab.nodes) expect(lines.value('ambient_exporter_scrape_up', { component: 'agent', node: n.name, pod: `ambient-exporter-agent-${n.name}` }), n.name).to.equal(1);
+    expect(lines.lines('ambient_node_checks_unknown')).to.deep.equal(lab.nodes.map((n) => `ambient_node_checks_unknown{node="${n.name}"} 0`).sort());
   });
 
   const rows: { fault: Fault; agent?: Verdicts; cause: string; why: string }[] = [
@@ -139,8 +139,8 @@ describeNetlab('node agents and the exporter on the real-kernel lab', function (
         expect(verdicts(await freshSummary(mesh, 'node-3', since)), 'node-3').to.deep.equal(ALL_OK);
       }
       const lines = await exporterSees([`node-2 cross_node_network ${cause}`]);
-      const problems = lines.filter((l) => l.startsWith('ambient_node_check_problem{'));
-      expect(problems.every((l) => l.includes('node="node-2"')), problems.join('\n')).to.equal(true);
+      const problems = lines.select('ambient_node_check_problem');
+      expect(problems.every((p) => p.labels.node === 'node-2'), lines.lines('ambient_node_check_problem').join('\n')).to.equal(true);
     });
   }
 
@@ -164,8 +164,8 @@ describeNetlab('node agents and the exporter on the real-kernel lab', function (
   it("the exporter leaves an agent's node's ztunnel to the agent: with node-2's pods unreachable its ztunnel still counts as scraped", async () => {
     await lab.apply({ kind: 'vxlan-port-dropped', node: 'node-2' });
     const lines = await exporterSees(['node-2 cross_node_network pod_network_unreachable']);
-    expect(lines).to.include('ambient_node_pod_network_reachable{node="node-2"} 0');
-    expect(lines).to.include('ambient_exporter_scrape_up{component="ztunnel",node="node-2",pod="ztunnel-node-2"} 1');
+    expect(lines.value('ambient_node_pod_network_reachable', { node: 'node-2' })).to.equal(0);
+    expect(lines.value('ambient_exporter_scrape_up', { component: 'ztunnel', node: 'node-2', pod: 'ztunnel-node-2' })).to.equal(1);
   });
 
   it('an agent gone (its pod no longer Ready): the exporter scrapes that node\'s ztunnel and istio-cni itself, over the overlay', async () => {
@@ -180,11 +180,11 @@ describeNetlab('node agents and the exporter on the real-kernel lab', function (
       const lines = await waitFor(
         async () => {
           const l = await metrics(mesh);
-          return l.includes('ambient_exporter_scrape_up{component="ztunnel",node="node-3",pod="ztunnel-node-3"} 0') ? l : undefined;
+          return l.value('ambient_exporter_scrape_up', { component: 'ztunnel', node: 'node-3', pod: 'ztunnel-node-3' }) === 0 ? l : undefined;
         },
         { timeoutMs: 20_000, what: "the exporter's own failed scrape of node-3's ztunnel" },
       );
-      expect(lines.some((l) => l.startsWith('ambient_exporter_scrape_up{component="agent",node="node-3"'))).to.equal(false);
+      expect(lines.has('ambient_exporter_scrape_up', { component: 'agent', node: 'node-3' })).to.equal(false);
       expect(nodeIssues(lines)).to.deep.equal(['node-3 cross_node_network pod_network_unreachable']);
     } finally {
       mesh.api.apply(objectsOf(lab, mesh.exporterNode));

@@ -4,7 +4,9 @@ import { expect } from 'chai';
 import { loadConfig } from '../../src/cli-flags.js';
 import { startLab, type Lab } from 'ambient-lab';
 import { startServe, type Exporter } from '../../src/serve/index.js';
-import { getText, waitFor } from '../support/http.js';
+import { scrapeExposition } from '../support/exposition.js';
+import { getText } from '../support/http.js';
+import { waitFor } from '../support/wait.js';
 
 describe('exporter started while the API server is down', function () {
   this.timeout(60_000);
@@ -28,20 +30,20 @@ describe('exporter started while the API server is down', function () {
   it('is not ready and serves no verdict, only its own health', async () => {
     await exporter.refreshNow();
     expect((await getText(`${exporter.url}/readyz`)).status).to.equal(503);
-    const body = (await getText(`${exporter.url}/metrics`)).body;
-    expect(body).not.to.match(/^ambient_issue_affected\{/m);
-    expect(body).to.match(/^ambient_kube_api_ready 0$/m);
-    expect(body).to.match(/^ambient_exporter_kube_watch_up\{resource="pods"\} 0$/m);
+    const metrics = await scrapeExposition(`${exporter.url}/metrics`);
+    expect(metrics.has('ambient_issue_affected')).to.equal(false);
+    expect(metrics.value('ambient_kube_api_ready')).to.equal(0);
+    expect(metrics.value('ambient_exporter_kube_watch_up', { resource: 'pods' })).to.equal(0);
   });
 
   it('becomes ready with a full verdict once the API answers', async () => {
     await lab.setApiAvailability('up');
-    await waitFor('readiness', async () => {
+    await waitFor(async () => {
       await exporter.refreshNow();
       return (await getText(`${exporter.url}/readyz`)).status === 200;
-    }, 40_000, 100);
+    }, { what: 'readiness', timeoutMs: 40_000, intervalMs: 100 });
     await exporter.ready();
-    const body = (await getText(`${exporter.url}/metrics`)).body;
-    expect(body).to.match(/^ambient_issue_affected\{issue="cross_node_network"\} 0$/m);
+    const metrics = await scrapeExposition(`${exporter.url}/metrics`);
+    expect(metrics.value('ambient_issue_affected', { issue: 'cross_node_network' })).to.equal(0);
   });
 });

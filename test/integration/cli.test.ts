@@ -5,10 +5,13 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Socket, createServer, type Server } from 'node:net';
+import { Socket } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { FAULT_CATALOG, FAULT_NAMES, startObjectApi } from 'ambient-lab';
-import { getText, waitFor } from '../support/http.js';
+import { scrapeExposition } from '../support/exposition.js';
+import { getText } from '../support/http.js';
+import { startTcpServer, withFreePort, type LocalServer } from '../support/net.js';
+import { waitFor } from '../support/wait.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const BAD_SERVER_KUBECONFIG = join(mkdtempSync(join(tmpdir(), 'cli-test-')), 'kubeconfig');
@@ -30,12 +33,27 @@ function run(
   return { done, kill: (sig) => child.kill(sig), stdout: child.stdout };
 }
 
-async function freePort(): Promise<number> {
-  const srv = createServer();
-  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
-  const { port } = srv.address() as { port: number };
-  await new Promise<void>((r) => srv.close(() => r()));
-  return port;
+type Running = ReturnType<typeof run> & { port: number };
+
+/**
+ * Runs a serving command on a free port, waiting for `path` to answer 200; tried again on another
+ * port when the process exits first (the port was taken between picking it and binding it).
+ */
+function serving(args: (port: number) => string[], path: string, what: string): Promise<Running> {
+  return withFreePort(async (port) => {
+    const proc = run(args(port));
+    const exited = proc.done.then(({ code, stderr }) => {
+      throw new Error(`exited ${code} before ${what}: ${stderr}`);
+    });
+    try {
+      await Promise.race([waitFor(async () => (await getText(`http://127.0.0.1:${port}${path}`)).status === 200, { what, timeoutMs: 20_000, intervalMs: 100 }), exited]);
+    } catch (err) {
+      proc.kill('SIGKILL');
+      await proc.done;
+      throw err;
+    }
+    return { ...proc, port };
+  });
 }
 
 describe('cli', function () {
@@ -66,14 +84,13 @@ describe('cli', function () {
   }
 
   describe('a listen address that cannot be used', () => {
-    let taken: Server;
+    let taken: LocalServer;
     let takenPort: number;
     before(async () => {
-      taken = createServer();
-      await new Promise<void>((r) => taken.listen(0, '127.0.0.1', r));
-      takenPort = (taken.address() as { port: number }).port;
+      taken = await startTcpServer(() => undefined);
+      takenPort = taken.port;
     });
-    after(() => new Promise<void>((r) => taken.close(() => r())));
+    after(() => taken.close());
 
     const KEY = /^ambient-exporter: config: listenAddress \(--listen-address, AMBIENT_LISTEN_ADDRESS\): /;
     const STATIC = ['--no-kube', '--target', 'ztunnel:n1=http://127.0.0.1:1/stats/prometheus'];
@@ -155,11 +172,13 @@ describe('cli', function () {
   });
 
   it('serves until SIGTERM, then exits 0', async () => {
-    const port = await freePort();
-    const proc = run(['serve', '--no-kube', '--target', 'ztunnel:n1=http://127.0.0.1:1/stats/prometheus', '--listen-address', `127.0.0.1:${port}`, '--refresh-interval', '1s', '--scrape-timeout', '200ms']);
-    await waitFor('the exporter to be ready', async () => (await getText(`http://127.0.0.1:${port}/readyz`)).status === 200, 20_000, 100);
-    const metrics = await getText(`http://127.0.0.1:${port}/metrics`);
-    expect(metrics.body).to.include('ambient_exporter_scrape_up{component="ztunnel",node="n1",pod="127.0.0.1:1"} 0');
+    const proc = await serving(
+      (port) => ['serve', '--no-kube', '--target', 'ztunnel:n1=http://127.0.0.1:1/stats/prometheus', '--listen-address', `127.0.0.1:${port}`, '--refresh-interval', '1s', '--scrape-timeout', '200ms'],
+      '/readyz',
+      'the exporter to be ready',
+    );
+    const metrics = await scrapeExposition(`http://127.0.0.1:${proc.port}/metrics`);
+    expect(metrics.lines('ambient_exporter_scrape_up')).to.deep.equal(['ambient_exporter_scrape_up{component="ztunnel",node="n1",pod="127.0.0.1:1"} 0']);
     proc.kill('SIGTERM');
     const { code, stdout } = await proc.done;
     expect(code).to.equal(0);
@@ -170,19 +189,17 @@ describe('cli', function () {
   it('SIGTERM during a round on a hanging target, with a client trickling its headers, exits 0 within seconds', async () => {
     // A target that accepts and never answers, scraped with a 25 s timeout: the round in progress
     // would hold shutdown for 25 s, the slow client for Node's 60 s header timeout.
-    const sockets: Socket[] = [];
-    const hanging = createServer((s) => sockets.push(s));
-    await new Promise<void>((r) => hanging.listen(0, '127.0.0.1', r));
-    const dialled = new Promise<void>((r) => hanging.once('connection', () => r()));
-    const targetPort = (hanging.address() as { port: number }).port;
-    const port = await freePort();
-    const proc = run(['serve', '--no-kube', '--target', `ztunnel:n1=http://127.0.0.1:${targetPort}/stats/prometheus`, '--listen-address', `127.0.0.1:${port}`, '--refresh-interval', '30s', '--scrape-timeout', '25s']);
+    const hanging = await startTcpServer(() => undefined);
+    const proc = await serving(
+      (port) => ['serve', '--no-kube', '--target', `ztunnel:n1=${hanging.url('/stats/prometheus')}`, '--listen-address', `127.0.0.1:${port}`, '--refresh-interval', '30s', '--scrape-timeout', '25s'],
+      '/healthz',
+      'the exporter to listen',
+    );
     let trickle: NodeJS.Timeout | undefined;
     const slow = new Socket();
     try {
-      await dialled; // the first round is now waiting on the target
-      await waitFor('the exporter to listen', async () => (await getText(`http://127.0.0.1:${port}/healthz`)).status === 200, 20_000, 100);
-      await new Promise<void>((r) => slow.connect(port, '127.0.0.1', r));
+      await waitFor(() => hanging.connections() > 0, { what: 'the first round to dial the hanging target' }); // the round is now waiting on it
+      await new Promise<void>((r) => slow.connect(proc.port, '127.0.0.1', r));
       slow.on('error', () => undefined); // the exporter cuts it: that is the point
       slow.write('GET /metrics HTTP/1.1\r\nHost: x\r\n');
       trickle = setInterval(() => slow.write('X'), 500);
@@ -195,18 +212,19 @@ describe('cli', function () {
     } finally {
       clearInterval(trickle);
       slow.destroy();
-      for (const s of sockets) s.destroy();
-      await new Promise<void>((r) => hanging.close(() => r()));
+      await hanging.close();
     }
   });
 
   it('agent: serves its summary until SIGTERM, then exits 0', async () => {
     const api = await startObjectApi({ objects: [{ apiVersion: 'v1', kind: 'Node', metadata: { name: 'w1', uid: 'u', creationTimestamp: '2026-01-01T00:00:00Z' } }] });
     try {
-      const port = await freePort();
-      const proc = run(['agent', '--node-name', 'w1', '--kubeconfig', api.kubeconfigPath, '--listen-address', `127.0.0.1:${port}`, '--refresh-interval', '1s', '--scrape-timeout', '200ms']);
-      await waitFor('the agent to be ready', async () => (await getText(`http://127.0.0.1:${port}/readyz`)).status === 200, 20_000, 100);
-      const summary = JSON.parse((await getText(`http://127.0.0.1:${port}/summary`)).body) as { node: string; schemaVersion: number; checks: unknown[] };
+      const proc = await serving(
+        (port) => ['agent', '--node-name', 'w1', '--kubeconfig', api.kubeconfigPath, '--listen-address', `127.0.0.1:${port}`, '--refresh-interval', '1s', '--scrape-timeout', '200ms'],
+        '/readyz',
+        'the agent to be ready',
+      );
+      const summary = JSON.parse((await getText(`http://127.0.0.1:${proc.port}/summary`)).body) as { node: string; schemaVersion: number; checks: unknown[] };
       expect(summary).to.deep.include({ node: 'w1', schemaVersion: 1 });
       expect(summary.checks).to.not.be.empty;
       proc.kill('SIGTERM');

@@ -4,7 +4,8 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
-import { getText, seriesValue, waitFor } from '../support/http.js';
+import { scrapeExposition } from '../support/exposition.js';
+import { waitFor } from '../support/wait.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const LAST_BANNER_LINE = 'Values refresh every 5 s.';
@@ -23,7 +24,7 @@ describe('demo', function () {
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
     try {
-      await waitFor('the demo banner', async () => stdout.includes(LAST_BANNER_LINE) || (child.exitCode !== null ? Promise.reject(new Error(stderr)) : false), 40_000, 50);
+      await waitFor(async () => stdout.includes(LAST_BANNER_LINE) || (child.exitCode !== null ? Promise.reject(new Error(stderr)) : false), { what: 'the demo banner', timeoutMs: 40_000, intervalMs: 50 });
       const banner = stdout.trimEnd().split('\n');
       expect(banner[0]).to.match(/^ambient lab: 2 node\(s\), Istio 1\.28\.2 \(ztunnel and istio-cni in istio-system, Service istiod\), istiod on lab-node-0, faults: cni-blocked@lab-node-1$/);
       expect(banner.some((l) => l.startsWith('  kubeconfig:'))).to.be.true;
@@ -37,15 +38,13 @@ describe('demo', function () {
       expect(control, stdout).to.be.a('string');
 
       const metrics = await waitFor(
-        'the cni-blocked verdict',
         async () => {
-          const r = await getText(`${url}/metrics`);
-          return seriesValue(r.body, 'ambient_issue_affected{issue="cni_pod_creation_blocked"}') === 1 ? r.body : undefined;
+          const m = await scrapeExposition(`${url}/metrics`);
+          return m.value('ambient_issue_affected', { issue: 'cni_pod_creation_blocked' }) === 1 ? m : undefined;
         },
-        30_000,
-        200,
+        { what: 'the cni-blocked verdict', timeoutMs: 30_000, intervalMs: 200 },
       );
-      expect(metrics).to.include('ambient_exporter_build_info');
+      expect(metrics.has('ambient_exporter_build_info')).to.equal(true);
 
       const bannerLength = stdout.length;
       child.kill('SIGINT');

@@ -5,95 +5,31 @@
 // windows (xDS errors, pods not proxied for 3 minutes) pass without waiting.
 import { expect } from 'chai';
 import { startLab, type Lab, type LabOptions } from 'ambient-lab';
-import { loadConfig } from '../../src/cli-flags.js';
-import { startServe, type Exporter } from '../../src/serve/index.js';
-import { getText, waitFor } from '../support/http.js';
+import { startLabExporter, testClock, type LabExporter } from '../support/lab-exporter.js';
 
 const SECOND = 1000;
 const MINUTE = 60 * SECOND;
 
-interface Pair {
+interface Pair extends Pick<LabExporter, 'expectRootCauses'> {
   lab: Lab;
-  exporter: Exporter;
   /** moves the shared clock on, and lets the lab write what changed */
   later(ms: number): Promise<void>;
-  /**
-   * Refreshes until the root causes are exactly `want` (and `also` holds: the watch delivers changes
-   * asynchronously, so a change that keeps the root causes is awaited through what it does change);
-   * returns /metrics.
-   */
-  expectRootCauses(want: string[], also?: (body: string) => boolean): Promise<string>;
   close(): Promise<void>;
 }
 
-/** Root causes on /metrics as sorted "node issue cause" and "namespace cause" strings. */
-function rootCauses(body: string): string[] {
-  const out: string[] = [];
-  for (const line of body.split('\n')) {
-    let m = /^ambient_node_issue\{node="([^"]+)",issue="([^"]+)",cause="([^"]+)"\} 1$/.exec(line);
-    if (m) out.push(`${m[1]} ${m[2]} ${m[3]}`);
-    m = /^ambient_namespace_issue\{namespace="([^"]+)",issue="[^"]+",cause="([^"]+)"\} 1$/.exec(line);
-    if (m) out.push(`${m[1]} ${m[2]}`);
-  }
-  return out.sort();
-}
-
-/** The value of the first sample of `name` whose labels include every `labels` pair. */
-function sample(body: string, name: string, labels: Record<string, string> = {}): number | undefined {
-  for (const line of body.split('\n')) {
-    if (!line.startsWith(`${name}{`) && !line.startsWith(`${name} `)) continue;
-    if (Object.entries(labels).every(([k, v]) => line.includes(`${k}="${v}"`))) return Number(line.split(' ').pop());
-  }
-  return undefined;
-}
-
 async function startPair(labOptions: LabOptions = {}, exporterArgs: string[] = []): Promise<Pair> {
-  let clock = Date.UTC(2025, 5, 1, 12);
-  const now = () => clock;
-  const lab = await startLab({ nodes: 3, syncIntervalMs: 0, now, ...labOptions });
-  const exporter = await startServe(
-    loadConfig({
-      argv: [
-        '--kubeconfig', lab.kubeconfigPath,
-        '--listen-address', '127.0.0.1:0',
-        '--refresh-interval', '1h', // rounds are driven by the test
-        '--scrape-timeout', '400ms',
-        '--node-name', lab.istiodNode,
-        ...lab.enrollment.namespaces.flatMap((ns) => ['--enroll-namespace', ns]),
-        ...exporterArgs,
-      ],
-      env: {},
-    }),
-    { now },
-  );
-  await exporter.ready();
+  const clock = testClock(Date.UTC(2025, 5, 1, 12));
+  const lab = await startLab({ nodes: 3, syncIntervalMs: 0, now: clock.now, ...labOptions });
+  const exporter = await startLabExporter(lab, { args: exporterArgs, now: clock.now }).catch(async (err: unknown) => {
+    await lab.close();
+    throw err;
+  });
   return {
     lab,
-    exporter,
+    expectRootCauses: (want, also) => exporter.expectRootCauses(want, also),
     async later(ms) {
-      clock += ms;
+      clock.advance(ms);
       await lab.sync();
-    },
-    async expectRootCauses(want, also = () => true) {
-      const sorted = [...want].sort();
-      let last: string[] = [];
-      let body = '';
-      try {
-        return await waitFor(
-          `root causes ${JSON.stringify(sorted)}`,
-          async () => {
-            await exporter.refreshNow();
-            body = (await getText(`${exporter.url}/metrics`)).body;
-            last = rootCauses(body);
-            return JSON.stringify(last) === JSON.stringify(sorted) && also(body) ? body : undefined;
-          },
-          15_000,
-          0,
-        );
-      } catch (err) {
-        expect(last).to.deep.equal(sorted);
-        throw err;
-      }
     },
     async close() {
       await exporter.close();
@@ -127,8 +63,8 @@ describe('detection truth: issue 8, row by row, the lab against the exporter', f
       await p.lab.setFaults([{ name: 'node-cut-off' }]);
       await p.later(MINUTE);
       const body = await p.expectRootCauses([`${n0} cross_node_network exporter_node_cut_off`]);
-      for (const n of [n0, n1, n2]) expect(sample(body, 'ambient_ztunnel_pod_ready', { node: n }), `${n} ztunnel Ready`).to.equal(1);
-      expect(sample(body, 'ambient_flannel_pod_ready', { node: n0 })).to.equal(1);
+      for (const n of [n0, n1, n2]) expect(body.value('ambient_ztunnel_pod_ready', { node: n }), `${n} ztunnel Ready`).to.equal(1);
+      expect(body.value('ambient_flannel_pod_ready', { node: n0 })).to.equal(1);
     });
 
     it('row 2: a ztunnel restarted while istiod is unreachable never syncs: istiod is the root cause of its node too, its refused pods included', async () => {
@@ -138,12 +74,12 @@ describe('detection truth: issue 8, row by row, the lab against the exporter', f
       await p.expectRootCauses(all);
       await p.lab.restart('ztunnel', n1);
       await p.later(5 * MINUTE);
-      const body = await p.expectRootCauses(all, (b) => sample(b, 'ambient_pods_blocked_by_cni', { node: n1 }) !== undefined);
-      expect(sample(body, 'ambient_ztunnel_readiness_pending', { node: n1, task: 'state manager' })).to.equal(1);
-      expect(sample(body, 'ambient_ztunnel_readiness_pending', { node: n1, task: 'workload proxy manager' })).to.equal(1);
-      expect(sample(body, 'ambient_ztunnel_pod_ready', { node: n1 })).to.equal(0);
-      expect(sample(body, 'ambient_cni_ztunnel_connected', { node: n1 })).to.equal(0);
-      expect(sample(body, 'ambient_pods_blocked_by_cni', { node: n1, namespace: 'bookinfo' })).to.equal(1);
+      const body = await p.expectRootCauses(all, (m) => m.has('ambient_pods_blocked_by_cni', { node: n1 }));
+      expect(body.value('ambient_ztunnel_readiness_pending', { node: n1, task: 'state manager' })).to.equal(1);
+      expect(body.value('ambient_ztunnel_readiness_pending', { node: n1, task: 'workload proxy manager' })).to.equal(1);
+      expect(body.value('ambient_ztunnel_pod_ready', { node: n1 })).to.equal(0);
+      expect(body.value('ambient_cni_ztunnel_connected', { node: n1 })).to.equal(0);
+      expect(body.value('ambient_pods_blocked_by_cni', { node: n1, namespace: 'bookinfo' })).to.equal(1);
       // istiod back: the ztunnel syncs at its next attempt, connects to istio-cni, the pods start
       await p.lab.setFaults([]);
       await p.later(15 * SECOND);
@@ -154,7 +90,7 @@ describe('detection truth: issue 8, row by row, the lab against the exporter', f
       await p.lab.setFaults([{ name: 'istiod-port-missing' }]);
       await p.later(5 * MINUTE);
       const body = await p.expectRootCauses([n0, n1, n2].map((n) => `${n} ztunnel_istiod_connectivity service_port_missing`));
-      for (const n of [n0, n1, n2]) expect(sample(body, 'ambient_ztunnel_pod_ready', { node: n }), n).to.equal(1);
+      for (const n of [n0, n1, n2]) expect(body.value('ambient_ztunnel_pod_ready', { node: n }), n).to.equal(1);
     });
 
     it('row 3: istio-cni restarted, no ztunnel connected since (ztunnel_connected absent): not connected until ztunnel reconnects', async () => {
@@ -201,18 +137,18 @@ describe('detection truth: issue 8, row by row, the lab against the exporter', f
         await p.lab.setFaults([{ name: 'cni-refusing', reason, node: n1 }]);
         await p.later(MINUTE);
         const body = await p.expectRootCauses([`${n1} cni_pod_creation_blocked cni_agent_errors`]);
-        expect(sample(body, 'ambient_pods_refused_by_cni', { node: n1, namespace: 'bookinfo', reason: label })).to.equal(1);
+        expect(body.value('ambient_pods_refused_by_cni', { node: n1, namespace: 'bookinfo', reason: label })).to.equal(1);
         // Unauthorized refuses every new pod, the agent's refusals only the enrolled ones
-        expect(sample(body, 'ambient_pods_refused_by_cni', { node: n1, namespace: 'legacy' })).to.equal(reason === 'unauthorized' ? 1 : undefined);
+        expect(body.value('ambient_pods_refused_by_cni', { node: n1, namespace: 'legacy' })).to.equal(reason === 'unauthorized' ? 1 : undefined);
       });
     }
 
     it('row 7: flanneld crash-looping while the kernel VXLAN path forwards is no finding', async () => {
       await p.lab.setFaults([{ name: 'flannel-crash-loop', node: n1 }]);
       await p.later(MINUTE);
-      const body = await p.expectRootCauses([], (b) => sample(b, 'ambient_flannel_pod_ready', { node: n1 }) === 0);
-      expect(sample(body, 'ambient_flannel_pod_ready', { node: n1 })).to.equal(0);
-      expect(sample(body, 'ambient_node_pod_network_reachable', { node: n1 })).to.equal(1);
+      const body = await p.expectRootCauses([], (m) => m.value('ambient_flannel_pod_ready', { node: n1 }) === 0);
+      expect(body.value('ambient_flannel_pod_ready', { node: n1 })).to.equal(0);
+      expect(body.value('ambient_node_pod_network_reachable', { node: n1 })).to.equal(1);
     });
 
     it('row 7, contrast: flanneld down with its VXLAN device gone: the node is cut off', async () => {
@@ -222,11 +158,11 @@ describe('detection truth: issue 8, row by row, the lab against the exporter', f
     });
 
     it('row 10: a pod opted in by its own label in an unlabelled namespace counts as enrolled, one opted out in an enrolled namespace does not', async () => {
-      const body = await p.expectRootCauses([], (b) => sample(b, 'ambient_pods', { namespace: 'legacy', redirection: 'enabled' }) !== undefined);
+      const body = await p.expectRootCauses([], (m) => m.has('ambient_pods', { namespace: 'legacy', redirection: 'enabled' }));
       // legacy is not labelled; its inventory-sync pod is, and istio-cni enrolled it
-      expect(sample(body, 'ambient_pods', { namespace: 'legacy', redirection: 'enabled' })).to.equal(1);
+      expect(body.value('ambient_pods', { namespace: 'legacy', redirection: 'enabled' })).to.equal(1);
       // shop's loadgen opts out: not a pod left on plain TCP
-      expect(sample(body, 'ambient_pods', { namespace: 'shop', redirection: 'none' })).to.equal(0);
+      expect(body.value('ambient_pods', { namespace: 'shop', redirection: 'none' })).to.equal(0);
       // once istio-cni leaves legacy's running pods alone, the opted-in one is on plain TCP
       await p.lab.setFaults([{ name: 'pods-not-captured', namespace: 'legacy' }]);
       await p.expectRootCauses(['legacy pods_not_captured']);
@@ -244,8 +180,8 @@ describe('detection truth: issue 8, row by row, the lab against the exporter', f
       const [n0, n1, n2] = p.lab.nodes as [string, string, string];
       const body = await p.expectRootCauses([]);
       for (const n of [n0, n1, n2]) {
-        expect(sample(body, 'ambient_ztunnel_pod_ready', { node: n }), `ztunnel on ${n}`).to.equal(1);
-        expect(sample(body, 'ambient_cni_ztunnel_connected', { node: n }), `istio-cni on ${n}`).to.equal(1);
+        expect(body.value('ambient_ztunnel_pod_ready', { node: n }), `ztunnel on ${n}`).to.equal(1);
+        expect(body.value('ambient_cni_ztunnel_connected', { node: n }), `istio-cni on ${n}`).to.equal(1);
       }
       await p.lab.setFaults([{ name: 'cni-blocked', node: n2 }]);
       await p.expectRootCauses([`${n2} cni_pod_creation_blocked ztunnel_not_connected`]);
@@ -268,7 +204,7 @@ describe('detection truth: issue 8, row by row, the lab against the exporter', f
     it('is a configured overlay: no finding; a Flannel outage is still found', async () => {
       const n1 = p.lab.nodes[1]!;
       const body = await p.expectRootCauses([]);
-      expect(sample(body, 'ambient_node_overlay_configured', { node: n1 })).to.equal(1);
+      expect(body.value('ambient_node_overlay_configured', { node: n1 })).to.equal(1);
       await p.lab.setFaults([{ name: 'flannel-down', node: n1 }]);
       await p.expectRootCauses([`${n1} cross_node_network flannel_not_ready`]);
     });
@@ -284,7 +220,7 @@ describe('detection truth: issue 8, row by row, the lab against the exporter', f
     it('checks the Service the ztunnels dial: healthy is healthy, its missing port is found', async () => {
       const nodes = p.lab.nodes;
       const body = await p.expectRootCauses([]);
-      expect(sample(body, 'ambient_istiod_xds_target_info', { service: 'istiod-canary', port: '15012', source: 'ztunnel' })).to.equal(1);
+      expect(body.value('ambient_istiod_xds_target_info', { service: 'istiod-canary', port: '15012', source: 'ztunnel' })).to.equal(1);
       await p.lab.setFaults([{ name: 'istiod-port-missing' }]);
       await p.expectRootCauses(nodes.map((n) => `${n} ztunnel_istiod_connectivity service_port_missing`));
     });
@@ -320,7 +256,7 @@ describe('detection truth: issue 8, row by row, the lab against the exporter', f
         const reasons = version === '1.24' ? ([['ipset-exist', 'probe_set_error'], ['not-retryable', 'other']] as const) : ([['not-retryable', 'not_retryable']] as const);
         for (const [reason, label] of reasons) {
           await p.lab.setFaults([{ name: 'cni-refusing', reason, node: n1 }]);
-          await p.expectRootCauses([`${n1} cni_pod_creation_blocked cni_agent_errors`], (b) => (sample(b, 'ambient_pods_refused_by_cni', { node: n1, reason: label }) ?? 0) > 0);
+          await p.expectRootCauses([`${n1} cni_pod_creation_blocked cni_agent_errors`], (m) => m.sum('ambient_pods_refused_by_cni', { node: n1, reason: label }) > 0);
         }
         await p.lab.setFaults([{ name: 'cni-blocked', node: n1 }]);
         await p.expectRootCauses([`${n1} cni_pod_creation_blocked ztunnel_not_connected`]);

@@ -9,8 +9,8 @@ import { loadConfig } from '../../src/cli-flags.js';
 import { runDiagnose, type Diagnosis } from '../../src/diagnosis/run.js';
 import type { Report, ReportItem } from '../../src/diagnosis/types.js';
 import { causeOf } from '../../src/issues/registry.js';
-import { waitFor } from '../support/http.js';
 import { labExporterArgv } from '../support/lab-exporter.js';
+import { waitFor } from '../support/wait.js';
 import { startPolicyApi, type PolicyApi } from '../support/policy-api.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -94,10 +94,10 @@ describe('diagnose against the lab', function () {
         const active = lab.faults()[0]!;
         const where = f.fault.startsWith('namespace') || f.fault.startsWith('pods') ? { namespace: active.namespace } : f.where({ n0, n1 });
         // the lab's components follow a fault within a moment: diagnose again until they have
-        const d = await waitFor(`${f.fault} reported`, async () => {
+        const d = await waitFor(async () => {
           const r = await diagnose([], false, f.secondLookMs);
           return problems(r.report).length === 1 && problems(r.report)[0]!.item.cause === f.cause ? r : undefined;
-        }, 40_000, 100);
+        }, { what: `${f.fault} reported`, timeoutMs: 40_000, intervalMs: 100 });
         expect(d.exitCode).to.equal(1);
         const [{ section, item }] = problems(d.report) as [{ section: string; item: ReportItem }];
         expect(section).to.equal(f.section);
@@ -117,7 +117,7 @@ describe('diagnose against the lab', function () {
   it('one fault on the command line: the problem under its layer with its next command, exit 1; --output json the same, for scripts', async () => {
     await lab.setFaults([{ name: 'flannel-down' }]);
     try {
-      await waitFor('flannel-down seen', async () => (await diagnose()).exitCode === 1, 20_000, 100);
+      await waitFor(async () => (await diagnose()).exitCode === 1, { what: 'flannel-down seen', timeoutMs: 20_000, intervalMs: 100 });
       // earlier tests left xDS error counts behind: one round, no second look to wait for
       const text = await cli(['diagnose', ...args(), '--second-look', '0s']);
       expect(text.code).to.equal(1);
@@ -140,11 +140,11 @@ describe('diagnose against the lab', function () {
     // istiod unreachable long enough for the running ztunnels to count failed connects, then back
     await lab.setFaults([{ name: 'istiod-unreachable' }]);
     try {
-      await waitFor('xDS errors counted', async () => JSON.stringify((await diagnose()).report).includes('counted xDS connection errors'), 20_000, 100);
+      await waitFor(async () => JSON.stringify((await diagnose()).report).includes('counted xDS connection errors'), { what: 'xDS errors counted', timeoutMs: 20_000, intervalMs: 100 });
     } finally {
       await lab.setFaults([]);
     }
-    await waitFor('istiod back', async () => (await diagnose()).exitCode !== 1, 20_000, 100);
+    await waitFor(async () => (await diagnose()).exitCode !== 1, { what: 'istiod back', timeoutMs: 20_000, intervalMs: 100 });
     // one round: the counts cannot be judged, and it says so (exit 2: a check could not be made)
     const once = await cli(['diagnose', ...args(), '--second-look', '0s']);
     expect(once.stdout).to.contain('counted xDS connection errors since it started; one round cannot tell whether its stream fails now');
@@ -211,10 +211,10 @@ describe('diagnose against the lab', function () {
       api.policies.clear();
       await lab.setFaults([{ name: 'flannel-down' }]);
       try {
-        const d = await waitFor('flannel-down seen', async () => {
+        const d = await waitFor(async () => {
           const r = await preInstall();
           return r.exitCode === 1 ? r : undefined;
-        }, 20_000, 100);
+        }, { what: 'flannel-down seen', timeoutMs: 20_000, intervalMs: 100 });
         expect(problems(d.report).map((p) => `${p.section} ${p.item.cause}`)).to.deep.equal(['network flannel_not_ready']);
         expect(d.output).to.contain(`explained by cross_node_network flannel_not_ready on this node`);
       } finally {

@@ -6,7 +6,8 @@ import { expect } from 'chai';
 import { keptSamplesOf } from '../../src/issues/registry.js';
 import type { ScrapeResult, Target } from '../../src/model.js';
 import { scrapeAll } from '../../src/scrape/scraper.js';
-import { closedPort, endlessBody, startHttpServer, startTcpServer, type LocalServer } from '../unit/scrape/local-servers.js';
+import { endlessBody, startHttpServer, type LocalServer } from '../support/http.js';
+import { closedPort, startTcpServer } from '../support/net.js';
 
 const ztunnelBody = readFileSync(new URL('../fixtures/scrape/ztunnel-1.28.openmetrics.txt', import.meta.url), 'utf8');
 

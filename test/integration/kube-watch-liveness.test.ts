@@ -13,7 +13,7 @@ import { WATCHED_RESOURCES } from '../../src/kube/resources.js';
 import { startLab, type Lab } from 'ambient-lab';
 import type { ClusterState } from '../../src/model.js';
 import { startApiProxy, type ApiProxy } from '../support/api-proxy.js';
-import { waitFor } from '../unit/kube/wait.js';
+import { waitFor } from '../support/wait.js';
 
 const EXCLUDE = ['kube-system', 'kube-public', 'kube-node-lease', 'istio-system', 'kube-flannel'];
 const allUp = (s: ClusterState): boolean => WATCHED_RESOURCES.every((r) => s.watchUp[r.name] === true);
@@ -52,7 +52,7 @@ describe('kube watch liveness behind a misbehaving proxy', function () {
       ...extra,
     });
     await watch.synced();
-    await waitFor('every watch up', () => allUp(watch!.snapshot()));
+    await waitFor(() => allUp(watch!.snapshot()), { what: 'every watch up' });
     return watch;
   }
 
@@ -71,17 +71,17 @@ describe('kube watch liveness behind a misbehaving proxy', function () {
   it('times out requests that get no response, retries them with back-off, and recovers by itself once the API answers', async () => {
     const w = await start();
     proxy!.setMode('reset');
-    await waitFor('every watch down on reset', () => allDown(w.snapshot()));
+    await waitFor(() => allDown(w.snapshot()), { what: 'every watch down on reset' });
     proxy!.setMode('hang');
     const hangAt = logs.length;
     const timedOut = (): number => logs.slice(hangAt).filter((l) => String(l.obj.err).includes('no response within')).length;
-    await waitFor('unanswered requests timed out and retried, twice per resource', () => timedOut() >= 2 * WATCHED_RESOURCES.length, { timeoutMs: 10_000 });
+    await waitFor(() => timedOut() >= 2 * WATCHED_RESOURCES.length, { what: 'unanswered requests timed out and retried, twice per resource', timeoutMs: 10_000 });
     expect(allDown(w.snapshot()), 'watchUp stays 0 while nothing answers').to.equal(true);
     await lab!.setFaults([{ name: 'namespace-unlabeled', namespace: 'shop' }]);
 
     proxy!.setMode('pass');
     const passAt = Date.now();
-    await waitFor('every watch up again, with the change made meanwhile', () => allUp(w.snapshot()) && !shopLabelled(w.snapshot()), { timeoutMs: 10_000 });
+    await waitFor(() => allUp(w.snapshot()) && !shopLabelled(w.snapshot()), { what: 'every watch up again, with the change made meanwhile', timeoutMs: 10_000 });
     // The worst case: a request sent just before the API answered again times out, then one back-off.
     expect(Date.now() - passAt).to.be.below(RESPONSE_TIMEOUT_MS + BACKOFF.maxMs + 1_000);
   });
@@ -91,22 +91,22 @@ describe('kube watch liveness behind a misbehaving proxy', function () {
     const watchesBefore = proxy!.requests.watch;
     const since = Date.now();
     // Quiet but alive: bookmarks keep every watch, well past the idle bound.
-    await waitFor('bookmarks past three idle bounds', () => WATCHED_RESOURCES.every((r) => (w.snapshot().watchLastEvent[r.name] ?? 0) > since + 3 * IDLE_TIMEOUT_MS), { timeoutMs: 10_000 });
+    await waitFor(() => WATCHED_RESOURCES.every((r) => (w.snapshot().watchLastEvent[r.name] ?? 0) > since + 3 * IDLE_TIMEOUT_MS), { what: 'bookmarks past three idle bounds', timeoutMs: 10_000 });
     expect(proxy!.requests.watch, 'no watch re-established while bookmarks arrive').to.equal(watchesBefore);
     expect(allUp(w.snapshot())).to.equal(true);
 
     proxy!.setMode('silent');
     const silentAt = Date.now();
     await lab!.setFaults([{ name: 'namespace-unlabeled', namespace: 'shop' }]);
-    await waitFor('every watch down once silent past the bound', () => allDown(w.snapshot()), { timeoutMs: IDLE_TIMEOUT_MS + 3_000 });
+    await waitFor(() => allDown(w.snapshot()), { what: 'every watch down once silent past the bound', timeoutMs: IDLE_TIMEOUT_MS + 3_000 });
     expect(Date.now() - silentAt).to.be.at.least(IDLE_TIMEOUT_MS - 50);
-    await waitFor('the change seen through a relist', () => !shopLabelled(w.snapshot()), { timeoutMs: 5_000 });
+    await waitFor(() => !shopLabelled(w.snapshot()), { what: 'the change seen through a relist', timeoutMs: 5_000 });
     expect(allDown(w.snapshot()), 'still down: the new watches are silent too').to.equal(true);
     expect(logs.some((l) => l.level === 'warn' && l.msg?.startsWith('watch silent'))).to.equal(true);
     const frozen = w.snapshot().watchLastEvent.namespaces!;
 
     proxy!.setMode('pass');
-    await waitFor('every watch up once bookmarks flow again', () => allUp(w.snapshot()), { timeoutMs: 5_000 });
+    await waitFor(() => allUp(w.snapshot()), { what: 'every watch up once bookmarks flow again', timeoutMs: 5_000 });
     expect(w.snapshot().watchLastEvent.namespaces!).to.be.greaterThan(frozen);
   });
 

@@ -8,7 +8,7 @@ import { WATCHED_RESOURCES } from '../../src/kube/resources.js';
 import { startLab, type Lab } from 'ambient-lab';
 import { PORTS } from '../../src/istio.js';
 import type { ClusterState, PodInfo } from '../../src/model.js';
-import { waitFor } from '../unit/kube/wait.js';
+import { waitFor } from '../support/wait.js';
 
 const ISTIO_NS = 'istio-system';
 const EXCLUDE = ['kube-system', 'kube-public', 'kube-node-lease', 'istio-system', 'kube-flannel'];
@@ -96,12 +96,12 @@ describe('kube watch against the lab API server', function () {
     watch.onChange(() => notified++);
 
     await lab.setFaults([{ name: 'cni-blocked', node }]);
-    const s = await waitFor('cni-blocked in the snapshot', () => {
+    const s = await waitFor(() => {
       const s = watch!.snapshot();
       const ztunnel = onNode(s.ztunnelPods, node)[0];
       const stuck = onNode(s.workloadPods, node).filter((p) => p.waitingReason === 'ContainerCreating');
       return ztunnel && !ztunnel.ready && stuck.length > 0 && s.sandboxEvents.length > 0 ? s : undefined;
-    });
+    }, { what: 'cni-blocked in the snapshot' });
     expect(onNode(s.ztunnelPods, node)[0]!.waitingReason).to.equal('CrashLoopBackOff');
     expect(s.ztunnelPods.filter((p) => p.node !== node).every((p) => p.ready)).to.equal(true);
     const stuck = onNode(s.workloadPods, node).filter((p) => !p.started);
@@ -111,20 +111,20 @@ describe('kube watch against the lab API server', function () {
     expect(notified).to.be.greaterThan(0);
 
     await lab.setFaults([]);
-    await waitFor('recovery in the snapshot', () => {
+    await waitFor(() => {
       const s = watch!.snapshot();
       return s.ztunnelPods.every((p) => p.ready) && s.workloadPods.every((p) => p.started);
-    });
+    }, { what: 'recovery in the snapshot' });
   });
 
   it('keeps an expected namespace\'s pods as workloads when its label is removed', async () => {
     lab = await startLab({ nodes: 2 });
     watch = await watchLab(lab);
     await lab.setFaults([{ name: 'namespace-unlabeled', namespace: 'shop' }]);
-    const s = await waitFor('label removed', () => {
+    const s = await waitFor(() => {
       const s = watch!.snapshot();
       return s.namespaces.find((n) => n.name === 'shop')?.labels['istio.io/dataplane-mode'] === undefined ? s : undefined;
-    });
+    }, { what: 'label removed' });
     expect(s.workloadPods.some((p) => p.namespace === 'shop')).to.equal(true);
   });
 
@@ -135,12 +135,12 @@ describe('kube watch against the lab API server', function () {
       const node = lab.faultNode;
 
       await lab.setApiAvailability(mode);
-      const down = await waitFor('every watch down', () => (allDown(watch!.snapshot()) ? watch!.snapshot() : undefined), { timeoutMs: 10_000 });
+      const down = await waitFor(() => (allDown(watch!.snapshot()) ? watch!.snapshot() : undefined), { what: 'every watch down', timeoutMs: 10_000 });
       expect(down.synced, 'the last known state is still served').to.equal(true);
       expect(down.ztunnelPods).to.have.length(3);
       // Stay away long enough for reconnects to fail and back off (every informer at least twice).
       const before = failedRetries();
-      await waitFor('reconnects failing', () => failedRetries() >= before + 2 * WATCHED_RESOURCES.length, { timeoutMs: 10_000 });
+      await waitFor(() => failedRetries() >= before + 2 * WATCHED_RESOURCES.length, { what: 'reconnects failing', timeoutMs: 10_000 });
       expect(allDown(watch.snapshot())).to.equal(true);
 
       // A change while the API is away, and a history that no longer reaches back to it: the
@@ -149,14 +149,10 @@ describe('kube watch against the lab API server', function () {
       lab.compactApiHistory();
       await lab.setApiAvailability('up');
 
-      const s = await waitFor(
-        'watches back up with the change',
-        () => {
+      const s = await waitFor(() => {
           const s = watch!.snapshot();
           return allUp(s) && onNode(s.ztunnelPods, node)[0]?.ready === false ? s : undefined;
-        },
-        { timeoutMs: 20_000 },
-      );
+        }, { what: 'watches back up with the change', timeoutMs: 20_000 });
       expect(onNode(s.workloadPods, node).some((p) => p.waitingReason === 'ContainerCreating')).to.equal(true);
     });
   }

@@ -3,7 +3,8 @@
 import * as k8s from '@kubernetes/client-node';
 import { expect } from 'chai';
 import { startLab, type Lab } from 'ambient-lab';
-import { httpGet, samples } from '../support/net.js';
+import { Exposition, type Labels } from '../support/exposition.js';
+import { httpGet } from '../support/http.js';
 
 const MINUTE = 60_000;
 
@@ -15,7 +16,7 @@ describe('lab components', function () {
   const target = (component: string, node = 'lab-node-1') => lab.scrapeTargets().find((t) => t.component === component && t.node === node)!;
   const scrape = async (component: string, node?: string, accept?: string) =>
     (await httpGet(target(component, node).url, 2000, accept ? { Accept: accept } : {})).body;
-  const value = (body: string, name: string, labels = '') => samples(body, name).get(labels);
+  const value = (body: string, name: string, labels: Labels = {}) => Exposition.parse(body).value(name, labels);
 
   beforeEach(async () => {
     clock = Date.UTC(2025, 5, 1, 12);
@@ -34,7 +35,7 @@ describe('lab components', function () {
     expect(plain.body).to.contain('# UNIT istio_xds_message_bytes bytes\n');
     expect(plain.body).to.contain('# TYPE istio_tcp_connections_opened counter\n');
     expect(plain.body).to.match(/^istio_tcp_connections_opened_total\{reporter="(source|destination)",source_workload="/m);
-    expect(value(plain.body, 'istio_build', '{component="ztunnel",tag="1.28.2"}')).to.equal(1);
+    expect(value(plain.body, 'istio_build', { component: 'ztunnel', tag: '1.28.2' })).to.equal(1);
 
     const om = await httpGet(target('ztunnel').url.replace('/stats/prometheus', '/metrics'), 2000, {
       Accept: 'application/openmetrics-text;version=1.0.0,text/plain;version=0.0.4;q=0.5',
@@ -46,15 +47,16 @@ describe('lab components', function () {
 
   it('ztunnel carries the full traffic labels, the configured number of series, and the DNS bucket quirk', async () => {
     const body = await scrape('ztunnel');
-    const opened = samples(body, 'istio_tcp_connections_opened_total');
-    expect(opened.size).to.equal(6);
-    const labels = [...opened.keys()][0]!;
-    for (const l of ['reporter', 'source_principal', 'destination_service', 'destination_workload_namespace', 'request_protocol="tcp"', 'response_flags', 'connection_security_policy', 'source_region', 'destination_zone']) {
-      expect(labels).to.contain(l);
-    }
-    const buckets = samples(body, 'istio_dns_upstream_request_duration_seconds_bucket');
-    const dnsLabels = [...buckets.keys()][0]!.replace(/^\{le="[^"]+",/, '');
-    expect(buckets.get(`{le="0.001",${dnsLabels}`)).to.equal(buckets.get(`{le="0.005",${dnsLabels}`));
+    const m = Exposition.parse(body);
+    const opened = m.select('istio_tcp_connections_opened_total');
+    expect(opened).to.have.length(6);
+    const labels = opened[0]!.labels;
+    expect(labels).to.include.keys('reporter', 'source_principal', 'destination_service', 'destination_workload_namespace', 'request_protocol', 'response_flags', 'connection_security_policy', 'source_region', 'destination_zone');
+    expect(labels.request_protocol).to.equal('tcp');
+    const { le: _le, ...dnsLabels } = m.select('istio_dns_upstream_request_duration_seconds_bucket')[0]!.labels;
+    const bucket = (le: string) => m.value('istio_dns_upstream_request_duration_seconds_bucket', { ...dnsLabels, le });
+    expect(bucket('0.001')).to.be.a('number');
+    expect(bucket('0.001')).to.equal(bucket('0.005'));
     expect(value(body, 'workload_manager_active_proxy_count')).to.be.greaterThan(0);
   });
 
@@ -70,15 +72,15 @@ describe('lab components', function () {
     const first = await scrape('ztunnel');
     clock += 10 * MINUTE;
     const later = await scrape('ztunnel');
-    const opened = (b: string) => [...samples(b, 'istio_tcp_connections_opened_total').values()].reduce((a, x) => a + x, 0);
+    const opened = (b: string) => Exposition.parse(b).sum('istio_tcp_connections_opened_total');
     expect(opened(later)).to.be.greaterThan(opened(first));
-    expect(value(later, 'istio_xds_connection_terminations_total', '{reason="ConnectionError"}')).to.equal(undefined);
+    expect(value(later, 'istio_xds_connection_terminations_total', { reason: 'ConnectionError' })).to.equal(undefined);
 
     await lab.setFaults([{ name: 'istiod-unreachable' }]);
     const atFault = await scrape('ztunnel');
     clock += 10 * MINUTE;
     const during = await scrape('ztunnel');
-    const errors = (b: string) => value(b, 'istio_xds_connection_terminations_total', '{reason="ConnectionError"}') ?? 0;
+    const errors = (b: string) => value(b, 'istio_xds_connection_terminations_total', { reason: 'ConnectionError' }) ?? 0;
     // the first connect is still waiting out its 5 s timeout
     expect(errors(atFault)).to.equal(0);
     // back-off doubling from 20 ms to 15 s, each connect timing out after 5 s (src/xds/client.rs)
@@ -86,7 +88,7 @@ describe('lab components', function () {
     // cached state: the ztunnel stays Ready and keeps carrying its pods' traffic
     expect(opened(during)).to.be.greaterThan(opened(atFault));
     expect((await httpGet(target('ztunnel').url.replace(':15020/stats/prometheus', ':15021/healthz/ready'), 2000)).body).to.equal('ready\n');
-    const addressMessages = '{url="type.googleapis.com/istio.workload.Address"}';
+    const addressMessages = { url: 'type.googleapis.com/istio.workload.Address' };
     expect(value(during, 'istio_xds_message_total', addressMessages)).to.equal(value(atFault, 'istio_xds_message_total', addressMessages));
 
     await lab.setFaults([]);
@@ -100,7 +102,7 @@ describe('lab components', function () {
 
   it('a crash-looping ztunnel restarts with fresh counters and keeps its restart count', async () => {
     const before = await scrape('ztunnel');
-    expect(value(before, 'istio_xds_connection_terminations_total', '{reason="Reconnect"}')).to.be.greaterThan(0);
+    expect(value(before, 'istio_xds_connection_terminations_total', { reason: 'Reconnect' })).to.be.greaterThan(0);
     const faultAt = clock;
     await lab.setFaults([{ name: 'cni-blocked' }]);
     clock += 5 * MINUTE;
@@ -114,8 +116,8 @@ describe('lab components', function () {
 
     await lab.setFaults([]);
     const after = await scrape('ztunnel');
-    expect(value(after, 'istio_xds_connection_terminations_total', '{reason="Reconnect"}')).to.equal(undefined);
-    expect(samples(after, 'istio_tcp_connections_opened_total').size).to.equal(0);
+    expect(value(after, 'istio_xds_connection_terminations_total', { reason: 'Reconnect' })).to.equal(undefined);
+    expect(Exposition.parse(after).select('istio_tcp_connections_opened_total')).to.have.length(0);
     const back = (await core.listPodForAllNamespaces({ labelSelector: 'app=ztunnel', fieldSelector: 'spec.nodeName=lab-node-1' })).items[0];
     expect(back?.status?.containerStatuses?.[0]).to.include({ ready: true, restartCount: restarts });
     expect(back?.status?.containerStatuses?.[0]?.state?.running?.startedAt?.getTime()).to.equal(Math.floor(clock / 1000) * 1000);
@@ -127,10 +129,10 @@ describe('lab components', function () {
     expect(r.body).to.not.contain('# EOF');
     expect(r.body).to.contain('# TYPE pilot_xds_pushes counter\n');
     expect(r.body).to.not.match(/^pilot_\w+_total[{ ]/m);
-    expect(value(r.body, 'istio_build', '{component="pilot",tag="1.28.2"}')).to.equal(1);
-    expect(value(r.body, 'pilot_xds', '{version="1.28.2"}')).to.equal(3);
-    expect(value(r.body, 'pilot_xds_pushes', '{type="wds"}')).to.be.greaterThan(0);
-    expect(value(r.body, 'pilot_xds_push_time_bucket', '{type="wds",le="+Inf"}')).to.equal(value(r.body, 'pilot_xds_pushes', '{type="wds"}'));
+    expect(value(r.body, 'istio_build', { component: 'pilot', tag: '1.28.2' })).to.equal(1);
+    expect(value(r.body, 'pilot_xds', { version: '1.28.2' })).to.equal(3);
+    expect(value(r.body, 'pilot_xds_pushes', { type: 'wds' })).to.be.greaterThan(0);
+    expect(value(r.body, 'pilot_xds_push_time_bucket', { type: 'wds', le: '+Inf' })).to.equal(value(r.body, 'pilot_xds_pushes', { type: 'wds' }));
     expect(value(r.body, 'citadel_server_root_cert_expiry_seconds')).to.be.greaterThan(0);
     // the CA's expiry as timestamps (what the exporter keeps), consistent with the time left
     const nowS = clock / 1000;
@@ -145,10 +147,10 @@ describe('lab components', function () {
     expect(value(r.body, 'go_memstats_heap_inuse_bytes')).to.be.greaterThan(0);
     expect(value(r.body, 'process_resident_memory_bytes')).to.be.greaterThan(value(r.body, 'go_memstats_heap_inuse_bytes')!);
     expect(value(r.body, 'process_cpu_seconds_total')).to.be.greaterThan(0);
-    expect(value(r.body, 'pilot_k8s_reg_events', '{event="add",type="Pods"}')).to.be.greaterThan(0);
+    expect(value(r.body, 'pilot_k8s_reg_events', { event: 'add', type: 'Pods' })).to.be.greaterThan(0);
 
     await lab.setFaults([{ name: 'cross-node' }]);
-    expect(value(await scrape('istiod', 'lab-node-0'), 'pilot_xds', '{version="1.28.2"}')).to.equal(1);
+    expect(value(await scrape('istiod', 'lab-node-0'), 'pilot_xds', { version: '1.28.2' })).to.equal(1);
     const ip = new URL(target('istiod', 'lab-node-0').url).hostname;
     expect((await httpGet(`http://${ip}:8080/ready`, 2000)).status).to.equal(200);
     expect((await httpGet(`http://${ip}:15014/version`, 2000)).body).to.match(/^1\.28\.2-/);
@@ -158,7 +160,7 @@ describe('lab components', function () {
     const body = await scrape('istio-cni');
     expect(value(body, 'ztunnel_connected')).to.equal(1);
     expect(value(body, 'istio_cni_install_ready')).to.equal(1);
-    expect(value(body, 'istio_cni_installs_total', '{result="SUCCESS"}')).to.equal(1);
+    expect(value(body, 'istio_cni_installs_total', { result: 'SUCCESS' })).to.equal(1);
     expect(body).to.contain('# TYPE nodeagent_reconcile_events_total counter\n');
     const ip = new URL(target('istio-cni').url).hostname;
     expect((await httpGet(`http://${ip}:8000/readyz`, 2000)).status).to.equal(200);

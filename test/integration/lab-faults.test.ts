@@ -4,7 +4,9 @@
 import * as k8s from '@kubernetes/client-node';
 import { expect } from 'chai';
 import { startLab, type FaultSpec, type Lab } from 'ambient-lab';
-import { dial, httpOutcome, samples, httpGet } from '../support/net.js';
+import { Exposition } from '../support/exposition.js';
+import { httpGet, httpOutcome } from '../support/http.js';
+import { dial } from '../support/net.js';
 
 /** Short: a blackholed port must be told from a refused one without slowing the suite down. */
 const DIAL_MS = 500;
@@ -23,7 +25,7 @@ function podState(p: k8s.V1Pod | undefined): string {
 /** A sample of a component's /metrics, or why there is none ('refused', 'timeout', 'absent'). */
 async function metric(url: string, name: string): Promise<string> {
   try {
-    const v = samples((await httpGet(url, DIAL_MS)).body, name).get('');
+    const v = Exposition.parse((await httpGet(url, DIAL_MS)).body).value(name);
     return v === undefined ? 'absent' : String(v);
   } catch (err) {
     return (err as Error).message;

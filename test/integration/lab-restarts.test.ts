@@ -4,7 +4,8 @@
 import * as k8s from '@kubernetes/client-node';
 import { expect } from 'chai';
 import { startLab, type Lab } from 'ambient-lab';
-import { httpGet, httpOutcome, samples } from '../support/net.js';
+import { Exposition } from '../support/exposition.js';
+import { httpGet, httpOutcome } from '../support/http.js';
 
 const SECOND = 1000;
 const NODE = 'lab-node-1';
@@ -21,7 +22,7 @@ describe('lab restarts', function () {
   const url = (component: string) => lab.scrapeTargets().find((t) => t.component === component && t.node === NODE)!.url;
   const readiness = () => httpOutcome(url('ztunnel').replace(':15020/stats/prometheus', ':15021/healthz/ready'), 2000);
   const ztunnelBody = async () => (await httpGet(url('ztunnel'), 2000)).body;
-  const connected = async () => samples((await httpGet(url('istio-cni'), 2000)).body, 'ztunnel_connected').get('');
+  const connected = async () => Exposition.parse((await httpGet(url('istio-cni'), 2000)).body).value('ztunnel_connected');
   const ztunnelPod = async () => (await core.listPodForAllNamespaces({ labelSelector: 'app=ztunnel', fieldSelector: `spec.nodeName=${NODE}` })).items[0];
   const podsPending = async () => (await core.listPodForAllNamespaces({ fieldSelector: `spec.nodeName=${NODE},status.phase=Pending` })).items;
 
@@ -45,11 +46,11 @@ describe('lab restarts', function () {
     expect(await readiness()).to.equal('500 not ready, pending: state manager, workload proxy manager\n');
     const pod = await ztunnelPod();
     expect(pod?.status?.containerStatuses?.[0]).to.include({ ready: false, restartCount: 1 });
-    const body = await ztunnelBody();
-    expect(samples(body, 'workload_manager_active_proxy_count').get('')).to.equal(0);
+    const body = Exposition.parse(await ztunnelBody());
+    expect(body.value('workload_manager_active_proxy_count')).to.equal(0);
     // ten connects time out within the first minute (back-off 20 ms doubling), then one about every 20 s
-    expect(samples(body, 'istio_xds_connection_terminations_total').get('{reason="ConnectionError"}')).to.be.within(20, 24);
-    expect(samples(body, 'istio_xds_connection_terminations_total').has('{reason="Reconnect"}'), 'fresh counters').to.equal(false);
+    expect(body.value('istio_xds_connection_terminations_total', { reason: 'ConnectionError' })).to.be.within(20, 24);
+    expect(body.has('istio_xds_connection_terminations_total', { reason: 'Reconnect' }), 'fresh counters').to.equal(false);
     expect(await connected()).to.equal(0);
     const stuck = await podsPending();
     expect(stuck.map((p) => p.metadata?.namespace).sort()).to.deep.equal(['bookinfo', 'shop']);
@@ -87,8 +88,9 @@ describe('lab restarts', function () {
     await lab.setFaults([{ name: 'cni-blocked', node: NODE }]);
     await lab.restart('istio-cni', NODE);
     await later(60 * SECOND);
-    const body = (await httpGet(url('istio-cni'), 2000)).body;
-    expect(body).to.contain('istio_cni_install_ready 1');
-    expect(body).to.not.contain('ztunnel_connected');
+    const body = Exposition.parse((await httpGet(url('istio-cni'), 2000)).body);
+    expect(body.value('istio_cni_install_ready')).to.equal(1);
+    expect(body.has('ztunnel_connected')).to.equal(false);
+    expect(body.text).to.not.contain('ztunnel_connected'); // nor its HELP and TYPE
   });
 });

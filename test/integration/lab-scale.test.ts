@@ -2,7 +2,8 @@
 // across all nodes. (How fast is measured in bench/, not asserted here.)
 import { expect } from 'chai';
 import { startLab, type Lab } from 'ambient-lab';
-import { dial, httpGet } from '../support/net.js';
+import { httpGet } from '../support/http.js';
+import { dial } from '../support/net.js';
 
 describe('lab at 200 nodes', function () {
   this.timeout(60_000);

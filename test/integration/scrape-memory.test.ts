@@ -9,7 +9,7 @@ import { promisify } from 'node:util';
 import { expect } from 'chai';
 import type { Target } from '../../src/model.js';
 import type { ScrapeChildInput, ScrapeChildOutput } from '../support/scrape-child.js';
-import { startHttpServer, type LocalServer } from '../unit/scrape/local-servers.js';
+import { startHttpServer, type LocalServer } from '../support/http.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const KEPT_LINE = 'workload_manager_active_proxy_count 1\n';

@@ -3,13 +3,13 @@
 import { expect } from 'chai';
 import { execFile } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
-import type { Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { loadConfig } from '../../src/cli-flags.js';
 import { startServe, type Exporter } from '../../src/serve/index.js';
-import { close, getText, listen, seriesValue } from '../support/http.js';
+import { Exposition, scrapeExposition } from '../support/exposition.js';
+import { getText, startHttpServer, type LocalServer } from '../support/http.js';
 
 const ZTUNNEL_BODY = `# HELP istio_build Istio component build info.
 # TYPE istio_build gauge
@@ -37,24 +37,24 @@ istio_cni_install_ready 1
 
 describe('serve --no-kube against static targets, some hostile', function () {
   this.timeout(30_000);
-  const servers: Server[] = [];
+  const servers: LocalServer[] = [];
   let exporter: Exporter;
-  let body: string;
+  let metrics: Exposition;
 
   before(async () => {
-    const good = await listen((_req, res) => {
+    const good = await startHttpServer((_req, res) => {
       res.setHeader('Content-Type', 'text/plain; charset=utf-8'); // ztunnel 1.25+: OpenMetrics body under text/plain
       res.end(ZTUNNEL_BODY);
     });
-    const cni = await listen((_req, res) => res.end(CNI_BODY));
-    const hang = await listen(() => undefined);
-    const reset = await listen((req) => req.socket.destroy());
-    const status500 = await listen((_req, res) => {
+    const cni = await startHttpServer((_req, res) => res.end(CNI_BODY));
+    const hang = await startHttpServer(() => undefined);
+    const reset = await startHttpServer((req) => req.socket.destroy());
+    const status500 = await startHttpServer((_req, res) => {
       res.statusCode = 500;
       res.end('internal error');
     });
-    const garbage = await listen((_req, res) => res.end('<html>this is not an exposition</html>\n{{{'));
-    const liar = await listen((_req, res) =>
+    const garbage = await startHttpServer((_req, res) => res.end('<html>this is not an exposition</html>\n{{{'));
+    const liar = await startHttpServer((_req, res) =>
       res.end(
         [
           '# TYPE istio_xds_connection_terminations counter',
@@ -67,7 +67,7 @@ describe('serve --no-kube against static targets, some hostile', function () {
         ].join('\n'),
       ),
     );
-    const endless = await listen((_req, res) => {
+    const endless = await startHttpServer((_req, res) => {
       const chunk = `# HELP x x\n${'istio_tcp_connections_opened_total{reporter="source"} 1\n'.repeat(1000)}`;
       const pump = () => {
         while (res.write(chunk)) if (res.destroyed) return;
@@ -75,8 +75,8 @@ describe('serve --no-kube against static targets, some hostile', function () {
       };
       pump();
     });
-    servers.push(good.server, cni.server, hang.server, reset.server, status500.server, garbage.server, endless.server, liar.server);
-    const t = (c: string, n: string, url: string) => ['--target', `${c}:${n}=${url}/stats/prometheus`];
+    servers.push(good, cni, hang, reset, status500, garbage, endless, liar);
+    const t = (c: string, n: string, server: LocalServer) => ['--target', `${c}:${n}=${server.url('/stats/prometheus')}`];
     const config = loadConfig({
       argv: [
         '--no-kube',
@@ -84,38 +84,36 @@ describe('serve --no-kube against static targets, some hostile', function () {
         '--refresh-interval', '10s',
         '--scrape-timeout', '700ms',
         '--scrape-max-bytes', '1048576',
-        ...t('ztunnel', 'good', good.url),
-        ...t('istio-cni', 'good', cni.url),
-        ...t('ztunnel', 'hang', hang.url),
-        ...t('ztunnel', 'reset', reset.url),
-        ...t('ztunnel', 'status500', status500.url),
-        ...t('ztunnel', 'garbage', garbage.url),
-        ...t('ztunnel', 'endless', endless.url),
-        ...t('ztunnel', 'liar', liar.url),
+        ...t('ztunnel', 'good', good),
+        ...t('istio-cni', 'good', cni),
+        ...t('ztunnel', 'hang', hang),
+        ...t('ztunnel', 'reset', reset),
+        ...t('ztunnel', 'status500', status500),
+        ...t('ztunnel', 'garbage', garbage),
+        ...t('ztunnel', 'endless', endless),
+        ...t('ztunnel', 'liar', liar),
       ],
     });
     exporter = await startServe(config);
     await exporter.ready();
-    body = (await getText(`${exporter.url}/metrics`)).body;
+    metrics = await scrapeExposition(`${exporter.url}/metrics`);
   });
 
   after(async () => {
     await exporter?.close();
-    await Promise.all(servers.map(close));
+    await Promise.all(servers.map((s) => s.close()));
   });
 
-  const up = (node: string) => {
-    const line = body.split('\n').find((l) => l.startsWith('ambient_exporter_scrape_up{') && l.includes(`node="${node}"`));
-    return line ? Number(line.split(' ').pop()) : undefined;
-  };
-  const errors = (reason: string) => seriesValue(body, `ambient_exporter_scrape_errors_total{component="ztunnel",reason="${reason}"}`);
+  const up = (node: string, component = 'ztunnel') => metrics.value('ambient_exporter_scrape_up', { component, node });
+  const errors = (reason: string) => metrics.value('ambient_exporter_scrape_errors_total', { component: 'ztunnel', reason });
 
   it('scrapes the good targets and derives from them', () => {
     expect(up('good')).to.equal(1);
-    expect(seriesValue(body, 'ambient_ztunnel_xds_connection_terminations_total{node="good",reason="ConnectionError"}')).to.equal(4);
-    expect(seriesValue(body, 'ambient_ztunnel_workloads{node="good",state="active"}')).to.equal(6);
-    expect(seriesValue(body, 'ambient_cni_ztunnel_connected{node="good"}')).to.equal(0);
-    expect(seriesValue(body, 'ambient_node_issue{node="good",issue="cni_pod_creation_blocked",cause="ztunnel_not_connected"}')).to.equal(1);
+    expect(up('good', 'istio-cni')).to.equal(1);
+    expect(metrics.value('ambient_ztunnel_xds_connection_terminations_total', { node: 'good', reason: 'ConnectionError' })).to.equal(4);
+    expect(metrics.value('ambient_ztunnel_workloads', { node: 'good', state: 'active' })).to.equal(6);
+    expect(metrics.value('ambient_cni_ztunnel_connected', { node: 'good' })).to.equal(0);
+    expect(metrics.rootCauses()).to.include('good cni_pod_creation_blocked ztunnel_not_connected');
   });
 
   it('marks each hostile target down with its reason', () => {
@@ -129,8 +127,7 @@ describe('serve --no-kube against static targets, some hostile', function () {
 
   it('keeps impossible counter values and unknown label values out of its output', () => {
     expect(up('liar')).to.equal(1);
-    const liarLines = body.split('\n').filter((l) => l.startsWith('ambient_ztunnel_xds_connection_terminations_total{node="liar"'));
-    expect(liarLines).to.deep.equal(['ambient_ztunnel_xds_connection_terminations_total{node="liar",reason="other"} 3']);
+    expect(metrics.lines('ambient_ztunnel_xds_connection_terminations_total', { node: 'liar' })).to.deep.equal(['ambient_ztunnel_xds_connection_terminations_total{node="liar",reason="other"} 3']);
   });
 
   it('keeps serving health and the human page', async () => {
@@ -156,7 +153,7 @@ describe('serve --no-kube against static targets, some hostile', function () {
   it('passes promtool check metrics with no warnings, also after an OpenMetrics scrape', async () => {
     await getText(`${exporter.url}/metrics`, { Accept: 'application/openmetrics-text; version=1.0.0' });
     const after = (await getText(`${exporter.url}/metrics`)).body;
-    expect(after).to.include('ambient_exporter_scrape_errors_total{component="ztunnel",reason="timeout"} 1');
+    expect(Exposition.parse(after).value('ambient_exporter_scrape_errors_total', { component: 'ztunnel', reason: 'timeout' })).to.equal(1);
     expect(after).to.include('# TYPE ambient_ztunnel_xds_connection_terminations_total counter');
     const dir = mkdtempSync(join(tmpdir(), 'ambient-lint-'));
     writeFileSync(join(dir, 'metrics.txt'), after);

@@ -76,6 +76,14 @@ export class KubeApiServer {
   private readonly watches = new Set<WatchHandle>();
   private state: ApiAvailability = 'up';
   private port = 0;
+  /** LIST and WATCH requests served so far (a client's relists and reconnects, counted) */
+  readonly requests = { list: 0, watch: 0 };
+  /**
+   * Every watch from a resourceVersion gets 410 Expired, even from the version just listed: an API
+   * server whose watch cache cannot serve any version the client holds (the "too old resource
+   * version" error of k8s.io/apiserver pkg/storage/cacher/watch_cache.go, every time).
+   */
+  expireWatches = false;
 
   constructor(private readonly o: ApiServerOptions) {
     this.server = http.createServer((req, res) => this.handle(req, res));
@@ -197,6 +205,7 @@ export class KubeApiServer {
       fields: parseFieldSelector(fieldSel, Object.keys(resource.fields)),
     };
     if (isWatch) {
+      this.requests.watch++;
       const timeout = params.get('timeoutSeconds');
       const initial = params.get('sendInitialEvents');
       // The stream may end at once (410 Expired), before serveWatch returns.
@@ -212,6 +221,7 @@ export class KubeApiServer {
           allowBookmarks: params.get('allowWatchBookmarks') === 'true',
           sendInitialEvents: initial === null ? undefined : initial === 'true',
           bookmarkIntervalMs: this.o.bookmarkIntervalMs,
+          expireAll: this.expireWatches,
           ...(asTable ? { encode: (o) => table(resource, [o], o.metadata.resourceVersion ?? '', this.o.now()) } : {}),
         },
         res,
@@ -223,6 +233,7 @@ export class KubeApiServer {
       if (!done) this.watches.add(watch.handle);
       return;
     }
+    this.requests.list++;
     const limit = params.get('limit');
     const out = listPage(store, query, limit ? Number(limit) : undefined, params.get('continue') ?? undefined);
     if (!out.ok) return sendStatus(res, out.status);

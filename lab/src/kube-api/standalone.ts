@@ -5,7 +5,7 @@
 import { rm } from 'node:fs/promises';
 import { writeKubeconfig } from './kubeconfig.js';
 import { reconcile } from './reconcile.js';
-import { KubeApiServer } from './server.js';
+import { KubeApiServer, type ApiAvailability } from './server.js';
 import { ObjectStore } from './store.js';
 import type { KubeObject } from './types.js';
 
@@ -14,6 +14,16 @@ export interface ObjectApi {
   kubeconfigPath: string;
   /** serve exactly these objects from now on */
   apply(objects: readonly KubeObject[]): void;
+  /** LIST and WATCH requests served so far */
+  readonly requests: { readonly list: number; readonly watch: number };
+  /** 'refuse': stop listening and cut every connection, as a dead API server; 'up': serve again on the same port */
+  setAvailability(a: ApiAvailability): Promise<void>;
+  /** end every watch stream cleanly, as when watches reach the server's request timeout */
+  endWatches(): void;
+  /** forget the change history, as an etcd compaction does: watches from before now get 410 Expired */
+  compact(): void;
+  /** while on, every watch from a resourceVersion gets 410 Expired (KubeApiServer.expireWatches) */
+  expireWatches(on: boolean): void;
   close(): Promise<void>;
 }
 
@@ -37,6 +47,11 @@ export async function startObjectApi(o: ObjectApiOptions): Promise<ObjectApi> {
     url: api.url,
     kubeconfigPath: kubeconfig.path,
     apply: (objects) => void reconcile(store, objects, now()),
+    requests: api.requests,
+    setAvailability: (a) => api.setAvailability(a),
+    endWatches: () => api.endWatches(),
+    compact: () => store.compact(),
+    expireWatches: (on) => void (api.expireWatches = on),
     async close() {
       await api.close();
       await rm(kubeconfig.dir, { recursive: true, force: true });

@@ -19,6 +19,8 @@ export interface WatchOptions {
   bookmarkIntervalMs: number;
   /** how an object is written into an event (default: as is; kubectl asks for Table rows) */
   encode?: (o: KubeObject) => unknown;
+  /** answer 410 Expired to a watch from any resourceVersion, even the newest (see KubeApiServer.expireWatches) */
+  expireAll?: boolean;
 }
 
 export interface WatchHandle {
@@ -77,7 +79,7 @@ export function serveWatch(store: ObjectStore, o: WatchOptions, res: ServerRespo
     if (o.sendInitialEvents && o.allowBookmarks) bookmark({ 'k8s.io/initial-events-end': 'true' });
   } else {
     const n = Number(rv);
-    const changes = Number.isFinite(n) ? store.changesSince(n) : 'expired';
+    const changes = Number.isFinite(n) && !o.expireAll ? store.changesSince(n) : 'expired';
     if (changes === 'expired') {
       send('ERROR', expired(Number.isFinite(n) ? n : 0, store.oldestRv()));
       end();

@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import semver from 'semver';
-import { PROJECT_ROOT } from '../manifests/paths.js';
+import { PROJECT_ROOT } from '../../support/manifests/paths.js';
 
 interface LockPackage {
   version?: string;

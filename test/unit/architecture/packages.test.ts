@@ -10,7 +10,7 @@ import { parseCircular, parseDependencyTree, type DependencyTree } from 'dpdm';
 import type { Component as LabComponent } from 'ambient-lab';
 import type { DemoModule, LabModule } from '../../../src/dev-tools.js';
 import type { Component } from '../../../src/model.js';
-import { PROJECT_ROOT } from '../manifests/paths.js';
+import { PROJECT_ROOT } from '../../support/manifests/paths.js';
 
 // Compile-time checks (`npm run typecheck` fails on drift): the CLI's local interfaces fit the
 // modules it loads at run time, and the lab's component kinds are the exporter's.

@@ -11,7 +11,7 @@ import { ALERT_GROUPS } from '../../../scripts/rules/alerts.js';
 import { EXPORTER_FAMILIES, VERDICT_FAMILIES } from '../../../src/export/exporter-families.js';
 import { ISSUES, MODULES } from '../../../src/issues/registry.js';
 import { FAULT_NAMES } from 'ambient-lab';
-import { ROOT } from '../rules/files.js';
+import { ROOT } from '../../support/rule-files.js';
 
 const EXPORTER_GROUP = 'ambient-exporter';
 const groupsByName = new Map(ALERT_GROUPS.map((g) => [g.name, g]));

@@ -1,60 +1,19 @@
-// Every query parses as PromQL (promtool, with Grafana variables substituted) and reads only metrics
-// that exist: the exporter's documented metrics, ztunnel/istiod/istio-cni metrics (test/fixtures/istio-metrics.md),
-// the project's recording rules, or Prometheus' own ALERTS.
+// Every query reads only metrics that exist: the exporter's documented metrics, ztunnel/istiod/istio-cni
+// metrics (test/fixtures/istio-metrics.md), the project's recording rules, or Prometheus' own ALERTS.
+// That each parses as PromQL, promtool checks (test/tools/dashboards/promql.test.ts).
 import { expect } from 'chai';
-import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { promisify } from 'node:util';
-import { stringify } from 'yaml';
 import { buildDashboards, metricNames, panelQueries, ranges, substitute, vectorSelectors } from '../../../dashboards/src/index.js';
 import { definedIn, factsMetricNames, knownMetrics, tableMetricNames } from './support.js';
 
-const PROMTOOL = process.env['PROMTOOL'] ?? '/usr/bin/promtool';
 const queries = buildDashboards().flatMap((g) => panelQueries(g.dashboard));
 
-/** Writes each expression as a recording rule and runs `promtool check rules` on the file. */
-async function promtoolCheck(exprs: string[]): Promise<{ ok: boolean; output: string }> {
-  const dir = mkdtempSync(join(tmpdir(), 'dashboards-promql-'));
-  try {
-    const rules = exprs.map((expr, i) => ({ record: `dashboard_query:${i}`, expr }));
-    const file = join(dir, 'dashboard-queries.rules.yaml');
-    writeFileSync(file, stringify({ groups: [{ name: 'dashboard-queries', rules }] }));
-    try {
-      const { stdout, stderr } = await promisify(execFile)(PROMTOOL, ['check', 'rules', file]);
-      return { ok: true, output: stdout + stderr };
-    } catch (e) {
-      const err = e as { stdout?: string; stderr?: string; message: string };
-      return { ok: false, output: `${err.stdout ?? ''}${err.stderr ?? err.message}` };
-    }
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
-
-describe('dashboards: PromQL', function () {
-  this.timeout(30_000);
-
+describe('dashboards: PromQL', () => {
   it('has queries to check', () => {
     expect(queries.length).to.be.greaterThan(40);
   });
 
-  it('every query parses (promtool check rules on a rule file of all queries, variables substituted)', async () => {
-    const exprs = queries.map((q) => {
-      const expr = substitute(q.expr);
-      expect(expr, `${q.dashboard} "${q.panelTitle}" ${q.refId}: unsubstituted variable`).to.not.match(/\$[A-Za-z_{]/);
-      return expr;
-    });
-    const result = await promtoolCheck(exprs);
-    expect(result.ok, result.output).to.equal(true);
-    expect(result.output).to.contain(`SUCCESS: ${exprs.length} rules found`);
-  });
-
-  it('the promtool check does reject a query that does not parse', async () => {
-    const result = await promtoolCheck(['sum by (node) (rate(x[1m])', 'up']);
-    expect(result.ok).to.equal(false);
-    expect(result.output).to.match(/unclosed left parenthesis|parse error/);
+  it('every query has its Grafana variables substituted for checking', () => {
+    for (const q of queries) expect(substitute(q.expr), `${q.dashboard} "${q.panelTitle}" ${q.refId}: unsubstituted variable`).to.not.match(/\$[A-Za-z_{]/);
   });
 
   it('every metric a query reads is documented, a listed Istio metric, a recording rule or Prometheus\' own', () => {

@@ -4,7 +4,7 @@ import { expect } from 'chai';
 import { BlackholePool } from 'ambient-lab';
 import { podNetworkReachability } from '../../../src/diagnosis/pre-install.js';
 import { deriveSignals } from '../../../src/issues/derive.js';
-import { closedPort } from '../scrape/local-servers.js';
+import { closedPort } from '../../support/net.js';
 import { healthyInput, node, pod } from '../../support/builders.js';
 
 describe('diagnosis: pre-install pod-network reachability', () => {

@@ -15,7 +15,7 @@ import { MODULES } from '../../../src/issues/registry.js';
 import type { SignalInput } from '../../../src/issues/types.js';
 import { ALERT_GROUPS } from '../../../scripts/rules/alerts.js';
 import { agentReport, check as agentCheck, failedScrape, healthyChecks, healthyInput, pod, readiness, silentAgent, withAgents, withHealthy } from '../../support/builders.js';
-import { RUNBOOKS_DIR } from '../rules/files.js';
+import { RUNBOOKS_DIR } from '../../support/rule-files.js';
 
 const OPTS: ReportOptions = { kube: true, maxStateAgeMs: 60_000, istioNamespace: 'istio-system', ownNode: 'node-a' };
 

@@ -15,7 +15,7 @@ import type { ScrapeResult } from '../../../src/model.js';
 import { keptSamplesOf } from '../../../src/issues/registry.js';
 import { parseExposition } from '../../../src/scrape/parser.js';
 import { failedScrape, pod, s, scrape, target, withHealthy } from '../../support/builders.js';
-import { ROOT } from '../rules/files.js';
+import { ROOT } from '../../support/rule-files.js';
 
 const NO_HISTORY = { previous: undefined, earlierNodeFindings: [] };
 const derive = (edit: (i: SignalInput) => void) => deriveZtunnelIstiod(withHealthy(edit), NO_HISTORY);

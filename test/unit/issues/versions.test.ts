@@ -11,7 +11,7 @@ import { parsePendingTasks } from '../../../src/probes/ztunnel-readiness.js';
 import { keptSamplesOf } from '../../../src/issues/registry.js';
 import { parseExposition } from '../../../src/scrape/parser.js';
 import { pod, readiness, scrape, target, withHealthy } from '../../support/builders.js';
-import { ROOT } from '../rules/files.js';
+import { ROOT } from '../../support/rule-files.js';
 
 const DIR = join(ROOT, 'test/fixtures/versions');
 const VERSIONS = ['1.24', '1.28', '1.30'];

@@ -5,7 +5,7 @@ import { isEnrollmentExpected, type EnrollmentPolicy } from '../../../src/kube/e
 import { WATCHED_RESOURCES } from '../../../src/kube/resources.js';
 import type { NamespaceInfo, PodInfo } from '../../../src/model.js';
 import { pod as buildPod } from '../../support/builders.js';
-import * as fx from './fixtures.js';
+import * as fx from '../../support/kube-objects.js';
 
 const ISTIO_NS = 'istio-system';
 const DEFAULT_EXCLUDE = ['kube-system', 'kube-public', 'kube-node-lease', 'istio-system', 'kube-flannel'];

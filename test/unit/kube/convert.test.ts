@@ -26,7 +26,7 @@ import {
   ZTUNNEL_POD_LABELS,
 } from '../../../src/istio.js';
 import type { PodInfo } from '../../../src/model.js';
-import * as fx from './fixtures.js';
+import * as fx from '../../support/kube-objects.js';
 
 describe('kube/convert', () => {
   describe('toPodInfo', () => {

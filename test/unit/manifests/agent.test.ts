@@ -11,8 +11,8 @@ import { parseSettingArgs } from '../../../src/cli-flags.js';
 import { podRole } from '../../../src/kube/cluster-state.js';
 import { toPodInfo } from '../../../src/kube/convert.js';
 import { resolvePodConfig, type Container, type PodSpec } from './exporter-pod.js';
-import type { KubeObject } from './kustomize-lite.js';
-import { findObject, render } from './paths.js';
+import type { KubeObject } from '../../support/manifests/kustomize-lite.js';
+import { findObject, render } from '../../support/manifests/paths.js';
 import { baselineViolations, restrictedViolations } from './pod-security.js';
 import { boundRules, grant, grantsOf } from './rbac.js';
 

@@ -9,7 +9,7 @@ import { CHECK_REQUIREMENTS } from '../../../src/agent/checks/index.js';
 import { loadConfig } from '../../../src/cli-flags.js';
 import { exporterPod } from './exporter-pod.js';
 import { execForm, inBuildContext, parseCopy, parseDockerfile, type Stage } from './dockerfile.js';
-import { PROJECT_ROOT, render } from './paths.js';
+import { PROJECT_ROOT, render } from '../../support/manifests/paths.js';
 
 const read = (p: string): string => readFileSync(join(PROJECT_ROOT, p), 'utf8');
 const stages = parseDockerfile(read('Dockerfile'));

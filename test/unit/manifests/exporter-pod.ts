@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Config } from '../../../src/config.js';
 import { loadConfig } from '../../../src/cli-flags.js';
-import type { KubeObject } from './kustomize-lite.js';
+import type { KubeObject } from '../../support/manifests/kustomize-lite.js';
 
 export interface Container {
   name: string;

@@ -7,7 +7,7 @@ import { expect } from 'chai';
 import { ISTIOD_POD_LABELS, LABEL_DATAPLANE_MODE, PORTS, ZTUNNEL_POD_LABELS } from '../../../src/istio.js';
 import { containerEnv, exporterPod, resolvePodConfig } from './exporter-pod.js';
 import { egressAllowed, egressPorts, ingressAllowed, type NetworkPolicySpec } from './network-policy.js';
-import { entryPoints, findObject, PROJECT_ROOT, render } from './paths.js';
+import { entryPoints, findObject, PROJECT_ROOT, render } from '../../support/manifests/paths.js';
 import { restrictedViolations } from './pod-security.js';
 
 const pkg = JSON.parse(readFileSync(join(PROJECT_ROOT, 'package.json'), 'utf8')) as { version: string };

@@ -7,8 +7,8 @@ import { join } from 'node:path';
 import { expect } from 'chai';
 import { parse } from 'yaml';
 import { checkManifests, GENERATED_DIR, writeManifests } from '../../../scripts/generate/manifests.js';
-import { objectId } from './kustomize-lite.js';
-import { PROJECT_ROOT, render } from './paths.js';
+import { objectId } from '../../support/manifests/kustomize-lite.js';
+import { PROJECT_ROOT, render } from '../../support/manifests/paths.js';
 
 const sources = (dir: string, suffix: string): string[] =>
   readdirSync(join(PROJECT_ROOT, dir))

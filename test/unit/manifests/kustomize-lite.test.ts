@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
-import { configMapHash, renderKustomization } from './kustomize-lite.js';
+import { configMapHash, renderKustomization } from '../../support/manifests/kustomize-lite.js';
 
 describe('manifests: kustomize-lite renderer', () => {
   let dir: string;

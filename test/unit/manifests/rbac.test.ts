@@ -4,7 +4,7 @@ import { expect } from 'chai';
 import { WATCHED_RESOURCES } from '../../../src/kube/resources.js';
 import { exporterPod, resolvePodConfig } from './exporter-pod.js';
 import { boundRules, grant, grantsOf } from './rbac.js';
-import { entryPoints, render } from './paths.js';
+import { entryPoints, render } from '../../support/manifests/paths.js';
 
 describe('manifests: RBAC of the exporter', () => {
   for (const entry of entryPoints()) {

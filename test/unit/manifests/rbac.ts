@@ -1,6 +1,6 @@
 // What a service account may do, read from the rendered RBAC objects: every rule bound to it
 // (ClusterRoleBindings cluster-wide, RoleBindings in their namespace), as "scope group/resource verb".
-import type { KubeObject } from './kustomize-lite.js';
+import type { KubeObject } from '../../support/manifests/kustomize-lite.js';
 
 interface PolicyRule {
   apiGroups?: string[];

@@ -1,15 +1,16 @@
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { KubeConfig } from '@kubernetes/client-node';
 import { expect } from 'chai';
 import { KubeApiTransport } from '../../../src/kube/api-transport.js';
 import { probeApiHealth } from '../../../src/probes/api-health.js';
-import { closedPort, startHttpServer, type LocalServer } from '../scrape/local-servers.js';
+import { startHttpServer, type LocalServer } from '../../support/http.js';
+import { closedPort } from '../../support/net.js';
 
+const TLS_FIXTURES = join(dirname(fileURLToPath(import.meta.url)), '../../fixtures/tls');
 const transports: KubeApiTransport[] = [];
 
 /** The exporter's connection pool to an API server at `server`, closed after each test. */
@@ -97,21 +98,13 @@ describe('probes/api-health', () => {
   });
 
   describe('over TLS', function () {
-    let dir: string;
-    let cert: Buffer;
+    // a committed throwaway certificate (test/fixtures/tls/README.md): the unit tier runs no openssl
+    const cert = readFileSync(join(TLS_FIXTURES, 'cert.pem'));
+    const key = readFileSync(join(TLS_FIXTURES, 'key.pem'));
     let tls: https.Server;
     let port: number;
-    before(function () {
-      try {
-        dir = mkdtempSync(join(tmpdir(), 'api-health-'));
-        execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '1', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem')], { stdio: 'ignore' });
-      } catch {
-        this.skip(); // no openssl on this machine to make a throwaway certificate
-      }
-      cert = readFileSync(join(dir, 'cert.pem'));
-    });
     beforeEach(async () => {
-      tls = https.createServer({ cert, key: readFileSync(join(dir, 'key.pem')) }, (_req, res) => res.end('ok'));
+      tls = https.createServer({ cert, key }, (_req, res) => res.end('ok'));
       await new Promise<void>((resolve) => tls.listen(0, '127.0.0.1', resolve));
       port = (tls.address() as AddressInfo).port;
     });
@@ -119,7 +112,6 @@ describe('probes/api-health', () => {
       tls.closeAllConnections();
       await new Promise((resolve) => tls.close(resolve));
     });
-    after(() => dir && rmSync(dir, { recursive: true, force: true }));
 
     it('trusts the cluster CA from the kubeconfig', async () => {
       const kc = kubeConfig(`https://127.0.0.1:${port}`, { caData: cert.toString('base64') });

@@ -2,7 +2,8 @@ import { expect } from 'chai';
 import { emptyClusterState, type ClusterState, type PodInfo, type ServiceInfo } from '../../../src/model.js';
 import { pod as buildPod } from '../../support/builders.js';
 import { istiodDialTargets, readinessTargets, runProbes } from '../../../src/probes/index.js';
-import { blackholedEndpoint, closedPort, startHttpServer, startTcpServer, type LocalServer } from '../scrape/local-servers.js';
+import { startHttpServer, type LocalServer } from '../../support/http.js';
+import { blackholedEndpoint, closedPort, startTcpServer } from '../../support/net.js';
 
 function pod(name: string, node: string, ip: string, extra: Partial<PodInfo> = {}): PodInfo {
   return buildPod({ namespace: 'istio-system', name, uid: name, node, ip, ...extra });

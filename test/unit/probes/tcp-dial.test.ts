@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { BlackholePool } from 'ambient-lab';
 import { dialTcp } from '../../../src/probes/tcp-dial.js';
-import { closedPort, startTcpServer } from '../scrape/local-servers.js';
+import { closedPort, startTcpServer } from '../../support/net.js';
 
 describe('probes/tcp-dial', () => {
   it('succeeds against a listening port and closes the connection', async () => {

@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { MAX_PENDING_TASKS, MAX_TASK_NAME_LENGTH, parsePendingTasks, probeZtunnelReadiness } from '../../../src/probes/ztunnel-readiness.js';
-import { blackholedEndpoint, closedPort, endlessBody, startHttpServer, type LocalServer } from '../scrape/local-servers.js';
+import { endlessBody, startHttpServer, type LocalServer } from '../../support/http.js';
+import { blackholedEndpoint, closedPort } from '../../support/net.js';
 
 describe('probes/ztunnel-readiness', () => {
   describe('parsePendingTasks', () => {

@@ -9,7 +9,7 @@ import { CONTRACT_ALERTS } from '../../../scripts/rules/alerts.js';
 import { INHIBITIONS } from '../../../scripts/rules/inhibitions.js';
 import { inhibitRules } from '../../../scripts/rules/render.js';
 import { DEFAULT_RUNBOOK_BASE_URL } from '../../../scripts/rules/spec.js';
-import { RUNBOOKS_DIR, durationSeconds, loadAlerts, loadRecordings, type AlertRule } from './files.js';
+import { RUNBOOKS_DIR, durationSeconds, loadAlerts, loadRecordings, type AlertRule } from '../../support/rule-files.js';
 
 const alerts = loadAlerts();
 const byName = new Map(alerts.map((a) => [a.alert, a]));

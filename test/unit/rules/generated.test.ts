@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { RULE_FILE, renderAll, renderRuleFile } from '../../../scripts/rules/render.js';
-import { ROOT, type RuleGroup } from './files.js';
+import { ROOT, type RuleGroup } from '../../support/rule-files.js';
 
 describe('rules: generated files', () => {
   for (const [rel, content] of Object.entries(renderAll())) {

@@ -10,7 +10,7 @@ import { keepAllSamples } from '../../../src/scrape/parser.js';
 import { discoverTargets } from '../../../src/scrape/targets.js';
 import { withLocalScrapes } from '../../../src/serve/round.js';
 import { pod, s, scrape, target } from '../../support/builders.js';
-import { endlessBody, startHttpServer, type LocalServer } from './local-servers.js';
+import { endlessBody, startHttpServer, type LocalServer } from '../../support/http.js';
 import type { AgentRound } from '../../../src/agent/round.js';
 
 const round = (over: Partial<AgentRound> = {}): AgentRound => ({

@@ -7,7 +7,7 @@ import { expect } from 'chai';
 import type { Component } from '../../../src/model.js';
 import { keptNamesOf, keptSamplesOf } from '../../../src/issues/registry.js';
 import { parseExposition } from '../../../src/scrape/parser.js';
-import { ROOT } from '../rules/files.js';
+import { ROOT } from '../../support/rule-files.js';
 
 /** Bodies of each component; families added in later versions are found in those versions' bodies. */
 const FIXTURES: Record<Component, string[]> = {

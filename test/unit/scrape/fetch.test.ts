@@ -5,7 +5,8 @@ import { expect } from 'chai';
 import { keptSamplesOf } from '../../../src/issues/registry.js';
 import type { Target } from '../../../src/model.js';
 import { SCRAPE_ACCEPT, scrapeTarget, type FetchOptions } from '../../../src/scrape/fetch.js';
-import { blackholedEndpoint, closedPort, endlessBody, startHttpServer, startTcpServer, type LocalServer } from './local-servers.js';
+import { endlessBody, startHttpServer, type LocalServer } from '../../support/http.js';
+import { blackholedEndpoint, closedPort, startTcpServer } from '../../support/net.js';
 
 const ztunnelBody = readFileSync(new URL('../../fixtures/scrape/ztunnel-1.28.openmetrics.txt', import.meta.url), 'utf8');
 const istiodBody = readFileSync(new URL('../../fixtures/scrape/istiod-1.28.prometheus.txt', import.meta.url), 'utf8');

@@ -4,7 +4,8 @@ import type { Target } from '../../../src/model.js';
 import { createScrapeAgents, destroyScrapeAgents, type ScrapeAgents } from '../../../src/scrape/fetch.js';
 import { mapWithConcurrency } from '../../../src/scrape/pool.js';
 import { scrapeAll } from '../../../src/scrape/scraper.js';
-import { blackholedEndpoint, closedPort, startHttpServer, type LocalServer } from './local-servers.js';
+import { startHttpServer, type LocalServer } from '../../support/http.js';
+import { blackholedEndpoint, closedPort } from '../../support/net.js';
 
 describe('scrape/pool', () => {
   it('keeps at most `limit` calls in flight and returns results in input order', async () => {

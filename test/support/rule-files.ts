@@ -1,16 +1,12 @@
 // Paths and loaders shared by the rule tests.
-import { execFile } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { parse } from 'yaml';
 
-export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
+export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 export const RULES_DIR = join(ROOT, 'rules');
 export const RUNBOOKS_DIR = join(ROOT, 'docs/runbooks');
-
-export const run = promisify(execFile);
 
 export interface AlertRule {
   alert: string;
@@ -56,15 +52,6 @@ export function loadRecordings(): RecordingRule[] {
 
 export function loadYaml<T>(path: string): T {
   return parse(readFileSync(path, 'utf8')) as T;
-}
-
-/** The path of a binary on PATH, or undefined. */
-export function which(binary: string): string | undefined {
-  for (const dir of (process.env.PATH ?? '').split(':')) {
-    const p = join(dir, binary);
-    if (dir && existsSync(p)) return p;
-  }
-  return undefined;
 }
 
 /** Prometheus durations as used in rules (e.g. 90s, 5m, 1h30m) in seconds. */

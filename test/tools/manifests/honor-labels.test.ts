@@ -6,16 +6,17 @@
 // leak the relabeling prevents, so the check can fail.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import { createServer as createNetServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import { parse, stringify } from 'yaml';
 import { EXPORTER_POD } from './fixture-pods.js';
 import { exporterService, serviceMonitorJob } from './operator-jobs.js';
-import { findObject, MANIFESTS, render } from './paths.js';
+import { findObject, MANIFESTS, render } from '../../support/manifests/paths.js';
 import { endpointTargets, podTargets, withFileSd, type ScrapeJob } from './promtool-sd.js';
+import { startHttpServer, type LocalServer } from '../../support/http.js';
+import { withFreePort } from '../../support/net.js';
+import { waitFor, waitForEvent } from '../../support/wait.js';
 
 const PROMETHEUS = process.env.PROMETHEUS_BIN ?? '/usr/bin/prometheus';
 const HOST = '127.0.0.1';
@@ -38,27 +39,6 @@ interface Series {
   metric: Record<string, string>;
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createNetServer();
-    srv.once('error', reject);
-    srv.listen(0, HOST, () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
-async function until<T>(what: string, timeoutMs: number, check: () => Promise<T | undefined>): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await check().catch(() => undefined);
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
 /** Tags a job's targets with `via` so the three jobs' series stay apart (all are job="ambient-exporter"). */
 function tagged(job: ScrapeJob, via: string, targetsFile: string): ScrapeJob {
   const j = withFileSd(job, targetsFile);
@@ -67,7 +47,7 @@ function tagged(job: ScrapeJob, via: string, targetsFile: string): ScrapeJob {
 
 describe('manifests: honor_labels keeps the exporter\'s labels and adds none of its pod\'s (real Prometheus scrape)', function () {
   this.timeout(20_000);
-  let exporter: Server;
+  let exporter: LocalServer;
   let prometheus: ChildProcess | undefined;
   let dir: string;
   let url: string;
@@ -78,9 +58,8 @@ describe('manifests: honor_labels keeps the exporter\'s labels and adds none of 
       if (process.env.CI) throw new Error(`${PROMETHEUS} is missing: .ci/run installs the Debian prometheus package`);
       this.skip();
     }
-    exporter = createServer((_req, res) => res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' }).end(EXPOSITION));
-    await new Promise<void>((r) => exporter.listen(0, HOST, r));
-    const exporterPort = (exporter.address() as { port: number }).port;
+    exporter = await startHttpServer((_req, res) => res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' }).end(EXPOSITION), { host: HOST });
+    const exporterPort = exporter.port;
     const pod = { ...EXPORTER_POD, ip: HOST, ports: [{ name: 'http-metrics', port: exporterPort }] };
 
     dir = mkdtempSync(join(tmpdir(), 'honor-labels-'));
@@ -108,31 +87,43 @@ describe('manifests: honor_labels keeps the exporter\'s labels and adds none of 
     };
     writeFileSync(join(dir, 'prometheus.yml'), stringify(config));
 
-    const port = await freePort();
-    url = `http://${HOST}:${port}`;
-    prometheus = spawn(
-      PROMETHEUS,
-      [`--config.file=${join(dir, 'prometheus.yml')}`, `--storage.tsdb.path=${join(dir, 'data')}`, `--web.listen-address=${HOST}:${port}`, '--log.level=warn'],
-      { stdio: 'ignore' },
+    url = await withFreePort(
+      async (port) => {
+        const child = spawn(
+          PROMETHEUS,
+          [`--config.file=${join(dir, 'prometheus.yml')}`, `--storage.tsdb.path=${join(dir, 'data')}`, `--web.listen-address=${HOST}:${port}`, '--log.level=warn'],
+          { stdio: 'ignore' },
+        );
+        prometheus = child;
+        const at = `http://${HOST}:${port}`;
+        const exited = new Promise<never>((_r, reject) => child.once('exit', (code) => reject(new Error(`prometheus exited ${code} before it was ready`))));
+        try {
+          await Promise.race([waitFor(async () => (await fetch(`${at}/-/ready`)).ok, { what: 'Prometheus ready', timeoutMs: 10_000, intervalMs: 100 }), exited]);
+        } catch (err) {
+          child.kill('SIGKILL');
+          throw err;
+        }
+        return at;
+      },
+      { host: HOST },
     );
     const query = async (expr: string): Promise<Series[]> => {
       const body = (await (await fetch(`${url}/api/v1/query?query=${encodeURIComponent(expr)}`)).json()) as { data: { result: Series[] } };
       return body.data.result;
     };
-    await until('Prometheus ready', 10_000, async () => ((await fetch(`${url}/-/ready`)).ok ? true : undefined));
     // every job has scraped all three series: Prometheus hands discovered targets to its scrapers
     // only every 5 s, so this takes about 6 s
-    await until('three jobs scraped', 15_000, async () => ((await query('count by (via) ({via!=""})')).length === 3 ? true : undefined));
+    await waitFor(async () => (await query('count by (via) ({via!=""})')).length === 3, { what: 'three jobs scraped', timeoutMs: 15_000, intervalMs: 100 });
     for (const via of ['plain', 'servicemonitor', 'servicemonitor-without-relabelings']) byJob.set(via, await query(`{via="${via}"}`));
   });
 
   after(async () => {
     if (prometheus && prometheus.exitCode === null) {
-      const exited = new Promise((r) => prometheus!.once('exit', r));
+      const exited = waitForEvent(prometheus, 'exit', { what: 'Prometheus to exit on SIGTERM' });
       prometheus.kill('SIGTERM');
       await exited;
     }
-    exporter?.close();
+    await exporter?.close();
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 

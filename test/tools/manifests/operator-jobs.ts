@@ -1,8 +1,8 @@
 // The scrape jobs the Prometheus Operator makes of the overlay's ServiceMonitor and PodMonitors,
 // reduced to what decides the targets and their labels, so tests can run them through Prometheus
 // (promtool check service-discovery, or a real scrape).
-import type { KubeObject } from './kustomize-lite.js';
-import { findObject } from './paths.js';
+import type { KubeObject } from '../../support/manifests/kustomize-lite.js';
+import { findObject } from '../../support/manifests/paths.js';
 import type { FixtureService, ScrapeJob } from './promtool-sd.js';
 
 interface RelabelConfig {

@@ -1,32 +1,11 @@
-// The shipped rule files pass `promtool check rules`, and every promtool unit test in
-// rules/tests/ passes (boundary tests for every alert, recording rule values).
+// What the promtool unit tests in rules/tests/ cover (promtool runs them: test/tools/rules/promtool.test.ts):
+// every alert has a boundary case at its `for`.
 import { expect } from 'chai';
-import { basename } from 'node:path';
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
-import { durationSeconds, loadAlerts, ruleFiles, ruleTestFiles, run, which } from './files.js';
+import { durationSeconds, loadAlerts, ruleTestFiles } from '../../support/rule-files.js';
 
-const promtool = which('promtool');
-
-describe('rules: promtool', function () {
-  before(function () {
-    if (!promtool) throw new Error('promtool not found on PATH: run scripts/ensure-prometheus.sh');
-  });
-
-  for (const file of ruleFiles()) {
-    it(`promtool check rules ${basename(file)}`, async () => {
-      const { stdout } = await run(promtool as string, ['check', 'rules', file]);
-      expect(stdout).to.match(/SUCCESS: \d+ rules found/);
-    });
-  }
-
-  for (const file of ruleTestFiles()) {
-    it(`promtool test rules ${basename(file)}`, async () => {
-      const { stdout } = await run(promtool as string, ['test', 'rules', file]);
-      expect(stdout).to.contain('SUCCESS');
-    });
-  }
-
+describe('rules: the promtool unit tests', () => {
   it('every alert has a `for` boundary case: silent one evaluation before it fires, in the same test, at or after `for`', () => {
     interface AlertTest { alertname: string; eval_time: string; exp_alerts?: unknown[] }
     interface UnitTest { name: string; alert_rule_test?: AlertTest[] }

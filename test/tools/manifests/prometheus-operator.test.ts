@@ -12,11 +12,11 @@ import {
   ZTUNNEL_METRICS_PATH,
   ZTUNNEL_POD_LABELS,
 } from '../../../src/istio.js';
-import { resolvePodConfig } from './exporter-pod.js';
+import { resolvePodConfig } from '../../unit/manifests/exporter-pod.js';
 import { CNI_POD, EXPORTER_POD, ISTIOD_POD, OTHER_PODS, ZTUNNEL_POD } from './fixture-pods.js';
-import { findObject, render } from './paths.js';
+import { findObject, render } from '../../support/manifests/paths.js';
 import { exporterService, podMonitorJob, serviceMonitorJob, type PodMonitorSpec } from './operator-jobs.js';
-import { endpointTargets, promtoolAvailable, relabelTargets, type FixturePod } from './promtool-sd.js';
+import { endpointTargets, relabelTargets, type FixturePod } from './promtool-sd.js';
 
 describe('manifests: Prometheus Operator overlay', () => {
   const objects = render('manifests/overlays/prometheus-operator');
@@ -46,11 +46,7 @@ describe('manifests: Prometheus Operator overlay', () => {
       expect(spec.endpoints.every((e) => e.honorLabels)).to.be.true;
     });
 
-    it('gives the target job and instance only: none of the exporter pod\'s node, pod, namespace, service, endpoint or container labels', async function () {
-      if (!promtoolAvailable()) {
-        if (process.env.CI) throw new Error('promtool is missing: .ci/run installs the Debian prometheus package');
-        this.skip();
-      }
+    it('gives the target job and instance only: none of the exporter pod\'s node, pod, namespace, service, endpoint or container labels', async () => {
       const discovered = endpointTargets(exporterService(objects), EXPORTER_POD);
       const [[target], [before]] = await Promise.all([
         relabelTargets(serviceMonitorJob(sm), [], discovered),
@@ -74,11 +70,7 @@ describe('manifests: Prometheus Operator overlay', () => {
     ];
     const targetsOf = new Map<string, Record<string, string>[]>();
 
-    before(async function () {
-      if (!promtoolAvailable()) {
-        if (process.env.CI) throw new Error('promtool is missing: .ci/run installs the Debian prometheus package');
-        this.skip();
-      }
+    before(async () => {
       const pods: FixturePod[] = [ZTUNNEL_POD, ISTIOD_POD, CNI_POD, EXPORTER_POD, ...OTHER_PODS];
       await Promise.all(
         cases.map(async (c) => {

@@ -1,20 +1,16 @@
-// The informers against a small fake API server on loopback: first sync, watch events, pagination,
-// routine stream rotation, 410 relists, and the API going away and coming back.
+// The informers against the lab's API server (startObjectApi) on loopback: first sync, watch
+// events, pagination, routine stream rotation, 410 relists, and the API going away and coming back.
 
 import { expect } from 'chai';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { loadKubeConfig } from '../../../src/kube/client.js';
-import { startClusterWatch, type ClusterWatch, type ClusterWatchOptions } from '../../../src/kube/cluster-watch.js';
-import { WATCHED_RESOURCES, listPath } from '../../../src/kube/resources.js';
-import type { ClusterState } from '../../../src/model.js';
-import { FakeApiServer } from './fake-api-server.js';
-import * as fx from './fixtures.js';
-import { waitFor } from './wait.js';
+import { loadKubeConfig } from '../../src/kube/client.js';
+import { startClusterWatch, type ClusterWatch, type ClusterWatchOptions } from '../../src/kube/cluster-watch.js';
+import { WATCHED_RESOURCES } from '../../src/kube/resources.js';
+import type { ClusterState } from '../../src/model.js';
+import { startObjectApi, type KubeObject, type ObjectApi } from 'ambient-lab';
+import * as fx from '../support/kube-objects.js';
+import { waitFor } from '../support/wait.js';
 
 const ISTIO_NS = 'istio-system';
-const P = Object.fromEntries(WATCHED_RESOURCES.map((r) => [r.name, listPath(r, ISTIO_NS)])) as Record<string, string>;
 const OPTS: Omit<ClusterWatchOptions, 'logger'> = {
   istioNamespace: ISTIO_NS,
   enrollment: { namespaces: [], exclude: ['kube-system', 'istio-system'] },
@@ -26,23 +22,44 @@ const allUp = (s: ClusterState): boolean => Object.values(s.watchUp).every(Boole
 const allDown = (s: ClusterState): boolean => Object.values(s.watchUp).every((v) => !v);
 const podNames = (pods: { name: string }[]): string[] => pods.map((p) => p.name);
 
-function seed(api: FakeApiServer): void {
-  api.upsert(P.nodes!, fx.node);
-  api.upsert(P.nodes!, fx.notReadyNode);
-  api.upsert(P.namespaces!, fx.bookinfoNamespace);
-  for (const pod of [fx.ztunnelPod, fx.cniPod, fx.upstreamFlannelPod, fx.talosFlannelPod, fx.containerCreatingPod, fx.crashLoopPod]) api.upsert(P.pods!, pod);
-  api.upsert(P.events!, fx.sandboxEventLegacy);
-  api.upsert(P.events!, { ...fx.sandboxEventLegacy, metadata: { ...fx.sandboxEventLegacy.metadata, name: 'other' }, reason: 'Scheduled' });
-  api.upsert(P.services!, fx.istiodService);
-  api.upsert(P.endpointslices!, fx.istiodEndpointSlice);
-  // Another Service's slice in the same namespace: the watch's label selector must keep it out.
-  api.upsert(P.endpointslices!, { ...fx.istiodEndpointSlice, metadata: { name: 'other-x', namespace: ISTIO_NS, labels: { 'kubernetes.io/service-name': 'other' } } });
+/** The objects the API serves, changed one at a time (each change reaches watchers as its event). */
+class ApiObjects {
+  private readonly objects = new Map<string, KubeObject>();
+  constructor(private readonly api: ObjectApi) {}
+
+  private static key(kind: string, name: string, namespace?: string): string {
+    return `${kind}/${namespace ?? ''}/${name}`;
+  }
+
+  upsert(obj: object): void {
+    const o = structuredClone(obj) as KubeObject;
+    this.objects.set(ApiObjects.key(o.kind, o.metadata.name, o.metadata.namespace), o);
+    this.api.apply([...this.objects.values()]);
+  }
+
+  remove(kind: string, name: string, namespace?: string): void {
+    this.objects.delete(ApiObjects.key(kind, name, namespace));
+    this.api.apply([...this.objects.values()]);
+  }
 }
 
-describe('kube/cluster-watch against a fake API server', function () {
+function seed(objects: ApiObjects): void {
+  objects.upsert(fx.node);
+  objects.upsert(fx.notReadyNode);
+  objects.upsert(fx.bookinfoNamespace);
+  for (const pod of [fx.ztunnelPod, fx.cniPod, fx.upstreamFlannelPod, fx.talosFlannelPod, fx.containerCreatingPod, fx.crashLoopPod]) objects.upsert(pod);
+  objects.upsert(fx.sandboxEventLegacy);
+  objects.upsert({ ...fx.sandboxEventLegacy, metadata: { ...fx.sandboxEventLegacy.metadata, name: 'other' }, reason: 'Scheduled' });
+  objects.upsert(fx.istiodService);
+  objects.upsert(fx.istiodEndpointSlice);
+  // Another Service's slice in the same namespace: the watch's label selector must keep it out.
+  objects.upsert({ ...fx.istiodEndpointSlice, metadata: { name: 'other-x', namespace: ISTIO_NS, labels: { 'kubernetes.io/service-name': 'other' } } });
+}
+
+describe('kube/cluster-watch against the lab API server', function () {
   this.timeout(15_000);
-  let api: FakeApiServer;
-  let dir: string;
+  let api: ObjectApi;
+  let objects: ApiObjects;
   let watch: ClusterWatch | undefined;
   const logs: { level: string; msg: string | undefined; obj: object }[] = [];
   const logger = {
@@ -53,25 +70,21 @@ describe('kube/cluster-watch against a fake API server', function () {
   };
 
   const start = (extra: Partial<ClusterWatchOptions> = {}): ClusterWatch => {
-    const file = path.join(dir, 'kubeconfig');
-    fs.writeFileSync(file, api.kubeconfig());
-    watch = startClusterWatch(loadKubeConfig({ kubeconfig: file }).kubeConfig, { ...OPTS, logger, ...extra });
+    watch = startClusterWatch(loadKubeConfig({ kubeconfig: api.kubeconfigPath }).kubeConfig, { ...OPTS, logger, ...extra });
     return watch;
   };
 
   beforeEach(async () => {
     logs.length = 0;
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kube-watch-'));
-    api = new FakeApiServer();
-    await api.start();
-    seed(api);
+    api = await startObjectApi({ objects: [] });
+    objects = new ApiObjects(api);
+    seed(objects);
   });
 
   afterEach(async () => {
     await watch?.stop();
     watch = undefined;
     await api.close();
-    fs.rmSync(dir, { recursive: true, force: true });
   });
 
   it('lists everything once and classifies it', async () => {
@@ -95,7 +108,7 @@ describe('kube/cluster-watch against a fake API server', function () {
   });
 
   it('pages through large lists', async () => {
-    for (let i = 0; i < 7; i++) api.upsert(P.pods!, { ...fx.crashLoopPod, metadata: { ...fx.crashLoopPod.metadata, name: `extra-${i}`, uid: `u${i}` } });
+    for (let i = 0; i < 7; i++) objects.upsert({ ...fx.crashLoopPod, metadata: { ...fx.crashLoopPod.metadata, name: `extra-${i}`, uid: `u${i}` } });
     const w = start({ pageSize: 3 });
     await w.synced();
     expect(w.snapshot().workloadPods).to.have.length(9);
@@ -105,7 +118,7 @@ describe('kube/cluster-watch against a fake API server', function () {
   it('applies watch events and caches the snapshot between changes', async () => {
     const w = start();
     await w.synced();
-    await waitFor('every watch up', () => allUp(w.snapshot()));
+    await waitFor(() => allUp(w.snapshot()), { what: 'every watch up' });
     const before = w.snapshot();
     expect(w.snapshot()).to.equal(before);
 
@@ -115,17 +128,17 @@ describe('kube/cluster-watch against a fake API server', function () {
     fixed.status.phase = 'Running';
     fixed.status.podIP = '10.244.2.31';
     fixed.status.containerStatuses[0].state = { running: { startedAt: fx.T0 } };
-    api.upsert(P.pods!, fixed);
-    api.remove(P.pods!, fx.crashLoopPod.metadata.name, 'bookinfo');
-    api.upsert(P.namespaces!, { metadata: { name: 'shop', labels: { 'istio.io/dataplane-mode': 'ambient' } } });
+    objects.upsert(fixed);
+    objects.remove('Pod', fx.crashLoopPod.metadata.name, 'bookinfo');
+    objects.upsert({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'shop', labels: { 'istio.io/dataplane-mode': 'ambient' } } });
 
-    const s = await waitFor('pod update, delete and new namespace', () => {
+    const s = await waitFor(() => {
       const s = w.snapshot();
       return s.namespaces.length === 2 && s.workloadPods.length === 1 && s.workloadPods[0]!.started ? s : undefined;
-    });
+    }, { what: 'pod update, delete and new namespace' });
     expect(s).to.not.equal(before);
     expect(s.workloadPods[0]).to.include({ name: 'reviews-v1-5b9c6d7f8-x2kq4', ip: '10.244.2.31', waitingReason: '' });
-    await waitFor('change notification', () => notified > 0);
+    await waitFor(() => notified > 0, { what: 'change notification' });
     expect(api.requests.list, 'no relist for plain events').to.equal(WATCHED_RESOURCES.length);
   });
 
@@ -134,8 +147,8 @@ describe('kube/cluster-watch against a fake API server', function () {
     await w.synced();
     const bad = structuredClone(fx.ztunnelPod) as any;
     bad.status.podIP = '127.0.0.77/latest/meta-data?';
-    api.upsert(P.pods!, bad);
-    const s = await waitFor('the pod updated', () => (w.snapshot().ztunnelPods[0]?.ip === '' ? w.snapshot() : undefined));
+    objects.upsert(bad);
+    const s = await waitFor(() => (w.snapshot().ztunnelPods[0]?.ip === '' ? w.snapshot() : undefined), { what: 'the pod updated' });
     expect(s.ztunnelPods.map((p) => p.name)).to.deep.equal(['ztunnel-7xk2p']);
     expect(logs.find((l) => l.msg === 'not an IP address; ignoring it')).to.deep.include({
       level: 'debug',
@@ -149,24 +162,24 @@ describe('kube/cluster-watch against a fake API server', function () {
     const surge = structuredClone(fx.ztunnelPod) as any;
     surge.metadata = { ...surge.metadata, name: 'ztunnel-9qw3e', uid: 'ztunnel-new', creationTimestamp: '2026-03-01T11:00:00Z' };
     surge.status.podIP = '10.244.1.6';
-    api.upsert(P.pods!, surge);
-    const both = await waitFor('surge pod listed', () => (w.snapshot().ztunnelPods.length === 2 ? w.snapshot() : undefined));
+    objects.upsert(surge);
+    const both = await waitFor(() => (w.snapshot().ztunnelPods.length === 2 ? w.snapshot() : undefined), { what: 'surge pod listed' });
     expect(podNames(both.ztunnelPods), 'both scraped; the newest first on its node').to.deep.equal(['ztunnel-9qw3e', 'ztunnel-7xk2p']);
 
-    api.upsert(P.pods!, { ...fx.ztunnelPod, metadata: { ...fx.ztunnelPod.metadata, deletionTimestamp: '2026-03-01T11:00:05Z', deletionGracePeriodSeconds: 30 } });
-    const after = await waitFor('old pod terminating', () => (w.snapshot().ztunnelPods.length === 1 ? w.snapshot() : undefined));
+    objects.upsert({ ...fx.ztunnelPod, metadata: { ...fx.ztunnelPod.metadata, deletionTimestamp: '2026-03-01T11:00:05Z', deletionGracePeriodSeconds: 30 } });
+    const after = await waitFor(() => (w.snapshot().ztunnelPods.length === 1 ? w.snapshot() : undefined), { what: 'old pod terminating' });
     expect(podNames(after.ztunnelPods)).to.deep.equal(['ztunnel-9qw3e']);
   });
 
   it('resumes a watch the server ended without listing again', async () => {
     const w = start({ healthyAfterMs: 0 });
     await w.synced();
-    await waitFor('every watch up', () => allUp(w.snapshot()));
+    await waitFor(() => allUp(w.snapshot()), { what: 'every watch up' });
     const watches = api.requests.watch;
-    api.closeWatches();
-    api.upsert(P.nodes!, { ...fx.node, metadata: { ...fx.node.metadata, name: 'worker-9' } });
-    await waitFor('new node seen', () => w.snapshot().nodes.length === 3);
-    await waitFor('every watch up again', () => allUp(w.snapshot()) && api.requests.watch >= watches + WATCHED_RESOURCES.length);
+    api.endWatches();
+    objects.upsert({ ...fx.node, metadata: { ...fx.node.metadata, name: 'worker-9' } });
+    await waitFor(() => w.snapshot().nodes.length === 3, { what: 'new node seen' });
+    await waitFor(() => allUp(w.snapshot()) && api.requests.watch >= watches + WATCHED_RESOURCES.length, { what: 'every watch up again' });
     expect(api.requests.list).to.equal(WATCHED_RESOURCES.length);
     expect(logs.filter((l) => l.level === 'warn')).to.deep.equal([]);
   });
@@ -174,16 +187,16 @@ describe('kube/cluster-watch against a fake API server', function () {
   it('relists after 410 Gone and drops what was deleted meanwhile', async () => {
     const w = start();
     await w.synced();
-    await waitFor('every watch up', () => allUp(w.snapshot()));
-    await api.down();
-    await waitFor('watches down', () => allDown(w.snapshot()));
-    api.remove(P.pods!, fx.crashLoopPod.metadata.name, 'bookinfo');
+    await waitFor(() => allUp(w.snapshot()), { what: 'every watch up' });
+    await api.setAvailability('refuse');
+    await waitFor(() => allDown(w.snapshot()), { what: 'watches down' });
+    objects.remove('Pod', fx.crashLoopPod.metadata.name, 'bookinfo');
     api.compact();
-    await api.up();
-    const s = await waitFor('relisted state', () => {
+    await api.setAvailability('up');
+    const s = await waitFor(() => {
       const s = w.snapshot();
       return allUp(s) && s.workloadPods.length === 1 ? s : undefined;
-    });
+    }, { what: 'relisted state' });
     expect(podNames(s.workloadPods)).to.deep.equal(['reviews-v1-5b9c6d7f8-x2kq4']);
     expect(api.requests.list).to.be.at.least(2 * WATCHED_RESOURCES.length);
   });
@@ -192,52 +205,52 @@ describe('kube/cluster-watch against a fake API server', function () {
     // healthyAfterMs 0: the server's clean close is routine however young the watch is.
     const w = start({ healthyAfterMs: 0 });
     await w.synced();
-    await waitFor('every watch up', () => allUp(w.snapshot()));
-    api.remove(P.pods!, fx.crashLoopPod.metadata.name, 'bookinfo');
+    await waitFor(() => allUp(w.snapshot()), { what: 'every watch up' });
+    objects.remove('Pod', fx.crashLoopPod.metadata.name, 'bookinfo');
     api.compact();
-    api.closeWatches();
+    api.endWatches();
     // Every resource but pods (whose DELETED event carried the newest version) resumes from a
     // compacted version, gets 410 and lists again.
-    await waitFor('relisted', () => api.requests.list === 2 * WATCHED_RESOURCES.length - 1 && allUp(w.snapshot()));
+    await waitFor(() => api.requests.list === 2 * WATCHED_RESOURCES.length - 1 && allUp(w.snapshot()), { what: 'relisted' });
     expect(podNames(w.snapshot().workloadPods)).to.deep.equal(['reviews-v1-5b9c6d7f8-x2kq4']);
     expect(logs.filter((l) => l.level === 'warn')).to.deep.equal([]);
     expect(logs.filter((l) => l.msg === 'resource version expired; relisting')).to.have.length(WATCHED_RESOURCES.length - 1);
   });
 
   it('backs off instead of relisting in a loop when even a fresh version gets 410', async () => {
-    api.alwaysGone = true;
+    api.expireWatches(true);
     const w = start({ backoff: { initialMs: 50, maxMs: 100 } });
     await w.synced();
     const t0 = Date.now();
-    await waitFor('a few relists', () => api.requests.list >= 4 * WATCHED_RESOURCES.length);
+    await waitFor(() => api.requests.list >= 4 * WATCHED_RESOURCES.length, { what: 'a few relists' });
     const perResourcePerSecond = api.requests.list / WATCHED_RESOURCES.length / ((Date.now() - t0) / 1000);
     expect(perResourcePerSecond).to.be.below(40);
     expect(allUp(w.snapshot())).to.equal(false);
-    api.alwaysGone = false;
-    await waitFor('every watch up', () => allUp(w.snapshot()));
+    api.expireWatches(false);
+    await waitFor(() => allUp(w.snapshot()), { what: 'every watch up' });
   });
 
   it('reports watches down while the API is away and recovers by itself', async () => {
     const w = start();
     await w.synced();
-    await waitFor('every watch up', () => allUp(w.snapshot()));
+    await waitFor(() => allUp(w.snapshot()), { what: 'every watch up' });
     const wentDown = Date.now();
     const current = w.currentAsOf();
     expect(current, 'current while every watch is up').to.be.a('number').and.at.least(wentDown - 1);
-    await api.down();
-    const down = await waitFor('every watch down', () => (allDown(w.snapshot()) ? w.snapshot() : undefined));
+    await api.setAvailability('refuse');
+    const down = await waitFor(() => (allDown(w.snapshot()) ? w.snapshot() : undefined), { what: 'every watch down' });
     expect(down.synced, 'stays synced: the last known objects are still served').to.equal(true);
     // The view is as of the moment the watches went down, and stays so however long the API is away.
     const asOf = w.currentAsOf()!;
     expect(asOf).to.be.at.least(wentDown).and.at.most(Date.now());
-    await waitFor('time to pass', () => Date.now() > asOf + 30);
+    await waitFor(() => Date.now() > asOf + 30, { what: 'time to pass' });
     expect(w.currentAsOf()).to.equal(asOf);
     expect(down.ztunnelPods).to.have.length(1);
     // Let a few retries fail so back-off grows, then bring the API back with a change made meanwhile.
-    await waitFor('a few failed retries', () => logs.filter((l) => l.msg?.includes('retrying')).length >= 2 * WATCHED_RESOURCES.length);
-    api.upsert(P.pods!, { ...fx.ztunnelPod, metadata: { ...fx.ztunnelPod.metadata, name: 'ztunnel-second', uid: 'z2' } });
-    await api.up();
-    const s = await waitFor('recovered', () => (allUp(w.snapshot()) && w.snapshot().ztunnelPods.length === 2 ? w.snapshot() : undefined));
+    await waitFor(() => logs.filter((l) => l.msg?.includes('retrying')).length >= 2 * WATCHED_RESOURCES.length, { what: 'a few failed retries' });
+    objects.upsert({ ...fx.ztunnelPod, metadata: { ...fx.ztunnelPod.metadata, name: 'ztunnel-second', uid: 'z2' } });
+    await api.setAvailability('up');
+    const s = await waitFor(() => (allUp(w.snapshot()) && w.snapshot().ztunnelPods.length === 2 ? w.snapshot() : undefined), { what: 'recovered' });
     expect(podNames(s.ztunnelPods)).to.deep.equal(['ztunnel-7xk2p', 'ztunnel-second']);
     expect(w.currentAsOf(), 'current again once every watch is back').to.be.at.least(Date.now() - 50);
     expect(logs.filter((l) => l.level === 'warn' && l.msg === 'watch failed; retrying')).to.have.length(WATCHED_RESOURCES.length);
@@ -245,28 +258,28 @@ describe('kube/cluster-watch against a fake API server', function () {
   });
 
   it('keeps retrying when the API is down at start, and syncs once it is up', async () => {
-    await api.down();
+    await api.setAvailability('refuse');
     const w = start();
     let synced = false;
     void w.synced().then(() => (synced = true));
-    await waitFor('a few failed lists', () => logs.filter((l) => l.msg?.includes('retrying')).length >= 2 * WATCHED_RESOURCES.length);
+    await waitFor(() => logs.filter((l) => l.msg?.includes('retrying')).length >= 2 * WATCHED_RESOURCES.length, { what: 'a few failed lists' });
     expect(synced).to.equal(false);
     expect(w.snapshot().synced).to.equal(false);
     expect(w.currentAsOf(), 'no view at all before the first list').to.equal(undefined);
-    await api.up();
+    await api.setAvailability('up');
     await w.synced();
-    await waitFor('every watch up', () => allUp(w.snapshot()));
+    await waitFor(() => allUp(w.snapshot()), { what: 'every watch up' });
   });
 
   it('stop() before the first sync rejects synced() and ends all traffic', async () => {
-    await api.down();
+    await api.setAvailability('refuse');
     const w = start();
     const synced = w.synced();
     await w.stop();
     let error: unknown;
     await synced.catch((e: unknown) => (error = e));
     expect(String(error)).to.match(/stopped before the first sync/);
-    await api.up();
+    await api.setAvailability('up');
     const before = { ...api.requests };
     await new Promise((resolve) => setTimeout(resolve, 300)); // longer than the retry cap: nothing may come
     expect(api.requests).to.deep.equal(before);

@@ -1,19 +1,11 @@
 // Runs scrape jobs' relabeling through Prometheus itself (`promtool check service-discovery`),
 // feeding it, through file_sd, the targets Kubernetes pod discovery would produce. Only the
 // discovery mechanism is swapped: relabel_configs, metrics_path and honor_labels are the job's own.
-import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { stringify } from 'yaml';
-
-const execFileP = promisify(execFile);
-export const PROMTOOL = process.env.PROMTOOL ?? '/usr/bin/promtool';
-
-export function promtoolAvailable(): boolean {
-  return existsSync(PROMTOOL);
-}
+import { requireTool, run } from '../../support/tools.js';
 
 /** A pod as the tests describe it; one discovered target is made per container port. */
 export interface FixturePod {
@@ -116,7 +108,7 @@ export async function relabelTargets(job: ScrapeJob, pods: FixturePod[], discove
     const config = { scrape_configs: [withFileSd(job, targetsFile)] };
     writeFileSync(join(dir, 'prometheus.yml'), stringify(config));
     // The timeout is how long promtool collects discovery results; file_sd answers at once.
-    const { stdout } = await execFileP(PROMTOOL, ['check', 'service-discovery', '--timeout=1s', join(dir, 'prometheus.yml'), job.job_name]);
+    const { stdout } = await run(requireTool('promtool'), ['check', 'service-discovery', '--timeout=1s', join(dir, 'prometheus.yml'), job.job_name]);
     const results = JSON.parse(stdout) as { labels: Record<string, string> | null }[];
     return results.map((r) => r.labels ?? {}).filter((l) => Object.keys(l).length > 0);
   } finally {
@@ -130,7 +122,7 @@ export async function checkConfig(scrapeConfigs: unknown[]): Promise<string> {
   try {
     const file = join(dir, 'prometheus.yml');
     writeFileSync(file, stringify({ scrape_configs: scrapeConfigs }));
-    const { stdout } = await execFileP(PROMTOOL, ['check', 'config', file]);
+    const { stdout } = await run(requireTool('promtool'), ['check', 'config', file]);
     return stdout;
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -6,7 +6,8 @@ import { expect } from 'chai';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { alertmanagerAlerts, startAlertmanager, startWebhook, waitFor, type AmAlert, type Webhook } from '../../e2e/stack.js';
+import { alertmanagerAlerts, startAlertmanager, startWebhook, type AmAlert, type Webhook } from '../../e2e/stack.js';
+import { waitFor } from '../../support/wait.js';
 import { allAlerts } from '../../../scripts/rules/render.js';
 
 type Labels = Record<string, string>;

@@ -1,6 +1,6 @@
 // The command collector turns every way a tool can fail into a bounded reason, never a throw.
 import { expect } from 'chai';
-import { collectJson, collectText } from '../../../../src/agent/checks/collect/exec.js';
+import { collectJson, collectText } from '../../../src/agent/checks/collect/exec.js';
 
 const node = (script: string) => [process.execPath, '-e', script];
 
