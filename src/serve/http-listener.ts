@@ -10,9 +10,10 @@ export interface Listener {
   close(): Promise<void>;
 }
 
-export function splitListenAddress(addr: string): { host: string; port: number } {
+/** `host:port`; no host (`:9480`) is every address, IPv6 and IPv4 where the host has IPv6 (Node's own default). */
+export function splitListenAddress(addr: string): { host: string | undefined; port: number } {
   const i = addr.lastIndexOf(':');
-  return { host: addr.slice(0, i).replace(/^\[|\]$/g, '') || '0.0.0.0', port: Number(addr.slice(i + 1)) };
+  return { host: addr.slice(0, i).replace(/^\[|\]$/g, '') || undefined, port: Number(addr.slice(i + 1)) };
 }
 
 export async function listen(app: Express, listenAddress: string): Promise<Listener> {
