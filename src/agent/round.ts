@@ -38,7 +38,8 @@ export interface AgentRound {
   checks: CheckResult[];
   /** this node's ztunnel and istio-cni, scraped from the node itself: no overlay crossed */
   scrapes: ScrapeResult[];
-  peers: AgentPeersRound;
+  /** the probes to the plan's targets; absent where a round is built without them (benches, older callers) */
+  peers?: AgentPeersRound | undefined;
 }
 
 export interface AgentRoundDeps {

@@ -82,11 +82,8 @@ describe('agent mode', () => {
 
     it("scrapes its node's running ztunnel and istio-cni, as the exporter addresses them", () => {
       const targets = localTargets({
-        nodes: [],
         ztunnelPods: [pod({ name: 'ztunnel-x', ip: '10.244.1.5' }), pod({ name: 'ztunnel-starting', ip: '', phase: 'Pending' })],
         cniPods: [pod({ name: 'istio-cni-node-x', ip: '192.168.0.7', hostNetwork: true })],
-        watchUp: {},
-        synced: true,
       });
       expect(targets.map((t) => t.url)).to.deep.equal(['http://10.244.1.5:15020/stats/prometheus', 'http://192.168.0.7:15014/metrics']);
     });
@@ -142,7 +139,7 @@ describe('agent mode', () => {
     it('/summary: the last round as JSON, or 503 with the reason; /readyz follows readiness', async () => {
       let summary: { body: string } | { unavailable: string } = { unavailable: 'no round finished yet' };
       let ready = false;
-      const app = createAgentApp({ metrics: new AgentMetrics('0.1.0', false), summary: () => summary, isReady: () => ready });
+      const app = createAgentApp({ metrics: new AgentMetrics('0.1.0', false), summary: () => summary, isReady: () => ready, acceptPlan: () => undefined });
       const l = await listen(app, '127.0.0.1:0');
       try {
         let r = await fetch(`${l.url}/summary`);
