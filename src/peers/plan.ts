@@ -17,6 +17,8 @@ import { assignProbers, type Assignment } from './rendezvous.js';
 export const ALL_PEERS_MAX_NODES = 100;
 /** A node probes at most this many times K peers (the Poisson tail of rendezvous hashing, cut). */
 export const MAX_TARGETS_PER_K = 3;
+/** Probers per node by default: a verdict needs two of them to agree, and one may be down. */
+export const DEFAULT_PEER_PROBERS = 3;
 /** Probers per node: the flag's bounds. Each adds one `ambient_node_peer_reachable` series per node. */
 export const PEER_PROBERS_MAX = 8;
 

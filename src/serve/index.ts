@@ -12,6 +12,7 @@ import { loadRunbooks } from '../runbooks/library.js';
 import { createApp } from '../server.js';
 import { VERSION } from '../version.js';
 import { listen } from './http-listener.js';
+import { PlanCache } from '../peers/plan.js';
 import { roundDeps, runRound } from './round.js';
 import { startScheduler } from './scheduler.js';
 import { watchCluster } from './watch-cluster.js';
@@ -58,7 +59,7 @@ export async function startServe(config: Config, opts: ServeOptions = {}): Promi
   const metrics = new ExporterMetrics({ version: VERSION, mode, kube: config.kube, ownNode: config.nodeName });
   const cluster = watchCluster(config, log);
   const agents = createScrapeAgents(); // keep-alive pools owned by this exporter
-  const deps = roundDeps(config, cluster, agents, log, opts.now ?? Date.now);
+  const deps = { ...roundDeps(config, cluster, agents, log, opts.now ?? Date.now), plans: new PlanCache() };
 
   let last: RoundResult | undefined;
   let ready = false;
