@@ -99,7 +99,7 @@ describeNetlab('e2e on the real-kernel lab: one notification per overlay fault, 
   }
 
   for (const s of SCENARIOS) {
-    it(`${s.fault.kind} on ${s.fault.node}: ${s.why}`, async () => {
+    it(`${s.fault.kind} on ${'node' in s.fault ? s.fault.node : s.fault.group.join('+')}: ${s.why}`, async () => {
       const since = Date.now();
       await stack.lab.apply(s.fault);
       let passed = false;
