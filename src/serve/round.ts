@@ -92,8 +92,9 @@ export async function runRound(deps: RoundDeps, previous: RoundResult | undefine
         })
       : Promise.resolve(NO_PROBES),
   ]);
-  if (deps.plans && watch && config.peerProbers > 0) {
-    // every agent read this round probes and is probed; plans go only where the version differs
+  if (deps.plans && watch) {
+    // every agent read this round probes and is probed; plans go only where the version differs.
+    // With --peer-probers 0 the plans still carry the peers the node checks compare, and no target.
     const plans = deps.plans.get({ nodes: state.nodes, withAgent: agentNodes(agentsToRead), k: config.peerProbers, port: config.agentPort });
     const sent = await sendPlans(agents, plans.byNode, { timeoutMs: config.scrapeTimeout, concurrency: config.scrapeConcurrency });
     for (const s of sent) {

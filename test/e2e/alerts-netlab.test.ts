@@ -33,8 +33,16 @@ const SCENARIOS: Scenario[] = [
   {
     fault: { kind: 'vxlan-port-dropped', node: 'node-2' },
     delivered: [crossNode('node-2')],
-    cause: 'pod_network_unreachable',
-    why: "nothing changes on the node: only the exporter's probes across the overlay see it",
+    cause: 'peer_overlay_down',
+    why: "nothing changes on the node: its peers' agents reach its node IP, not its VXLAN address",
+  },
+  {
+    fault: { kind: 'path-mtu-lowered', node: 'node-2' },
+    delivered: [crossNode('node-2')],
+    // its agent's summary (full-size segments) is dropped on the way too: the same fault
+    inhibited: ['AmbientExporterTargetDown{node=node-2,component=agent}'],
+    cause: 'peer_mtu_blackhole',
+    why: "small probes pass, padded ones are dropped on the way; the node's own MTUs agree",
   },
   { fault: { kind: 'underlay-mtu-lowered', node: 'node-2' }, delivered: [crossNode('node-2')], cause: 'overlay_mtu_mismatch', why: 'small probes pass, the agent sees the MTUs' },
   { fault: { kind: 'fdb-entry-missing', node: 'node-2', peer: 'node-1' }, delivered: [crossNode('node-2')], cause: 'fdb_incomplete', why: "node-2 lacks node-1's entry" },
@@ -42,8 +50,8 @@ const SCENARIOS: Scenario[] = [
     fault: { kind: 'underlay-down', node: 'node-2' },
     delivered: [crossNode('node-2')],
     inhibited: ['AmbientExporterTargetDown{node=node-2,component=agent}'],
-    cause: 'node_unreachable',
-    why: 'the agent that cannot be read is the same fault',
+    cause: 'peer_underlay_down',
+    why: "its peers' agents reach it over neither network; the agent that cannot be read is the same fault",
   },
   {
     fault: { kind: 'vxlan-device-deleted', node: 'node-1' },

@@ -120,13 +120,13 @@ describeNetlab('node agents and the exporter on the real-kernel lab', function (
     {
       fault: { kind: 'vxlan-port-dropped', node: 'node-2' },
       agent: {},
-      cause: 'pod_network_unreachable',
-      why: 'a drop on the way changes nothing on the node: the exporter sees the pods not answering while the agent answers',
+      cause: 'peer_overlay_down',
+      why: "a drop on the way changes nothing on the node: its peers' agents reach its node IP, not its VXLAN address",
     },
     {
       fault: { kind: 'underlay-down', node: 'node-2' },
-      cause: 'node_unreachable',
-      why: 'neither the pods nor the agent on the host network answer: off the network, not only the overlay',
+      cause: 'peer_underlay_down',
+      why: "its peers' agents reach it over neither network: off the network, not only the overlay",
     },
   ];
   for (const { fault, agent, cause, why } of rows) {
@@ -156,14 +156,26 @@ describeNetlab('node agents and the exporter on the real-kernel lab', function (
     await exporterSees(['node-1 cross_node_network vxlan_device_missing']);
   });
 
-  it("vxlan-port-dropped on the exporter's own node: nothing local to see, most nodes unreachable: exporter_node_cut_off", async () => {
+  it("vxlan-port-dropped on the exporter's own node: nothing local to see; its peers' agents name it, as any node", async () => {
     await lab.apply({ kind: 'vxlan-port-dropped', node: 'node-1' });
-    await exporterSees(['node-1 cross_node_network exporter_node_cut_off']);
+    await exporterSees(['node-1 cross_node_network peer_overlay_down']);
+  });
+
+  it("vxlan-port-dropped on the exporter's own node, the agents probing no peer (--peer-probers 0): exporter_node_cut_off from its one vantage point", async () => {
+    await mesh.stopExporter();
+    await mesh.startExporter(['--peer-probers', '0']);
+    try {
+      await lab.apply({ kind: 'vxlan-port-dropped', node: 'node-1' });
+      await exporterSees(['node-1 cross_node_network exporter_node_cut_off']);
+    } finally {
+      await mesh.stopExporter();
+      await mesh.startExporter();
+    }
   });
 
   it("the exporter leaves an agent's node's ztunnel to the agent: with node-2's pods unreachable its ztunnel still counts as scraped", async () => {
     await lab.apply({ kind: 'vxlan-port-dropped', node: 'node-2' });
-    const lines = await exporterSees(['node-2 cross_node_network pod_network_unreachable']);
+    const lines = await exporterSees(['node-2 cross_node_network peer_overlay_down']);
     expect(lines).to.include('ambient_node_pod_network_reachable{node="node-2"} 0');
     expect(lines).to.include('ambient_exporter_scrape_up{component="ztunnel",node="node-2",pod="ztunnel-node-2"} 1');
   });
