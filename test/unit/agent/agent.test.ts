@@ -22,7 +22,7 @@ describe('agent mode', () => {
   describe('settings', () => {
     it('needs its node; everything else has a default', () => {
       const c = load(['--node-name', 'worker-1']);
-      expect(c).to.deep.include({ nodeName: 'worker-1', listenAddress: '0.0.0.0:9480', refreshInterval: 15_000, cniConfDir: '/etc/cni/net.d', istioNamespace: 'istio-system' });
+      expect(c).to.deep.include({ nodeName: 'worker-1', listenAddress: ':9480', probeTimeout: 1_000, probeConcurrency: 8, startJitter: 10_000, refreshInterval: 15_000, cniConfDir: '/etc/cni/net.d', istioNamespace: 'istio-system' });
       expect(c.vxlanPort).to.equal(undefined);
     });
 
@@ -59,10 +59,9 @@ describe('agent mode', () => {
   });
 
   describe('what it reads from the API', () => {
-    it('its own Node and every Node (its peers) apart, and only its own node\'s pods (field selectors)', () => {
+    it('only its own Node and its own node\'s pods (field selectors): its peers come with the plan', () => {
       expect(agentWatchedResources('worker-1').map((r) => `${r.name}: ${r.plural} ${r.fieldSelector ?? '-'}`)).to.deep.equal([
         'node: nodes metadata.name=worker-1',
-        'nodes: nodes -',
         'pods: pods spec.nodeName=worker-1',
       ]);
     });
