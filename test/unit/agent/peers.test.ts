@@ -109,9 +109,9 @@ describe('neighbour probing', () => {
       const hole = await blackholedEndpoint();
       if (!hole) this.skip();
       try {
-        expect((await probeOnce({ ip: hole!.host, port: hole!.port }, 200)).outcome).to.equal('connect_timeout');
+        expect((await probeOnce({ ip: hole.host, port: hole.port }, 200)).outcome).to.equal('connect_timeout');
       } finally {
-        await hole!.close();
+        await hole.close();
       }
     });
   });
