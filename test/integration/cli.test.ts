@@ -156,7 +156,7 @@ describe('cli', function () {
 
   it('serves until SIGTERM, then exits 0', async () => {
     const port = await freePort();
-    const proc = run(['serve', '--no-kube', '--target', 'ztunnel:n1=http://127.0.0.1:1/stats/prometheus', '--listen-address', `127.0.0.1:${port}`, '--refresh-interval', '1s', '--scrape-timeout', '200ms', '--start-jitter', '0s']);
+    const proc = run(['serve', '--no-kube', '--target', 'ztunnel:n1=http://127.0.0.1:1/stats/prometheus', '--listen-address', `127.0.0.1:${port}`, '--refresh-interval', '1s', '--scrape-timeout', '200ms']);
     await waitFor('the exporter to be ready', async () => (await getText(`http://127.0.0.1:${port}/readyz`)).status === 200, 20_000, 100);
     const metrics = await getText(`http://127.0.0.1:${port}/metrics`);
     expect(metrics.body).to.include('ambient_exporter_scrape_up{component="ztunnel",node="n1",pod="127.0.0.1:1"} 0');
