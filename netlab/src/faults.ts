@@ -143,8 +143,8 @@ export async function applyFault(plan: LabPlan, fault: Fault): Promise<void> {
     case 'path-mtu-lowered':
       // The lab's veths pass segmentation-offloaded packets along whole, past every MTU check
       // (is_skb_forwardable lets GSO through); a NIC puts wire-sized frames on the wire. One segment
-      // per packet makes the node's underlay cut them in software, as a NIC would, before the port.
-      await run(ip(node.netns, 'link', 'set', 'dev', node.underlayIface, 'gso_max_segs', '1'));
+      // per packet makes every node's underlay cut them in software, as a NIC would, before the switch.
+      await runAll(plan.nodes.map((n) => ip(n.netns, 'link', 'set', 'dev', n.underlayIface, 'gso_max_segs', '1')));
       return void (await run(ip(undefined, 'link', 'set', node.switchPort, 'mtu', String(fault.mtu ?? DEFAULT_LOWERED_MTU))));
   }
 }
@@ -184,6 +184,6 @@ export async function removeFault(plan: LabPlan, fault: Fault): Promise<void> {
       return writeNodeCniConfig(node.cniConfDir, 'chained');
     case 'path-mtu-lowered':
       await run(ip(undefined, 'link', 'set', node.switchPort, 'mtu', String(node.underlayMtu)));
-      return void (await run(ip(node.netns, 'link', 'set', 'dev', node.underlayIface, 'gso_max_segs', String(GSO_MAX_SEGS))));
+      return runAll(plan.nodes.map((n) => ip(n.netns, 'link', 'set', 'dev', n.underlayIface, 'gso_max_segs', String(GSO_MAX_SEGS))));
   }
 }
