@@ -32,10 +32,13 @@ export interface NetlabStack {
   notifiedFiring(since: number): WebhookAlert[];
   /** the receiver of each firing notification received at or after `since`, by alert */
   receivers(since: number): { receiver: string; labels: Record<string, string> }[];
+  /** the firing notifications (webhook deliveries) received at or after `since`, each with its alerts' names and nodes */
+  firingNotifications(since: number): string[][];
   close(): Promise<void>;
 }
 
-export async function startNetlabStack(): Promise<NetlabStack> {
+/** `nodes`: the lab's node count (default 3; a partition of two groups of two needs 4). */
+export async function startNetlabStack(opts: { nodes?: number } = {}): Promise<NetlabStack> {
   const dir = mkdtempSync(join(tmpdir(), 'ambient-e2e-netlab-'));
   const cleanups: (() => Promise<void>)[] = [];
   const closeAll = async () => {
@@ -43,7 +46,7 @@ export async function startNetlabStack(): Promise<NetlabStack> {
     rmSync(dir, { recursive: true, force: true });
   };
   try {
-    const lab = await OverlayLab.start({ nodes: 3, podsPerNode: 2, hostAddress: true });
+    const lab = await OverlayLab.start({ nodes: opts.nodes ?? 3, podsPerNode: 2, hostAddress: true });
     cleanups.push(() => lab.stop());
     const mesh = await AmbientOnLab.start(lab);
     cleanups.push(() => mesh.close());
@@ -83,6 +86,10 @@ export async function startNetlabStack(): Promise<NetlabStack> {
         webhook.notifications
           .filter((n) => n.receivedAt >= since && n.status === 'firing')
           .flatMap((n) => n.alerts.filter((a) => a.status === 'firing').map((a) => ({ receiver: n.receiver, labels: a.labels }))),
+      firingNotifications: (since) =>
+        webhook.notifications
+          .filter((n) => n.receivedAt >= since && n.status === 'firing')
+          .map((n) => n.alerts.filter((a) => a.status === 'firing').map((a) => `${a.labels.alertname}{node=${a.labels.node ?? ''}}`).sort()),
       close: closeAll,
     };
   } catch (err) {
