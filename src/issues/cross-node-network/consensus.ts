@@ -65,7 +65,12 @@ function groupsOf(nodes: readonly string[], observations: readonly PeerObservati
   const find = (n: string): string => {
     let r = n;
     while (parent.get(r) !== r) r = parent.get(r)!;
-    parent.set(n, r);
+    // every node on the way points at the root: later finds are one step
+    for (let x = n; x !== r; ) {
+      const next = parent.get(x)!;
+      parent.set(x, r);
+      x = next;
+    }
     return r;
   };
   for (const o of observations.filter(through)) {
@@ -78,7 +83,11 @@ function groupsOf(nodes: readonly string[], observations: readonly PeerObservati
 /** The largest group (two nodes at least; a tie goes to the group of the first name), or undefined. */
 function mainGroup(groups: ReadonlyMap<string, string>): Set<string> | undefined {
   const members = new Map<string, string[]>();
-  for (const [n, g] of [...groups].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) members.set(g, [...(members.get(g) ?? []), n]);
+  for (const [n, g] of [...groups].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+    const list = members.get(g);
+    if (list) list.push(n);
+    else members.set(g, [n]);
+  }
   let best: string[] | undefined;
   for (const m of members.values()) if (m.length >= 2 && (!best || m.length > best.length)) best = m;
   return best ? new Set(best) : undefined;
@@ -87,7 +96,12 @@ function mainGroup(groups: ReadonlyMap<string, string>): Set<string> | undefined
 /** Probers that are the broken end on `path`: every probe (two at least) failed, and some target was reached on it by another. */
 function brokenEnds(observations: readonly PeerObservation[], path: ProbePath): Set<string> {
   const bySource = new Map<string, PeerObservation[]>();
-  for (const o of observations) if (o[path] !== 'unknown') bySource.set(o.source, [...(bySource.get(o.source) ?? []), o]);
+  for (const o of observations) {
+    if (o[path] === 'unknown') continue;
+    const list = bySource.get(o.source);
+    if (list) list.push(o);
+    else bySource.set(o.source, [o]);
+  }
   const reachedBy = new Map<string, Set<string>>();
   for (const o of observations) if (o[path] === 'ok') reachedBy.set(o.target, (reachedBy.get(o.target) ?? new Set()).add(o.source));
   const out = new Set<string>();
@@ -144,8 +158,14 @@ export function peerConsensus(nodes: readonly string[], all: readonly PeerObserv
   const across = (o: PeerObservation) => separated.has(o.source) !== separated.has(o.target);
   const within = observations.filter((o) => !across(o));
   const discounted = { pod: brokenEnds(within, 'pod'), host: brokenEnds(within, 'host'), padded: brokenEnds(within, 'padded') };
+  const inboundOf = new Map<string, PeerObservation[]>();
+  for (const o of observations) {
+    const list = inboundOf.get(o.target);
+    if (list) list.push(o);
+    else inboundOf.set(o.target, [o]);
+  }
   for (const node of observed) {
-    const inbound = observations.filter((o) => o.target === node);
+    const inbound = inboundOf.get(node) ?? [];
     if (partitioned.has(node)) {
       const failing = inbound.filter((o) => across(o) && o.pod === 'fail').length;
       out.set(node, { verdict: 'partitioned', probers: inbound.filter((o) => o.pod !== 'unknown').length, failing });
