@@ -91,9 +91,14 @@ describeNetlab('node agents and the exporter on the real-kernel lab', function (
       expect(s.kube).to.deep.equal({ synced: true, watchUp: { node: true, pods: true } });
       expect(s.ready).to.equal(true);
     }
-    const lines = await exporterSees([]);
+    await exporterSees([]);
+    // the exporter's read of each agent a round after the plan arrived: every check judged
+    const known = lab.nodes.map((n) => `ambient_node_checks_unknown{node="${n.name}"} 0`);
+    const lines = await waitFor(async () => {
+      const l = await metrics(mesh);
+      return JSON.stringify(l.filter((x) => x.startsWith('ambient_node_checks_unknown{'))) === JSON.stringify(known) ? l : undefined;
+    }, { timeoutMs: 15_000, what: 'every agent read with every check judged' });
     for (const n of lab.nodes) expect(lines).to.include(`ambient_exporter_scrape_up{component="agent",node="${n.name}",pod="ambient-exporter-agent-${n.name}"} 1`);
-    expect(lines.filter((l) => l.startsWith('ambient_node_checks_unknown{'))).to.deep.equal(lab.nodes.map((n) => `ambient_node_checks_unknown{node="${n.name}"} 0`));
   });
 
   const rows: { fault: Fault; agent?: Verdicts; cause: string; why: string }[] = [
