@@ -10,6 +10,7 @@
 //   all`), else its targets and the nodes that probe it (`coverage: probes`). Every target is one.
 // - `port`: where the peers' agents answer probes (the exporter's --agent-port).
 import { z } from 'zod';
+import type { NodeObject } from './checks/expected.js';
 
 export const PLAN_SCHEMA_VERSION = 1 as const;
 export const PLAN_PATH = '/plan';
@@ -34,6 +35,11 @@ export const planPeerSchema = z.object({
   podCIDRs: z.array(z.string().max(64)).max(2),
 });
 export type PlanPeer = z.infer<typeof planPeerSchema>;
+
+/** A plan peer as the node checks read a Node (checks/expected.ts). */
+export function nodeObjectOf(peer: PlanPeer): NodeObject {
+  return { metadata: { name: peer.name, annotations: peer.annotations }, spec: { podCIDRs: peer.podCIDRs } };
+}
 
 export const peerPlanSchema = z
   .object({

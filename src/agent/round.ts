@@ -13,7 +13,7 @@ import type { AgentConfig } from './config.js';
 import type { AgentKubeState } from './kube/watch.js';
 import { probePeers } from './peers/run.js';
 import { probeTargets } from './peers/targets.js';
-import type { PeerPlan } from './plan.js';
+import { nodeObjectOf, type PeerPlan } from './plan.js';
 import type { NOT_PROBED_REASONS, PeerResult } from './summary.js';
 
 /** The plan the agent holds, as the exporter last sent it. */
@@ -63,7 +63,7 @@ async function checkAndProbe(config: AgentConfig, self: NodeObject | undefined, 
   const checks = await runNodeChecks({
     nodeName: config.nodeName,
     // its own Node from its watch, the peers from the plan
-    nodes: [...(self ? [self] : []), ...(held?.plan.peers ?? []).map((p) => ({ metadata: { name: p.name, annotations: p.annotations }, spec: { podCIDRs: p.podCIDRs } }))],
+    nodes: [...(self ? [self] : []), ...(held?.plan.peers ?? []).map(nodeObjectOf)],
     cniConfDir: config.cniConfDir,
     peersKnown: held !== undefined,
     ...(config.vxlanPort === undefined ? {} : { expectedVxlanPort: config.vxlanPort }),

@@ -3,8 +3,8 @@
 // entries each node's checks compare with its kernel. Pure but for hashing; computed again only when
 // what it depends on changes (PlanCache), which at 5,000 nodes costs about 0.1 s.
 import { createHash } from 'node:crypto';
-import { leaseOf, type NodeObject } from '../agent/checks/expected.js';
-import { PLAN_SCHEMA_VERSION, type PeerPlan, type PlanPeer } from '../agent/plan.js';
+import { leaseOf } from '../agent/checks/expected.js';
+import { PLAN_SCHEMA_VERSION, nodeObjectOf, type PeerPlan, type PlanPeer } from '../agent/plan.js';
 import type { NodeInfo } from '../model.js';
 import { assignProbers, type Assignment } from './rendezvous.js';
 
@@ -44,11 +44,6 @@ export interface PeerPlans {
 /** A Node as a plan carries it: its name, Flannel's annotations and its pod CIDRs. */
 export function planPeerOf(node: NodeInfo): PlanPeer {
   return { name: node.name, annotations: { ...node.annotations }, podCIDRs: [...node.podCIDRs] };
-}
-
-/** A plan peer as the node checks read a Node (agent/checks/expected.ts). */
-export function nodeObjectOf(peer: PlanPeer): NodeObject {
-  return { metadata: { name: peer.name, annotations: peer.annotations }, spec: { podCIDRs: peer.podCIDRs } };
 }
 
 /** A node can be probed when Flannel gave it a lease: its VXLAN device's address and its public IP. */

@@ -9,79 +9,33 @@
 // - the underlay split in two groups: the smaller group, as a partition;
 // - the exporter's own node with VXLAN dropped: that node, as any other, and nothing else.
 import { expect } from 'chai';
-import type { AgentSummary } from '../../src/agent/summary.js';
-import { OverlayLab, type Fault } from '../../netlab/src/index.js';
-import { AmbientOnLab } from '../../netlab/src/ambient.js';
+import type { Fault } from '../../netlab/src/index.js';
 import { describeNetlab } from '../../netlab/test/support/describe-netlab.js';
 import { waitFor } from '../e2e/stack.js';
-
-async function metrics(mesh: AmbientOnLab): Promise<string[]> {
-  const res = await fetch(`${mesh.exporterUrl}/metrics`, { signal: AbortSignal.timeout(2_000) });
-  return (await res.text()).split('\n');
-}
-
-const nodeIssues = (lines: string[]): string[] =>
-  lines.filter((l) => l.startsWith('ambient_node_issue{')).map((l) => l.replace(/^ambient_node_issue\{node="([^"]+)",issue="([^"]+)",cause="([^"]+)"\} 1$/, '$1 $2 $3'));
+import { agentSummary, exporterMetrics, exporterSees, nodeIssues, useMeshOnLab } from '../support/netlab-mesh.js';
 
 const peerSeries = (lines: string[]): string[] => lines.filter((l) => l.startsWith('ambient_node_peer_reachable{'));
 
-async function summary(mesh: AmbientOnLab, node: string): Promise<AgentSummary> {
-  const res = await fetch(`${mesh.agentUrl(node)}/summary`, { signal: AbortSignal.timeout(2_000) });
-  if (!res.ok) throw new Error(`${node} /summary: ${res.status}`);
-  return (await res.json()) as AgentSummary;
-}
-
 describeNetlab('neighbour probing between the node agents on the real-kernel lab', function () {
   this.timeout(180_000);
-  let lab: OverlayLab;
-  let mesh: AmbientOnLab;
-
-  before(async function () {
-    this.timeout(90_000);
-    lab = await OverlayLab.start({ nodes: 4, podsPerNode: 2, hostAddress: true });
-    mesh = await AmbientOnLab.start(lab);
-    await mesh.startAgents();
-    await mesh.startExporter();
-  });
-  after(async function () {
-    this.timeout(30_000);
-    await mesh?.close();
-    await lab?.stop();
-  });
-  afterEach(async () => {
-    await lab?.removeAll();
-    await waitFor(async () => nodeIssues(await metrics(mesh)).length === 0, { timeoutMs: 20_000, what: 'no finding after the fault was removed' });
-  });
-
-  /** Waits until the exporter's findings are exactly `want` (sorted), and returns its /metrics then. */
-  async function exporterSees(want: string[]): Promise<string[]> {
-    let last: string[] = [];
-    return waitFor(
-      async () => {
-        const lines = await metrics(mesh);
-        last = nodeIssues(lines);
-        return JSON.stringify(last) === JSON.stringify(want) ? lines : undefined;
-      },
-      { timeoutMs: 30_000, what: () => `findings ${JSON.stringify(want)} (now ${JSON.stringify(last)})` },
-    );
-  }
+  const ctx = useMeshOnLab(4);
 
   it('healthy: every agent holds its plan and reaches its targets on every path; 3 probers per node; nothing found', async () => {
     const lines = await waitFor(
       async () => {
-        const l = await metrics(mesh);
+        const l = await exporterMetrics(ctx.mesh);
         // 4 nodes, each probed by 3 others: every pair, both ways
         return peerSeries(l).length === 12 && nodeIssues(l).length === 0 ? l : undefined;
       },
       { timeoutMs: 30_000, what: 'every pair probed' },
     );
     expect(peerSeries(lines).every((l) => l.endsWith(' 1')), peerSeries(lines).join('\n')).to.equal(true);
-    for (const n of lab.nodes) {
-      const s = await summary(mesh, n.name);
+    for (const n of ctx.lab.nodes) {
+      const s = await agentSummary(ctx.mesh, n.name);
       expect(s.peers?.plan?.targets, n.name).to.equal(3);
       expect(s.peers?.results.map((r) => `${r.pod} ${r.host} ${r.padded}`), n.name).to.deep.equal(['ok ok ok', 'ok ok ok', 'ok ok ok']);
       // the pod-network probe goes to the peer's VXLAN device address (its lease subnet's first address)
-      for (const r of s.peers?.results ?? []) expect(r.podIp).to.equal(lab.node(r.node).subnetIp);
+      for (const r of s.peers?.results ?? []) expect(r.podIp).to.equal(ctx.lab.node(r.node).subnetIp);
     }
   });
 
@@ -102,8 +56,8 @@ describeNetlab('neighbour probing between the node agents on the real-kernel lab
   ];
   for (const { fault, want, why } of rows) {
     it(`${fault.kind} on ${'node' in fault ? fault.node : fault.group.join('+')}: ${why}`, async () => {
-      await lab.apply(fault);
-      await exporterSees(want);
+      await ctx.lab.apply(fault);
+      await exporterSees(ctx.mesh, want, 30_000);
     });
   }
 });

@@ -7,7 +7,7 @@
 // crossing back. The public IP is what VXLAN itself is sent to: the underlay alone.
 import { leaseOf, type FlannelLease, type NodeObject } from '../checks/expected.js';
 import type { IpFamily } from '../checks/types.js';
-import type { PeerPlan } from '../plan.js';
+import { nodeObjectOf, type PeerPlan } from '../plan.js';
 import type { NOT_PROBED_REASONS } from '../summary.js';
 
 export interface ProbeTarget {
@@ -20,14 +20,12 @@ export interface ProbeTarget {
   port: number;
 }
 
-const toNodeObject = (p: PeerPlan['peers'][number]): NodeObject => ({ metadata: { name: p.name, annotations: p.annotations }, spec: { podCIDRs: p.podCIDRs } });
-
 /** The plan's targets to probe from `own`, or why none can be. Targets sharing no overlay with this node are left out. */
 export function probeTargets(own: NodeObject | undefined, plan: PeerPlan | undefined): ProbeTarget[] | (typeof NOT_PROBED_REASONS)[number] {
   if (!plan) return 'no_plan';
   const ownLeases = (['ipv4', 'ipv6'] as const).map((f) => (own ? leaseOf(own, f) : 'not_subnet_managed'));
   if (ownLeases.every((l) => typeof l === 'string')) return 'no_lease';
-  const peers = new Map(plan.peers.map((p) => [p.name, toNodeObject(p)]));
+  const peers = new Map(plan.peers.map((p) => [p.name, nodeObjectOf(p)]));
   const out: ProbeTarget[] = [];
   for (const name of plan.targets) {
     const peer = peers.get(name);

@@ -8,14 +8,14 @@ import { AgentMetrics } from '../../../src/agent/metrics.js';
 import { PADDED_BYTES, probeOnce } from '../../../src/agent/peers/probe.js';
 import { probePeers } from '../../../src/agent/peers/run.js';
 import { probeTargets } from '../../../src/agent/peers/targets.js';
-import { parsePlan, type PeerPlan } from '../../../src/agent/plan.js';
+import { nodeObjectOf, parsePlan, type PeerPlan } from '../../../src/agent/plan.js';
 import type { AgentRound, HeldPlan } from '../../../src/agent/round.js';
 import { createAgentApp } from '../../../src/agent/server.js';
 import { parseSummary } from '../../../src/agent/summary.js';
 import { parseSettingArgs } from '../../../src/cli-flags.js';
 import { ConfigError } from '../../../src/config.js';
 import type { NodeInfo } from '../../../src/model.js';
-import { PlanCache, computePlans, nodeObjectOf, planPeerOf } from '../../../src/peers/plan.js';
+import { PlanCache, computePlans, planPeerOf } from '../../../src/peers/plan.js';
 import { assignProbers } from '../../../src/peers/rendezvous.js';
 import { plansToSend, sendPlans } from '../../../src/scrape/agent-plan.js';
 import { listen, type Listener } from '../../../src/serve/http-listener.js';
@@ -39,6 +39,22 @@ function leased(i: number): NodeInfo {
     podCIDRs: [`10.244.${i}.0/24`],
   });
 }
+/** An agent's HTTP endpoints for `node` on a loopback port, handing each plan it takes to `took`. */
+async function agentOn(node: string, took: (plan: PeerPlan) => void): Promise<Listener> {
+  const app = createAgentApp({
+    metrics: new AgentMetrics('0.1.0', false),
+    summary: () => ({ unavailable: 'none' }),
+    isReady: () => true,
+    acceptPlan: (body) => {
+      const p = parsePlan(body, node);
+      if (!p.ok) return p.why;
+      took(p.plan);
+      return undefined;
+    },
+  });
+  return listen(app, '127.0.0.1:0');
+}
+
 const names = (n: number) => Array.from({ length: n }, (_, i) => `node-${i}`);
 
 describe('neighbour probing', () => {
@@ -56,18 +72,7 @@ describe('neighbour probing', () => {
     let l: Listener;
     const plan = (): PeerPlan => computePlans({ nodes: [1, 2, 3].map(leased), withAgent: new Set(['n1', 'n2', 'n3']), k: 2, port: 9480 }).byNode.get('n1')!;
     before(async () => {
-      const app = createAgentApp({
-        metrics: new AgentMetrics('0.1.0', false),
-        summary: () => ({ unavailable: 'none' }),
-        isReady: () => true,
-        acceptPlan: (body) => {
-          const p = parsePlan(body, 'n1');
-          if (!p.ok) return p.why;
-          held = p.plan;
-          return undefined;
-        },
-      });
-      l = await listen(app, '127.0.0.1:0');
+      l = await agentOn('n1', (p) => (held = p));
     });
     after(() => l.close());
     const put = (body: string) => fetch(`${l.url}/plan`, { method: 'PUT', body, headers: { 'content-type': 'application/json' } });
@@ -218,18 +223,7 @@ describe('neighbour probing', () => {
 
     it("a PUT the agent takes, a refusal and an agent that hangs each end in an outcome; the agent's summary then reports the version", async () => {
       let taken: HeldPlan | undefined;
-      const app = createAgentApp({
-        metrics: new AgentMetrics('0.1.0', false),
-        summary: () => ({ unavailable: 'none' }),
-        isReady: () => true,
-        acceptPlan: (body) => {
-          const p = parsePlan(body, 'n1');
-          if (!p.ok) return p.why;
-          taken = { plan: p.plan, receivedAtMs: 5 };
-          return undefined;
-        },
-      });
-      const agent = await listen(app, '127.0.0.1:0');
+      const agent = await agentOn('n1', (plan) => (taken = { plan, receivedAtMs: 5 }));
       const silent = await startTcpServer(() => undefined);
       try {
         const at = (n: string, url: string) => ({ ...withPeers(n, undefined), url });
