@@ -5,7 +5,7 @@
 import { expect } from 'chai';
 import type { Fault } from '../../netlab/src/index.js';
 import { describeNetlab } from '../../netlab/test/support/describe-netlab.js';
-import { startNetlabStack, type NetlabStack } from './netlab-stack.js';
+import { alertsOverWindow, clearFaults, startNetlabStack, type NetlabStack } from './netlab-stack.js';
 import { waitFor } from './stack.js';
 
 const KEY_LABELS = ['node', 'component', 'hosts_istiod', 'exporter_node'];
@@ -91,13 +91,7 @@ describeNetlab('e2e on the real-kernel lab: one notification per overlay fault, 
   }
 
   it('healthy: nothing fires', async () => {
-    // the rules have run on the exporter's data for longer than the longest compressed `for` (9 s)
-    const window = 12;
-    await waitFor(
-      async () => ((await stack.query(`count_over_time(issue:ambient_issue_affected:max{issue="cross_node_network"}[${window}s])`))[0]?.value ?? 0) >= window,
-      { timeoutMs: 30_000, what: `${window}s of rule evaluations` },
-    );
-    expect(await stack.query(`count_over_time(ALERTS[${window}s])`), await snapshot(0)).to.deep.equal([]);
+    expect(await alertsOverWindow(stack), await snapshot(0)).to.deep.equal([]);
   });
 
   /** The description Prometheus renders for a firing alert now (it reads the node's cause back at each evaluation). */
@@ -146,12 +140,7 @@ describeNetlab('e2e on the real-kernel lab: one notification per overlay fault, 
         passed = true;
       } finally {
         // recovery delivers nothing new, and the next scenario starts from healthy even if this one failed
-        const clearedAt = Date.now();
-        await stack.lab.removeAll();
-        await waitFor(async () => (await stack.prometheusAlerts()).length === 0 && (await stack.alertmanagerAlerts()).length === 0, {
-          timeoutMs: 60_000,
-          what: async () => `no alerts after the fault was removed\n${await snapshot(clearedAt)}`,
-        });
+        const clearedAt = await clearFaults(stack, snapshot);
         // (a scenario that already failed keeps its own error)
         const renotified = stack.notifiedFiring(clearedAt).map((a) => alertId(a.labels));
         if (passed) expect(renotified.filter((n) => !s.delivered.includes(n)), await snapshot(clearedAt)).to.deep.equal([]);

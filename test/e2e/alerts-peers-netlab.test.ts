@@ -6,7 +6,7 @@
 import { expect } from 'chai';
 import type { Fault } from '../../netlab/src/index.js';
 import { describeNetlab } from '../../netlab/test/support/describe-netlab.js';
-import { startNetlabStack, type NetlabStack } from './netlab-stack.js';
+import { alertsOverWindow, clearFaults, startNetlabStack, type NetlabStack } from './netlab-stack.js';
 import { waitFor } from './stack.js';
 
 describeNetlab('e2e on the real-kernel lab: neighbour probing pages once per fault', function () {
@@ -37,12 +37,7 @@ describeNetlab('e2e on the real-kernel lab: neighbour probing pages once per fau
   }
 
   it('healthy: nothing fires', async () => {
-    const window = 12;
-    await waitFor(
-      async () => ((await stack.query(`count_over_time(issue:ambient_issue_affected:max{issue="cross_node_network"}[${window}s])`))[0]?.value ?? 0) >= window,
-      { timeoutMs: 30_000, what: `${window}s of rule evaluations` },
-    );
-    expect(await stack.query(`count_over_time(ALERTS[${window}s])`), await snapshot(0)).to.deep.equal([]);
+    expect(await alertsOverWindow(stack), await snapshot(0)).to.deep.equal([]);
   });
 
   const scenarios: { fault: Fault; notification: string[]; cause: string; why: string }[] = [
@@ -73,12 +68,7 @@ describeNetlab('e2e on the real-kernel lab: neighbour probing pages once per fau
         }
         expect(stack.firingNotifications(since), await snapshot(since)).to.deep.equal([s.notification]);
       } finally {
-        const clearedAt = Date.now();
-        await stack.lab.removeAll();
-        await waitFor(async () => (await stack.prometheusAlerts()).length === 0 && (await stack.alertmanagerAlerts()).length === 0, {
-          timeoutMs: 60_000,
-          what: async () => `no alerts after the fault was removed\n${await snapshot(clearedAt)}`,
-        });
+        await clearFaults(stack, snapshot);
       }
     });
   }

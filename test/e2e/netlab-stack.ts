@@ -37,6 +37,29 @@ export interface NetlabStack {
   close(): Promise<void>;
 }
 
+/**
+ * The alerts that fired in the last `window` seconds, once the rules have run on the exporter's
+ * data for that long (longer than the longest compressed `for`, 9 s, by default): [] when healthy.
+ */
+export async function alertsOverWindow(stack: NetlabStack, window = 12): Promise<Sample[]> {
+  await waitFor(
+    async () => ((await stack.query(`count_over_time(issue:ambient_issue_affected:max{issue="cross_node_network"}[${window}s])`))[0]?.value ?? 0) >= window,
+    { timeoutMs: 30_000, what: `${window}s of rule evaluations` },
+  );
+  return stack.query(`count_over_time(ALERTS[${window}s])`);
+}
+
+/** Removes every fault and waits until no alert is left in Prometheus or Alertmanager; returns when the removal began (ms). */
+export async function clearFaults(stack: NetlabStack, snapshot: (since: number) => Promise<string>): Promise<number> {
+  const clearedAt = Date.now();
+  await stack.lab.removeAll();
+  await waitFor(async () => (await stack.prometheusAlerts()).length === 0 && (await stack.alertmanagerAlerts()).length === 0, {
+    timeoutMs: 60_000,
+    what: async () => `no alerts after the fault was removed\n${await snapshot(clearedAt)}`,
+  });
+  return clearedAt;
+}
+
 /** `nodes`: the lab's node count (default 3; a partition of two groups of two needs 4). */
 export async function startNetlabStack(opts: { nodes?: number } = {}): Promise<NetlabStack> {
   const dir = mkdtempSync(join(tmpdir(), 'ambient-e2e-netlab-'));
