@@ -149,6 +149,22 @@ describe('neighbour probing', () => {
     });
   });
 
+  describe("the probes in the agent's summary", () => {
+    const result = (i: number) => ({ node: `n${i}`, podIp: '10.244.1.0', hostIp: '192.168.0.1', pod: 'ok', host: 'ok', padded: 'ok', podSeconds: 0, hostSeconds: 0 });
+    const withResults = (results: unknown[]) => {
+      const summary = JSON.parse(JSON.stringify(agentReport('n0').summary)) as Record<string, unknown>;
+      return { ...summary, peers: { plan: null, results } };
+    };
+
+    it('the exporter takes up to 64 results; more, or an outcome it does not know, reject the summary whole', () => {
+      expect(parseSummary(withResults(Array.from({ length: 64 }, (_, i) => result(i)))).ok).to.equal(true);
+      const tooMany = parseSummary(withResults(Array.from({ length: 65 }, (_, i) => result(i))));
+      expect(tooMany.ok === false && tooMany.why).to.match(/^peers\.results: /);
+      const unknown = parseSummary(withResults([{ ...result(1), pod: 'teleported' }]));
+      expect(unknown.ok === false && unknown.why).to.match(/^peers\.results\.0\.pod: /);
+    });
+  });
+
   describe('who probes whom: rendezvous hashing', () => {
     it('every node probed by exactly K others, none by itself, each probing at most the cap', () => {
       const a = assignProbers(names(500), { k: 3, maxTargets: 9 });
