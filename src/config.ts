@@ -7,6 +7,7 @@ import { parseDuration } from './duration.js';
 import { AGENT_NAMESPACE } from './istio.js';
 import { parseEnablementSelectors } from './kube/enablement.js';
 import { parseSelector } from './kube/selector.js';
+import { DEFAULT_PEER_PROBERS, PEER_PROBERS_MAX } from './peers/plan.js';
 import { DEFAULT_SAMPLE_LIMITS } from './scrape/limits.js';
 import type { SampleLimits } from './scrape/parser.js';
 import { parseStaticTarget } from './scrape/targets.js';
@@ -131,6 +132,7 @@ const schema = z
     nodeName: z.string().min(1).optional(),
     agentNamespace: z.string().min(1).default(AGENT_NAMESPACE),
     agentPort: wholeNumber(1, 65535).default(AGENT_PORT),
+    peerProbers: wholeNumber(0, PEER_PROBERS_MAX).default(DEFAULT_PEER_PROBERS),
     targets: stringList.default([]).superRefine((specs, ctx) => {
       for (const spec of specs) {
         try {
@@ -214,6 +216,7 @@ export const SETTINGS: readonly Setting[] = [
   { flag: 'node-name', arg: 'NODE', env: 'AMBIENT_NODE_NAME', key: 'nodeName', kind: 'string', help: 'node this exporter runs on (downward API spec.nodeName)', default: 'unset (downward API in the manifests)' },
   { flag: 'agent-namespace', arg: 'NAMESPACE', env: 'AMBIENT_AGENT_NAMESPACE', key: 'agentNamespace', kind: 'string', help: 'namespace of the node agents (ambient-exporter agent) whose summaries are read (default ambient-exporter-agent)', default: '`ambient-exporter-agent`; agent pods elsewhere are ignored' },
   { flag: 'agent-port', arg: 'PORT', env: 'AMBIENT_AGENT_PORT', key: 'agentPort', kind: 'string', help: "port of the node agents' /summary (default 9480)", default: '`9480`' },
+  { flag: 'peer-probers', arg: 'K', env: 'AMBIENT_PEER_PROBERS', key: 'peerProbers', kind: 'string', help: `node agents probing each node (rendezvous hashing; 0: no neighbour probing) (default ${DEFAULT_PEER_PROBERS})`, default: `\`${DEFAULT_PEER_PROBERS}\` (at most ${PEER_PROBERS_MAX}; \`0\`: the agents probe no peer); each adds one \`ambient_node_peer_reachable\` series per node` },
   { flag: 'target', arg: 'C:NODE=URL', env: 'AMBIENT_TARGETS', key: 'targets', kind: 'list', help: 'static target COMPONENT:NODE=URL (repeatable)', default: 'none' },
   { flag: 'enroll-namespace', arg: 'NAMESPACE', env: 'AMBIENT_ENROLL_NAMESPACES', key: 'enrollment.namespaces', kind: 'list', help: 'namespace that must be in the mesh (repeatable)', default: 'none' },
   { flag: 'enroll-selector', arg: 'SELECTOR', env: 'AMBIENT_ENROLL_SELECTOR', key: 'enrollment.selector', kind: 'string', help: 'label selector of namespaces that must be in the mesh', default: 'none' },

@@ -54,6 +54,8 @@ export interface NodeInfo {
   annotations: Record<string, string>;
   /** first InternalIP address, '' if none */
   internalIP: string;
+  /** spec.podCIDRs (else spec.podCIDR): Flannel's lease subnet per family, which the probe plans carry */
+  podCIDRs: string[];
 }
 
 export interface NamespaceInfo {

@@ -42,7 +42,8 @@ function nodes(): Sized[] {
         'with the cause: flannel_not_ready, overlay_not_configured, pod_network_unreachable, exporter_node_cut_off (the ' +
         "exporter's own node: it or the whole overlay is cut off, alike from one vantage point), or what the node's agent sees " +
         'on it (underlay_down, vxlan_device_missing, vxlan_device_down, vxlan_device_misconfigured, vxlan_port_not_bound, ' +
-        'overlay_mtu_mismatch, fdb_incomplete) and node_unreachable. Empty when no node is cut off. A Flannel pod not Ready ' +
+        'overlay_mtu_mismatch, fdb_incomplete), node_unreachable, or what its peers\' agents agree on (network_partition, ' +
+        'peer_underlay_down, peer_overlay_down, peer_mtu_blackhole). Empty when no node is cut off. A Flannel pod not Ready ' +
         'while the node still answers is no cut-off: see the Flannel ready column (alert AmbientFlannelNotReady).',
     }),
     joinedTable({
@@ -195,6 +196,17 @@ function nodeChecks(): Sized[] {
       legend: 'max',
       min: 0,
       decimals: 0,
+    }),
+    stateTimeline({
+      title: "Reached by its peers' agents",
+      description:
+        "Per node, whether every one of its probers (other nodes' agents, --peer-probers of them) reached it over the pod network " +
+        '(min of ambient_node_peer_reachable by target_node). One node red while the others stay green is that node; two groups ' +
+        'red is a partition. The cause (peer_overlay_down, peer_underlay_down, peer_mtu_blackhole, network_partition) is in the ' +
+        'Nodes table. No data without agents or with --peer-probers 0.',
+      unit: 'none',
+      queries: [{ expr: `min by (target_node) (${sel('ambient_node_peer_reachable', 'target_node=~"$node"')})`, legend: '{{target_node}}' }],
+      mappings: boolMappings('reached by all', 'not reached by some'),
     }),
   ];
 }

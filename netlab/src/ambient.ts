@@ -139,10 +139,14 @@ export class AmbientOnLab {
       'agent',
       '--node-name', node,
       '--kubeconfig', this.kubeconfig,
-      '--listen-address', `${n.publicIp}:${AGENT_PORT}`,
+      // every address: its peers probe it on its VXLAN device's address as well as its node IP
+      '--listen-address', `:${AGENT_PORT}`,
       '--refresh-interval', this.o.refreshInterval,
       '--scrape-timeout', '500ms',
       '--scrape-connect-timeout', '300ms',
+      // within a sixth of the 1 s interval; round trips between namespaces take well under a millisecond
+      '--probe-timeout', '150ms',
+      '--start-jitter', '0s',
       '--cni-conf-dir', n.cniConfDir,
       '--vxlan-port', String(primaryOverlay(n).device.port),
       '--log-level', 'warn',

@@ -24,7 +24,15 @@ export type Fault =
   | { kind: 'neigh-entry-missing'; node: string; peer: string }
   | { kind: 'route-missing'; node: string; peer: string }
   /** the node's active CNI config lacks istio-cni (Flannel's install-cni rewrote it at boot) */
-  | { kind: 'istio-cni-plugin-missing'; node: string };
+  | { kind: 'istio-cni-plugin-missing'; node: string }
+  /**
+   * The MTU of the node's switch port lowered: frames to and from the node past it are dropped by
+   * the bridge, which sends no ICMP "fragmentation needed" (a layer-2 hop cannot): a PMTU blackhole
+   * on the path that the node's own interfaces do not show (its underlay and device MTUs agree).
+   */
+  | { kind: 'path-mtu-lowered'; node: string; mtu?: number }
+  /** Every packet between `group` and the other nodes dropped on arrival, both ways (the underlay split in two). */
+  | { kind: 'partition'; group: string[] };
 
 export type FaultKind = Fault['kind'];
 
@@ -35,28 +43,51 @@ export function nodeOf(plan: LabPlan, name: string): NodePlan {
 }
 
 const DROP_DEV = 'vxdrop0';
+/** The kernel's default (include/linux/netdevice.h GSO_MAX_SEGS). */
+const GSO_MAX_SEGS = 65535;
 
 /**
- * An ingress u32 filter on the node's underlay matching UDP to the VXLAN port. The drop is
- * `action drop` (act_gact) where the kernel has it; kernels without it get a mirred redirect to a
- * veth that stays down, which the kernel drops (tcf_mirred: target down -> TC_ACT_SHOT).
+ * Ingress u32 filters on the node's underlay, one per match. The drop is `action drop` (act_gact)
+ * where the kernel has it; kernels without it get a mirred redirect to a veth that stays down,
+ * which the kernel drops (tcf_mirred: target down -> TC_ACT_SHOT).
  */
-async function dropVxlanPort(node: NodePlan): Promise<void> {
+async function dropOnArrival(node: NodePlan, matches: readonly string[][]): Promise<void> {
   const dev = node.underlayIface;
-  const { family, device } = primaryOverlay(node);
-  const [proto, m] = family === 'ipv6' ? ['ipv6', 'ip6'] : ['ip', 'ip'];
-  const match = ['protocol', proto, 'prio', '1', 'u32', 'match', m, 'protocol', '17', '0xff', 'match', m, 'dport', String(device.port), '0xffff'];
   await run(tc(node.netns, 'qdisc', 'add', 'dev', dev, 'ingress'));
-  try {
-    await run(tc(node.netns, 'filter', 'add', 'dev', dev, 'parent', 'ffff:', ...match, 'action', 'drop'));
-  } catch (err) {
-    if (!(err instanceof CommandError)) throw err;
-    await run(ip(node.netns, 'link', 'add', DROP_DEV, 'type', 'veth', 'peer', 'name', 'vxdrop1'));
+  let fallback = false;
+  for (const match of matches) {
+    if (!fallback) {
+      try {
+        await run(tc(node.netns, 'filter', 'add', 'dev', dev, 'parent', 'ffff:', ...match, 'action', 'drop'));
+        continue;
+      } catch (err) {
+        if (!(err instanceof CommandError)) throw err;
+        fallback = true;
+        await run(ip(node.netns, 'link', 'add', DROP_DEV, 'type', 'veth', 'peer', 'name', 'vxdrop1'));
+      }
+    }
     await run(tc(node.netns, 'filter', 'add', 'dev', dev, 'parent', 'ffff:', ...match, 'action', 'mirred', 'egress', 'redirect', 'dev', DROP_DEV));
   }
 }
 
-async function undropVxlanPort(node: NodePlan): Promise<void> {
+/** An ingress u32 filter on the node's underlay matching UDP to the VXLAN port. */
+async function dropVxlanPort(node: NodePlan): Promise<void> {
+  const { family, device } = primaryOverlay(node);
+  const [proto, m] = family === 'ipv6' ? ['ipv6', 'ip6'] : ['ip', 'ip'];
+  await dropOnArrival(node, [['protocol', proto, 'prio', '1', 'u32', 'match', m, 'protocol', '17', '0xff', 'match', m, 'dport', String(device.port), '0xffff']]);
+}
+
+/** Drops on `node` whatever arrives from `others`' public addresses (IPv4 and IPv6). */
+async function dropFrom(node: NodePlan, others: readonly NodePlan[]): Promise<void> {
+  const sources = others.flatMap((o) => [o.publicIp, ...(o.v6 ? [o.v6.publicIp] : [])]);
+  await dropOnArrival(
+    node,
+    sources.map((src) => (src.includes(':') ? ['protocol', 'ipv6', 'prio', '2', 'u32', 'match', 'ip6', 'src', `${src}/128`] : ['protocol', 'ip', 'prio', '1', 'u32', 'match', 'ip', 'src', `${src}/32`])),
+  );
+}
+
+/** Removes every ingress filter of the node's underlay (and the fallback's veth). */
+async function clearIngressDrops(node: NodePlan): Promise<void> {
   await run(tc(node.netns, 'qdisc', 'del', 'dev', node.underlayIface, 'ingress'));
   await run(ip(node.netns, 'link', 'del', DROP_DEV)).catch(() => undefined); // only made by the fallback
 }
@@ -75,7 +106,18 @@ async function awaitCarrier(node: NodePlan, carrier: boolean, deadlineMs = 5_000
   }
 }
 
+/** The two sides of a partition: the group, and every other node. */
+function sides(plan: LabPlan, group: readonly string[]): [NodePlan[], NodePlan[]] {
+  const inside = group.map((n) => nodeOf(plan, n));
+  return [inside, plan.nodes.filter((n) => !inside.includes(n))];
+}
+
 export async function applyFault(plan: LabPlan, fault: Fault): Promise<void> {
+  if (fault.kind === 'partition') {
+    const [a, b] = sides(plan, fault.group);
+    await Promise.all([...a.map((n) => dropFrom(n, b)), ...b.map((n) => dropFrom(n, a))]);
+    return;
+  }
   const node = nodeOf(plan, fault.node);
   const vx = primaryOverlay(node).device.name;
   switch (fault.kind) {
@@ -98,10 +140,20 @@ export async function applyFault(plan: LabPlan, fault: Fault): Promise<void> {
       return void (await run(peerRouteDeleteCommand(node, nodeOf(plan, fault.peer))));
     case 'istio-cni-plugin-missing':
       return writeNodeCniConfig(node.cniConfDir, 'absent');
+    case 'path-mtu-lowered':
+      // The lab's veths pass segmentation-offloaded packets along whole, past every MTU check
+      // (is_skb_forwardable lets GSO through); a NIC puts wire-sized frames on the wire. One segment
+      // per packet makes every node's underlay cut them in software, as a NIC would, before the switch.
+      await runAll(plan.nodes.map((n) => ip(n.netns, 'link', 'set', 'dev', n.underlayIface, 'gso_max_segs', '1')));
+      return void (await run(ip(undefined, 'link', 'set', node.switchPort, 'mtu', String(fault.mtu ?? DEFAULT_LOWERED_MTU))));
   }
 }
 
 export async function removeFault(plan: LabPlan, fault: Fault): Promise<void> {
+  if (fault.kind === 'partition') {
+    await Promise.all(plan.nodes.filter((n) => sides(plan, fault.group).flat().includes(n)).map((n) => clearIngressDrops(n)));
+    return;
+  }
   const node = nodeOf(plan, fault.node);
   const peers = plan.nodes.filter((n) => n !== node);
   switch (fault.kind) {
@@ -116,7 +168,7 @@ export async function removeFault(plan: LabPlan, fault: Fault): Promise<void> {
       return runAll(up);
     }
     case 'vxlan-port-dropped':
-      return undropVxlanPort(node);
+      return clearIngressDrops(node);
     case 'underlay-mtu-lowered':
       return void (await run(ip(node.netns, 'link', 'set', node.underlayIface, 'mtu', String(node.underlayMtu))));
     case 'underlay-down':
@@ -130,5 +182,8 @@ export async function removeFault(plan: LabPlan, fault: Fault): Promise<void> {
       return void (await run(peerRouteCommand(node, nodeOf(plan, fault.peer))));
     case 'istio-cni-plugin-missing':
       return writeNodeCniConfig(node.cniConfDir, 'chained');
+    case 'path-mtu-lowered':
+      await run(ip(undefined, 'link', 'set', node.switchPort, 'mtu', String(node.underlayMtu)));
+      return runAll(plan.nodes.map((n) => ip(n.netns, 'link', 'set', 'dev', n.underlayIface, 'gso_max_segs', String(GSO_MAX_SEGS))));
   }
 }

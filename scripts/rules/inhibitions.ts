@@ -81,7 +81,8 @@ export const INHIBITIONS: InhibitionSpec[] = [
   {
     why:
       "A node cut off from the network: its node agent answers on the host network, which an underlay fault or a node that is off takes " +
-      "down too (cause node_unreachable or underlay_down), so the exporter's failed read of the agent's summary is the same fault.",
+      "down too (cause node_unreachable, underlay_down, peer_underlay_down or network_partition; with peer_mtu_blackhole its summary's " +
+      "full-size segments are dropped on the way), so the exporter's failed read of the agent's summary is the same fault.",
     sources: ['AmbientCrossNodeNetworkFailure'],
     targets: ['AmbientExporterTargetDown'],
     targetLabels: { component: 'agent' },

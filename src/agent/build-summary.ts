@@ -2,6 +2,7 @@
 // and samples capped to the schema's limits (agent/summary.ts), so the agent never serves a summary
 // its readers would reject for size.
 import type { Sample, ScrapeResult } from '../model.js';
+import { peersSummary } from './build-peers.js';
 import type { CheckResult, Evidence } from './checks/index.js';
 import type { AgentRound } from './round.js';
 import { SUMMARY_LIMITS, SUMMARY_SCHEMA_VERSION, type AgentSummaryInput } from './summary.js';
@@ -61,5 +62,6 @@ export function buildSummary(round: AgentRound, node: string, version: string): 
       .filter((s) => s.target.component === 'ztunnel' || s.target.component === 'istio-cni')
       .slice(0, SUMMARY_LIMITS.scrapes)
       .map(scrapeSummary),
+    ...(round.peers ? { peers: peersSummary(round.peers) } : {}),
   };
 }

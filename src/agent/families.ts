@@ -61,7 +61,7 @@ export const AGENT_FAMILIES = [
     type: 'gauge',
     help: "Whether the agent's watch of the Kubernetes resource is established.",
     labels: ['resource'],
-    doc: "1 while the watch is established: `node` (its own Node), `nodes` (every Node, trimmed: its peers) and `pods` (its own node's, by field selector).",
+    doc: "1 while the watch is established: `node` (its own Node) and `pods` (its own node's), both by field selector.",
     rows: (v) => Object.entries(v.round?.kube.watchUp ?? {}).map(([resource, up]) => ({ labels: { resource }, value: bool(up) })),
   }),
   family<V>({

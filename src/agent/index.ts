@@ -14,7 +14,8 @@ import { buildSummary } from './build-summary.js';
 import type { AgentConfig } from './config.js';
 import { startAgentWatch } from './kube/watch.js';
 import { AgentMetrics } from './metrics.js';
-import { runAgentRound, type AgentRound } from './round.js';
+import { parsePlan } from './plan.js';
+import { runAgentRound, type AgentRound, type HeldPlan } from './round.js';
 import { createAgentApp } from './server.js';
 
 export interface Agent {
@@ -48,11 +49,14 @@ function kubeConfigOf(config: AgentConfig, log: Logger): KubeConfig {
 export async function startAgent(config: AgentConfig, opts: AgentOptions = {}): Promise<Agent> {
   const log = opts.logger ?? silentLogger();
   const kubeConfig = kubeConfigOf(config, log);
+  // Agents started together (a DaemonSet rollout, a cluster restart) spread their first LIST.
+  if (config.startJitter > 0) await new Promise((r) => setTimeout(r, Math.random() * config.startJitter));
   const watch = startAgentWatch(kubeConfig, { nodeName: config.nodeName, istioNamespace: config.istioNamespace, logger: log });
   const metrics = new AgentMetrics(VERSION, opts.defaultMetrics !== false);
   const agents = createScrapeAgents();
   let last: { round: AgentRound; body: string } | undefined;
   let rounds = 0;
+  let plan: HeldPlan | undefined;
   let ready = false;
   let markReady: () => void = () => undefined;
   const readyPromise = new Promise<void>((resolve) => (markReady = resolve));
@@ -63,7 +67,7 @@ export async function startAgent(config: AgentConfig, opts: AgentOptions = {}): 
     intervalMs: config.refreshInterval,
     before: firstList,
     round: async () => {
-      const round = await runAgentRound({ config, kube: () => watch.snapshot(), agents }, ++rounds);
+      const round = await runAgentRound({ config, kube: () => watch.snapshot(), plan: () => plan, agents }, ++rounds);
       metrics.update(round);
       last = { round, body: JSON.stringify(buildSummary(round, config.nodeName, VERSION)) };
       const problems = round.checks.filter((c) => c.status === 'problem').map((c) => `${c.family ?? ''}${c.family ? '/' : ''}${c.check}=${c.reason}`);
@@ -84,6 +88,16 @@ export async function startAgent(config: AgentConfig, opts: AgentOptions = {}): 
       const ageMs = Date.now() - last.round.finishedAtMs;
       if (ageMs > STALE_AFTER_INTERVALS * config.refreshInterval) return { unavailable: `last round finished ${Math.round(ageMs / 1000)} s ago` };
       return { body: last.body };
+    },
+    acceptPlan: (body) => {
+      const parsed = parsePlan(body, config.nodeName);
+      if (!parsed.ok) {
+        log.warn({ why: parsed.why }, 'probe plan refused');
+        return parsed.why;
+      }
+      if (plan?.plan.version !== parsed.plan.version) log.info({ version: parsed.plan.version, targets: parsed.plan.targets.length }, 'probe plan received');
+      plan = { plan: parsed.plan, receivedAtMs: Date.now() };
+      return undefined;
     },
     onError: (err) => log.error({ err }, 'request failed'),
   });

@@ -4,10 +4,12 @@
 //
 // Versioning: `schemaVersion` changes only for a change a reader of the old version would
 // misread. Fields are added without a new version (readers drop what they do not know: zod
-// strips unknown keys), so the next additions (neighbour probe results, `peers`) land beside these.
+// strips unknown keys): `peers` (the probe plan held and the probes' results) came so.
 import { z } from 'zod';
 import { SCRAPE_ERROR_REASONS, type ScrapeErrorReason } from '../scrape/error-reasons.js';
 import { CHECK_NAMES, IP_FAMILIES, PROBLEM_REASONS, UNKNOWN_REASONS } from './checks/types.js';
+import { PROBE_OUTCOMES } from './peers/outcomes.js';
+import { PLAN_LIMITS } from './plan.js';
 
 export const SUMMARY_SCHEMA_VERSION = 1;
 export const SUMMARY_PATH = '/summary';
@@ -69,6 +71,40 @@ export const localScrapeSchema = z.object({
 });
 export type LocalScrape = z.infer<typeof localScrapeSchema>;
 
+export const peerResultSchema = z.object({
+  node: name,
+  /** what was probed: the peer's VXLAN device address (pod network) and its public IP (host network) */
+  podIp: text(64),
+  hostIp: text(64),
+  pod: z.enum(PROBE_OUTCOMES),
+  host: z.enum(PROBE_OUTCOMES),
+  /** the pod network again with both messages padded past the overlay MTU */
+  padded: z.enum(PROBE_OUTCOMES),
+  podSeconds: z.number().nonnegative(),
+  hostSeconds: z.number().nonnegative(),
+});
+export type PeerResult = z.infer<typeof peerResultSchema>;
+
+/** Why an agent probed nothing this round. */
+export const NOT_PROBED_REASONS = [
+  /** the exporter has not handed it a plan yet */
+  'no_plan',
+  /** not in its node's network namespace: what it reached would say nothing of the node */
+  'no_host_network',
+  /** its own node has no Flannel lease (no VXLAN address to probe from) */
+  'no_lease',
+] as const;
+
+export const peersSummarySchema = z.object({
+  /** the plan the agent holds (agent/plan.ts); null until the exporter sends one */
+  plan: z
+    .object({ version: text(64), coverage: z.enum(['all', 'probes']), targets: z.number().int().nonnegative(), peers: z.number().int().nonnegative(), receivedAtMs: z.number().nonnegative() })
+    .nullable(),
+  notProbed: z.enum(NOT_PROBED_REASONS).optional(),
+  results: z.array(peerResultSchema).max(PLAN_LIMITS.targets),
+});
+export type PeersSummary = z.infer<typeof peersSummarySchema>;
+
 export const agentSummarySchema = z.object({
   schemaVersion: z.literal(SUMMARY_SCHEMA_VERSION),
   node: name,
@@ -86,6 +122,8 @@ export const agentSummarySchema = z.object({
   ready: z.boolean(),
   checks: z.array(checkSummarySchema).max(SUMMARY_LIMITS.checks),
   scrapes: z.array(localScrapeSchema).max(SUMMARY_LIMITS.scrapes),
+  /** absent from agents older than neighbour probing */
+  peers: peersSummarySchema.optional(),
 });
 export type AgentSummary = z.infer<typeof agentSummarySchema>;
 /** The summary as written (sample values may be the strings NaN, +Inf, -Inf). */

@@ -88,6 +88,7 @@ export interface RawPod {
 
 export interface RawNode {
   metadata?: RawMeta;
+  spec?: { podCIDR?: string; podCIDRs?: string[] | null };
   status?: { conditions?: RawCondition[] | null; addresses?: { type?: string; address?: string }[] | null };
 }
 
@@ -258,7 +259,14 @@ export function toNodeInfo(node: RawNode, report: ReportInvalid = ignoreInvalid)
     labels: pickKeys(meta.labels, NODE_LABEL_KEYS),
     annotations: pickKeys(meta.annotations, NODE_ANNOTATION_KEYS),
     internalIP: ipOrNone(internal?.address, 'status.addresses[InternalIP]', report),
+    podCIDRs: podCidrsOf(node),
   };
+}
+
+/** spec.podCIDRs, else spec.podCIDR (older API servers), at most one per family; Flannel's lease subnets. */
+function podCidrsOf(node: RawNode): string[] {
+  const given = node.spec?.podCIDRs?.length ? node.spec.podCIDRs : node.spec?.podCIDR ? [node.spec.podCIDR] : [];
+  return given.filter((c) => typeof c === 'string' && c.length <= 64).slice(0, 2);
 }
 
 export function toNamespaceInfo(ns: RawNamespace): NamespaceInfo {

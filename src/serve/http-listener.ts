@@ -19,12 +19,13 @@ export const CLOSE_GRACE_MS = 2_000;
  * sends its request at once.
  */
 const HEADERS_TIMEOUT_MS = 10_000;
-/** The whole request, headers and body; no request to these endpoints carries a body. */
+/** The whole request, headers and body; the largest body is a node agent's plan or padded probe (under 1 MiB). */
 const REQUEST_TIMEOUT_MS = 30_000;
 
-export function splitListenAddress(addr: string): { host: string; port: number } {
+/** `host:port`; no host (`:9480`) is every address, IPv6 and IPv4 where the host has IPv6 (Node's own default). */
+export function splitListenAddress(addr: string): { host: string | undefined; port: number } {
   const i = addr.lastIndexOf(':');
-  return { host: addr.slice(0, i).replace(/^\[|\]$/g, '') || '0.0.0.0', port: Number(addr.slice(i + 1)) };
+  return { host: addr.slice(0, i).replace(/^\[|\]$/g, '') || undefined, port: Number(addr.slice(i + 1)) };
 }
 
 export async function listen(app: Express, listenAddress: string): Promise<Listener> {

@@ -13,6 +13,7 @@ import { createApp } from '../server.js';
 import { VERSION } from '../version.js';
 import { CLOSE_GRACE_MS, listen } from './http-listener.js';
 import { settledWithin } from './settle.js';
+import { PlanCache } from '../peers/plan.js';
 import { roundDeps, runRound } from './round.js';
 import { startScheduler } from './scheduler.js';
 import { watchCluster } from './watch-cluster.js';
@@ -59,7 +60,7 @@ export async function startServe(config: Config, opts: ServeOptions = {}): Promi
   const metrics = new ExporterMetrics({ version: VERSION, mode, kube: config.kube, ownNode: config.nodeName });
   const cluster = watchCluster(config, log);
   const agents = createScrapeAgents(); // keep-alive pools owned by this exporter
-  const deps = roundDeps(config, cluster, agents, log, opts.now ?? Date.now);
+  const deps = { ...roundDeps(config, cluster, agents, log, opts.now ?? Date.now), plans: new PlanCache() };
 
   let last: RoundResult | undefined;
   let ready = false;

@@ -10,6 +10,8 @@ import type { ClusterWatch } from '../kube/cluster-watch.js';
 import type { Logger } from '../logger.js';
 import { COMPONENTS, emptyClusterState, type ProbeResults, type ScrapeResult, type Target } from '../model.js';
 import { runProbes } from '../probes/index.js';
+import type { PlanCache } from '../peers/plan.js';
+import { sendPlans } from '../scrape/agent-plan.js';
 import { agentNodes, agentTargets, fetchAgentReports, localScrapes } from '../scrape/agent-summary.js';
 import type { ScrapeAgents } from '../scrape/fetch.js';
 import { scrapeAll } from '../scrape/scraper.js';
@@ -27,6 +29,8 @@ export interface RoundDeps {
   log: Logger;
   /** the clock of the issue modules' time windows (Date.now in production) */
   now: () => number;
+  /** the agents' probe plans (serve only: a one-off diagnose hands out none) */
+  plans?: PlanCache;
 }
 
 /** What a round needs, from the configuration and the cluster watch (absent with --no-kube). */
@@ -88,6 +92,16 @@ export async function runRound(deps: RoundDeps, previous: RoundResult | undefine
         })
       : Promise.resolve(NO_PROBES),
   ]);
+  if (deps.plans && watch) {
+    // every agent read this round probes and is probed; plans go only where the version differs.
+    // With --peer-probers 0 the plans still carry the peers the node checks compare, and no target.
+    const plans = deps.plans.get({ nodes: state.nodes, withAgent: agentNodes(agentsToRead), k: config.peerProbers, port: config.agentPort });
+    const sent = await sendPlans(agents, plans.byNode, { timeoutMs: config.scrapeTimeout, concurrency: config.scrapeConcurrency });
+    for (const s of sent) {
+      if (s.error) log.warn({ node: s.node, version: s.version, reason: s.error }, 'probe plan not delivered to the agent');
+      else log.debug({ node: s.node, version: s.version }, 'probe plan delivered');
+    }
+  }
   const scrapes = withLocalScrapes(centralScrapes, localScrapes(agents));
   const signals = deriveRound(config, { state, scrapes, probes, agents }, previous, deps.now());
   const durationSeconds = (performance.now() - started) / 1000;

@@ -32,10 +32,36 @@ export interface NetlabStack {
   notifiedFiring(since: number): WebhookAlert[];
   /** the receiver of each firing notification received at or after `since`, by alert */
   receivers(since: number): { receiver: string; labels: Record<string, string> }[];
+  /** the firing notifications (webhook deliveries) received at or after `since`, each with its alerts' names and nodes */
+  firingNotifications(since: number): string[][];
   close(): Promise<void>;
 }
 
-export async function startNetlabStack(): Promise<NetlabStack> {
+/**
+ * The alerts that fired in the last `window` seconds, once the rules have run on the exporter's
+ * data for that long (longer than the longest compressed `for`, 9 s, by default): [] when healthy.
+ */
+export async function alertsOverWindow(stack: NetlabStack, window = 12): Promise<Sample[]> {
+  await waitFor(
+    async () => ((await stack.query(`count_over_time(issue:ambient_issue_affected:max{issue="cross_node_network"}[${window}s])`))[0]?.value ?? 0) >= window,
+    { timeoutMs: 30_000, what: `${window}s of rule evaluations` },
+  );
+  return stack.query(`count_over_time(ALERTS[${window}s])`);
+}
+
+/** Removes every fault and waits until no alert is left in Prometheus or Alertmanager; returns when the removal began (ms). */
+export async function clearFaults(stack: NetlabStack, snapshot: (since: number) => Promise<string>): Promise<number> {
+  const clearedAt = Date.now();
+  await stack.lab.removeAll();
+  await waitFor(async () => (await stack.prometheusAlerts()).length === 0 && (await stack.alertmanagerAlerts()).length === 0, {
+    timeoutMs: 60_000,
+    what: async () => `no alerts after the fault was removed\n${await snapshot(clearedAt)}`,
+  });
+  return clearedAt;
+}
+
+/** `nodes`: the lab's node count (default 3; a partition of two groups of two needs 4). */
+export async function startNetlabStack(opts: { nodes?: number } = {}): Promise<NetlabStack> {
   const dir = mkdtempSync(join(tmpdir(), 'ambient-e2e-netlab-'));
   const cleanups: (() => Promise<void>)[] = [];
   const closeAll = async () => {
@@ -43,7 +69,7 @@ export async function startNetlabStack(): Promise<NetlabStack> {
     rmSync(dir, { recursive: true, force: true });
   };
   try {
-    const lab = await OverlayLab.start({ nodes: 3, podsPerNode: 2, hostAddress: true });
+    const lab = await OverlayLab.start({ nodes: opts.nodes ?? 3, podsPerNode: 2, hostAddress: true });
     cleanups.push(() => lab.stop());
     const mesh = await AmbientOnLab.start(lab);
     cleanups.push(() => mesh.close());
@@ -83,6 +109,10 @@ export async function startNetlabStack(): Promise<NetlabStack> {
         webhook.notifications
           .filter((n) => n.receivedAt >= since && n.status === 'firing')
           .flatMap((n) => n.alerts.filter((a) => a.status === 'firing').map((a) => ({ receiver: n.receiver, labels: a.labels }))),
+      firingNotifications: (since) =>
+        webhook.notifications
+          .filter((n) => n.receivedAt >= since && n.status === 'firing')
+          .map((n) => n.alerts.filter((a) => a.status === 'firing').map((a) => `${a.labels.alertname}{node=${a.labels.node ?? ''}}`).sort()),
       close: closeAll,
     };
   } catch (err) {

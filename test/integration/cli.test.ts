@@ -220,7 +220,7 @@ describe('cli', function () {
     const api = await startObjectApi({ objects: [{ apiVersion: 'v1', kind: 'Node', metadata: { name: 'w1', uid: 'u', creationTimestamp: '2026-01-01T00:00:00Z' } }] });
     try {
       const proc = await serving(
-        (port) => ['agent', '--node-name', 'w1', '--kubeconfig', api.kubeconfigPath, '--listen-address', `127.0.0.1:${port}`, '--refresh-interval', '1s', '--scrape-timeout', '200ms'],
+        (port) => ['agent', '--node-name', 'w1', '--kubeconfig', api.kubeconfigPath, '--listen-address', `127.0.0.1:${port}`, '--refresh-interval', '1s', '--scrape-timeout', '200ms', '--start-jitter', '0s'],
         '/readyz',
         'the agent to be ready',
       );

@@ -57,9 +57,10 @@ describe('diagnose against the lab', function () {
     // the source document's troubleshooting order
     const headings = lines.filter((l) => /^[A-Z]/.test(l));
     expect(headings.slice(1).map((h) => h.split(':')[0])).to.deep.equal(['Network', 'Control plane', 'Data plane', 'Application']);
-    // every check passes, but the node agents' two, which do not apply to a cluster without agents
+    // every check passes, but the node agents' three, which do not apply to a cluster without agents
     const checks = lines.filter((l) => /^ {2}[^ ]/.test(l));
     expect(checks.filter((l) => !l.startsWith('  ✔ '))).to.deep.equal([
+      "  – Every node reached by its peers' node agents: pod network, host network, full-size packets: no node agent read (ambient-exporter agent not deployed): not checked",
       "  – Each node's VXLAN device, port, MTU and peer entries, as its node agent sees them: no node agent read (ambient-exporter agent not deployed): not checked",
       "  – istio-cni's plugin in the CNI configuration of every node it runs on (node agents): no node agent reported on a node running istio-cni: not checked",
     ]);

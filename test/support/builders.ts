@@ -33,6 +33,7 @@ export function node(name: string, p: Partial<NodeInfo> = {}): NodeInfo {
       'flannel.alpha.coreos.com/kube-subnet-manager': 'true',
     },
     internalIP: '192.168.0.1',
+    podCIDRs: [],
     ...p,
   };
 }

@@ -24,7 +24,7 @@ const withoutPort = (v: string): string => v.replace(/^(\d{1,3}(?:\.\d{1,3}){3}|
  * what else runs on the machine, not on the scenario.
  */
 const inBlockZero = (v: string, block: number): string =>
-  block === 0 ? v : v.replace(/\b127\.(\d{1,3})\.(?=\d)/g, (all, octet: string) => `127.${Number(octet) - 40 * block}.`);
+  block === 0 ? v : v.replace(/\b127\.(\d{1,3})\.(?=\d)/g, (_match: string, octet: string) => `127.${Number(octet) - 40 * block}.`);
 
 /**
  * The exposition as sorted `series value` lines: runtime families dropped, times and ports masked,

@@ -41,7 +41,7 @@ export async function startLabAgents(lab: Lab, nodes: readonly LabNode[], opts: 
       const dir = cniConfDir(!(opts.withoutIstioCni ?? []).includes(n.name));
       dirs.push(dir);
       const config = resolveAgentConfig({
-        flags: { nodeName: n.name, kubeconfig: lab.kubeconfigPath, listenAddress: `${n.ip}:9480`, refreshInterval: opts.refreshInterval ?? '1s', scrapeTimeout: '400ms', cniConfDir: dir },
+        flags: { nodeName: n.name, kubeconfig: lab.kubeconfigPath, listenAddress: `${n.ip}:9480`, refreshInterval: opts.refreshInterval ?? '1s', scrapeTimeout: '400ms', cniConfDir: dir, startJitter: '0s' },
         env: {},
       });
       agents.push(await startAgent(config, { defaultMetrics: false }));

@@ -44,6 +44,8 @@ export const UNKNOWN_REASONS = [
   'underlay_unavailable',
   /** the CNI config directory is not there (hostPath not mounted) */
   'cni_dir_missing',
+  /** the peers to compare with come with the exporter's probe plan, which has not arrived yet */
+  'no_peer_plan',
 ] as const;
 
 /** What is wrong. The issue causes they feed: vxlan_device_missing/down -> vxlan_device_missing,

@@ -1,6 +1,5 @@
-// Node objects as the checks read them (checks/expected.ts NodeObject), trimmed on arrival: the
-// Flannel annotations, the pod CIDRs and readiness of every node, and the taints of the own node
-// only (the checks read no peer's taints; 5,000 nodes' worth would be kept for nothing).
+// The agent's own Node as the checks read it (checks/expected.ts NodeObject), trimmed on arrival:
+// the Flannel annotations, the pod CIDRs and the taints.
 import { NODE_ANNOTATION_KEYS } from '../../istio.js';
 import type { RawNode } from '../../kube/convert.js';
 import type { NodeObject } from '../checks/index.js';

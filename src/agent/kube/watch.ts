@@ -1,6 +1,6 @@
-// The agent's informers (kube/resources.ts): every Node and its own node's pods, through the same
-// informer as the exporter's (src/kube/informer.ts: trimmed on arrival, back-off, liveness, truthful
-// state) and one connection pool to the API server for all three.
+// The agent's informers (kube/resources.ts): its own Node and its own node's pods, both by field
+// selector, through the same informer as the exporter's (src/kube/informer.ts: trimmed on arrival,
+// back-off, liveness, truthful state) and one connection pool to the API server for both.
 import type { KubeConfig } from '@kubernetes/client-node';
 import { isLiveComponent, podRole } from '../../kube/cluster-state.js';
 import { KubeApiTransport } from '../../kube/api-transport.js';
@@ -12,8 +12,8 @@ import { agentWatchedResources } from './resources.js';
 
 /** What the agent knows of the API now. */
 export interface AgentKubeState {
-  /** this node (from its own watch) and its peers (every other node), sorted by name */
-  nodes: AgentNode[];
+  /** this node, once listed */
+  self: AgentNode | undefined;
   /** live ztunnel pods of this node, newest first */
   ztunnelPods: PodInfo[];
   /** live istio-cni pods of this node, newest first */
@@ -41,7 +41,7 @@ export interface AgentWatchOptions extends InformerTuning {
 const newestFirst = (a: PodInfo, b: PodInfo): number => b.createdAt - a.createdAt || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
 
 export function startAgentWatch(kubeConfig: KubeConfig, opts: AgentWatchOptions): AgentWatch {
-  const [ownResource, nodesResource, podsResource] = agentWatchedResources(opts.nodeName);
+  const [ownResource, podsResource] = agentWatchedResources(opts.nodeName);
   const api = opts.api ?? new KubeApiTransport(kubeConfig);
   const common = {
     backoff: opts.backoff,
@@ -58,14 +58,8 @@ export function startAgentWatch(kubeConfig: KubeConfig, opts: AgentWatchOptions)
     onChange: () => undefined,
   };
   const own = new ResourceInformer<AgentNode>({ ...common, resource: ownResource!, convert: (raw) => toAgentNode(raw as RawCheckNode, opts.nodeName) });
-  // peers only: the node's own object, taints included, comes from its own watch
-  const peers = new ResourceInformer<AgentNode>({
-    ...common,
-    resource: nodesResource!,
-    convert: (raw) => ((raw as RawCheckNode).metadata?.name === opts.nodeName ? null : toAgentNode(raw as RawCheckNode, '')),
-  });
   const pods = new ResourceInformer<PodInfo>({ ...common, resource: podsResource!, convert: (raw, report) => toPodInfo(raw as RawPod, report) });
-  const informers = [own, peers, pods];
+  const informers = [own, pods];
   for (const inf of informers) inf.start();
   let stopped = false;
   let rejectSynced: (err: Error) => void = () => undefined;
@@ -80,7 +74,7 @@ export function startAgentWatch(kubeConfig: KubeConfig, opts: AgentWatchOptions)
       const mine = pods.items().filter((p) => p.node === opts.nodeName && isLiveComponent(p));
       const role = (p: PodInfo) => podRole(p, opts.istioNamespace);
       return {
-        nodes: [...own.items(), ...peers.items()].sort((a, b) => (a.metadata.name < b.metadata.name ? -1 : a.metadata.name > b.metadata.name ? 1 : 0)),
+        self: own.items().find((n) => n.metadata.name === opts.nodeName),
         ztunnelPods: mine.filter((p) => role(p) === 'ztunnel').sort(newestFirst),
         cniPods: mine.filter((p) => role(p) === 'istio-cni').sort(newestFirst),
         watchUp: Object.fromEntries(informers.map((inf) => [inf.name, inf.up])),

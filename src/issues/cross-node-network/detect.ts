@@ -7,6 +7,7 @@ import type { CheckName, ProblemReason } from '../../agent/checks/types.js';
 import { FLANNEL_BACKEND_DATA, FLANNEL_BACKEND_TYPE, FLANNEL_BACKEND_V6_DATA } from '../../istio.js';
 import type { NodeInfo } from '../../model.js';
 import { agentFacts, reports, type NodeAgentFacts } from '../agent-facts.js';
+import { observationsOf, peerConsensus, type PeerVerdict } from './consensus.js';
 import type { NodeFinding, SignalInput } from '../types.js';
 
 export const ISSUE = 'cross_node_network';
@@ -20,6 +21,8 @@ export const LOCAL_CAUSES = [
   'overlay_mtu_mismatch',
   'fdb_incomplete',
 ] as const;
+/** Causes the node agents' probes of each other agree on (consensus.ts), each from many vantage points. */
+export const PEER_CAUSES = ['network_partition', 'peer_underlay_down', 'peer_overlay_down', 'peer_mtu_blackhole'] as const;
 export const CAUSES = [
   'flannel_not_ready',
   'overlay_not_configured',
@@ -27,13 +30,17 @@ export const CAUSES = [
   'exporter_node_cut_off',
   ...LOCAL_CAUSES,
   'node_unreachable',
+  ...PEER_CAUSES,
 ] as const;
+export type PeerCause = (typeof PEER_CAUSES)[number];
 export type LocalCause = (typeof LOCAL_CAUSES)[number];
 export type CrossNodeCause = (typeof CAUSES)[number];
 type Finding = NodeFinding<typeof ISSUE, CrossNodeCause>;
 
 export interface CrossNodeSignals {
   podNetworkReachable: { node: string; reachable: boolean }[];
+  /** the agents' pod-network probes of each other this round (only those with an answer either way) */
+  peerReachable: { source: string; target: string; reachable: boolean }[];
   flannelPodReady: { node: string; ready: boolean }[];
   overlayConfigured: { node: string; backend: string; configured: boolean }[];
   /** nodes whose Flannel pod is not Ready while their pods still answer: the kernel datapath forwards */
@@ -90,6 +97,13 @@ export function localCause(facts: NodeAgentFacts | undefined): LocalCause | unde
   return LOCAL_CAUSE_RULES.find((r) => r.checks.some((c) => reports(facts, c, r.reasons)))?.cause;
 }
 
+const PEER_CAUSE_OF: Partial<Record<PeerVerdict, PeerCause>> = {
+  partitioned: 'network_partition',
+  underlay_down: 'peer_underlay_down',
+  overlay_down: 'peer_overlay_down',
+  mtu_blackhole: 'peer_mtu_blackhole',
+};
+
 /** Per node: did any pod-network address on it answer this round? Nodes never tried are left out. */
 export function podNetworkReachability(input: SignalInput): Map<string, boolean> {
   const { state, scrapes, probes } = input;
@@ -140,13 +154,21 @@ export function deriveCrossNode(input: SignalInput): CrossNodeSignals {
     const cause = localCause(f);
     return cause ? [[node, cause] as const] : [];
   }));
+  // What the agents' probes of each other agree on, node by node; the exporter's node is one of them.
+  const observations = observationsOf(input.agents ?? []);
+  const consensus = peerConsensus([...facts.keys()].filter((n) => !notReadyNodes.has(n)), observations);
+  /** the probers agree on this node, healthy or not: the exporter's single vantage point yields to them */
+  const agreed = (node: string): PeerVerdict | undefined => {
+    const v = consensus.get(node)?.verdict;
+    return v === undefined || v === 'unknown' ? undefined : v;
+  };
   // Nodes whose own state explains why they do not answer take no part in judging the exporter's node.
-  const ownCutOff = exporterCutOff(reachability, ownNode, new Set([...notReadyNodes, ...local.keys()]));
+  const ownCutOff = agreed(ownNode ?? '') === undefined && exporterCutOff(reachability, ownNode, new Set([...notReadyNodes, ...local.keys(), ...[...consensus.keys()].filter((n) => agreed(n) !== undefined)]));
   // With the exporter's node broken, what it cannot reach says nothing about the other nodes. Its
   // agent tells when the breakage is local (a missing device, a lowered MTU, ...).
   const ownNodeBroken =
     !!ownNode &&
-    (local.has(ownNode) || ownCutOff || overlayMissing.has(ownNode) || (flannelNotReady.has(ownNode) && !ownReachesOthers(reachability, ownNode)));
+    (local.has(ownNode) || ownCutOff || (agreed(ownNode) ?? 'healthy') !== 'healthy' || overlayMissing.has(ownNode) || (flannelNotReady.has(ownNode) && !ownReachesOthers(reachability, ownNode)));
   /** Its agent (host network) did not answer either: the node is off the network, not just the overlay. */
   const hostUnreachable = (node: string): boolean => facts.get(node)?.reachable === false;
   /** Does the node's pod network answer? For the exporter's own node: does it reach the others? */
@@ -168,12 +190,16 @@ export function deriveCrossNode(input: SignalInput): CrossNodeSignals {
       // (pkg/backend/vxlan/device.go): the node's traffic keeps flowing until leases change.
       if (answers(node) === true && !(node !== ownNode && ownNodeBroken)) flannelNotReadyDatapathUp.push(node);
       else add('flannel_not_ready');
+    } else if (agreed(node) !== undefined) {
+      const cause = PEER_CAUSE_OF[agreed(node)!];
+      if (cause) add(cause);
     } else if (node === ownNode && ownCutOff) add('exporter_node_cut_off');
     else if (node !== ownNode && !ownNodeBroken && reachability.get(node) === false) add(hostUnreachable(node) ? 'node_unreachable' : 'pod_network_unreachable');
   }
 
   return {
     podNetworkReachable: [...reachability].map(([node, reachable]) => ({ node, reachable })),
+    peerReachable: observations.filter((o) => o.pod !== 'unknown').map((o) => ({ source: o.source, target: o.target, reachable: o.pod === 'ok' })),
     flannelPodReady,
     overlayConfigured,
     flannelNotReadyDatapathUp,

@@ -4,7 +4,7 @@
 import { agentReportOf, describeProblems } from '../agent-facts.js';
 import { kubectlIn, listNames, nodeAddress, ofTotal, plural, podOn, sh } from '../commands.js';
 import type { CheckContext, CheckNote, IssueDiagnosis } from '../diagnose-spec.js';
-import { LOCAL_CAUSES, type CrossNodeCause, type CrossNodeSignals, type LocalCause } from './detect.js';
+import { LOCAL_CAUSES, PEER_CAUSES, type CrossNodeCause, type CrossNodeSignals, type LocalCause, type PeerCause } from './detect.js';
 
 const FLANNEL_NOT_READY_ALERT = 'AmbientFlannelNotReady';
 
@@ -37,6 +37,29 @@ function agentNext(node: string, ctx: CheckContext): string[] {
 }
 
 const isLocalCause = (cause: CrossNodeCause): cause is LocalCause => (LOCAL_CAUSES as readonly string[]).includes(cause);
+const isPeerCause = (cause: CrossNodeCause): cause is PeerCause => (PEER_CAUSES as readonly string[]).includes(cause);
+
+const PEER_MEANING: Record<PeerCause, string> = {
+  network_partition: 'is cut, with its group, from the other nodes: every probe across failed over both the pod and the host network',
+  peer_underlay_down: 'is reached by its probers over neither the pod network nor its node IP',
+  peer_overlay_down: 'is reached by its probers over its node IP, not over the pod network (its VXLAN address)',
+  peer_mtu_blackhole: "answers its probers' small probes, not their padded ones (full-size packets dropped on the way)",
+};
+
+/** How to read what the node's first prober saw of it (its agent's summary, through the API server's pod proxy). */
+function proberSummary(node: string, s: CrossNodeSignals, ctx: CheckContext): string[] {
+  const prober = s.peerReachable.find((r) => r.target === node && !r.reachable)?.source ?? s.peerReachable.find((r) => r.target === node)?.source;
+  const agent = prober ? podOn(ctx.state.agentPods, prober) : undefined;
+  if (!agent) return [];
+  const path = `/api/v1/namespaces/${agent.namespace}/pods/${agent.name}:9480/proxy/summary`;
+  return [`kubectl get --raw ${sh(path)} | jq ${sh(`.peers.results[] | select(.node == "${node}")`)}`];
+}
+
+/** The node's probers and what their pod-network probe of it got, e.g. "node-2 (reached), node-3 (not reached)". */
+function probersOf(node: string, s: CrossNodeSignals): string {
+  const probers = s.peerReachable.filter((r) => r.target === node).map((r) => `${r.source} (${r.reachable ? 'reached' : 'not reached'})`);
+  return probers.length > 0 ? listNames(probers, 5) : 'none read';
+}
 
 export const crossNodeDiagnosis: IssueDiagnosis<CrossNodeCause, CrossNodeSignals> = {
   checks: [
@@ -114,6 +137,19 @@ export const crossNodeDiagnosis: IssueDiagnosis<CrossNodeCause, CrossNodeSignals
       },
     },
     {
+      id: 'cross_node_network.peer_probes',
+      layer: 'network',
+      title: "Every node reached by its peers' node agents: pod network, host network, full-size packets",
+      causes: PEER_CAUSES,
+      assess(s, ctx) {
+        if (ctx.agents.length === 0) return { evidence: 'no node agent read (ambient-exporter agent not deployed): not checked', skipped: true };
+        if (s.peerReachable.length === 0) return { evidence: 'no probe between node agents read this round (no plan delivered yet, or --peer-probers 0): not checked', skipped: true };
+        const targets = new Set(s.peerReachable.map((r) => r.target));
+        const reached = s.peerReachable.filter((r) => r.reachable).length;
+        return { evidence: `${ofTotal(reached, s.peerReachable.length)} probes over the pod network reached their node, ${plural(targets.size, 'node')} probed` };
+      },
+    },
+    {
       id: 'cross_node_network.node_agents',
       layer: 'network',
       title: "Each node's VXLAN device, port, MTU and peer entries, as its node agent sees them",
@@ -170,6 +206,16 @@ export const crossNodeDiagnosis: IssueDiagnosis<CrossNodeCause, CrossNodeSignals
         };
       }
       default: {
+        if (isPeerCause(f.cause)) {
+          return {
+            evidence: `node ${node} ${PEER_MEANING[f.cause]}; its probers: ${probersOf(node, s)}`,
+            next: [
+              ...proberSummary(node, s, ctx),
+              `kubectl describe node ${sh(node)}`,
+              `talosctl -n ${sh(ip)} get links`,
+            ],
+          };
+        }
         if (isLocalCause(f.cause)) {
           const agent = agentReportOf(ctx.agents, node);
           const seen = describeProblems(agent);

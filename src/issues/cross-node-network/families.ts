@@ -16,6 +16,18 @@ export const FAMILIES = [
     rows: (s) => s.podNetworkReachable.map((r) => ({ labels: { node: r.node }, value: bool(r.reachable) })),
   }),
   family<S>({
+    name: 'ambient_node_peer_reachable',
+    type: 'gauge',
+    help: "Whether the source node's agent reached the target node's agent over the pod network in its last round.",
+    labels: ['source_node', 'target_node'],
+    doc:
+      "1 if the source node's agent completed its probe of the target node's agent across the overlay (the target's VXLAN device " +
+      'address; a refused connection counts: the path answered), 0 if the probe got no answer; absent where it told nothing. Each ' +
+      'node is probed by `--peer-probers` others (3 by default, chosen by rendezvous hashing), so about that many series per node. ' +
+      'Only where node agents run.',
+    rows: (s) => s.peerReachable.map((r) => ({ labels: { source_node: r.source, target_node: r.target }, value: bool(r.reachable) })),
+  }),
+  family<S>({
     name: 'ambient_flannel_pod_ready',
     type: 'gauge',
     help: 'Kubernetes Ready condition of the Flannel pod on the node.',

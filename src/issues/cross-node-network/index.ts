@@ -12,7 +12,7 @@ export const crossNodeNetwork: IssueModule<typeof ISSUE, CrossNodeCause, CrossNo
   description:
     'Nodes cut off from the pod network: Flannel down and the node silent, no valid overlay (VXLAN) backend annotation, the ' +
     "node's own VXLAN device, port, MTU or peer entries broken (seen by its node agent), pods on the node unreachable over the " +
-    "pod network, or the exporter's own node unable to reach the others.",
+    "pod network, nodes their peers' agents cannot reach (overlay, underlay, MTU, a partition), or the exporter's own node unable to reach the others.",
   unit: 'nodes',
   causes: [
     {
@@ -97,6 +97,38 @@ export const crossNodeNetwork: IssueModule<typeof ISSUE, CrossNodeCause, CrossNo
         'the network (underlay down, or the node itself down), not only its overlay.',
       pagedBy: 'AmbientCrossNodeNetworkFailure',
     },
+    {
+      cause: 'network_partition',
+      meaning:
+        "The node agents' probes of each other split the nodes into two groups: every probe across failed over both the pod and " +
+        'the host network, probes within each group pass. Reported on every node of the smaller group (the whole group is one ' +
+        'fault: one alert group, one page).',
+      pagedBy: 'AmbientCrossNodeNetworkFailure',
+    },
+    {
+      cause: 'peer_underlay_down',
+      meaning:
+        "Most of the node's probers (two at least) reach it neither over the pod network nor over the host network (its node IP, " +
+        'the underlay alone), while they reach other nodes: the node is off the network (its link, its switch port, a firewall on ' +
+        'the underlay).',
+      pagedBy: 'AmbientCrossNodeNetworkFailure',
+    },
+    {
+      cause: 'peer_overlay_down',
+      meaning:
+        "Most of the node's probers (two at least) fail to reach it over the pod network (its VXLAN device's address, across the " +
+        "overlay) while they reach it over the host network: the node's overlay is broken (VXLAN port dropped, a datapath that " +
+        'drops everything) while the node itself is up.',
+      pagedBy: 'AmbientCrossNodeNetworkFailure',
+    },
+    {
+      cause: 'peer_mtu_blackhole',
+      meaning:
+        "The node's probers' small probes over the pod network pass and most padded ones (16 KiB each way, full-size segments) fail: " +
+        'packets past some MTU on the path to the node are dropped (an MTU mismatch, ICMP "fragmentation needed" blocked). Small ' +
+        'requests work, TLS and HBONE handshakes and large responses hang.',
+      pagedBy: 'AmbientCrossNodeNetworkFailure',
+    },
   ],
   // judged from Kubernetes objects and whether scrapes got an answer, not from what they returned
   keeps: {},
@@ -109,7 +141,12 @@ export const crossNodeNetwork: IssueModule<typeof ISSUE, CrossNodeCause, CrossNo
     "and a Flannel pod's readiness says nothing of the datapath. A node whose agent reports such a cause takes no part in judging " +
     "whether the exporter's own node is cut off; when the exporter's own node is the one with the local fault, that cause is " +
     "reported for it instead of `exporter_node_cut_off`, and the other nodes are not reported from its vantage point. A dropped " +
-    'VXLAN port or a datapath that drops everything changes nothing on the node: only `pod_network_unreachable` shows it.',
+    'VXLAN port or a datapath that drops everything changes nothing on the node: only the probes of other nodes show it. ' +
+    "Where node agents run, each node is probed by `--peer-probers` others (3 by default) over the pod network, the host network " +
+    'and with padded messages, and their agreement comes next (`network_partition`, `peer_underlay_down`, `peer_overlay_down`, ' +
+    '`peer_mtu_blackhole`): it holds for the exporter\'s own node as for any other, and once the probers agree on a node, healthy ' +
+    "or not, the exporter's single vantage point (`pod_network_unreachable`, `node_unreachable`, `exporter_node_cut_off`) is not " +
+    'consulted for it. Too few probers (fewer than two agreeing) or a tie is no verdict: the vantage point decides as before.',
   derive: (input) => deriveCrossNode(input),
   rank: () => RANK.network,
   diagnose: crossNodeDiagnosis,

@@ -22,7 +22,7 @@ describe('agent mode', () => {
   describe('settings', () => {
     it('needs its node; everything else has a default', () => {
       const c = load(['--node-name', 'worker-1']);
-      expect(c).to.deep.include({ nodeName: 'worker-1', listenAddress: '0.0.0.0:9480', refreshInterval: 15_000, cniConfDir: '/etc/cni/net.d', istioNamespace: 'istio-system' });
+      expect(c).to.deep.include({ nodeName: 'worker-1', listenAddress: ':9480', probeTimeout: 1_000, probeConcurrency: 8, startJitter: 10_000, refreshInterval: 15_000, cniConfDir: '/etc/cni/net.d', istioNamespace: 'istio-system' });
       expect(c.vxlanPort).to.equal(undefined);
     });
 
@@ -59,10 +59,9 @@ describe('agent mode', () => {
   });
 
   describe('what it reads from the API', () => {
-    it('its own Node and every Node (its peers) apart, and only its own node\'s pods (field selectors)', () => {
+    it('only its own Node and its own node\'s pods (field selectors): its peers come with the plan', () => {
       expect(agentWatchedResources('worker-1').map((r) => `${r.name}: ${r.plural} ${r.fieldSelector ?? '-'}`)).to.deep.equal([
         'node: nodes metadata.name=worker-1',
-        'nodes: nodes -',
         'pods: pods spec.nodeName=worker-1',
       ]);
     });
@@ -82,11 +81,8 @@ describe('agent mode', () => {
 
     it("scrapes its node's running ztunnel and istio-cni, as the exporter addresses them", () => {
       const targets = localTargets({
-        nodes: [],
         ztunnelPods: [pod({ name: 'ztunnel-x', ip: '10.244.1.5' }), pod({ name: 'ztunnel-starting', ip: '', phase: 'Pending' })],
         cniPods: [pod({ name: 'istio-cni-node-x', ip: '192.168.0.7', hostNetwork: true })],
-        watchUp: {},
-        synced: true,
       });
       expect(targets.map((t) => t.url)).to.deep.equal(['http://10.244.1.5:15020/stats/prometheus', 'http://192.168.0.7:15014/metrics']);
     });
@@ -142,7 +138,7 @@ describe('agent mode', () => {
     it('/summary: the last round as JSON, or 503 with the reason; /readyz follows readiness', async () => {
       let summary: { body: string } | { unavailable: string } = { unavailable: 'no round finished yet' };
       let ready = false;
-      const app = createAgentApp({ metrics: new AgentMetrics('0.1.0', false), summary: () => summary, isReady: () => ready });
+      const app = createAgentApp({ metrics: new AgentMetrics('0.1.0', false), summary: () => summary, isReady: () => ready, acceptPlan: () => undefined });
       const l = await listen(app, '127.0.0.1:0');
       try {
         let r = await fetch(`${l.url}/summary`);

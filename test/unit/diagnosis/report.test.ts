@@ -246,6 +246,33 @@ describe('diagnosis: the node agents in the report', () => {
     expect(r.sections.find((s) => s.checks.includes(c))?.id).to.equal('dataPlane');
   });
 
+  it("node-c's probers reach its node IP, not its VXLAN address: one problem, with its probers and how to read what they saw", () => {
+    const input = withHealthy((i) => {
+      withAgents(i);
+      i.state.agentPods = ['node-a', 'node-b', 'node-c'].map((n) => pod({ name: `ambient-exporter-agent-${n}`, node: n, namespace: 'ambient-exporter-agent' }));
+    });
+    input.agents = input.agents!.map((a) => {
+      const results = ['node-a', 'node-b', 'node-c']
+        .filter((t) => t !== a.node)
+        .map((t) => {
+          const cut = t === 'node-c' || a.node === 'node-c';
+          return { node: t, podIp: '10.244.9.0', hostIp: '192.168.0.9', pod: cut ? ('connect_timeout' as const) : ('ok' as const), host: 'ok' as const, padded: cut ? ('not_run' as const) : ('ok' as const), podSeconds: 0, hostSeconds: 0 };
+        });
+      return { ...a, summary: { ...a.summary!, peers: { plan: null, results } } };
+    });
+    const r = buildReport(roundOf(input), OPTS);
+    expect(r).to.include({ verdict: 'problems', problems: 1 });
+    const c = check(r, 'cross_node_network.peer_probes');
+    const [problem] = c.items;
+    expect(problem).to.deep.include({ status: 'problem', where: { node: 'node-c' }, cause: 'peer_overlay_down', runbook: 'AmbientCrossNodeNetworkFailure' });
+    expect(problem!.evidence).to.equal(
+      'node node-c is reached by its probers over its node IP, not over the pod network (its VXLAN address); its probers: node-a (not reached), node-b (not reached)',
+    );
+    expect(problem!.next[0]).to.equal(
+      `kubectl get --raw /api/v1/namespaces/ambient-exporter-agent/pods/ambient-exporter-agent-node-a:9480/proxy/summary | jq '.peers.results[] | select(.node == "node-c")'`,
+    );
+  });
+
   it("a silent agent is a warning among the exporter's targets, not a finding of the node", () => {
     const input = withAgents(healthyInput());
     input.agents = input.agents!.map((a) => (a.node === 'node-c' ? silentAgent('node-c') : a));

@@ -15,9 +15,10 @@ import {
   readiness,
   s,
   silentAgent,
+  NODES,
   withAgents,
 } from '../../support/builders.js';
-import type { CheckSummary } from '../../../src/agent/summary.js';
+import type { CheckSummary, PeerResult } from '../../../src/agent/summary.js';
 
 /** node-b's agent reports `problem` instead of the ok result of its check. */
 function agentSees(input: SignalInput, node: string, ...problems: CheckSummary[]): void {
@@ -39,6 +40,24 @@ const agents = (edit: (i: SignalInput) => void = () => undefined) => () => {
   edit(i);
   return i;
 };
+
+type Outcome = PeerResult['pod'];
+/**
+ * Every agent probes every other node (three nodes: K = 2) and reports what `link` says; agents on
+ * `unread` nodes are not read (their host network does not answer the exporter).
+ */
+function peersSee(input: SignalInput, link: (s: string, t: string) => [Outcome, Outcome, Outcome], unread: string[] = []): void {
+  input.agents = (input.agents ?? []).map((a) => {
+    if (unread.includes(a.node)) return silentAgent(a.node);
+    const results = NODES.filter((t) => t !== a.node).map((t): PeerResult => {
+      const [pod, host, padded] = link(a.node, t);
+      return { node: t, podIp: '10.244.9.0', hostIp: '192.168.0.9', pod, host, padded, podSeconds: 0.01, hostSeconds: 0.01 };
+    });
+    return { ...a, summary: { ...a.summary!, peers: { plan: null, results } } };
+  });
+}
+const HEALTHY_LINK: [Outcome, Outcome, Outcome] = ['ok', 'ok', 'ok'];
+const at = (node: string, paths: [Outcome, Outcome, Outcome]) => (s: string, t: string): [Outcome, Outcome, Outcome] => (s === node || t === node ? paths : HEALTHY_LINK);
 
 const findings = (input: SignalInput): string[] => deriveSignals(input).nodeIssues.map((f) => `${f.node} ${f.issue} ${f.cause}`);
 
@@ -86,6 +105,51 @@ describe('issues: what the node agents report', () => {
         podsUnreachable(i, ['node-b', 'node-c']);
       }),
       want: ['node-b cross_node_network vxlan_device_missing', 'node-c cross_node_network fdb_incomplete'],
+    },
+    {
+      name: 'the peers agree: node-c unreachable over the pod network, reached over the host network: peer_overlay_down, not the vantage point\'s cause',
+      input: agents((i) => {
+        podsUnreachable(i, ['node-c']);
+        peersSee(i, at('node-c', ['connect_timeout', 'ok', 'not_run']));
+      }),
+      want: ['node-c cross_node_network peer_overlay_down'],
+    },
+    {
+      name: "the exporter's own node with its overlay down (it reaches no other): peer_overlay_down for node-a, as for any node, and nothing for the others",
+      input: agents((i) => {
+        podsUnreachable(i, ['node-b', 'node-c']);
+        peersSee(i, at('node-a', ['connect_timeout', 'ok', 'not_run']));
+      }),
+      want: ['node-a cross_node_network peer_overlay_down'],
+    },
+    {
+      name: 'the peers agree node-b is off both networks (its agent silent): peer_underlay_down',
+      input: agents((i) => {
+        podsUnreachable(i, ['node-b']);
+        peersSee(i, at('node-b', ['connect_timeout', 'connect_timeout', 'not_run']), ['node-b']);
+      }),
+      want: ['node-b cross_node_network peer_underlay_down'],
+    },
+    {
+      name: 'small probes to node-c pass, padded ones stall: peer_mtu_blackhole, though the exporter reaches it',
+      input: agents((i) => peersSee(i, at('node-c', ['ok', 'ok', 'stalled']))),
+      want: ['node-c cross_node_network peer_mtu_blackhole'],
+    },
+    {
+      name: "a node's own agent's cause still comes first: node-c's MTU mismatch seen locally, its probers' MTU blackhole agreeing",
+      input: agents((i) => {
+        agentSees(i, 'node-c', check('flannel_vxlan_mtu', 'problem', 'overlay_mtu_mismatch'));
+        peersSee(i, at('node-c', ['ok', 'ok', 'stalled']));
+      }),
+      want: ['node-c cross_node_network overlay_mtu_mismatch'],
+    },
+    {
+      name: 'the peers agree every node is healthy: the vantage point\'s pod_network_unreachable yields to them',
+      input: agents((i) => {
+        podsUnreachable(i, ['node-c']);
+        peersSee(i, () => HEALTHY_LINK);
+      }),
+      want: [],
     },
     {
       name: 'pods unreachable while the agent answers and sees nothing: pod_network_unreachable (the VXLAN port dropped on the way)',

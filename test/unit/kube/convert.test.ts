@@ -162,7 +162,7 @@ describe('kube/convert', () => {
       expect(info.annotations).to.deep.equal(fx.node.metadata.annotations);
     });
     it('treats Ready=Unknown as not ready and a missing InternalIP as empty', () => {
-      expect(toNodeInfo(fx.notReadyNode)).to.deep.equal({ name: 'worker-2', ready: false, labels: {}, annotations: {}, internalIP: '' });
+      expect(toNodeInfo(fx.notReadyNode)).to.deep.equal({ name: 'worker-2', ready: false, labels: {}, annotations: {}, internalIP: '', podCIDRs: [] });
     });
   });
 

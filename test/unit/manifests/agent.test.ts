@@ -42,10 +42,10 @@ describe('manifests: the node agents', () => {
       const { flags, file } = parseSettingArgs('agent', AGENT_SETTINGS, rest);
       const config = resolveAgentConfig({ flags, file, env: {} });
 
-      it('runs `agent` for its own node (downward API), on the node\'s address only, reading the mounted CNI directory', () => {
+      it('runs `agent` for its own node (downward API), on every address of the node (its peers probe its VXLAN address), reading the mounted CNI directory', () => {
         expect(command).to.equal('agent');
         expect(config.nodeName).to.equal('node-a');
-        expect(config.listenAddress).to.equal('192.168.1.11:9480');
+        expect(config.listenAddress).to.equal(':9480');
         const mount = (container.volumeMounts ?? []).find((m) => m.mountPath === config.cniConfDir);
         expect(mount, 'the CNI directory the agent reads is mounted').to.not.equal(undefined);
         expect(mount?.readOnly).to.equal(true);

@@ -38,6 +38,11 @@ export interface RawNetwork {
 export interface NetworkCheckOptions {
   /** Flannel's configured Backend.Port, when known: 8472 upstream (kernel default), 4789 on Talos */
   expectedVxlanPort?: number;
+  /**
+   * false: the peers' leases are not known yet (the agent learns them from the exporter's plan), so
+   * the FDB, neighbour and route checks answer unknown rather than judge against no peer at all.
+   */
+  peersKnown?: boolean;
 }
 
 const allUnknown = (reason: UnknownReason, evidence: Record<string, string> = {}): CheckResult[] =>
@@ -74,13 +79,15 @@ function evaluateOverlay(raw: RawNetwork, expected: ExpectedFlannel, options: Ne
   const underlay = findUnderlay(links, device, addresses, publicIp, family);
   const usable = device !== undefined && isVxlan(device) && isUp(device);
   const tables = usable ? raw.devices[expected.device] : undefined;
+  const peerCheck = (check: (typeof NETWORK_CHECKS)[number], judge: () => CheckResult): CheckResult =>
+    usable && options.peersKnown === false ? unknown(check, 'no_peer_plan') : judge();
   return [
     evaluateVxlanDevice(device, expected, options.expectedVxlanPort),
     evaluateUnderlay(underlay, publicIp),
     evaluateVxlanMtu(device, underlay, family),
     usable ? evaluateVxlanPort(raw.udp, device, family) : unknown('flannel_vxlan_port', 'vxlan_device_unavailable'),
-    evaluateFdb(tables?.fdb, expected),
-    evaluateNeighbours(tables?.neigh, expected),
-    evaluateRoutes(tables?.routes, expected),
+    peerCheck('flannel_fdb', () => evaluateFdb(tables?.fdb, expected)),
+    peerCheck('flannel_neighbours', () => evaluateNeighbours(tables?.neigh, expected)),
+    peerCheck('flannel_routes', () => evaluateRoutes(tables?.routes, expected)),
   ];
 }
