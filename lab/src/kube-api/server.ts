@@ -14,6 +14,7 @@ import { findResource, type ApiResource } from './resources.js';
 import { parseFieldSelector, parseLabelSelector, SelectorError } from './selectors.js';
 import { badRequest, methodNotAllowed, notFound, pageNotFound, unavailable, type StatusBody } from './status.js';
 import type { ObjectStore } from './store.js';
+import { RequestMetrics, type ApiScope } from './request-metrics.js';
 import { serveWatch, type WatchHandle } from './watch.js';
 
 export type ApiAvailability = 'up' | 'refuse' | 'unavailable';
@@ -76,6 +77,8 @@ export class KubeApiServer {
   private readonly watches = new Set<WatchHandle>();
   private state: ApiAvailability = 'up';
   private port = 0;
+  /** what clients asked of it: its /metrics */
+  readonly requests = new RequestMetrics();
 
   constructor(private readonly o: ApiServerOptions) {
     this.server = http.createServer((req, res) => this.handle(req, res));
@@ -148,6 +151,13 @@ export class KubeApiServer {
     const p = url.pathname.replace(/\/+$/, '') || '/';
     const parts = p.split('/').filter(Boolean);
 
+    if (p === '/metrics') {
+      res.writeHead(200, { 'Content-Type': 'text/plain; version=0.0.4; charset=utf-8' });
+      return void res.end(this.requests.exposition());
+    }
+    const route = resourceRoute(parts);
+    if (!route) this.requests.count({ verb: 'GET', group: '', version: '', resource: '', scope: '' });
+
     if (p === '/healthz' || p === '/livez' || p === '/readyz') {
       const verbose = url.searchParams.has('verbose');
       const name = p.slice(1);
@@ -162,7 +172,6 @@ export class KubeApiServer {
     if (parts[0] === 'apis' && parts.length === 2) return this.sendOr404(res, group(parts[1]!));
     if (parts[0] === 'apis' && parts.length === 3) return this.sendOr404(res, resourceList(parts[1]!, parts[2]!));
 
-    const route = resourceRoute(parts);
     if (!route) return sendStatus(res, pageNotFound());
     try {
       this.serveResource(route, url.searchParams, wantsTable(req.headers.accept), res);
@@ -181,6 +190,9 @@ export class KubeApiServer {
     const { resource, namespace, name } = route;
     const store = this.o.store;
     const isWatch = route.watchPath || ['true', '1'].includes(params.get('watch') ?? '');
+    const scope: ApiScope = name !== undefined && !isWatch ? 'resource' : namespace !== undefined ? 'namespace' : 'cluster';
+    const requestKey = { verb: isWatch ? ('WATCH' as const) : name !== undefined ? ('GET' as const) : ('LIST' as const), group: resource.group, version: resource.version, resource: resource.plural, scope };
+    this.requests.count(requestKey);
     if (name !== undefined && !isWatch) {
       const obj = store.get(resource, namespace, name);
       if (!obj) return sendStatus(res, notFound(resource.plural, name, resource.group));
@@ -203,6 +215,7 @@ export class KubeApiServer {
       let done = false;
       // filled after the call: the end callback may run inside it (410 Expired)
       const watch: { handle?: WatchHandle } = {};
+      const closed = this.requests.watchOpened(requestKey);
       watch.handle = serveWatch(
         store,
         {
@@ -217,6 +230,7 @@ export class KubeApiServer {
         res,
         () => {
           done = true;
+          closed();
           if (watch.handle) this.watches.delete(watch.handle);
         },
       );
