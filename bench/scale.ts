@@ -1,0 +1,251 @@
+// The exporter and its node agents at 1,000 and 5,000 nodes, as in a cluster:
+//  - the lab (in this process) with N nodes carrying Flannel's annotations, their pods, and one
+//    agent pod per node; its API server counts every request (`apiserver_request_total` and
+//    `apiserver_longrunning_requests` on its /metrics);
+//  - N simulated agents (simulated-agents.ts, in this process): each its two field-selected
+//    informers (the agent's own code), its summary on its node's address :9480, its plan accepted;
+//  - the built exporter (`node dist/cli.js serve`) in a process of its own, as the Deployment runs
+//    it (the image's NODE_OPTIONS, the Deployment's arguments and config file), measured from /proc
+//    and its own /metrics.
+// Phases: the exporter alone until its first round (its own LISTs and WATCHes); every agent started
+// (with the start jitter); `--rounds` refresh rounds at steady state; then two rollouts of every
+// agent at once, without jitter and with it.
+//
+//   npm run build && (ulimit -n 200000; npx tsx bench/scale.ts [nodes ...] [--rounds N] [--jitter 10s])
+//   npm run bench:scale   (1,000 and 5,000 nodes)
+// Every node takes about 4 listening sockets and 3 connections on each side: raise the open-file limit.
+import { spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { startLab, type Lab } from 'ambient-lab';
+import type { NodeObject } from '../src/agent/checks/index.js';
+import { AGENT_PORT } from '../src/config.js';
+import { keptSamplesOf } from '../src/issues/registry.js';
+import { loadKubeConfig } from '../src/kube/client.js';
+import { toNodeInfo, type RawNode } from '../src/kube/convert.js';
+import type { ScrapeResult } from '../src/model.js';
+import { computePlans, nodeObjectOf, planPeerOf } from '../src/peers/plan.js';
+import { scrapeTarget } from '../src/scrape/fetch.js';
+import { mapWithConcurrency } from '../src/scrape/pool.js';
+import { agentPodObjects } from '../test/support/agent-pods.js';
+import { deploymentArgs, imageNodeFlags, procCpuSeconds, procStatusKiB, servingUrl, stop } from './exporter-process.js';
+import { SimulatedAgents, type SimulatedNode } from './simulated-agents.js';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const args = process.argv.slice(2);
+function option(name: string, fallback: string): { value: string; at: number[] } {
+  const i = args.indexOf(name);
+  return i === -1 ? { value: fallback, at: [] } : { value: args[i + 1] ?? '', at: [i, i + 1] };
+}
+const roundsOpt = option('--rounds', '4');
+const jitterOpt = option('--jitter', '10s');
+const ROUNDS = Number(roundsOpt.value);
+const JITTER_MS = Number(/^(\d+)s$/.exec(jitterOpt.value)?.[1] ?? 10) * 1000;
+const taken = new Set([...roundsOpt.at, ...jitterOpt.at]);
+const SIZES = args.filter((_a, i) => !taken.has(i)).map(Number);
+if (SIZES.length === 0) SIZES.push(1000, 5000);
+/** Probers per node (issue 12: a small K) for the plans the agents hold until the exporter sends its own. */
+const K = 3;
+const REFRESH_MS = 15_000;
+
+if (!existsSync(`${ROOT}/dist/cli.js`)) execFileSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'inherit' });
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
+
+// ---------------------------------------------------------------------------------------------
+// The API server's counters
+
+type Counts = Map<string, number>;
+
+/** `VERB resource` -> requests, and `open VERB resource` -> watches open, from the lab API server's /metrics. */
+async function apiCounts(lab: Lab): Promise<Counts> {
+  const text = await (await fetch(`${lab.apiUrl}/metrics`)).text();
+  const out: Counts = new Map();
+  for (const m of text.matchAll(/^(apiserver_request_total|apiserver_longrunning_requests)\{verb="(\w+)",group="[^"]*",version="[^"]*",resource="([^"]*)"[^}]*\} (\d+)$/gm)) {
+    const key = `${m[1] === 'apiserver_longrunning_requests' ? 'open ' : ''}${m[2]} ${m[3] || '(non-resource)'}`;
+    out.set(key, (out.get(key) ?? 0) + Number(m[4]));
+  }
+  return out;
+}
+
+function delta(after: Counts, before: Counts, filter: (key: string) => boolean = (k) => !k.startsWith('open ')): Counts {
+  const out: Counts = new Map();
+  for (const [k, v] of after) if (filter(k) && v - (before.get(k) ?? 0) !== 0) out.set(k, v - (before.get(k) ?? 0));
+  return out;
+}
+
+const sum = (c: Counts, verb: string): number => [...c].filter(([k]) => k.startsWith(`${verb} `)).reduce((a, [, v]) => a + v, 0);
+const show = (c: Counts, scale = 1): string =>
+  [...c]
+    .sort(([a], [b]) => (a < b ? -1 : 1))
+    .map(([k, v]) => `${k} ${Math.round(v * scale)}`)
+    .join(', ') || 'none';
+
+// ---------------------------------------------------------------------------------------------
+// Set-up
+
+/** Each node, its own Node object, what a local scrape of its ztunnel and istio-cni keeps, and the plan the exporter would send it. */
+async function simulatedNodes(lab: Lab): Promise<SimulatedNode[]> {
+  const list = (await (await fetch(`${lab.apiUrl}/api/v1/nodes`)).json()) as { items: RawNode[] };
+  const infos = list.items.map((raw) => toNodeInfo(raw));
+  const plans = computePlans({ nodes: infos, withAgent: new Set(infos.map((n) => n.name)), k: K, port: AGENT_PORT });
+  const targets = lab.scrapeTargets().filter((t) => t.component !== 'istiod');
+  const opts = { timeoutMs: 10_000, maxBytes: 64 * 1024 * 1024 };
+  const scraped = await mapWithConcurrency(targets, 64, (t) =>
+    scrapeTarget({ component: t.component, node: t.node, pod: t.pod, url: t.url, static: false }, { ...opts, filter: keptSamplesOf(t.component) }),
+  );
+  const byNode = new Map<string, ScrapeResult[]>();
+  for (const s of scraped) byNode.set(s.target.node, [...(byNode.get(s.target.node) ?? []), s]);
+  return infos.map((n) => {
+    const self: NodeObject = nodeObjectOf(planPeerOf(n));
+    return { name: n.name, ip: n.internalIP, self, scrapes: byNode.get(n.name) ?? [], plan: plans.byNode.get(n.name) };
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Phases
+
+async function untilSynced(agents: SimulatedAgents, nodes: number, deadlineMs: number): Promise<number> {
+  const started = performance.now();
+  while (agents.synced() < nodes) {
+    if (performance.now() - started > deadlineMs) throw new Error(`only ${agents.synced()} of ${nodes} agents listed in ${deadlineMs / 1000} s`);
+    await sleep(250);
+  }
+  return (performance.now() - started) / 1000;
+}
+
+/** Every agent stops and starts again (a DaemonSet rollout of all pods at once), each after a random wait up to jitterMs. */
+async function rollout(lab: Lab, agents: SimulatedAgents, nodes: number, jitterMs: number): Promise<string> {
+  const before = await apiCounts(lab);
+  await agents.stop();
+  const started = performance.now();
+  void agents.start(jitterMs);
+  let prev = before;
+  let peakList = 0;
+  let peakWatch = 0;
+  while (agents.synced() < nodes || performance.now() - started < jitterMs) {
+    if (performance.now() - started > 10 * 60_000) throw new Error(`rollout: only ${agents.synced()} of ${nodes} agents listed in 10 min`);
+    await sleep(1000);
+    const now = await apiCounts(lab);
+    const d = delta(now, prev);
+    peakList = Math.max(peakList, sum(d, 'LIST'));
+    peakWatch = Math.max(peakWatch, sum(d, 'WATCH'));
+    prev = now;
+  }
+  const seconds = (performance.now() - started) / 1000;
+  const d = delta(prev, before);
+  return [
+    `rollout of all ${nodes} agents, start jitter ${jitterMs / 1000} s: every agent listed after ${seconds.toFixed(1)} s`,
+    `    requests: ${show(d)}`,
+    `    LIST ${sum(d, 'LIST')}, WATCH ${sum(d, 'WATCH')} in ${seconds.toFixed(0)} s: ${Math.round((sum(d, 'LIST') / seconds) * 60)} LIST/min, ${Math.round((sum(d, 'WATCH') / seconds) * 60)} WATCH/min; peak second: ${peakList} LIST, ${peakWatch} WATCH`,
+  ].join('\n');
+}
+
+/** The exporter's own TCP connections to a port (ss): with agents, none should go to ztunnel's 15020. */
+function connectionsTo(pid: number, port: number): number {
+  const out = execFileSync('ss', ['-Htnp', 'state', 'established', `( dport = :${port} )`], { encoding: 'utf8' });
+  return out.split('\n').filter((l) => l.includes(`pid=${pid},`)).length;
+}
+
+async function measure(nodes: number): Promise<void> {
+  const t0 = performance.now();
+  const lab = await startLab({ nodes, syncIntervalMs: 0, extraObjects: (n) => agentPodObjects(n) });
+  const labSeconds = (performance.now() - t0) / 1000;
+  const sim = await simulatedNodes(lab);
+  const agents = new SimulatedAgents(sim, {
+    kubeConfig: loadKubeConfig({ kubeconfig: lab.kubeconfigPath }).kubeConfig,
+    istioNamespace: lab.istio.namespace,
+    refreshIntervalMs: REFRESH_MS,
+    port: AGENT_PORT,
+  });
+  await agents.listen();
+  console.log(`${nodes} nodes: lab ready in ${labSeconds.toFixed(1)} s, agents' data in ${((performance.now() - t0) / 1000 - labSeconds).toFixed(1)} s; ${sim.reduce((a, n) => a + (n.plan?.targets.length ?? 0), 0) / nodes} targets per node (K ${K})`);
+
+  const flags = imageNodeFlags();
+  const exporterArgs = [
+    ...deploymentArgs().map((a) => a.replace('/etc/ambient-exporter/config.yaml', `${ROOT}/manifests/base/config.yaml`).replace('$(AMBIENT_NODE_NAME)', lab.istiodNode)),
+    '--kubeconfig',
+    lab.kubeconfigPath,
+    '--listen-address',
+    '127.0.0.1:0',
+    '--log-level',
+    'warn',
+  ];
+  const beforeExporter = await apiCounts(lab);
+  const exporter = spawn(process.execPath, [...flags, 'dist/cli.js', ...exporterArgs], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+  try {
+    const url = await servingUrl(exporter);
+    exporter.stdout.resume();
+    const metrics = async () => (await fetch(`${url}/metrics`).catch(() => undefined))?.text();
+    const lastRound = (body: string | undefined) => Number(/^ambient_exporter_last_refresh_timestamp_seconds (\S+)$/m.exec(body ?? '')?.[1] ?? 0);
+    let last = 0;
+    const firstDeadline = Date.now() + 5 * 60_000;
+    while (last === 0) {
+      if (Date.now() > firstDeadline) throw new Error('no first round in 5 min');
+      await sleep(500);
+      last = lastRound(await metrics());
+    }
+    const own = delta(await apiCounts(lab), beforeExporter);
+    console.log(`  the exporter alone, start-up to its first round: ${show(own)}`);
+
+    const agentsStarted = await apiCounts(lab);
+    const startT = performance.now();
+    void agents.start(JITTER_MS);
+    const syncSeconds = await untilSynced(agents, nodes, 10 * 60_000);
+    console.log(`  agents' first start (jitter ${JITTER_MS / 1000} s): every agent listed after ${syncSeconds.toFixed(1)} s; requests: ${show(delta(await apiCounts(lab), agentsStarted))}`);
+    // let the exporter finish a round with every agent serving before measuring
+    await sleep(Math.max(0, JITTER_MS + 1000 - (performance.now() - startT)));
+
+    const rows: { duration: number; cpu: number; rss: number; bytes: number; series: number }[] = [];
+    let cpu = procCpuSeconds(exporter.pid!);
+    let steadyFrom: Counts | undefined;
+    let steadyAt = 0;
+    let skip = 1; // the round running while the agents came up
+    while (rows.length < ROUNDS) {
+      if (exporter.exitCode !== null) throw new Error(`the exporter exited with ${exporter.exitCode}`);
+      await sleep(Math.max(250, last * 1000 + REFRESH_MS - Date.now()));
+      const body = await metrics();
+      const at = lastRound(body);
+      if (!body || at === last) continue;
+      last = at;
+      const cpuNow = procCpuSeconds(exporter.pid!);
+      if (skip-- > 0) {
+        cpu = cpuNow;
+        steadyFrom = await apiCounts(lab);
+        steadyAt = performance.now();
+        continue;
+      }
+      const series = body.split('\n').filter((l) => l !== '' && !l.startsWith('#')).length;
+      rows.push({ duration: Number(/^ambient_exporter_refresh_duration_seconds (\S+)$/m.exec(body)?.[1]), cpu: cpuNow - cpu, rss: procStatusKiB(exporter.pid!, 'VmRSS') / 1024, bytes: body.length, series });
+      cpu = cpuNow;
+    }
+    const steadyNow = await apiCounts(lab);
+    const minutes = (performance.now() - steadyAt) / 60_000;
+    const steady = delta(steadyNow, steadyFrom!);
+    const open = delta(steadyNow, new Map(), (k) => k.startsWith('open '));
+    const lastBody = (await metrics()) ?? '';
+    const agentsUp = (lastBody.match(/^ambient_exporter_scrape_up\{[^}]*component="agent"[^}]*\} 1$/gm) ?? []).length;
+    const hwm = procStatusKiB(exporter.pid!, 'VmHWM') / 1024;
+    const series = rows.at(-1)!.series;
+    console.log(`  exporter, ${rows.length} rounds at steady state (refresh ${REFRESH_MS / 1000} s, ${agentsUp} agents read):`);
+    console.log(`    round duration, median (max): ${median(rows.map((r) => r.duration)).toFixed(2)} s (${Math.max(...rows.map((r) => r.duration)).toFixed(2)} s)`);
+    console.log(`    CPU per round, median (max):  ${median(rows.map((r) => r.cpu)).toFixed(2)} s (${Math.max(...rows.map((r) => r.cpu)).toFixed(2)} s)`);
+    console.log(`    RSS, median; peak (VmHWM):    ${median(rows.map((r) => r.rss)).toFixed(0)} MiB; ${hwm.toFixed(0)} MiB`);
+    console.log(`    /metrics:                     ${(rows.at(-1)!.bytes / 1024).toFixed(0)} KiB, ${series} series (${(series / nodes).toFixed(1)} per node)`);
+    console.log(`    its connections to :15020 (ztunnel metrics): ${connectionsTo(exporter.pid!, 15020)}; to :${AGENT_PORT} (agents): ${connectionsTo(exporter.pid!, AGENT_PORT)}`);
+    console.log(`  API at steady state, over ${minutes.toFixed(1)} min: ${show(steady, 1 / minutes)} per minute`);
+    console.log(`    watches open: ${show(open)} (agents: ${nodes} each of nodes and pods)`);
+    console.log(`  ${await rollout(lab, agents, nodes, 0)}`);
+    await sleep(REFRESH_MS);
+    console.log(`  ${await rollout(lab, agents, nodes, JITTER_MS)}`);
+    console.log(`  exporter peak RSS (VmHWM) over the whole run: ${(procStatusKiB(exporter.pid!, 'VmHWM') / 1024).toFixed(0)} MiB; CPU ${procCpuSeconds(exporter.pid!).toFixed(1)} s in ${((performance.now() - t0) / 1000).toFixed(0)} s`);
+  } finally {
+    await stop(exporter);
+    await agents.close();
+    await lab.close();
+  }
+}
+
+for (const n of SIZES) await measure(n);
