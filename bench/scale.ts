@@ -2,8 +2,13 @@
 //  - the lab (in this process) with N nodes carrying Flannel's annotations, their pods, and one
 //    agent pod per node; its API server counts every request (`apiserver_request_total` and
 //    `apiserver_longrunning_requests` on its /metrics);
-//  - N simulated agents (simulated-agents.ts, in this process): each its two field-selected
-//    informers (the agent's own code), its summary on its node's address :9480, its plan accepted;
+//  - N simulated agents (simulated-agents.ts) in processes of 1,000 (scale-agents.ts): each its
+//    two field-selected informers (the agent's own code), its summary on its node's address :9480,
+//    its plan accepted. Their local scrapes' samples come from a 50-node lab of the same seed (node
+//    i gets those of node i mod 50): the big lab leaves the node metrics ports closed
+//    (nodeMetricsPortsClosed), as no process holds 5 sockets for each of 5,000 nodes here (the
+//    open-file limit is 20,000 and cannot be raised); the exporter has no reason to touch them, and
+//    its scrape errors would say if it tried;
 //  - the built exporter (`node dist/cli.js serve`) in a process of its own, as the Deployment runs
 //    it (the image's NODE_OPTIONS, the Deployment's arguments and config file), measured from /proc
 //    and its own /metrics.
@@ -11,18 +16,15 @@
 // (with the start jitter); `--rounds` refresh rounds at steady state; then two rollouts of every
 // agent at once, without jitter and with it.
 //
-//   npm run build && (ulimit -n 200000; npx tsx bench/scale.ts [nodes ...] [--rounds N] [--jitter 10s])
+//   npm run build && npx tsx bench/scale.ts [nodes ...] [--rounds N] [--jitter 10s]
 //   npm run bench:scale   (1,000 and 5,000 nodes)
-// Every node takes about 4 listening sockets and 3 connections on each side: raise the open-file limit.
-import { spawn } from 'node:child_process';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, fork, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { startLab, type Lab } from 'ambient-lab';
 import type { NodeObject } from '../src/agent/checks/index.js';
 import { AGENT_PORT } from '../src/config.js';
 import { keptSamplesOf } from '../src/issues/registry.js';
-import { loadKubeConfig } from '../src/kube/client.js';
 import { toNodeInfo, type RawNode } from '../src/kube/convert.js';
 import type { ScrapeResult } from '../src/model.js';
 import { computePlans, nodeObjectOf, planPeerOf } from '../src/peers/plan.js';
@@ -30,7 +32,8 @@ import { scrapeTarget } from '../src/scrape/fetch.js';
 import { mapWithConcurrency } from '../src/scrape/pool.js';
 import { agentPodObjects } from '../test/support/agent-pods.js';
 import { deploymentArgs, imageNodeFlags, procCpuSeconds, procStatusKiB, servingUrl, stop } from './exporter-process.js';
-import { SimulatedAgents, type SimulatedNode } from './simulated-agents.js';
+import type { AgentsCommand, AgentsReply } from './scale-agents.js';
+import type { SimulatedNode } from './simulated-agents.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const args = process.argv.slice(2);
@@ -48,6 +51,10 @@ if (SIZES.length === 0) SIZES.push(1000, 5000);
 /** Probers per node (issue 12: a small K) for the plans the agents hold until the exporter sends its own. */
 const K = 3;
 const REFRESH_MS = 15_000;
+/** Agents per process (scale-agents.ts): about 4 sockets each, within a 20,000 open-file limit. */
+const AGENTS_PER_PROCESS = 1000;
+/** Nodes of the lab whose ztunnels and istio-cni the agents' samples come from. */
+const SAMPLE_NODES = 50;
 
 if (!existsSync(`${ROOT}/dist/cli.js`)) execFileSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'inherit' });
 
@@ -86,47 +93,120 @@ const show = (c: Counts, scale = 1): string =>
 // ---------------------------------------------------------------------------------------------
 // Set-up
 
-/** Each node, its own Node object, what a local scrape of its ztunnel and istio-cni keeps, and the plan the exporter would send it. */
-async function simulatedNodes(lab: Lab): Promise<SimulatedNode[]> {
+/** What a local scrape of each node's ztunnel and istio-cni keeps: from a small lab of the same seed, renamed to the node's pods. */
+async function localScrapes(lab: Lab, nodes: number): Promise<Map<string, ScrapeResult[]>> {
+  const small = await startLab({ nodes: Math.min(nodes, SAMPLE_NODES), syncIntervalMs: 0 });
+  try {
+    const opts = { timeoutMs: 10_000, maxBytes: 64 * 1024 * 1024 };
+    const scraped = await mapWithConcurrency(
+      small.scrapeTargets().filter((t) => t.component !== 'istiod'),
+      16,
+      (t) => scrapeTarget({ component: t.component, node: t.node, pod: t.pod, url: t.url, static: false }, { ...opts, filter: keptSamplesOf(t.component) }),
+    );
+    const out = new Map<string, ScrapeResult[]>();
+    for (const t of lab.scrapeTargets().filter((x) => x.component !== 'istiod')) {
+      const i = Number(t.node.slice(t.node.lastIndexOf('-') + 1)) % SAMPLE_NODES;
+      const from = scraped.find((s) => s.target.component === t.component && s.target.node === `lab-node-${i}`);
+      if (from) out.set(t.node, [...(out.get(t.node) ?? []), { ...from, target: { ...from.target, node: t.node, pod: t.pod, url: t.url } }]);
+    }
+    return out;
+  } finally {
+    await small.close();
+  }
+}
+
+/** Each node, its own Node object, its local scrapes, and the plan the exporter would send it. */
+async function simulatedNodes(lab: Lab, nodes: number): Promise<SimulatedNode[]> {
   const list = (await (await fetch(`${lab.apiUrl}/api/v1/nodes`)).json()) as { items: RawNode[] };
   const infos = list.items.map((raw) => toNodeInfo(raw));
   const plans = computePlans({ nodes: infos, withAgent: new Set(infos.map((n) => n.name)), k: K, port: AGENT_PORT });
-  const targets = lab.scrapeTargets().filter((t) => t.component !== 'istiod');
-  const opts = { timeoutMs: 10_000, maxBytes: 64 * 1024 * 1024 };
-  const scraped = await mapWithConcurrency(targets, 64, (t) =>
-    scrapeTarget({ component: t.component, node: t.node, pod: t.pod, url: t.url, static: false }, { ...opts, filter: keptSamplesOf(t.component) }),
-  );
-  const byNode = new Map<string, ScrapeResult[]>();
-  for (const s of scraped) byNode.set(s.target.node, [...(byNode.get(s.target.node) ?? []), s]);
+  const scrapes = await localScrapes(lab, nodes);
   return infos.map((n) => {
     const self: NodeObject = nodeObjectOf(planPeerOf(n));
-    return { name: n.name, ip: n.internalIP, self, scrapes: byNode.get(n.name) ?? [], plan: plans.byNode.get(n.name) };
+    return { name: n.name, ip: n.internalIP, self, scrapes: scrapes.get(n.name) ?? [], plan: plans.byNode.get(n.name) };
   });
+}
+
+/** The agents, in processes of AGENTS_PER_PROCESS. */
+class AgentProcesses {
+  private next = 0;
+  private readonly waiting = new Map<number, { resolve: (v: number | undefined) => void; reject: (e: Error) => void }>();
+
+  private constructor(private readonly children: ChildProcess[]) {
+    for (const c of children) {
+      c.on('message', (r: AgentsReply) => {
+        const w = this.waiting.get(r.id);
+        this.waiting.delete(r.id);
+        if (r.error) w?.reject(new Error(r.error));
+        else w?.resolve(r.value);
+      });
+    }
+  }
+
+  static async start(nodes: SimulatedNode[], lab: Lab): Promise<AgentProcesses> {
+    const children: ChildProcess[] = [];
+    for (let i = 0; i < nodes.length; i += AGENTS_PER_PROCESS) {
+      children.push(fork(`${ROOT}/bench/scale-agents.ts`, [], { execArgv: ['--import', 'tsx'], serialization: 'advanced', stdio: ['ignore', 'inherit', 'inherit', 'ipc'] }));
+    }
+    const all = new AgentProcesses(children);
+    await Promise.all(
+      children.map((c, i) =>
+        all.ask(c, {
+          cmd: 'init',
+          nodes: nodes.slice(i * AGENTS_PER_PROCESS, (i + 1) * AGENTS_PER_PROCESS),
+          kubeconfigPath: lab.kubeconfigPath,
+          options: { istioNamespace: lab.istio.namespace, refreshIntervalMs: REFRESH_MS, port: AGENT_PORT },
+        }),
+      ),
+    );
+    return all;
+  }
+
+  private ask(c: ChildProcess, m: Omit<AgentsCommand, 'id'> & Record<string, unknown>): Promise<number | undefined> {
+    const id = ++this.next;
+    return new Promise((resolve, reject) => {
+      this.waiting.set(id, { resolve, reject });
+      c.send({ ...m, id });
+    });
+  }
+
+  private async each(m: Omit<AgentsCommand, 'id'> & Record<string, unknown>): Promise<number> {
+    return (await Promise.all(this.children.map((c) => this.ask(c, m)))).reduce<number>((a, v) => a + (v ?? 0), 0);
+  }
+
+  start = (jitterMs: number) => this.each({ cmd: 'start', jitterMs });
+  stop = () => this.each({ cmd: 'stop' });
+  synced = () => this.each({ cmd: 'synced' });
+
+  async close(): Promise<void> {
+    await this.each({ cmd: 'close' }).catch(() => 0);
+    await Promise.all(this.children.filter((c) => c.exitCode === null).map((c) => new Promise((r) => c.once('exit', r))));
+  }
 }
 
 // ---------------------------------------------------------------------------------------------
 // Phases
 
-async function untilSynced(agents: SimulatedAgents, nodes: number, deadlineMs: number): Promise<number> {
+async function untilSynced(agents: AgentProcesses, nodes: number, deadlineMs: number): Promise<number> {
   const started = performance.now();
-  while (agents.synced() < nodes) {
-    if (performance.now() - started > deadlineMs) throw new Error(`only ${agents.synced()} of ${nodes} agents listed in ${deadlineMs / 1000} s`);
-    await sleep(250);
+  while ((await agents.synced()) < nodes) {
+    if (performance.now() - started > deadlineMs) throw new Error(`only ${await agents.synced()} of ${nodes} agents listed in ${deadlineMs / 1000} s`);
+    await sleep(500);
   }
   return (performance.now() - started) / 1000;
 }
 
 /** Every agent stops and starts again (a DaemonSet rollout of all pods at once), each after a random wait up to jitterMs. */
-async function rollout(lab: Lab, agents: SimulatedAgents, nodes: number, jitterMs: number): Promise<string> {
+async function rollout(lab: Lab, agents: AgentProcesses, nodes: number, jitterMs: number): Promise<string> {
   const before = await apiCounts(lab);
   await agents.stop();
   const started = performance.now();
-  void agents.start(jitterMs);
+  await agents.start(jitterMs);
   let prev = before;
   let peakList = 0;
   let peakWatch = 0;
-  while (agents.synced() < nodes || performance.now() - started < jitterMs) {
-    if (performance.now() - started > 10 * 60_000) throw new Error(`rollout: only ${agents.synced()} of ${nodes} agents listed in 10 min`);
+  while ((await agents.synced()) < nodes || performance.now() - started < jitterMs) {
+    if (performance.now() - started > 10 * 60_000) throw new Error(`rollout: not every agent listed in 10 min`);
     await sleep(1000);
     const now = await apiCounts(lab);
     const d = delta(now, prev);
@@ -151,16 +231,10 @@ function connectionsTo(pid: number, port: number): number {
 
 async function measure(nodes: number): Promise<void> {
   const t0 = performance.now();
-  const lab = await startLab({ nodes, syncIntervalMs: 0, extraObjects: (n) => agentPodObjects(n) });
+  const lab = await startLab({ nodes, syncIntervalMs: 0, nodeMetricsPortsClosed: true, extraObjects: (n) => agentPodObjects(n) });
   const labSeconds = (performance.now() - t0) / 1000;
-  const sim = await simulatedNodes(lab);
-  const agents = new SimulatedAgents(sim, {
-    kubeConfig: loadKubeConfig({ kubeconfig: lab.kubeconfigPath }).kubeConfig,
-    istioNamespace: lab.istio.namespace,
-    refreshIntervalMs: REFRESH_MS,
-    port: AGENT_PORT,
-  });
-  await agents.listen();
+  const sim = await simulatedNodes(lab, nodes);
+  const agents = await AgentProcesses.start(sim, lab);
   console.log(`${nodes} nodes: lab ready in ${labSeconds.toFixed(1)} s, agents' data in ${((performance.now() - t0) / 1000 - labSeconds).toFixed(1)} s; ${sim.reduce((a, n) => a + (n.plan?.targets.length ?? 0), 0) / nodes} targets per node (K ${K})`);
 
   const flags = imageNodeFlags();
@@ -192,7 +266,7 @@ async function measure(nodes: number): Promise<void> {
 
     const agentsStarted = await apiCounts(lab);
     const startT = performance.now();
-    void agents.start(JITTER_MS);
+    await agents.start(JITTER_MS);
     const syncSeconds = await untilSynced(agents, nodes, 10 * 60_000);
     console.log(`  agents' first start (jitter ${JITTER_MS / 1000} s): every agent listed after ${syncSeconds.toFixed(1)} s; requests: ${show(delta(await apiCounts(lab), agentsStarted))}`);
     // let the exporter finish a round with every agent serving before measuring
