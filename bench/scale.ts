@@ -244,8 +244,6 @@ async function measure(nodes: number): Promise<void> {
     lab.kubeconfigPath,
     '--listen-address',
     '127.0.0.1:0',
-    '--log-level',
-    'warn',
   ];
   const beforeExporter = await apiCounts(lab);
   const exporter = spawn(process.execPath, [...flags, 'dist/cli.js', ...exporterArgs], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
