@@ -16,7 +16,7 @@
 // (with the start jitter); `--rounds` refresh rounds at steady state; then two rollouts of every
 // agent at once, without jitter and with it.
 //
-//   npm run build && npx tsx bench/scale.ts [nodes ...] [--rounds N] [--jitter 10s]
+//   npm run build && npx tsx bench/scale.ts [nodes ...] [--rounds N] [--jitter 10s] [--node-flags "--max-old-space-size=640"]
 //   npm run bench:scale   (1,000 and 5,000 nodes)
 import { execFileSync, fork, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -43,9 +43,11 @@ function option(name: string, fallback: string): { value: string; at: number[] }
 }
 const roundsOpt = option('--rounds', '4');
 const jitterOpt = option('--jitter', '10s');
+/** the exporter's node flags: the image's (its heap cap) unless given, e.g. --node-flags "--max-old-space-size=640" */
+const flagsOpt = option('--node-flags', '');
 const ROUNDS = Number(roundsOpt.value);
 const JITTER_MS = Number(/^(\d+)s$/.exec(jitterOpt.value)?.[1] ?? 10) * 1000;
-const taken = new Set([...roundsOpt.at, ...jitterOpt.at]);
+const taken = new Set([...roundsOpt.at, ...jitterOpt.at, ...flagsOpt.at]);
 const SIZES = args.filter((_a, i) => !taken.has(i)).map(Number);
 if (SIZES.length === 0) SIZES.push(1000, 5000);
 /** Probers per node (issue 12: a small K) for the plans the agents hold until the exporter sends its own. */
@@ -237,7 +239,8 @@ async function measure(nodes: number): Promise<void> {
   const agents = await AgentProcesses.start(sim, lab);
   console.log(`${nodes} nodes: lab ready in ${labSeconds.toFixed(1)} s, agents' data in ${((performance.now() - t0) / 1000 - labSeconds).toFixed(1)} s; ${sim.reduce((a, n) => a + (n.plan?.targets.length ?? 0), 0) / nodes} targets per node (K ${K})`);
 
-  const flags = imageNodeFlags();
+  const flags = flagsOpt.at.length ? flagsOpt.value.split(/\s+/).filter(Boolean) : imageNodeFlags();
+  console.log(`  the exporter's node flags: ${flags.join(' ') || '(none)'}`);
   const exporterArgs = [
     ...deploymentArgs().map((a) => a.replace('/etc/ambient-exporter/config.yaml', `${ROOT}/manifests/base/config.yaml`).replace('$(AMBIENT_NODE_NAME)', lab.istiodNode)),
     '--kubeconfig',
