@@ -15,10 +15,22 @@ export function imageNodeFlags(dockerfile = readFileSync(`${ROOT}/Dockerfile`, '
 }
 
 /** The Deployment's container arguments without the ones the bench sets itself. */
-export function deploymentArgs(): string[] {
+function deploymentArgs(): string[] {
   const manifest = readFileSync(`${ROOT}/manifests/base/deployment.yaml`, 'utf8');
   const block = manifest.slice(manifest.indexOf('args:'), manifest.indexOf('env:'));
   return [...block.matchAll(/^\s+- (.+)$/gm)].map((m) => m[1]!.trim());
+}
+
+/** `dist/cli.js` with the Deployment's arguments against a lab: its config file from manifests/base, the lab's kubeconfig, istiod's node as its own, an ephemeral loopback port. */
+export function deploymentCommand(kubeconfig: string, nodeName: string): string[] {
+  return [
+    'dist/cli.js',
+    ...deploymentArgs().map((a) => a.replace('/etc/ambient-exporter/config.yaml', `${ROOT}/manifests/base/config.yaml`).replace('$(AMBIENT_NODE_NAME)', nodeName)),
+    '--kubeconfig',
+    kubeconfig,
+    '--listen-address',
+    '127.0.0.1:0',
+  ];
 }
 
 /** The URL the exporter serves on, from its `serving` log line (JSON logs, as the Deployment asks). */

@@ -11,7 +11,7 @@
 // sized from them.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { deploymentArgs, imageNodeFlags, procStatusKiB, servingUrl, stop } from './exporter-process.js';
+import { deploymentCommand, imageNodeFlags, procStatusKiB, servingUrl, stop } from './exporter-process.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const args = process.argv.slice(2);
@@ -59,14 +59,7 @@ async function measure(nodes: number): Promise<void> {
   const lab = await startLabProcess(nodes);
   const labSeconds = (performance.now() - labStart) / 1000;
   const flags = flagsOpt.value === undefined ? imageNodeFlags() : flagsOpt.value.split(/\s+/).filter(Boolean);
-  const exporterArgs = [
-    ...deploymentArgs().map((a) => a.replace('/etc/ambient-exporter/config.yaml', `${ROOT}/manifests/base/config.yaml`).replace('$(AMBIENT_NODE_NAME)', lab.istiodNode)),
-    '--kubeconfig',
-    lab.kubeconfig,
-    '--listen-address',
-    '127.0.0.1:0',
-  ];
-  const exporter = spawn(process.execPath, [...flags, 'dist/cli.js', ...exporterArgs], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+  const exporter = spawn(process.execPath, [...flags, ...deploymentCommand(lab.kubeconfig, lab.istiodNode)], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
   const rounds: number[] = [];
   let peakSampled = 0;
   try {

@@ -31,7 +31,7 @@ import { computePlans, nodeObjectOf, planPeerOf } from '../src/peers/plan.js';
 import { scrapeTarget } from '../src/scrape/fetch.js';
 import { mapWithConcurrency } from '../src/scrape/pool.js';
 import { agentPodObjects } from '../test/support/agent-pods.js';
-import { deploymentArgs, imageNodeFlags, procCpuSeconds, procStatusKiB, servingUrl, stop } from './exporter-process.js';
+import { deploymentCommand, imageNodeFlags, procCpuSeconds, procStatusKiB, servingUrl, stop } from './exporter-process.js';
 import type { AgentsCommand, AgentsReply } from './scale-agents.js';
 import type { SimulatedNode } from './simulated-agents.js';
 
@@ -241,15 +241,8 @@ async function measure(nodes: number): Promise<void> {
 
   const flags = flagsOpt.at.length ? flagsOpt.value.split(/\s+/).filter(Boolean) : imageNodeFlags();
   console.log(`  the exporter's node flags: ${flags.join(' ') || '(none)'}`);
-  const exporterArgs = [
-    ...deploymentArgs().map((a) => a.replace('/etc/ambient-exporter/config.yaml', `${ROOT}/manifests/base/config.yaml`).replace('$(AMBIENT_NODE_NAME)', lab.istiodNode)),
-    '--kubeconfig',
-    lab.kubeconfigPath,
-    '--listen-address',
-    '127.0.0.1:0',
-  ];
   const beforeExporter = await apiCounts(lab);
-  const exporter = spawn(process.execPath, [...flags, 'dist/cli.js', ...exporterArgs], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+  const exporter = spawn(process.execPath, [...flags, ...deploymentCommand(lab.kubeconfigPath, lab.istiodNode)], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
   try {
     const url = await servingUrl(exporter);
     exporter.stdout.resume();
