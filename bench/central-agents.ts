@@ -14,6 +14,7 @@ import type { AgentRound } from '../src/agent/round.js';
 import { keptSamplesOf } from '../src/issues/registry.js';
 import { scrapeTarget } from '../src/scrape/fetch.js';
 import { agentPodObjects } from '../test/support/agent-pods.js';
+import { healthyChecks } from './simulated-agents.js';
 
 const NODES = Number(process.argv[2] ?? 1000);
 const ROUNDS = Number(process.argv[3] ?? 5);
@@ -37,10 +38,6 @@ async function agentSummaries(lab: Lab, nodes: { name: string; ip: string }[]): 
   const targets = lab.scrapeTargets();
   const opts = { timeoutMs: 5_000, maxBytes: 64 * 1024 * 1024 };
   const out = new Map<string, string>();
-  const ok = { requires: { hostNetwork: true, hostPaths: [], capabilities: [], commands: [], kubeApi: [] }, dependsOn: [] };
-  const checks = (['flannel_vxlan_device', 'underlay_link', 'flannel_vxlan_mtu', 'flannel_vxlan_port', 'flannel_fdb', 'flannel_neighbours', 'flannel_routes'] as const).map(
-    (check) => ({ check, family: 'ipv4' as const, status: 'ok' as const, reason: 'ok' as const, evidence: { device: 'flannel.1', peers_expected: NODES - 1 }, ...ok }),
-  );
   for (const n of nodes) {
     const mine = targets.filter((t) => t.node === n.name && t.component !== 'istiod');
     const scrapes = await Promise.all(
@@ -52,8 +49,9 @@ async function agentSummaries(lab: Lab, nodes: { name: string; ip: string }[]): 
       finishedAtMs: Date.now(),
       durationSeconds: 0.1,
       kube: { synced: true, watchUp: { node: true, nodes: true, pods: true } },
-      checks: [...checks, { check: 'istio_cni_config', status: 'ok', reason: 'ok', evidence: { active_file: '10-flannel.conflist' }, ...ok }, { check: 'istio_cni_taint', status: 'ok', reason: 'ok', evidence: {}, ...ok }],
+      checks: healthyChecks(NODES - 1),
       scrapes,
+      peers: { plan: undefined, notProbed: 'no_plan', results: [] },
     };
     out.set(n.name, JSON.stringify(buildSummary(round, n.name, '0.1.0')));
   }

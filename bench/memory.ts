@@ -10,8 +10,8 @@
 // BENCHMARKS.md records the figures; manifests/base/deployment.yaml's memory request and limit are
 // sized from them.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { deploymentCommand, imageNodeFlags, procStatusKiB, servingUrl, stop } from './exporter-process.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const args = process.argv.slice(2);
@@ -26,50 +26,6 @@ const ROUNDS = roundsOpt.value === undefined ? 8 : Number(roundsOpt.value);
 const taken = new Set([...roundsOpt.at, ...flagsOpt.at]);
 const SIZES = args.filter((_a, i) => !taken.has(i)).map(Number);
 if (SIZES.length === 0) SIZES.push(500, 1000);
-
-/** The node options the image runs the exporter with: the runtime stage's ENV NODE_OPTIONS (the heap cap). */
-export function imageNodeFlags(dockerfile = readFileSync(`${ROOT}/Dockerfile`, 'utf8')): string[] {
-  const runtime = dockerfile.slice(dockerfile.lastIndexOf('\nFROM '));
-  const value = runtime.match(/^ENV\s+NODE_OPTIONS=(?:"([^"]*)"|(\S+))\s*$/m);
-  return (value?.[1] ?? value?.[2] ?? '').split(/\s+/).filter(Boolean);
-}
-
-/** The Deployment's container arguments without the ones the bench sets itself. */
-function deploymentArgs(): string[] {
-  const manifest = readFileSync(`${ROOT}/manifests/base/deployment.yaml`, 'utf8');
-  const block = manifest.slice(manifest.indexOf('args:'), manifest.indexOf('env:'));
-  return [...block.matchAll(/^\s+- (.+)$/gm)].map((m) => m[1]!.trim());
-}
-
-/** The URL the exporter serves on, from its `serving` log line (JSON logs, as the Deployment asks). */
-function servingUrl(exporter: ChildProcess): Promise<string> {
-  let out = '';
-  return new Promise((resolve, reject) => {
-    exporter.on('exit', (code) => reject(new Error(`exporter exited (${code}) before serving`)));
-    exporter.stdout!.on('data', (d: Buffer) => {
-      out += d.toString();
-      for (const line of out.split('\n')) {
-        if (!line.startsWith('{')) continue;
-        const entry = JSON.parse(line) as { msg?: string; url?: string };
-        if (entry.msg === 'serving' && entry.url) resolve(entry.url);
-      }
-      out = out.slice(out.lastIndexOf('\n') + 1);
-    });
-  });
-}
-
-function procStatusKiB(pid: number, field: 'VmRSS' | 'VmHWM'): number {
-  const m = readFileSync(`/proc/${pid}/status`, 'utf8').match(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm'));
-  return m ? Number(m[1]) : 0;
-}
-
-function stop(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    child.once('exit', () => resolve());
-    child.kill('SIGTERM');
-  });
-}
 
 /** Start the lab; resolves with its kubeconfig path and istiod's node once its banner is printed. */
 function startLabProcess(nodes: number): Promise<{ child: ChildProcess; kubeconfig: string; istiodNode: string }> {
@@ -103,14 +59,7 @@ async function measure(nodes: number): Promise<void> {
   const lab = await startLabProcess(nodes);
   const labSeconds = (performance.now() - labStart) / 1000;
   const flags = flagsOpt.value === undefined ? imageNodeFlags() : flagsOpt.value.split(/\s+/).filter(Boolean);
-  const exporterArgs = [
-    ...deploymentArgs().map((a) => a.replace('/etc/ambient-exporter/config.yaml', `${ROOT}/manifests/base/config.yaml`).replace('$(AMBIENT_NODE_NAME)', lab.istiodNode)),
-    '--kubeconfig',
-    lab.kubeconfig,
-    '--listen-address',
-    '127.0.0.1:0',
-  ];
-  const exporter = spawn(process.execPath, [...flags, 'dist/cli.js', ...exporterArgs], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+  const exporter = spawn(process.execPath, [...flags, ...deploymentCommand(lab.kubeconfig, lab.istiodNode)], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
   const rounds: number[] = [];
   let peakSampled = 0;
   try {

@@ -79,7 +79,7 @@ class LabInstance implements ControlTarget {
       runtime: this.runtime,
       nodeState: (node: string, at: number) => this.runtime.node(node).state(at),
     };
-    this.components = new ComponentSet(ctx, this.network, o.ztunnelTrafficSeries);
+    this.components = new ComponentSet(ctx, this.network, o.ztunnelTrafficSeries, o.nodeMetricsPortsClosed);
     this.store.subscribe((c) => this.components.observeKubeChange(c));
     reconcile(this.store, this.desired(now), now);
     this.api = new KubeApiServer({ ...o.api, store: this.store, bookmarkIntervalMs: o.bookmarkIntervalMs, now: o.now });

@@ -51,6 +51,13 @@ export interface LabOptions {
    * DaemonSet the test runs itself, such as ambient-exporter's node agents); read at every change.
    */
   extraObjects?: (nodes: readonly { name: string; ip: string }[]) => KubeObject[];
+  /**
+   * Leave the node components' metrics ports closed (ztunnel :15020, istio-cni :15014 and :8000
+   * refuse connections, as if nothing listened); ztunnel's readiness port and istiod serve as
+   * usual. For runs of thousands of nodes where node agents scrape their own node and nothing
+   * scrapes these centrally: a process may hold only so many sockets (default false).
+   */
+  nodeMetricsPortsClosed?: boolean;
 }
 
 export interface ResolvedLabOptions {
@@ -72,6 +79,7 @@ export interface ResolvedLabOptions {
   /** blocks to try, in order */
   addressBlocks: number[];
   extraObjects: LabOptions['extraObjects'];
+  nodeMetricsPortsClosed: boolean;
 }
 
 export interface HostPort {
@@ -129,6 +137,7 @@ export function resolveLabOptions(o: LabOptions = {}): ResolvedLabOptions {
     now: o.now ?? Date.now,
     addressBlocks: addressBlocks(o.addressBlock),
     extraObjects: o.extraObjects,
+    nodeMetricsPortsClosed: o.nodeMetricsPortsClosed ?? false,
   };
 }
 

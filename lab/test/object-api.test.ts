@@ -94,4 +94,35 @@ describe('lab API server on given objects', () => {
       await api.close();
     }
   });
+
+  it('counts requests on its /metrics as the API server names them: verb, resource, scope, and the watches open', async () => {
+    const api = await startObjectApi({ objects: [node('a'), node('b'), pod('p-a', 'a')] });
+    const watch = new AbortController();
+    try {
+      await names(`${api.url}/api/v1/nodes?fieldSelector=metadata.name%3Da`);
+      await names(`${api.url}/api/v1/namespaces/agents/pods`);
+      await fetch(`${api.url}/api/v1/nodes/a`);
+      const stream = await fetch(`${api.url}/api/v1/pods?watch=true&fieldSelector=spec.nodeName%3Da`, { signal: watch.signal });
+      const metrics = await (await fetch(`${api.url}/metrics`)).text();
+      const row = (m: string, labels: string) => metrics.split('\n').find((l) => l.startsWith(`${m}{${labels}`))?.split(' ')[1];
+      expect(row('apiserver_request_total', 'verb="LIST",group="",version="v1",resource="nodes",scope="cluster"')).to.equal('1');
+      expect(row('apiserver_request_total', 'verb="LIST",group="",version="v1",resource="pods",scope="namespace"')).to.equal('1');
+      expect(row('apiserver_request_total', 'verb="GET",group="",version="v1",resource="nodes",scope="resource"')).to.equal('1');
+      expect(row('apiserver_request_total', 'verb="WATCH",group="",version="v1",resource="pods",scope="cluster"')).to.equal('1');
+      expect(row('apiserver_longrunning_requests', 'verb="WATCH",group="",version="v1",resource="pods",scope="cluster"')).to.equal('1');
+      watch.abort();
+      await stream.body?.cancel().catch(() => undefined);
+      const deadline = Date.now() + 5_000;
+      let open = '1';
+      while (open !== '0' && Date.now() < deadline) {
+        const text = await (await fetch(`${api.url}/metrics`)).text();
+        open = /^apiserver_longrunning_requests\{verb="WATCH"[^}]*resource="pods"[^}]*\} (\d+)$/m.exec(text)?.[1] ?? '';
+        if (open !== '0') await new Promise((r) => setTimeout(r, 20));
+      }
+      expect(open).to.equal('0');
+    } finally {
+      watch.abort();
+      await api.close();
+    }
+  });
 });

@@ -95,6 +95,18 @@ describe('lab topology', () => {
     expect(() => new AddressPlan(6)).to.throw(/address block/);
   });
 
+  it('gives 5,000 nodes distinct pod CIDRs, none in the Services range or the next block', () => {
+    const plan = new AddressPlan(0);
+    const cidrs = Array.from({ length: 5000 }, (_, i) => plan.podCidr(i));
+    expect(new Set(cidrs).size).to.equal(5000);
+    const octets = new Set(cidrs.map((c) => Number(c.split('.')[1])));
+    expect(octets.has(30)).to.equal(false);
+    expect(Math.min(...octets)).to.equal(20);
+    expect(Math.max(...octets)).to.be.below(50);
+    expect(plan.podCidr(2559)).to.equal('127.29.255.0/24');
+    expect(plan.podCidr(2560)).to.equal('127.31.0.0/24');
+  });
+
   it('spreads application pods over all nodes and enrolls the three expected namespaces', () => {
     const t = build(8);
     const apps = t.pods.filter((p) => p.role === 'app');

@@ -33,6 +33,8 @@ export class ComponentSet {
     private readonly ctx: LabContext,
     private readonly network: Network,
     trafficSeriesPerZtunnel: number,
+    /** LabOptions.nodeMetricsPortsClosed */
+    private readonly metricsPortsClosed = false,
   ) {
     const t = ctx.topology;
     const view = ctx.view();
@@ -57,13 +59,14 @@ export class ComponentSet {
       if (!h?.ztunnelRunning) return 'refuse';
       return h.podNetworkReachable ? 'serve' : 'blackhole';
     };
-    this.port(pod.ip, 15020, { kind: 'http', handle: ztunnelStatsHandler(this.ctx, pod.node, traffic) }, rule);
+    const closed: ModeRule = () => 'refuse';
+    this.port(pod.ip, 15020, { kind: 'http', handle: ztunnelStatsHandler(this.ctx, pod.node, traffic) }, this.metricsPortsClosed ? closed : rule);
     this.port(pod.ip, 15021, { kind: 'http', handle: ztunnelReadinessHandler(this.ctx, pod.node) }, rule);
   }
 
   private addCni(pod: SimPod): void {
     // host network: reachable whatever the overlay does; nothing listens while the agent (re)starts
-    const rule: ModeRule = (v) => (v.health.get(pod.node)?.agentListening ? 'serve' : 'refuse');
+    const rule: ModeRule = (v) => (!this.metricsPortsClosed && v.health.get(pod.node)?.agentListening ? 'serve' : 'refuse');
     this.port(pod.ip, 15014, { kind: 'http', handle: cniMonitoringHandler(this.ctx, pod.node) }, rule);
     this.port(pod.ip, 8000, { kind: 'http', handle: cniHealthHandler() }, rule);
   }

@@ -1,6 +1,6 @@
 // List responses, with limit/continue paging.
 import { expired } from './status.js';
-import { matchesQuery, type Query } from './query.js';
+import { candidates, matchesQuery, type Query } from './query.js';
 import type { KubeObject } from './types.js';
 import type { ObjectStore } from './store.js';
 import type { StatusBody } from './status.js';
@@ -37,7 +37,7 @@ export function listPage(
   limit: number | undefined,
   continueToken: string | undefined,
 ): { ok: true; page: ListPage } | { ok: false; status: StatusBody } {
-  let items = store.list(q.resource, q.namespace).filter((o) => matchesQuery(q, o));
+  let items = candidates(store, q).filter((o) => matchesQuery(q, o));
   let rv = store.currentRv();
   if (continueToken) {
     const t = decodeToken(continueToken);

@@ -14,6 +14,7 @@ import { findResource, type ApiResource } from './resources.js';
 import { parseFieldSelector, parseLabelSelector, SelectorError } from './selectors.js';
 import { badRequest, methodNotAllowed, notFound, pageNotFound, unavailable, type StatusBody } from './status.js';
 import type { ObjectStore } from './store.js';
+import { RequestMetrics, type ApiScope } from './request-metrics.js';
 import { serveWatch, type WatchHandle } from './watch.js';
 
 export type ApiAvailability = 'up' | 'refuse' | 'unavailable';
@@ -84,6 +85,8 @@ export class KubeApiServer {
    * version" error of k8s.io/apiserver pkg/storage/cacher/watch_cache.go, every time).
    */
   expireWatches = false;
+  /** what clients asked of it, by verb and resource: its /metrics (apiserver_request_total) */
+  readonly requestMetrics = new RequestMetrics();
 
   constructor(private readonly o: ApiServerOptions) {
     this.server = http.createServer((req, res) => this.handle(req, res));
@@ -156,6 +159,13 @@ export class KubeApiServer {
     const p = url.pathname.replace(/\/+$/, '') || '/';
     const parts = p.split('/').filter(Boolean);
 
+    if (p === '/metrics') {
+      res.writeHead(200, { 'Content-Type': 'text/plain; version=0.0.4; charset=utf-8' });
+      return void res.end(this.requestMetrics.exposition());
+    }
+    const route = resourceRoute(parts);
+    if (!route) this.requestMetrics.count({ verb: 'GET', group: '', version: '', resource: '', scope: '' });
+
     if (p === '/healthz' || p === '/livez' || p === '/readyz') {
       const verbose = url.searchParams.has('verbose');
       const name = p.slice(1);
@@ -170,7 +180,6 @@ export class KubeApiServer {
     if (parts[0] === 'apis' && parts.length === 2) return this.sendOr404(res, group(parts[1]!));
     if (parts[0] === 'apis' && parts.length === 3) return this.sendOr404(res, resourceList(parts[1]!, parts[2]!));
 
-    const route = resourceRoute(parts);
     if (!route) return sendStatus(res, pageNotFound());
     try {
       this.serveResource(route, url.searchParams, wantsTable(req.headers.accept), res);
@@ -189,6 +198,9 @@ export class KubeApiServer {
     const { resource, namespace, name } = route;
     const store = this.o.store;
     const isWatch = route.watchPath || ['true', '1'].includes(params.get('watch') ?? '');
+    const scope: ApiScope = name !== undefined && !isWatch ? 'resource' : namespace !== undefined ? 'namespace' : 'cluster';
+    const requestKey = { verb: isWatch ? ('WATCH' as const) : name !== undefined ? ('GET' as const) : ('LIST' as const), group: resource.group, version: resource.version, resource: resource.plural, scope };
+    this.requestMetrics.count(requestKey);
     if (name !== undefined && !isWatch) {
       const obj = store.get(resource, namespace, name);
       if (!obj) return sendStatus(res, notFound(resource.plural, name, resource.group));
@@ -212,6 +224,7 @@ export class KubeApiServer {
       let done = false;
       // filled after the call: the end callback may run inside it (410 Expired)
       const watch: { handle?: WatchHandle } = {};
+      const closed = this.requestMetrics.watchOpened(requestKey);
       watch.handle = serveWatch(
         store,
         {
@@ -227,6 +240,7 @@ export class KubeApiServer {
         res,
         () => {
           done = true;
+          closed();
           if (watch.handle) this.watches.delete(watch.handle);
         },
       );

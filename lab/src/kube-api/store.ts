@@ -28,6 +28,10 @@ export class ObjectStore {
   private compactedRv: number;
   private history: Change[] = [];
   private readonly objects = new Map<string, Map<string, KubeObject>>();
+  /** each resource's objects in list order, kept until one changes: the API server serves lists from its watch cache, it does not sort the store per request */
+  private readonly sorted = new Map<string, readonly KubeObject[]>();
+  /** resource -> field -> value -> objects in list order, kept until one of the resource changes */
+  private readonly indexes = new Map<string, Map<string, Map<string, KubeObject[]>>>();
   private readonly listeners = new Set<ChangeListener>();
 
   constructor(
@@ -58,10 +62,36 @@ export class ObjectStore {
   }
 
   /** Objects of a resource, optionally of one namespace, sorted by namespace then name. */
-  list(resource: ApiResource, namespace?: string): KubeObject[] {
-    const all = [...(this.objects.get(resourceKey(resource))?.values() ?? [])];
-    const filtered = namespace === undefined ? all : all.filter((o) => o.metadata.namespace === namespace);
-    return filtered.sort((a, b) => (objectKey(a) < objectKey(b) ? -1 : objectKey(a) > objectKey(b) ? 1 : 0));
+  list(resource: ApiResource, namespace?: string): readonly KubeObject[] {
+    const key = resourceKey(resource);
+    let all = this.sorted.get(key);
+    if (!all) {
+      const keyed = [...(this.objects.get(key)?.values() ?? [])].map((o) => ({ o, k: objectKey(o) }));
+      all = keyed.sort((a, b) => (a.k < b.k ? -1 : a.k > b.k ? 1 : 0)).map((x) => x.o);
+      this.sorted.set(key, all);
+    }
+    return namespace === undefined ? all : all.filter((o) => o.metadata.namespace === namespace);
+  }
+
+  /** Objects whose field (one of resource.fields) has this value, in list order: an index like the API server's watch cache keeps for pods' spec.nodeName. */
+  listByField(resource: ApiResource, field: string, value: string): readonly KubeObject[] {
+    const key = resourceKey(resource);
+    const getter = resource.fields[field];
+    if (!getter) return [];
+    let byField = this.indexes.get(key);
+    if (!byField) this.indexes.set(key, (byField = new Map<string, Map<string, KubeObject[]>>()));
+    let index = byField.get(field);
+    if (!index) {
+      index = new Map<string, KubeObject[]>();
+      for (const o of this.list(resource)) {
+        const v = getter(o);
+        const group = index.get(v);
+        if (group) group.push(o);
+        else index.set(v, [o]);
+      }
+      byField.set(field, index);
+    }
+    return index.get(value) ?? [];
   }
 
   /** Creates or replaces the object; returns the stored copy with its new resourceVersion. */
@@ -72,6 +102,8 @@ export class ObjectStore {
     const previous = bucket.get(key);
     const stored = this.stamp(obj, ++this.rv);
     bucket.set(key, stored);
+    this.sorted.delete(resource);
+    this.indexes.delete(resource);
     this.record({ type: previous ? 'MODIFIED' : 'ADDED', resource, rv: this.rv, object: stored, ...(previous ? { previous } : {}) });
     return stored;
   }
@@ -83,6 +115,8 @@ export class ObjectStore {
     const previous = bucket.get(key);
     if (!previous) return false;
     bucket.delete(key);
+    this.sorted.delete(resource);
+    this.indexes.delete(resource);
     const last = this.stamp(previous, ++this.rv);
     this.record({ type: 'DELETED', resource, rv: this.rv, object: last, previous });
     return true;

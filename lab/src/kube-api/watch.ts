@@ -5,7 +5,7 @@
 import type { ServerResponse } from 'node:http';
 import { expired } from './status.js';
 import { groupVersion } from './resources.js';
-import { matchesQuery, type Query } from './query.js';
+import { candidates, matchesQuery, type Query } from './query.js';
 import { resourceKey } from './resources.js';
 import type { Change, ObjectStore } from './store.js';
 import type { KubeObject } from './types.js';
@@ -75,7 +75,7 @@ export function serveWatch(store: ObjectStore, o: WatchOptions, res: ServerRespo
   const fromState = rv === undefined || rv === '' || rv === '0' || o.sendInitialEvents === true;
   if (fromState) {
     // Subscribe and replay in one synchronous step: no change can slip between the two.
-    for (const obj of store.list(q.resource, q.namespace)) if (matchesQuery(q, obj)) send('ADDED', obj);
+    for (const obj of candidates(store, q)) if (matchesQuery(q, obj)) send('ADDED', obj);
     if (o.sendInitialEvents && o.allowBookmarks) bookmark({ 'k8s.io/initial-events-end': 'true' });
   } else {
     const n = Number(rv);

@@ -4,11 +4,19 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'chai';
+import { parse as parseYaml } from 'yaml';
 import { ISTIOD_POD_LABELS, LABEL_DATAPLANE_MODE, PORTS, ZTUNNEL_POD_LABELS } from '../../../src/istio.js';
 import { containerEnv, exporterPod, resolvePodConfig } from './exporter-pod.js';
 import { egressAllowed, egressPorts, ingressAllowed, type NetworkPolicySpec } from './network-policy.js';
 import { entryPoints, findObject, PROJECT_ROOT, render } from '../../support/manifests/paths.js';
 import { restrictedViolations } from './pod-security.js';
+
+/** `npm run bench:scale` at 1,000 nodes with agents, the image's heap cap (BENCHMARKS.md) */
+const SCALE_1000 = { peakRssMiB: 257, cpuSecondsPerRound: 1.32 };
+/** ... and at 5,000 nodes with a 640 MiB heap */
+const SCALE_5000 = { peakRssMiB: 536, cpuSecondsPerRound: 4.77 };
+const mebibytes = (q: string): number => (/^\d+Mi$/.test(q) ? Number(q.slice(0, -2)) : /^\d+Gi$/.test(q) ? Number(q.slice(0, -2)) * 1024 : NaN);
+const millicores = (q: string): number => (/^\d+m$/.test(q) ? Number(q.slice(0, -1)) : /^\d+(\.\d+)?$/.test(q) ? Number(q) * 1000 : NaN);
 
 const pkg = JSON.parse(readFileSync(join(PROJECT_ROOT, 'package.json'), 'utf8')) as { version: string };
 
@@ -48,6 +56,12 @@ describe('manifests: the exporter workload', () => {
       it('requests CPU and memory and caps memory', () => {
         expect(pod.container.resources?.requests).to.have.keys('cpu', 'memory');
         expect(pod.container.resources?.limits).to.have.property('memory');
+      });
+
+      it('requests what the exporter measured at 1,000 nodes with agents (BENCHMARKS.md): its peak RSS, its CPU per round over the interval', () => {
+        const requests = pod.container.resources?.requests ?? {};
+        expect(mebibytes(String(requests.memory))).to.be.at.least(SCALE_1000.peakRssMiB);
+        expect(millicores(String(requests.cpu))).to.be.at.least((SCALE_1000.cpuSecondsPerRound / 15) * 1000);
       });
 
       it('runs as user 65532, non-root, read-only, with no capabilities and the runtime seccomp profile', () => {
@@ -157,5 +171,17 @@ describe('manifests: enrollment policy overlay', () => {
     const config = resolvePodConfig(render('manifests/base'));
     expect(config.enrollment.namespaces).to.deep.equal([]);
     expect(config.enrollment.selector).to.equal(undefined);
+  });
+
+  it("docs/deploy.md's patch for 5,000 nodes follows the sizing rule: requests cover what was measured, the limit the heap cap plus 200 MiB", () => {
+    const doc = readFileSync(join(PROJECT_ROOT, 'docs', 'deploy.md'), 'utf8');
+    const block = /At 5,000 nodes[\s\S]*?```yaml\n([\s\S]*?)```/.exec(doc)?.[1] ?? '';
+    const patch = parseYaml(block) as { path: string; value: { value?: string; requests?: Record<string, string>; limits?: Record<string, string> } }[];
+    const cap = Number(/--max-old-space-size=(\d+)/.exec(patch.find((op) => op.path.endsWith('/env/-'))?.value.value ?? '')?.[1]);
+    const resources = patch.find((op) => op.path.endsWith('/resources'))?.value;
+    expect(cap).to.be.above(160);
+    expect(mebibytes(resources?.limits?.memory ?? '')).to.be.at.least(cap + 200);
+    expect(mebibytes(resources?.requests?.memory ?? '')).to.be.at.least(SCALE_5000.peakRssMiB);
+    expect(millicores(resources?.requests?.cpu ?? '')).to.be.at.least((SCALE_5000.cpuSecondsPerRound / 15) * 1000);
   });
 });
