@@ -4,6 +4,7 @@
 // (one notification naming the smaller group's nodes), the exporter's own node cut from the
 // overlay is one page for that node, and healthy nodes page for nothing.
 import { expect } from 'chai';
+import { buildDashboards, DEFAULT_SUBSTITUTIONS, panelQueries, substitute } from '../../dashboards/src/index.js';
 import type { Fault } from '../../netlab/src/index.js';
 import { describeNetlab } from '../../netlab/test/support/describe-netlab.js';
 import { alertsOverWindow, clearFaults, startNetlabStack, type NetlabStack } from './netlab-stack.js';
@@ -38,6 +39,18 @@ describeNetlab('e2e on the real-kernel lab: neighbour probing pages once per fau
 
   it('healthy: nothing fires', async () => {
     expect(await alertsOverWindow(stack), await snapshot(0)).to.deep.equal([]);
+  });
+
+  it("the Network dashboard's peers panel shows every node reached by its probers (the query the simulated cluster cannot feed)", async () => {
+    const network = buildDashboards().find((d) => d.dashboard.uid === 'ambient-network')?.dashboard;
+    const panel = network && panelQueries(network).find((q) => q.expr.includes('ambient_node_peer_reachable'));
+    expect(panel, 'a Network dashboard panel reading ambient_node_peer_reachable').to.not.equal(undefined);
+    const expr = substitute(panel!.expr, DEFAULT_SUBSTITUTIONS);
+    const rows = await waitFor(async () => {
+      const r = await stack.query(expr);
+      return r.length === stack.lab.nodes.length ? r : undefined;
+    }, { timeoutMs: 30_000, what: `one row per node from ${expr}` });
+    expect(rows.map((r) => r.value)).to.deep.equal(stack.lab.nodes.map(() => 1));
   });
 
   const scenarios: { fault: Fault; notification: string[]; cause: string; why: string }[] = [
