@@ -23,7 +23,7 @@ import { buildClusterState, type KubeStores } from './cluster-state.js';
 import type { EnrollmentPolicy } from './enrollment.js';
 import { enablementOf, enrollmentMatcher } from './enrollment.js';
 import { KubeApiTransport } from './api-transport.js';
-import { ResourceInformer, type InformerTuning, type KubeLogger } from './informer.js';
+import { ResourceInformer, informerTuning, type InformerTuning, type KubeLogger } from './informer.js';
 
 export type { KubeLogger } from './informer.js';
 
@@ -121,15 +121,7 @@ export function startClusterWatch(kubeConfig: KubeConfig, opts: ClusterWatchOpti
     });
   };
 
-  const tuning: InformerTuning = {
-    backoff: opts.backoff,
-    watchTimeoutSeconds: opts.watchTimeoutSeconds,
-    healthyAfterMs: opts.healthyAfterMs,
-    pageSize: opts.pageSize,
-    listTimeoutMs: opts.listTimeoutMs,
-    responseTimeoutMs: opts.responseTimeoutMs,
-    watchIdleTimeoutMs: opts.watchIdleTimeoutMs,
-  };
+  const tuning = informerTuning(opts);
   const api = opts.api ?? new KubeApiTransport(kubeConfig);
   const byName = new Map<string, ResourceInformer<unknown>>();
   for (const resource of WATCHED_RESOURCES) {

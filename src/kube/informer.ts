@@ -57,6 +57,19 @@ export interface InformerTuning {
   watchIdleTimeoutMs?: number;
 }
 
+/** The tuning fields of `o` alone, e.g. from options that carry other things beside them. */
+export function informerTuning(o: InformerTuning): InformerTuning {
+  return {
+    backoff: o.backoff,
+    watchTimeoutSeconds: o.watchTimeoutSeconds,
+    healthyAfterMs: o.healthyAfterMs,
+    pageSize: o.pageSize,
+    listTimeoutMs: o.listTimeoutMs,
+    responseTimeoutMs: o.responseTimeoutMs,
+    watchIdleTimeoutMs: o.watchIdleTimeoutMs,
+  };
+}
+
 /**
  * The defaults. A request nobody answers costs at most responseTimeoutMs, then one back-off of at
  * most backoff.maxMs: the informers recover within 45 s of the API server answering again. The idle

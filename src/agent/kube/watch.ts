@@ -5,7 +5,7 @@ import type { KubeConfig } from '@kubernetes/client-node';
 import { isLiveComponent, podRole } from '../../kube/cluster-state.js';
 import { KubeApiTransport } from '../../kube/api-transport.js';
 import { toPodInfo, type RawPod } from '../../kube/convert.js';
-import { ResourceInformer, type InformerTuning, type KubeLogger } from '../../kube/informer.js';
+import { ResourceInformer, informerTuning, type InformerTuning, type KubeLogger } from '../../kube/informer.js';
 import type { PodInfo } from '../../model.js';
 import { toAgentNode, type AgentNode, type RawCheckNode } from './convert.js';
 import { agentWatchedResources } from './resources.js';
@@ -44,13 +44,7 @@ export function startAgentWatch(kubeConfig: KubeConfig, opts: AgentWatchOptions)
   const [ownResource, podsResource] = agentWatchedResources(opts.nodeName);
   const api = opts.api ?? new KubeApiTransport(kubeConfig);
   const common = {
-    backoff: opts.backoff,
-    watchTimeoutSeconds: opts.watchTimeoutSeconds,
-    healthyAfterMs: opts.healthyAfterMs,
-    pageSize: opts.pageSize,
-    listTimeoutMs: opts.listTimeoutMs,
-    responseTimeoutMs: opts.responseTimeoutMs,
-    watchIdleTimeoutMs: opts.watchIdleTimeoutMs,
+    ...informerTuning(opts),
     api,
     kubeConfig,
     istioNamespace: opts.istioNamespace,
