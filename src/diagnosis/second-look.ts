@@ -4,17 +4,12 @@
 // failing now from one that failed last week, so `diagnose` looks again after one full retry cycle and
 // judges growth as `serve` does between rounds. Pure.
 import type { RoundResult } from '../export/exporter-families.js';
+import { xdsErrorsNotJudged } from '../issues/ztunnel-istiod-connectivity/detect.js';
 
 /** Longer than one retry of a ztunnel at its longest back-off (15 s) plus its connect timeout (5 s). */
 export const SECOND_LOOK_MS = 25_000;
 
 /** Nodes whose ztunnel has counted xDS connection errors that no earlier round was compared with. */
 export function nodesNeedingSecondLook(round: RoundResult): string[] {
-  if (!round.stateKnown) return [];
-  const own = round.signals.issues.ztunnel_istiod_connectivity;
-  const judged = new Set(own.nodeFindings.map((f) => f.node));
-  return [...own.xdsErrors]
-    .filter(([node, h]) => h.errors > 0 && !h.compared && !judged.has(node))
-    .map(([node]) => node)
-    .sort();
+  return round.stateKnown ? xdsErrorsNotJudged(round.signals.issues.ztunnel_istiod_connectivity) : [];
 }

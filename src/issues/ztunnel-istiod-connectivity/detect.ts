@@ -105,6 +105,19 @@ export function xdsErrorHistory(
   return out;
 }
 
+/**
+ * Nodes whose ztunnel has counted xDS connection errors (ConnectionError/Error) that no earlier
+ * round's count was compared with, and that no finding judges: from one reading of a cumulative
+ * count, a stream failing now and one that failed long ago look alike. Sorted.
+ */
+export function xdsErrorsNotJudged(s: Pick<ZtunnelIstiodSignals, 'xdsErrors' | 'nodeFindings'>): string[] {
+  const judged = new Set(s.nodeFindings.map((f) => f.node));
+  return [...s.xdsErrors]
+    .filter(([node, h]) => h.errors > 0 && !h.compared && !judged.has(node))
+    .map(([node]) => node)
+    .sort();
+}
+
 /** The stream failed recently and no configuration has arrived since. */
 export function xdsStreamFailing(h: XdsErrorHistory, nowMs: number): boolean {
   return h.lastErrorGrowthMs > 0 && nowMs - h.lastErrorGrowthMs < XDS_ERROR_WINDOW_MS && h.lastMessageGrowthMs < h.lastErrorGrowthMs;

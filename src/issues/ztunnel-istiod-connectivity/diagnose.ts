@@ -4,7 +4,7 @@
 import { ZTUNNEL_TASK_STATE_MANAGER } from '../../istio.js';
 import { kubectlIn, listNames, ofTotal, plural, podOn, sh } from '../commands.js';
 import type { CheckContext, CheckNote, IssueDiagnosis, PodSample } from '../diagnose-spec.js';
-import type { IstiodCause, ZtunnelIstiodSignals } from './detect.js';
+import { xdsErrorsNotJudged, type IstiodCause, type ZtunnelIstiodSignals } from './detect.js';
 
 const ZTUNNEL_NOT_READY_ALERT = 'AmbientZtunnelNotReady';
 
@@ -113,13 +113,13 @@ export const ztunnelIstiodDiagnosis: IssueDiagnosis<IstiodCause, ZtunnelIstiodSi
         // A Ready ztunnel that lost istiod stays Ready and only counts failed connects (facts §10):
         // from one round's cumulative count, a stream failing now and one that failed last week look
         // alike. Said, not passed, until a second round compares them (diagnose takes one when it sees this).
-        const uncompared = [...s.xdsErrors].filter(([node, h]) => h.errors > 0 && !h.compared && !s.nodeFindings.some((f) => f.node === node)).map(([node]) => node);
+        const uncompared = xdsErrorsNotJudged(s);
         if (uncompared.length > 0) {
           notes.push({
             status: 'unknown',
             where: { cluster: true },
             evidence:
-              `ztunnel on ${plural(uncompared.length, 'node')} (${listNames(uncompared.sort(), 3)}) counted xDS connection errors since it started; ` +
+              `ztunnel on ${plural(uncompared.length, 'node')} (${listNames(uncompared, 3)}) counted xDS connection errors since it started; ` +
               'one round cannot tell whether its stream fails now',
           });
         }
